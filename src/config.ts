@@ -1,0 +1,148 @@
+import { z } from 'zod';
+
+/** Comma-separated list → string[] (empty entries dropped). */
+const csv = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0));
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const ConfigSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: port.default(3978),
+    HOST: z.string().default('0.0.0.0'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    MICROSOFT_APP_ID: optionalString,
+    MICROSOFT_APP_PASSWORD: optionalString,
+    MICROSOFT_APP_TENANT_ID: optionalString,
+    MICROSOFT_APP_TYPE: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).default('SingleTenant'),
+    ALLOWED_TENANT_IDS: csv,
+
+    COSMOS_ENDPOINT: optionalString.pipe(z.string().url().optional()),
+    COSMOS_KEY: optionalString,
+    COSMOS_DATABASE: z.string().min(1).default('schakel'),
+    LOCAL_COSMOS_PORT: port.default(0),
+
+    GRAPH_TENANT_ID: optionalString,
+    GRAPH_CLIENT_ID: optionalString,
+    GRAPH_CLIENT_SECRET: optionalString,
+    GRAPH_BASE_URL: optionalString.pipe(z.string().url().optional()),
+    GRAPH_MAIL_SENDER: optionalString,
+
+    TIME_ZONE: z.string().default('Europe/Amsterdam'),
+    REMINDER_LOCAL_TIME: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM')
+      .default('08:30'),
+    SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV === 'production' && !c.MICROSOFT_APP_ID) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['MICROSOFT_APP_ID'],
+        message: 'required in production: without it the bot accepts unauthenticated requests',
+      });
+    }
+    if (c.MICROSOFT_APP_ID && c.MICROSOFT_APP_TYPE !== 'UserAssignedMSI' && !c.MICROSOFT_APP_PASSWORD) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MICROSOFT_APP_PASSWORD'], message: 'required when MICROSOFT_APP_ID is set' });
+    }
+    if (c.MICROSOFT_APP_TYPE === 'SingleTenant' && c.MICROSOFT_APP_ID && !c.MICROSOFT_APP_TENANT_ID) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MICROSOFT_APP_TENANT_ID'], message: 'required for a single-tenant bot' });
+    }
+    if (c.NODE_ENV === 'production' && !c.COSMOS_ENDPOINT) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['COSMOS_ENDPOINT'], message: 'required in production: the embedded database keeps nothing after a restart' });
+    }
+    const graph = [c.GRAPH_TENANT_ID, c.GRAPH_CLIENT_ID, c.GRAPH_CLIENT_SECRET].filter(Boolean).length;
+    if (graph !== 0 && graph !== 3) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['GRAPH_CLIENT_ID'], message: 'set GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET together, or none of them' });
+    }
+    if (!Intl.supportedValuesOf('timeZone').includes(c.TIME_ZONE) && c.TIME_ZONE !== 'UTC') {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['TIME_ZONE'], message: 'unknown IANA time zone' });
+    }
+  });
+
+export type RawConfig = z.infer<typeof ConfigSchema>;
+
+export interface Config {
+  env: RawConfig['NODE_ENV'];
+  port: number;
+  host: string;
+  logLevel: RawConfig['LOG_LEVEL'];
+  bot: {
+    appId?: string;
+    appPassword?: string;
+    appTenantId?: string;
+    appType: RawConfig['MICROSOFT_APP_TYPE'];
+    allowedTenantIds: string[];
+  };
+  cosmos: { endpoint?: string; key?: string; database: string; localPort: number };
+  graph?: { tenantId: string; clientId: string; clientSecret: string; baseUrl?: string; mailSender?: string };
+  timeZone: string;
+  reminderLocalTime: string;
+  schedulerIntervalMs: number;
+  shutdownGraceMs: number;
+}
+
+/** Raised when the environment is invalid; the message names every offending variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment once. Throws {@link ConfigError} naming each wrong variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
+  }
+  const c = parsed.data;
+  return {
+    env: c.NODE_ENV,
+    port: c.PORT,
+    host: c.HOST,
+    logLevel: c.LOG_LEVEL,
+    bot: {
+      appId: c.MICROSOFT_APP_ID,
+      appPassword: c.MICROSOFT_APP_PASSWORD,
+      appTenantId: c.MICROSOFT_APP_TENANT_ID,
+      appType: c.MICROSOFT_APP_TYPE,
+      allowedTenantIds: c.ALLOWED_TENANT_IDS,
+    },
+    cosmos: { endpoint: c.COSMOS_ENDPOINT, key: c.COSMOS_KEY, database: c.COSMOS_DATABASE, localPort: c.LOCAL_COSMOS_PORT },
+    graph:
+      c.GRAPH_TENANT_ID && c.GRAPH_CLIENT_ID && c.GRAPH_CLIENT_SECRET
+        ? { tenantId: c.GRAPH_TENANT_ID, clientId: c.GRAPH_CLIENT_ID, clientSecret: c.GRAPH_CLIENT_SECRET, baseUrl: c.GRAPH_BASE_URL, mailSender: c.GRAPH_MAIL_SENDER }
+        : undefined,
+    timeZone: c.TIME_ZONE,
+    reminderLocalTime: c.REMINDER_LOCAL_TIME,
+    schedulerIntervalMs: c.SCHEDULER_INTERVAL_MS,
+    shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
+  };
+}
+
+/** A summary safe to log: secrets replaced by whether they are set. */
+export function redactedSummary(c: Config): Record<string, unknown> {
+  return {
+    env: c.env,
+    port: c.port,
+    botAuth: c.bot.appId ? `on (${c.bot.appType})` : 'off (local)',
+    allowedTenants: c.bot.allowedTenantIds.length || 'any',
+    cosmos: c.cosmos.endpoint ? { endpoint: c.cosmos.endpoint, key: c.cosmos.key ? 'set' : 'managed identity' } : 'embedded',
+    database: c.cosmos.database,
+    graph: c.graph ? 'configured' : 'off (iCalendar + outbox)',
+    timeZone: c.timeZone,
+    reminderLocalTime: c.reminderLocalTime,
+  };
+}
