@@ -1,0 +1,31 @@
+import type { Catalogue } from './index.js';
+
+/** Validation messages and texts shared by every card. */
+export const common: Catalogue = {
+  'v.required': { nl: 'Dit veld is verplicht.', en: 'This field is required.' },
+  'v.tooLong': { nl: 'Dit is te lang.', en: 'This is too long.' },
+  'v.choose': { nl: 'Maak een keuze.', en: 'Please choose an option.' },
+  'v.invalid': { nl: 'Deze waarde klopt niet.', en: 'This value is not valid.' },
+  'v.date': { nl: 'Vul een geldige datum in (dd-mm-jjjj).', en: 'Enter a valid date.' },
+  'v.dateInFuture': { nl: 'Deze datum mag niet in de toekomst liggen.', en: 'This date cannot be in the future.' },
+  'v.dateInPast': { nl: 'Deze datum moet in de toekomst liggen.', en: 'This date must be in the future.' },
+  'v.postcode': { nl: 'Vul een postcode in als 1234 AB.', en: 'Enter a Dutch postcode such as 1234 AB.' },
+  'v.houseNumber': { nl: 'Vul een huisnummer in, bijvoorbeeld 12 of 12a.', en: 'Enter a house number, e.g. 12 or 12a.' },
+  'v.email': { nl: 'Vul een geldig e-mailadres in.', en: 'Enter a valid e-mail address.' },
+  'v.phone': { nl: 'Vul een geldig telefoonnummer in, bijvoorbeeld 06 12345678.', en: 'Enter a valid phone number.' },
+  'v.initials': { nl: 'Vul de voorletters in, bijvoorbeeld J.K.', en: 'Enter initials, e.g. J.K.' },
+  'v.schoolAge': { nl: 'De leeftijd valt buiten de schoolleeftijd (4 tot 23 jaar).', en: 'The age is outside school age (4 to 23).' },
+  'card.errorSummary': { nl: 'Niet alles is goed ingevuld. Kijk bij de velden in het rood.', en: 'Some fields need attention; see the messages in red.' },
+  'card.stale': {
+    nl: 'Deze kaart is verouderd: iemand heeft de aanmelding intussen gewijzigd. Hieronder staat de nieuwste versie.',
+    en: 'This card is out of date: the referral was changed meanwhile. The latest version is shown below.',
+  },
+  'card.saved': { nl: 'Opgeslagen om {time}.', en: 'Saved at {time}.' },
+  'error.generic': {
+    nl: 'Er ging iets mis aan onze kant. Er is niets verloren gegaan; probeer het zo nog eens. (code {code})',
+    en: 'Something went wrong on our side. Nothing was lost; please try again shortly. (code {code})',
+  },
+  'error.notAllowed': { nl: 'Dat mag u bij deze aanmelding niet doen.', en: 'You are not allowed to do that for this referral.' },
+  'error.notFound': { nl: 'Deze aanmelding bestaat niet (meer).', en: 'This referral does not exist (any more).' },
+  'error.badAction': { nl: 'Deze actie wordt niet herkend. Vraag een nieuwe kaart met "help".', en: 'This action is not recognised. Type "help" for a fresh start.' },
+};

@@ -1,0 +1,30 @@
+import { common } from './common.js';
+
+/** The languages Schakel speaks: Dutch first, English where the Teams locale asks for it. */
+export type Lang = 'nl' | 'en';
+
+export type Catalogue = Record<string, { nl: string; en: string }>;
+
+/** Every message, merged from the per-area catalogues. Add an area by importing it here. */
+const catalogue: Catalogue = { ...common };
+
+/** Teams sends e.g. `en-US`, `nl-NL`; anything that is not English gets Dutch. */
+export function langOf(locale: string | undefined): Lang {
+  return locale?.toLowerCase().startsWith('en') ? 'en' : 'nl';
+}
+
+/** Translates a key, filling `{name}` placeholders. An unknown key is returned as is (and is a bug). */
+export function t(lang: Lang, key: string, params: Record<string, string | number> = {}): string {
+  const entry = catalogue[key];
+  const text = entry ? entry[lang] : key;
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+}
+
+/** A translator bound to one language, for templates that take many texts. */
+export function translator(lang: Lang): (key: string, params?: Record<string, string | number>) => string {
+  return (key, params) => t(lang, key, params);
+}
+
+export function hasKey(key: string): boolean {
+  return key in catalogue;
+}
