@@ -1,4 +1,6 @@
 import { common } from './common.js';
+import { referral } from './referral.js';
+import { bot } from './bot.js';
 
 /** The languages Schakel speaks: Dutch first, English where the Teams locale asks for it. */
 export type Lang = 'nl' | 'en';
@@ -6,7 +8,7 @@ export type Lang = 'nl' | 'en';
 export type Catalogue = Record<string, { nl: string; en: string }>;
 
 /** Every message, merged from the per-area catalogues. Add an area by importing it here. */
-const catalogue: Catalogue = { ...common };
+const catalogue: Catalogue = { ...common, ...bot, ...referral };
 
 /** Teams sends e.g. `en-US`, `nl-NL`; anything that is not English gets Dutch. */
 export function langOf(locale: string | undefined): Lang {

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { expandCard, type AdaptiveCardJson } from '../render.js';
+import template from './template.json' with { type: 'json' };
+
+const Choice = z.object({ title: z.string(), value: z.string() });
+
+/** One input (or heading/info line) of a form card; every key present so no binding stays unresolved. */
+export const FieldViewSchema = z.object({
+  kind: z.enum(['heading', 'info', 'text', 'multiline', 'date', 'time', 'choice', 'multichoice', 'radio', 'toggle']),
+  id: z.string().default(''),
+  label: z.string(),
+  value: z.string().default(''),
+  placeholder: z.string().default(''),
+  required: z.boolean().default(false),
+  requiredMessage: z.string().default(''),
+  maxLength: z.number().int().positive().default(500),
+  inputStyle: z.enum(['text', 'email', 'tel']).default('text'),
+  choices: z.array(Choice).default([]),
+  error: z.string().default(''),
+});
+
+export const ActionViewSchema = z.object({
+  verb: z.string().min(1),
+  title: z.string(),
+  style: z.enum(['default', 'positive', 'destructive']).default('default'),
+  /** false: the action sends no inputs and skips client-side required checks. */
+  validate: z.boolean().default(true),
+  data: z.record(z.unknown()),
+});
+
+/** Data of the generic form card: one section of a form, with errors and notices. */
+export const FormCardDataSchema = z.object({
+  title: z.string(),
+  subtitle: z.string().default(''),
+  notice: z
+    .object({ text: z.string(), color: z.enum(['Default', 'Good', 'Attention', 'Warning', 'Accent']), style: z.enum(['default', 'good', 'attention', 'warning', 'emphasis']) })
+    .default({ text: '', color: 'Default', style: 'default' }),
+  facts: z.array(z.object({ title: z.string(), value: z.string() })).default([]),
+  fields: z.array(FieldViewSchema).default([]),
+  footer: z.string().default(''),
+  actions: z.array(ActionViewSchema).default([]),
+});
+
+export type FormCardInput = z.input<typeof FormCardDataSchema>;
+export type FieldViewInput = z.input<typeof FieldViewSchema>;
+
+export function renderFormCard(data: FormCardInput): AdaptiveCardJson {
+  return expandCard(template, FormCardDataSchema.parse(data));
+}

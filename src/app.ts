@@ -1,0 +1,58 @@
+import type { Config } from './config.js';
+import { redactedSummary } from './config.js';
+import { WorkingCalendar } from './domain/calendar.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { createBot } from './bot/app.js';
+import type { BotDeps } from './bot/deps.js';
+import type { Logger } from './log.js';
+import { startHttp, type HttpServer } from './server/http.js';
+import { ConversationRepository } from './store/conversations.js';
+import { openStore, type Store } from './store/cosmos.js';
+import { ReferralRepository } from './store/referrals.js';
+
+export interface Schakel {
+  url: string;
+  http: HttpServer;
+  store: Store;
+  deps: BotDeps;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+}
+
+/** The composition root: database, repositories, bot and HTTP server, wired once. */
+export async function startSchakel(config: Config, log: Logger, options: StartOptions = {}): Promise<Schakel> {
+  log.info({ config: redactedSummary(config) }, 'starting Schakel');
+  const store = await openStore(
+    { endpoint: config.cosmos.endpoint, key: config.cosmos.key, database: config.cosmos.database, localPort: config.cosmos.localPort },
+    log,
+  );
+  const deps: BotDeps = {
+    config,
+    log,
+    clock: options.clock ?? systemClock,
+    calendar: new WorkingCalendar(config.timeZone),
+    referrals: new ReferralRepository(store.containers.referrals, log),
+    conversations: new ConversationRepository(store.containers.conversations),
+  };
+  const bot = createBot(deps);
+  const http = await startHttp({ bot, log, allowedTenantIds: config.bot.allowedTenantIds, ready: store.ping }, config.port, config.host);
+  log.info({ url: http.url }, 'Schakel listening on /api/messages');
+
+  let stopped = false;
+  return {
+    url: http.url,
+    http,
+    store,
+    deps,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await http.close(config.shutdownGraceMs);
+      await store.close();
+      log.info('Schakel stopped');
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { Application, TeamsAdapter } from '@microsoft/teams-ai';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { trOf } from './context.js';
+import type { BotDeps } from './deps.js';
+import { registerConversations } from './features/conversations.js';
+import { registerFallback, registerHelp } from './features/help.js';
+import { registerReferralForm } from './features/referralForm.js';
+
+export interface Bot {
+  adapter: TeamsAdapter;
+  app: Application;
+}
+
+/** Builds the adapter (Bot Framework auth from config) and the teams-ai Application with all features. */
+export function createBot(deps: BotDeps): Bot {
+  const { bot } = deps.config;
+  const adapter = new TeamsAdapter(
+    bot.appId
+      ? { MicrosoftAppId: bot.appId, MicrosoftAppPassword: bot.appPassword, MicrosoftAppType: bot.appType, MicrosoftAppTenantId: bot.appTenantId }
+      : {},
+  );
+  const app = new Application({
+    adapter,
+    botAppId: bot.appId ?? '',
+    // No turn state is kept: every handler reloads what it needs from Cosmos (stateless instances).
+    removeRecipientMention: true,
+    // Handlers answer within a second; long work reports its own progress instead of typing dots.
+    startTypingTimer: false,
+    longRunningMessages: false,
+  });
+
+  registerConversations(app, deps);
+  registerHelp(app);
+  registerReferralForm(app, deps);
+  registerFallback(app);
+
+  app.error(async (ctx, error) => onTurnError(ctx, error, deps));
+  return { adapter, app };
+}
+
+/** One place for bugs: log with a correlation id (no personal data) and answer politely. */
+async function onTurnError(ctx: TurnContext, error: Error, deps: BotDeps): Promise<void> {
+  const code = randomUUID().slice(0, 8);
+  deps.log.error(
+    { code, err: { name: error.name, message: error.message, stack: error.stack }, activityType: ctx.activity.type, name: ctx.activity.name },
+    'unhandled error in turn',
+  );
+  const text = trOf(ctx)('error.generic', { code });
+  try {
+    if (ctx.activity.type === ActivityTypes.Invoke) {
+      await ctx.sendActivity({
+        type: ActivityTypes.InvokeResponse,
+        value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } },
+      });
+    } else {
+      await ctx.sendActivity(text);
+    }
+  } catch (sendError) {
+    deps.log.error({ code, err: { message: (sendError as Error).message } }, 'could not tell the user about the error');
+  }
+}

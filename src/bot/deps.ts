@@ -1,0 +1,16 @@
+import type { Config } from '../config.js';
+import type { WorkingCalendar } from '../domain/calendar.js';
+import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../log.js';
+import type { ConversationRepository } from '../store/conversations.js';
+import type { ReferralRepository } from '../store/referrals.js';
+
+/** What the bot's handlers may use. Built once by the composition root (src/main.ts). */
+export interface BotDeps {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  calendar: WorkingCalendar;
+  referrals: ReferralRepository;
+  conversations: ConversationRepository;
+}

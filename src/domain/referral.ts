@@ -1,0 +1,64 @@
+import type { Professional } from './types.js';
+import type { PupilSection } from './sections/pupil.js';
+
+/** The referral's life (DESIGN.md §2). */
+export type ReferralState =
+  | 'draft'
+  | 'submitted'
+  | 'accepted'
+  | 'handoverScheduled'
+  | 'agreementsConfirmed'
+  | 'aftercare'
+  | 'closed'
+  | 'withdrawn'
+  | 'declined'
+  | 'redirected';
+
+/** Answers of the aanmeldformulier, one entry per card section, filled in as the SMW'er goes. */
+export interface ReferralSections {
+  pupil?: PupilSection;
+}
+
+export type SectionId = keyof ReferralSections;
+
+/**
+ * The referral document (container `referrals`, partition `/referralId`). `version` counts
+ * every accepted change; cards carry it so a stale card can never overwrite newer answers.
+ */
+export interface Referral {
+  id: string;
+  referralId: string;
+  type: 'referral';
+  /** Short number people can say on the phone, e.g. `AM-7K3QX2`. */
+  number: string;
+  tenantId: string;
+  state: ReferralState;
+  version: number;
+  smw: Professional;
+  sections: ReferralSections;
+  createdAt: string;
+  updatedAt: string;
+  /** Seconds until Cosmos removes the document; set once the referral is closed. */
+  ttl?: number;
+}
+
+/** Crockford base32 without ambiguous letters; six characters from the id. */
+export function referralNumber(referralId: string): string {
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  const hex = referralId.replace(/-/g, '');
+  let n = BigInt(`0x${hex.slice(0, 12)}`);
+  let out = '';
+  for (let i = 0; i < 6; i++) {
+    out = alphabet[Number(n % 32n)] + out;
+    n /= 32n;
+  }
+  return `AM-${out}`;
+}
+
+/** Initials for places where a name must not appear (channel cards): "Jan Karel de Vries" → "J.K.d.V.". */
+export function initialsOf(firstNames: string, surname: string): string {
+  const letters = [...firstNames.split(/\s+/), ...surname.split(/\s+/)]
+    .filter((w) => w.length > 0)
+    .map((w) => `${w[0]}.`);
+  return letters.join('').toUpperCase();
+}

@@ -1,0 +1,47 @@
+import type { Container } from '@azure/cosmos';
+import { z } from 'zod';
+import { readDoc, stripMeta, upsertDoc } from './documents.js';
+
+/**
+ * What a proactive message needs to reach a conversation. Validated on write and read, so a
+ * broken record fails where it is made instead of at 08:30 when a reminder is due.
+ */
+export const ConversationRecordSchema = z.object({
+  id: z.string().min(1),
+  /** Partition key: the person's Entra object id, or `team:<teamId>` for a channel. */
+  userId: z.string().min(1),
+  kind: z.enum(['personal', 'channel', 'groupChat']),
+  tenantId: z.string().min(1),
+  serviceUrl: z.string().url(),
+  conversationId: z.string().min(1),
+  conversationType: z.string().optional(),
+  botId: z.string().min(1),
+  botName: z.string().optional(),
+  /** Teams user id (29:…) of the person, for personal chats. */
+  teamsUserId: z.string().optional(),
+  teamId: z.string().optional(),
+  channelId: z.string().optional(),
+  updatedAt: z.string(),
+});
+
+export type ConversationRecord = z.infer<typeof ConversationRecordSchema>;
+
+/** Conversation references per user and per team channel (container `conversations`, pk `/userId`). */
+export class ConversationRepository {
+  constructor(private readonly container: Container) {}
+
+  async save(record: ConversationRecord): Promise<void> {
+    await upsertDoc(this.container, ConversationRecordSchema.parse(record));
+  }
+
+  /** The personal (1:1) conversation with a person, if the bot has one. */
+  async personal(aadObjectId: string): Promise<ConversationRecord | undefined> {
+    const found = await readDoc<ConversationRecord>(this.container, `personal:${aadObjectId}`, aadObjectId);
+    return found ? ConversationRecordSchema.parse(stripMeta(found.doc)) : undefined;
+  }
+
+  async channel(teamId: string, channelId: string): Promise<ConversationRecord | undefined> {
+    const found = await readDoc<ConversationRecord>(this.container, `channel:${channelId}`, `team:${teamId}`);
+    return found ? ConversationRecordSchema.parse(stripMeta(found.doc)) : undefined;
+  }
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { startSchakel, type Schakel } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import type { Clock } from '../../src/domain/clock.js';
+import { createLogger } from '../../src/log.js';
+import { startLocalCosmos, type LocalCosmosServer } from '../../src/store/localCosmos.js';
+import { FakeConnector } from './fakeConnector.js';
+
+/** A log line as pino wrote it. */
+export type LogLine = Record<string, unknown> & { level: number; msg: string };
+
+/** Collects the process's JSON log lines in memory so tests can assert on them. */
+export class LogCapture extends Writable {
+  readonly lines: LogLine[] = [];
+  readonly raw: string[] = [];
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line) continue;
+      this.raw.push(line);
+      this.lines.push(JSON.parse(line) as LogLine);
+    }
+    done();
+  }
+  find(msg: string): LogLine[] {
+    return this.lines.filter((l) => l.msg === msg);
+  }
+}
+
+export interface BotInstance {
+  schakel: Schakel;
+  url: string;
+  logs: LogCapture;
+  /** POSTs an activity to /api/messages; returns status and parsed body (invoke responses). */
+  send(activity: object, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
+  stop(): Promise<void>;
+}
+
+export interface Harness {
+  cosmos: LocalCosmosServer;
+  connector: FakeConnector;
+  database: string;
+  bot: BotInstance;
+  /** Starts another bot instance against the same database and connector (scale-out tests). */
+  startInstance(env?: Record<string, string>): Promise<BotInstance>;
+  stop(): Promise<void>;
+}
+
+export async function startBot(endpoint: string, database: string, env: Record<string, string> = {}, clock?: Clock): Promise<BotInstance> {
+  const logs = new LogCapture();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'debug',
+    COSMOS_ENDPOINT: endpoint,
+    COSMOS_DATABASE: database,
+    SHUTDOWN_GRACE_MS: '2000',
+    ...env,
+  });
+  const schakel = await startSchakel(config, createLogger(config.logLevel, logs), { clock });
+  const url = `${schakel.url}/api/messages`;
+  return {
+    schakel,
+    url,
+    logs,
+    send: async (activity, headers = {}) => {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity) });
+      const text = await res.text();
+      return { status: res.status, body: parseBody(text) };
+    },
+    stop: () => schakel.stop(),
+  };
+}
+
+/** Local Cosmos server + fake Bot Connector + one real bot instance, all on random loopback ports. */
+export async function startHarness(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<Harness> {
+  const cosmos = await startLocalCosmos();
+  const connector = await new FakeConnector().start();
+  const database = `t-${randomUUID().slice(0, 8)}`;
+  const instances: BotInstance[] = [];
+  const startInstance = async (env: Record<string, string> = {}) => {
+    const instance = await startBot(cosmos.endpoint, database, { ...options.env, ...env }, options.clock);
+    instances.push(instance);
+    return instance;
+  };
+  const bot = await startInstance();
+  return {
+    cosmos,
+    connector,
+    database,
+    bot,
+    startInstance,
+    stop: async () => {
+      for (const i of instances) await i.stop();
+      await connector.stop();
+      await cosmos.close();
+    },
+  };
+}
+
+function parseBody(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

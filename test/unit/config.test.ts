@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, redactedSummary } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('needs no variables in local mode', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ env: 'development', port: 3978, cosmos: { endpoint: undefined, database: 'schakel' }, graph: undefined, reminderLocalTime: '08:30' });
+    expect(c.bot.allowedTenantIds).toEqual([]);
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT/);
+    expect(() => loadConfig({ COSMOS_ENDPOINT: 'not a url' })).toThrow(/COSMOS_ENDPOINT/);
+    expect(() => loadConfig({ REMINDER_LOCAL_TIME: '8.30' })).toThrow(/REMINDER_LOCAL_TIME/);
+    expect(() => loadConfig({ TIME_ZONE: 'Europe/Rotterdam' })).toThrow(/TIME_ZONE/);
+    expect(() => loadConfig({ GRAPH_CLIENT_ID: 'x' })).toThrow(/GRAPH_CLIENT_ID/);
+  });
+
+  it('refuses production without bot authentication or a real database', () => {
+    try {
+      loadConfig({ NODE_ENV: 'production' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/MICROSOFT_APP_ID/);
+      expect(problems).toMatch(/COSMOS_ENDPOINT/);
+    }
+  });
+
+  it('requires the secret and tenant with an app id', () => {
+    expect(() => loadConfig({ MICROSOFT_APP_ID: 'id' })).toThrow(/MICROSOFT_APP_PASSWORD[\s\S]*MICROSOFT_APP_TENANT_ID/);
+  });
+
+  it('splits the tenant allow-list and never shows secrets in the summary', () => {
+    const c = loadConfig({
+      ALLOWED_TENANT_IDS: ' t1, t2 ,',
+      COSMOS_ENDPOINT: 'https://x.documents.azure.com:443/',
+      COSMOS_KEY: 'c2VjcmV0',
+      GRAPH_TENANT_ID: 't',
+      GRAPH_CLIENT_ID: 'c',
+      GRAPH_CLIENT_SECRET: 'very-secret',
+    });
+    expect(c.bot.allowedTenantIds).toEqual(['t1', 't2']);
+    const summary = JSON.stringify(redactedSummary(c));
+    expect(summary).not.toContain('c2VjcmV0');
+    expect(summary).not.toContain('very-secret');
+    expect(summary).toContain('x.documents.azure.com');
+  });
+});
