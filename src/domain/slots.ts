@@ -106,6 +106,16 @@ export function findSlots(query: SlotQuery): Interval[] {
   return spread(candidates, max, calendar.timeZone);
 }
 
+/**
+ * The time span a search with these settings looks at: from `from` to the end of the last
+ * horizon day. Ask the calendar service (getSchedule) for exactly this span.
+ */
+export function searchRange(from: Date, calendar: WorkingCalendar, horizonWorkingDays: number): Interval {
+  const lastDay = calendar.addWorkingDays(calendar.localDate(from), horizonWorkingDays);
+  const end = DateTime.fromISO(lastDay, { zone: calendar.timeZone }).plus({ days: 1 }).startOf('day').toJSDate();
+  return { start: from, end };
+}
+
 interface Span {
   start: number;
   end: number;

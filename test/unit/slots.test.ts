@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../../src/domain/calendar.js';
-import { findSlots, type Interval, type SlotQuery, type WeeklyPart } from '../../src/domain/slots.js';
+import { findSlots, searchRange, type Interval, type SlotQuery, type WeeklyPart } from '../../src/domain/slots.js';
 
 const zone = 'Europe/Amsterdam';
 const calendar = new WorkingCalendar(zone);
@@ -124,5 +124,11 @@ describe('findSlots', () => {
   it('returns an empty list when the professionals are busy the whole horizon', () => {
     const busy = [span('2026-11-20T00:00', '2026-12-31T00:00')];
     expect(findSlots(query({ busy }))).toEqual([]);
+  });
+
+  it('tells which span to ask free/busy for: up to the end of the last horizon day', () => {
+    const range = searchRange(at('2026-11-20T10:00'), calendar, 10);
+    expect(range.start.toISOString()).toBe('2026-11-20T09:00:00.000Z');
+    expect(range.end.toISOString()).toBe('2026-12-04T23:00:00.000Z'); // midnight after Fri 4 December, CET
   });
 });
