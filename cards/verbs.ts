@@ -6,7 +6,16 @@ export const VERBS = {
   sectionSave: 'referral.section.save',
   sectionBack: 'referral.section.back',
   sectionLater: 'referral.section.later',
-  refresh: 'card.refresh',
+  resume: 'referral.resume',
+  submit: 'referral.submit',
+  amend: 'referral.amend',
+  intakeTakeOn: 'intake.takeOn',
+  intakeDetails: 'intake.details',
+  intakeShow: 'intake.show',
+  intakeRedirectForm: 'intake.redirect.form',
+  intakeRedirect: 'intake.redirect',
+  intakeDeclineForm: 'intake.decline.form',
+  intakeDecline: 'intake.decline',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

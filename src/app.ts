@@ -2,7 +2,12 @@ import type { Config } from './config.js';
 import { redactedSummary } from './config.js';
 import { WorkingCalendar } from './domain/calendar.js';
 import { systemClock, type Clock } from './domain/clock.js';
-import { createBot } from './bot/app.js';
+import { createAdapter, createBot } from './bot/app.js';
+import { TeamsMessenger } from './notify/teams.js';
+import { ConfigRepository, loadInstruments } from './store/configRepository.js';
+
+/** Until the service-norm rules are wired: working days a wijkteam has to accept. */
+const ACCEPT_WITHIN_WORKING_DAYS = 5;
 import type { BotDeps } from './bot/deps.js';
 import type { Logger } from './log.js';
 import { startHttp, type HttpServer } from './server/http.js';
@@ -29,15 +34,25 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     { endpoint: config.cosmos.endpoint, key: config.cosmos.key, database: config.cosmos.database, localPort: config.cosmos.localPort },
     log,
   );
+  const clock = options.clock ?? systemClock;
+  const calendar = new WorkingCalendar(config.timeZone);
+  const settings = new ConfigRepository(store.containers.config);
+  await settings.seedDistrictMap(config.districtMapFile, clock.now());
+  const adapter = createAdapter(config);
+  const conversations = new ConversationRepository(store.containers.conversations);
   const deps: BotDeps = {
     config,
     log,
-    clock: options.clock ?? systemClock,
-    calendar: new WorkingCalendar(config.timeZone),
+    clock,
+    calendar,
     referrals: new ReferralRepository(store.containers.referrals, log),
-    conversations: new ConversationRepository(store.containers.conversations),
+    conversations,
+    settings,
+    instruments: await loadInstruments(config.instrumentsFile),
+    messenger: new TeamsMessenger(adapter, config.bot.appId ?? '', conversations, log),
+    acceptBy: (at) => calendar.addWorkingDays(calendar.localDate(at), ACCEPT_WITHIN_WORKING_DAYS),
   };
-  const bot = createBot(deps);
+  const bot = createBot(deps, adapter);
   const http = await startHttp({ bot, log, allowedTenantIds: config.bot.allowedTenantIds, ready: store.ping }, config.port, config.host);
   log.info({ url: http.url }, 'Schakel listening on /api/messages');
 

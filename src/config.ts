@@ -37,6 +37,11 @@ const ConfigSchema = z
     GRAPH_BASE_URL: optionalString.pipe(z.string().url().optional()),
     GRAPH_MAIL_SENDER: optionalString,
 
+    COORDINATOR_AAD_IDS: csv,
+    DISTRICT_MAP_FILE: z.string().default('config/wijkindeling.example.csv'),
+    INSTRUMENTS_FILE: z.string().default('config/instruments.json'),
+    ROSTER_CACHE_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(60),
+
     TIME_ZONE: z.string().default('Europe/Amsterdam'),
     REMINDER_LOCAL_TIME: z
       .string()
@@ -87,6 +92,10 @@ export interface Config {
   };
   cosmos: { endpoint?: string; key?: string; database: string; localPort: number };
   graph?: { tenantId: string; clientId: string; clientSecret: string; baseUrl?: string; mailSender?: string };
+  coordinators: string[];
+  districtMapFile: string;
+  instrumentsFile: string;
+  rosterCacheMinutes: number;
   timeZone: string;
   reminderLocalTime: string;
   schedulerIntervalMs: number;
@@ -125,6 +134,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       c.GRAPH_TENANT_ID && c.GRAPH_CLIENT_ID && c.GRAPH_CLIENT_SECRET
         ? { tenantId: c.GRAPH_TENANT_ID, clientId: c.GRAPH_CLIENT_ID, clientSecret: c.GRAPH_CLIENT_SECRET, baseUrl: c.GRAPH_BASE_URL, mailSender: c.GRAPH_MAIL_SENDER }
         : undefined,
+    coordinators: c.COORDINATOR_AAD_IDS,
+    districtMapFile: c.DISTRICT_MAP_FILE,
+    instrumentsFile: c.INSTRUMENTS_FILE,
+    rosterCacheMinutes: c.ROSTER_CACHE_MINUTES,
     timeZone: c.TIME_ZONE,
     reminderLocalTime: c.REMINDER_LOCAL_TIME,
     schedulerIntervalMs: c.SCHEDULER_INTERVAL_MS,

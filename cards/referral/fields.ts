@@ -6,11 +6,14 @@ export interface FieldDef {
   id: string;
   kind: FieldViewInput['kind'];
   labelKey: string;
+  /** Placeholders in the label, e.g. a parent's name in a consent heading (1:1 cards only). */
+  labelParams?: Record<string, string>;
   required?: boolean;
   maxLength?: number;
   inputStyle?: 'text' | 'email' | 'tel';
   placeholderKey?: string;
-  choices?: { value: string; labelKey: string }[];
+  /** Options: an i18n key, or a literal label for configured values (ETM/LIRIK outcomes). */
+  choices?: { value: string; labelKey?: string; label?: string }[];
 }
 
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
@@ -33,14 +36,16 @@ export function fieldViews(defs: FieldDef[], values: RawValues, errors: FieldErr
   return defs.map((d) => ({
     kind: d.kind,
     id: d.id,
-    label: tr(d.labelKey),
+    // Required fields are marked, not enforced by the client: Teams would block "Terug" and
+    // "Later verder" on an empty required input and lose what was typed. The server validates.
+    label: `${tr(d.labelKey, d.labelParams)}${d.required ? ' *' : ''}`,
     value: values[d.id] ?? '',
     placeholder: d.placeholderKey ? tr(d.placeholderKey) : '',
-    required: d.required ?? false,
-    requiredMessage: d.required ? tr('v.required') : '',
+    required: false,
+    requiredMessage: '',
     maxLength: d.maxLength ?? 500,
     inputStyle: d.inputStyle ?? 'text',
-    choices: (d.choices ?? []).map((c) => ({ value: c.value, title: tr(c.labelKey) })),
+    choices: (d.choices ?? []).map((c) => ({ value: c.value, title: c.label ?? tr(c.labelKey ?? c.value) })),
     error: errors[d.id] ? tr(errors[d.id] as string) : '',
   }));
 }

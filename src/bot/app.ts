@@ -6,6 +6,9 @@ import type { BotDeps } from './deps.js';
 import { registerConversations } from './features/conversations.js';
 import { registerFallback, registerHelp } from './features/help.js';
 import { registerReferralForm } from './features/referralForm.js';
+import { registerIntake } from './features/intake.js';
+import { registerCommands } from './features/commands.js';
+import type { Config } from '../config.js';
 
 export interface Bot {
   adapter: TeamsAdapter;
@@ -13,13 +16,17 @@ export interface Bot {
 }
 
 /** Builds the adapter (Bot Framework auth from config) and the teams-ai Application with all features. */
-export function createBot(deps: BotDeps): Bot {
-  const { bot } = deps.config;
-  const adapter = new TeamsAdapter(
+export function createAdapter(config: Config): TeamsAdapter {
+  const { bot } = config;
+  return new TeamsAdapter(
     bot.appId
       ? { MicrosoftAppId: bot.appId, MicrosoftAppPassword: bot.appPassword, MicrosoftAppType: bot.appType, MicrosoftAppTenantId: bot.appTenantId }
       : {},
   );
+}
+
+export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {
+  const { bot } = deps.config;
   const app = new Application({
     adapter,
     botAppId: bot.appId ?? '',
@@ -33,6 +40,8 @@ export function createBot(deps: BotDeps): Bot {
   registerConversations(app, deps);
   registerHelp(app);
   registerReferralForm(app, deps);
+  registerIntake(app, deps);
+  registerCommands(app, deps);
   registerFallback(app);
 
   app.error(async (ctx, error) => onTurnError(ctx, error, deps));

@@ -1,15 +1,15 @@
 import type { FieldErrors } from './validation.js';
 
 /** Why a command was not carried out. Each code has a Dutch/English text `refusal.<code>`. */
-export type RefusalCode = 'invalid' | 'stale' | 'notAllowed' | 'notFound' | 'invalidState' | 'duplicate';
+export type RefusalCode = 'invalid' | 'stale' | 'notAllowed' | 'notFound' | 'invalidState' | 'duplicate' | 'incomplete' | 'alreadyTaken';
 
 export interface Refusal {
   ok: false;
   code: RefusalCode;
   /** Per-field message keys when `code` is `invalid`. */
   errors?: FieldErrors;
-  /** Extra message key for the user (e.g. what is missing). */
-  detail?: string;
+  /** What is missing before the command can be carried out (i18n keys with parameters). */
+  missing?: { key: string; params?: Record<string, string>; field?: string }[];
 }
 
 /** Something the outside world must do because of a decision (write audit, send, plan). */

@@ -1,5 +1,9 @@
 import type { Professional } from './types.js';
+import type { ConsentScope, ConsentSection, Consenter } from './sections/consent.js';
+import type { ParentsSection } from './sections/parents.js';
 import type { PupilSection } from './sections/pupil.js';
+import type { RequestSection } from './sections/request.js';
+import type { SafetySection } from './sections/safety.js';
 
 /** The referral's life (DESIGN.md §2). */
 export type ReferralState =
@@ -17,6 +21,51 @@ export type ReferralState =
 /** Answers of the aanmeldformulier, one entry per card section, filled in as the SMW'er goes. */
 export interface ReferralSections {
   pupil?: PupilSection;
+  parents?: ParentsSection;
+  request?: RequestSection;
+  safety?: SafetySection;
+  consent?: ConsentSection;
+}
+
+/** The card sections in the order the SMW'er meets them; a review card follows the last. */
+export const SECTION_IDS = ['pupil', 'parents', 'request', 'safety', 'consent'] as const;
+
+/** Which wijkteam receives the referral, and how that was decided. */
+export interface Routing {
+  wijkteamId: string;
+  source: 'postcode' | 'manual';
+  /** The wijk the postcode maps to, when it did. */
+  district?: string;
+}
+
+/** Where the intake card was posted, so it can be updated in place later. */
+export interface IntakePost {
+  wijkteamId: string;
+  conversationId: string;
+  activityId: string;
+  postedAt: string;
+}
+
+export interface Decline {
+  reason: string;
+  advice: string;
+  by: Professional;
+  at: string;
+}
+
+export interface Redirect {
+  from: string;
+  to: string;
+  reason: string;
+  by: Professional;
+  at: string;
+}
+
+export interface ConsentWithdrawal {
+  who: Consenter;
+  scope: ConsentScope;
+  at: string;
+  by: string;
 }
 
 export type SectionId = keyof ReferralSections;
@@ -36,6 +85,18 @@ export interface Referral {
   version: number;
   smw: Professional;
   sections: ReferralSections;
+  /** What was typed but not (yet) valid, per section, so "Terug" and "Later verder" lose nothing. */
+  pending?: Partial<Record<SectionId, Record<string, string>>>;
+  routing?: Routing;
+  submittedAt?: string;
+  /** Local date by which the wijkteam should accept (service norm). */
+  acceptBy?: string;
+  intakePost?: IntakePost;
+  caseManager?: Professional;
+  acceptedAt?: string;
+  decline?: Decline;
+  redirects?: Redirect[];
+  consentWithdrawals?: ConsentWithdrawal[];
   createdAt: string;
   updatedAt: string;
   /** Seconds until Cosmos removes the document; set once the referral is closed. */

@@ -15,6 +15,11 @@ export const common: Catalogue = {
   'v.phone': { nl: 'Vul een geldig telefoonnummer in, bijvoorbeeld 06 12345678.', en: 'Enter a valid phone number.' },
   'v.initials': { nl: 'Vul de voorletters in, bijvoorbeeld J.K.', en: 'Enter initials, e.g. J.K.' },
   'v.schoolAge': { nl: 'De leeftijd valt buiten de schoolleeftijd (4 tot 23 jaar).', en: 'The age is outside school age (4 to 23).' },
+  'v.phoneOrEmail': { nl: 'Vul een telefoonnummer of e-mailadres in.', en: 'Enter a phone number or e-mail address.' },
+  'v.chooseAtLeastOne': { nl: 'Kies minstens één.', en: 'Choose at least one.' },
+  'v.explainSafety': { nl: 'Licht de zorgen over veiligheid toe.', en: 'Explain the safety concerns.' },
+  'v.explainUrgency': { nl: 'Geef de reden voor spoed.', en: 'Give the reason for urgency.' },
+  'v.explainLegalGround': { nl: 'Licht de wettelijke grond toe.', en: 'Explain the legal ground.' },
   'card.errorSummary': { nl: 'Niet alles is goed ingevuld. Kijk bij de velden in het rood.', en: 'Some fields need attention; see the messages in red.' },
   'card.stale': {
     nl: 'Deze kaart is verouderd: iemand heeft de aanmelding intussen gewijzigd. Hieronder staat de nieuwste versie.',

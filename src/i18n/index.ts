@@ -1,6 +1,8 @@
 import { common } from './common.js';
 import { referral } from './referral.js';
 import { bot } from './bot.js';
+import { handover } from './handover.js';
+import { intake } from './intake.js';
 
 /** The languages Schakel speaks: Dutch first, English where the Teams locale asks for it. */
 export type Lang = 'nl' | 'en';
@@ -8,16 +10,20 @@ export type Lang = 'nl' | 'en';
 export type Catalogue = Record<string, { nl: string; en: string }>;
 
 /** Every message, merged from the per-area catalogues. Add an area by importing it here. */
-const catalogue: Catalogue = { ...common, ...bot, ...referral };
+const catalogue: Catalogue = { ...common, ...bot, ...referral, ...intake, ...handover };
 
 /** Teams sends e.g. `en-US`, `nl-NL`; anything that is not English gets Dutch. */
 export function langOf(locale: string | undefined): Lang {
   return locale?.toLowerCase().startsWith('en') ? 'en' : 'nl';
 }
 
-/** Translates a key, filling `{name}` placeholders. An unknown key is returned as is (and is a bug). */
+/** Keys asked for that the catalogue lacks: a bug; tests assert this stays empty. */
+export const missingKeys = new Set<string>();
+
+/** Translates a key, filling `{name}` placeholders. An unknown key is returned as is (and recorded). */
 export function t(lang: Lang, key: string, params: Record<string, string | number> = {}): string {
   const entry = catalogue[key];
+  if (!entry) missingKeys.add(key);
   const text = entry ? entry[lang] : key;
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }

@@ -82,4 +82,37 @@ export class ReferralRepository {
       .fetchAll();
     return resources.map(stripMeta);
   }
+
+  /** Open referrals where the person is SMW'er or casusregisseur. */
+  async listForPerson(aadObjectId: string, states: ReferralState[]): Promise<Referral[]> {
+    const { resources } = await this.container.items
+      .query<Referral>({
+        query:
+          'SELECT * FROM c WHERE c.type = "referral" AND (c.smw.aadObjectId = @user OR c.caseManager.aadObjectId = @user) AND ARRAY_CONTAINS(@states, c.state) ORDER BY c.updatedAt DESC',
+        parameters: [
+          { name: '@user', value: aadObjectId },
+          { name: '@states', value: states },
+        ],
+      })
+      .fetchAll();
+    return resources.map(stripMeta);
+  }
+
+  async findByNumber(number: string): Promise<Referral | undefined> {
+    const { resources } = await this.container.items
+      .query<Referral>({ query: 'SELECT * FROM c WHERE c.type = "referral" AND c.number = @n', parameters: [{ name: '@n', value: number.toUpperCase() }] })
+      .fetchAll();
+    return resources[0] ? stripMeta(resources[0]) : undefined;
+  }
+
+  /** Submitted referrals of a wijkteam whose intake card was not posted yet (channel not linked then). */
+  async awaitingPost(wijkteamId: string): Promise<Referral[]> {
+    const { resources } = await this.container.items
+      .query<Referral>({
+        query: 'SELECT * FROM c WHERE c.type = "referral" AND c.state = "submitted" AND c.routing.wijkteamId = @w AND NOT IS_DEFINED(c.intakePost)',
+        parameters: [{ name: '@w', value: wijkteamId }],
+      })
+      .fetchAll();
+    return resources.map(stripMeta);
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasKey } from '../../src/i18n/index.js';
+import { missingKeys } from '../../src/i18n/index.js';
 import { lintCard } from '../support/cardLint.js';
 import { sampleCards } from './samples.js';
 
@@ -29,11 +29,9 @@ describe('every card renders as Adaptive Cards 1.5 that Teams accepts', () => {
     expect(problems).toMatch(/[Dd]uplicate/);
   });
 
-  it('shows translated texts, never raw message keys', () => {
-    for (const [name, card] of Object.entries(sampleCards())) {
-      const raw = JSON.stringify(card).match(/"(?:text|label|title|placeholder|errorMessage)":"([a-z]+(?:\.[a-zA-Z0-9]+)+)"/g) ?? [];
-      const keys = raw.map((m) => m.split('":"')[1]!.slice(0, -1)).filter(hasKey);
-      expect(keys, name).toEqual([]);
-    }
+  it('asks the catalogue only for keys it has (Dutch and English)', () => {
+    missingKeys.clear();
+    sampleCards();
+    expect([...missingKeys]).toEqual([]);
   });
 });

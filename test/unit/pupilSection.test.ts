@@ -47,7 +47,7 @@ describe('pupil section schema', () => {
 
 describe('saveSection', () => {
   const actor = { aadObjectId: 'smw-1', name: 'Sanne', tenantId: 't1' };
-  const now = { at: new Date('2026-11-23T09:00:00Z'), today };
+  const now = { now: { at: new Date('2026-11-23T09:00:00Z'), today }, instruments: { etmOutcomes: ['x'], lirikOutcomes: ['y'] } };
   const first = saveSection(undefined, actor, { type: 'saveSection', section: 'pupil', input: valid, expectedVersion: 0, referralId: '0f8fad5b-d9cb-469f-a165-70867728950e' }, now);
 
   it('creates a draft owned by the actor at version 1', () => {

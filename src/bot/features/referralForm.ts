@@ -1,91 +1,210 @@
 import { randomUUID } from 'node:crypto';
-import type { TurnContext } from 'botbuilder';
-import { CardFactory, MessageFactory } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { pickInputs, toRawValues } from '../../../cards/referral/fields.js';
+import { pickInputs, toRawValues, type RawValues } from '../../../cards/referral/fields.js';
 import { SECTIONS } from '../../../cards/referral/sections.js';
 import { VERBS } from '../../../cards/verbs.js';
-import { saveSection } from '../../domain/draft.js';
-import type { Referral, SectionId } from '../../domain/referral.js';
-import { ConcurrencyError } from '../../store/documents.js';
-import { actorOf, localTime, nowOf, respondWithCard, respondWithMessage, trOf } from '../context.js';
+import { keepInput, nextOpenSection, saveSection, sectionAfter, sectionBefore } from '../../domain/draft.js';
+import { amend, submit, submitBlockers } from '../../domain/intake.js';
+import { SECTION_IDS, type Referral, type SectionId } from '../../domain/referral.js';
+import type { Actor } from '../../domain/types.js';
+import { auditRefusal, decideAndSave, parseAction, type Outcome } from '../actions.js';
+import { localTime, respondWithCard, respondWithMessage, trOf } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import { referralFormCard, SECTION_ORDER } from '../views/referralForm.js';
+import { postIntake } from '../intakePosting.js';
+import { laterCard, referralFormCard, reviewCard, submittedCard, type Notice } from '../views/referralForm.js';
 
-/** What an Action.Execute of a form section may carry besides its inputs: ids and a version, nothing trusted. */
-const SectionAction = z.object({
+type Tr = ReturnType<typeof trOf>;
+
+/** What a form card's actions may carry besides inputs: ids, the section and a version. Nothing trusted. */
+const FormAction = z.object({
   referralId: z.string().uuid(),
   version: z.coerce.number().int().min(0),
-  section: z.enum(SECTION_ORDER as [SectionId, ...SectionId[]]),
+  section: z.enum([...SECTION_IDS, 'review']),
 });
+const ResumeAction = z.object({ referralId: z.string().uuid() });
 
 export function registerReferralForm(app: Application, deps: BotDeps): void {
   app.message(/^\s*aanmelden\s*$/i, async (ctx) => {
     const tr = trOf(ctx);
-    const card = referralFormCard(tr, { referralId: randomUUID(), version: 0, section: 'pupil', values: {} });
-    await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+    if (ctx.activity.conversation?.conversationType !== 'personal') {
+      await ctx.sendActivity(tr('referral.personalOnly'));
+      return;
+    }
+    await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(sectionCard(tr, deps, randomUUID(), undefined, 'pupil'))));
   });
 
-  app.adaptiveCards.actionExecute(VERBS.sectionSave, async (ctx, _state, data: Record<string, unknown>) => {
-    await saveSectionAction(ctx, deps, data);
-    return ''; // the response was sent by respondWith*
+  app.adaptiveCards.actionExecute(VERBS.sectionSave, async (ctx, _s, data) => {
+    await onSave(ctx, deps, data);
+    return '';
+  });
+  app.adaptiveCards.actionExecute([VERBS.sectionBack, VERBS.sectionLater], async (ctx, _s, data) => {
+    await onKeep(ctx, deps, data, (ctx.activity.value as { action?: { verb?: string } }).action?.verb === VERBS.sectionBack ? 'back' : 'later');
+    return '';
+  });
+  app.adaptiveCards.actionExecute(VERBS.resume, async (ctx, _s, data) => {
+    await onResume(ctx, deps, data);
+    return '';
+  });
+  app.adaptiveCards.actionExecute(VERBS.submit, async (ctx, _s, data) => {
+    await onSubmit(ctx, deps, data);
+    return '';
+  });
+  app.adaptiveCards.actionExecute(VERBS.amend, async (ctx, _s, data) => {
+    await onAmend(ctx, deps, data);
+    return '';
   });
 }
 
-async function saveSectionAction(ctx: TurnContext, deps: BotDeps, data: Record<string, unknown>): Promise<void> {
-  const tr = trOf(ctx);
-  const actor = actorOf(ctx);
-  const action = SectionAction.safeParse(data);
-  if (!actor || !action.success) {
-    deps.log.warn({ verb: VERBS.sectionSave, hasActor: Boolean(actor), issues: action.error?.issues.map((i) => i.path.join('.')) }, 'refused malformed card action');
-    return respondWithMessage(ctx, tr('error.badAction'));
-  }
-  const { referralId, version, section } = action.data;
-  const input = pickInputs(SECTIONS[section].fields, data);
-
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const stored = await deps.referrals.get(referralId);
-    const now = nowOf(deps);
-    const decision = saveSection(stored?.doc, actor, { type: 'saveSection', section, input, expectedVersion: version, referralId }, now);
-    if (!decision.ok) {
-      if (decision.code === 'invalid') {
-        return respondWithCard(ctx, referralFormCard(tr, { referralId, version, number: stored?.doc.number, section, values: input, errors: decision.errors, notice: { kind: 'attention', text: tr('refusal.invalid') } }));
-      }
-      if (decision.code === 'stale' && stored) {
-        deps.log.info({ referralId, cardVersion: version, storedVersion: stored.doc.version }, 'stale card refused');
-        return respondWithCard(ctx, currentCard(tr, stored.doc, section, { kind: 'warning', text: tr('refusal.stale') }));
-      }
-      deps.log.warn({ referralId, code: decision.code, actor: actor.aadObjectId }, 'card action refused');
-      if (stored) await deps.referrals.record(referralId, actor.aadObjectId, [{ type: 'audit', action: 'referral.refused', detail: { code: decision.code, verb: VERBS.sectionSave } }], now.at);
-      return respondWithMessage(ctx, tr(`refusal.${decision.code}`));
-    }
-    const referral = decision.value;
-    try {
-      if (!decision.unchanged) {
-        if (stored) await deps.referrals.save(referral, stored.etag);
-        else await deps.referrals.create(referral);
-        await deps.referrals.record(referralId, actor.aadObjectId, decision.events, now.at);
-      }
-    } catch (err) {
-      if (err instanceof ConcurrencyError && attempt === 0) continue; // someone wrote meanwhile: decide again on fresh data
-      throw err;
-    }
-    deps.log.info({ referralId, section, version: referral.version, unchanged: Boolean(decision.unchanged) }, 'referral section saved');
-    return respondWithCard(ctx, currentCard(tr, referral, section, { kind: 'saved', text: tr('referral.saved', { time: localTime(deps, now.at) }) }));
-  }
-  const latest = await deps.referrals.get(referralId);
-  if (!latest) throw new Error('referral vanished during save');
-  return respondWithCard(ctx, currentCard(tr, latest.doc, section, { kind: 'warning', text: tr('refusal.stale') }));
-}
-
-function currentCard(tr: ReturnType<typeof trOf>, referral: Referral, section: SectionId, notice: { kind: 'saved' | 'warning'; text: string }) {
+/** The card of one section, showing kept input first, then stored answers. */
+function sectionCard(tr: Tr, deps: BotDeps, referralId: string, referral: Referral | undefined, section: SectionId, extra: { values?: RawValues; errors?: Record<string, string>; notice?: Notice } = {}) {
   return referralFormCard(tr, {
-    referralId: referral.referralId,
-    version: referral.version,
-    number: referral.number,
+    referralId,
+    version: referral?.version ?? 0,
+    referral,
     section,
-    values: toRawValues(referral.sections[section]),
+    values: extra.values ?? referral?.pending?.[section] ?? toRawValues(referral?.sections[section]),
+    errors: extra.errors,
+    notice: extra.notice,
+    instruments: deps.instruments,
+  });
+}
+
+/** The card for a step: a section, or the review when all sections are done. */
+async function stepCard(tr: Tr, deps: BotDeps, referral: Referral, step: SectionId | 'review', notice?: Notice, chosenWijkteam?: string) {
+  if (step !== 'review') return sectionCard(tr, deps, referral.referralId, referral, step, { notice });
+  const map = await deps.settings.districtMap();
+  const routed = referral.sections.pupil ? map?.route(referral.sections.pupil.postcode) : undefined;
+  const today = deps.calendar.localDate(deps.clock.now());
+  return reviewCard(tr, {
+    referral,
+    routed,
+    wijkteams: map?.wijkteams() ?? [],
+    chosenWijkteam,
+    blockers: submitBlockers(referral, today, chosenWijkteam || routed?.wijkteamId),
     notice,
   });
+}
+
+async function answerRefusal(ctx: TurnContext, deps: BotDeps, tr: Tr, outcome: Outcome, actor: Actor, verb: string, step: SectionId | 'review') {
+  const { decision, current } = outcome;
+  if (decision.ok) return;
+  if (decision.code === 'stale' && current) {
+    deps.log.info({ referralId: current.doc.referralId, storedVersion: current.doc.version }, 'stale card refused');
+    return respondWithCard(ctx, await stepCard(tr, deps, current.doc, step, { kind: 'warning', text: tr('refusal.stale') }));
+  }
+  await auditRefusal(deps, outcome, actor, verb);
+  return respondWithMessage(ctx, tr(`refusal.${decision.code}`));
+}
+
+async function onSave(ctx: TurnContext, deps: BotDeps, data: unknown) {
+  const tr = trOf(ctx);
+  const parsed = await parseAction(ctx, deps, VERBS.sectionSave, FormAction, data);
+  if (!parsed) return;
+  const { actor, action } = parsed;
+  if (action.section === 'review') return onSubmit(ctx, deps, data);
+  const section = action.section;
+  const stored = await deps.referrals.get(action.referralId);
+  const input = pickInputs(SECTIONS[section].fields({ referral: stored?.doc, instruments: deps.instruments }), data as Record<string, unknown>);
+  const outcome = await decideAndSave(deps, action.referralId, actor, (current, now) =>
+    saveSection(current, actor, { type: 'saveSection', section, input, expectedVersion: action.version, referralId: action.referralId }, { now, instruments: deps.instruments }),
+  );
+  const { decision } = outcome;
+  if (!decision.ok) {
+    if (decision.code === 'invalid') {
+      return respondWithCard(ctx, sectionCard(tr, deps, action.referralId, outcome.current?.doc, section, { values: input, errors: decision.errors, notice: { kind: 'attention', text: tr('refusal.invalid') } }));
+    }
+    return answerRefusal(ctx, deps, tr, outcome, actor, VERBS.sectionSave, section);
+  }
+  const referral = decision.value;
+  deps.log.info({ referralId: referral.referralId, section, version: referral.version, unchanged: Boolean(decision.unchanged) }, 'referral section saved');
+  const saved: Notice = { kind: 'saved', text: tr('referral.saved', { time: localTime(deps, outcome.now.at) }) };
+  return respondWithCard(ctx, await stepCard(tr, deps, referral, sectionAfter(section), saved));
+}
+
+async function onKeep(ctx: TurnContext, deps: BotDeps, data: unknown, then: 'back' | 'later') {
+  const tr = trOf(ctx);
+  const verb = then === 'back' ? VERBS.sectionBack : VERBS.sectionLater;
+  const parsed = await parseAction(ctx, deps, verb, FormAction, data);
+  if (!parsed) return;
+  const { actor, action } = parsed;
+  let referral: Referral | undefined;
+  let at = deps.clock.now();
+  if (action.section === 'review') {
+    referral = (await deps.referrals.get(action.referralId))?.doc;
+    if (!referral || referral.smw.aadObjectId !== actor.aadObjectId) return respondWithMessage(ctx, tr('refusal.notFound'));
+  } else {
+    const section = action.section;
+    const stored = await deps.referrals.get(action.referralId);
+    const input = pickInputs(SECTIONS[section].fields({ referral: stored?.doc, instruments: deps.instruments }), data as Record<string, unknown>);
+    const outcome = await decideAndSave(deps, action.referralId, actor, (current, now) =>
+      keepInput(current, actor, { type: 'saveSection', section, input, expectedVersion: action.version, referralId: action.referralId }, now),
+    );
+    if (!outcome.decision.ok) return answerRefusal(ctx, deps, tr, outcome, actor, verb, section);
+    referral = outcome.decision.value;
+    at = outcome.now.at;
+  }
+  if (then === 'later') return respondWithCard(ctx, laterCard(tr, referral, localTime(deps, at)));
+  const previous = sectionBefore(action.section);
+  return respondWithCard(ctx, await stepCard(tr, deps, referral, previous));
+}
+
+async function onResume(ctx: TurnContext, deps: BotDeps, data: unknown) {
+  const tr = trOf(ctx);
+  const parsed = await parseAction(ctx, deps, VERBS.resume, ResumeAction, data);
+  if (!parsed) return;
+  const stored = await deps.referrals.get(parsed.action.referralId);
+  if (!stored || stored.doc.smw.aadObjectId !== parsed.actor.aadObjectId || stored.doc.tenantId !== parsed.actor.tenantId) {
+    deps.log.warn({ verb: VERBS.resume, actor: parsed.actor.aadObjectId }, 'resume refused');
+    return respondWithMessage(ctx, tr('refusal.notFound'));
+  }
+  if (stored.doc.state !== 'draft') return respondWithMessage(ctx, tr('refusal.invalidState'));
+  const referral = stored.doc;
+  const pendingSection = SECTION_IDS.find((s) => referral.pending?.[s]);
+  return respondWithCard(ctx, await stepCard(tr, deps, referral, pendingSection ?? nextOpenSection(referral)));
+}
+
+async function onSubmit(ctx: TurnContext, deps: BotDeps, data: unknown) {
+  const tr = trOf(ctx);
+  const parsed = await parseAction(ctx, deps, VERBS.submit, FormAction, data);
+  if (!parsed) return;
+  const { actor, action } = parsed;
+  const chosen = typeof (data as { wijkteamId?: unknown }).wijkteamId === 'string' ? String((data as { wijkteamId: string }).wijkteamId) : '';
+  const map = await deps.settings.districtMap();
+  const stored = await deps.referrals.get(action.referralId);
+  const routed = stored?.doc.sections.pupil ? map?.route(stored.doc.sections.pupil.postcode) : undefined;
+  const wijkteamId = chosen && map?.wijkteams().some((w) => w.id === chosen) ? chosen : routed?.wijkteamId;
+  const outcome = await decideAndSave(deps, action.referralId, actor, (current, now) => {
+    if (!current) return { ok: false, code: 'notFound' };
+    return submit(current, actor, {
+      expectedVersion: action.version,
+      wijkteamId,
+      source: wijkteamId === routed?.wijkteamId ? 'postcode' : 'manual',
+      district: wijkteamId === routed?.wijkteamId ? routed?.district : undefined,
+      acceptBy: deps.acceptBy(now.at),
+    }, now);
+  });
+  const { decision } = outcome;
+  if (!decision.ok) {
+    if (decision.code === 'incomplete' && outcome.current) {
+      return respondWithCard(ctx, await stepCard(tr, deps, outcome.current.doc, 'review', { kind: 'attention', text: tr('refusal.incomplete') }, chosen));
+    }
+    return answerRefusal(ctx, deps, tr, outcome, actor, VERBS.submit, 'review');
+  }
+  const referral = decision.value;
+  const wijkteamName = map?.wijkteam(referral.routing?.wijkteamId ?? '')?.name ?? referral.routing?.wijkteamId ?? '';
+  const posted = decision.unchanged && referral.intakePost ? true : await postIntake(deps, referral, actor);
+  deps.log.info({ referralId: referral.referralId, wijkteam: referral.routing?.wijkteamId, posted }, 'referral submitted');
+  return respondWithCard(ctx, submittedCard(tr, referral, wijkteamName, posted));
+}
+
+async function onAmend(ctx: TurnContext, deps: BotDeps, data: unknown) {
+  const tr = trOf(ctx);
+  const parsed = await parseAction(ctx, deps, VERBS.amend, ResumeAction, data);
+  if (!parsed) return;
+  const { actor, action } = parsed;
+  const outcome = await decideAndSave(deps, action.referralId, actor, (current, now) => (current ? amend(current, actor, now) : { ok: false, code: 'notFound' }));
+  if (!outcome.decision.ok) return answerRefusal(ctx, deps, tr, outcome, actor, VERBS.amend, 'review');
+  return respondWithCard(ctx, await stepCard(tr, deps, outcome.decision.value, 'review', { kind: 'warning', text: tr('referral.reopened') }));
 }

@@ -1,24 +1,16 @@
-import { renderFormCard } from '../../../cards/form/index.js';
+import { renderFormCard, type FieldViewInput } from '../../../cards/form/index.js';
 import type { AdaptiveCardJson } from '../../../cards/render.js';
 import { fieldViews, type RawValues, type Translate } from '../../../cards/referral/fields.js';
 import { SECTIONS } from '../../../cards/referral/sections.js';
 import { VERBS } from '../../../cards/verbs.js';
-import type { SectionId } from '../../domain/referral.js';
+import { SECTION_IDS, type Referral, type SectionId } from '../../domain/referral.js';
+import type { Wijkteam } from '../../domain/routing.js';
+import type { Missing } from '../../domain/sections/consent.js';
+import type { InstrumentOptions } from '../../domain/sections/safety.js';
 import type { FieldErrors } from '../../domain/validation.js';
-
-export const SECTION_ORDER: SectionId[] = ['pupil'];
+import { reviewFacts } from './summary.js';
 
 export type Notice = { kind: 'saved' | 'attention' | 'warning'; text: string };
-
-export interface ReferralFormView {
-  referralId: string;
-  version: number;
-  number?: string;
-  section: SectionId;
-  values: RawValues;
-  errors?: FieldErrors;
-  notice?: Notice;
-}
 
 const NOTICE_STYLE = {
   saved: { color: 'Good', style: 'good' },
@@ -26,19 +18,106 @@ const NOTICE_STYLE = {
   warning: { color: 'Warning', style: 'warning' },
 } as const;
 
-/** One section of the aanmeldformulier as a card; data carries only ids, the section and the version. */
+const noticeOf = (n?: Notice) => (n ? { text: n.text, ...NOTICE_STYLE[n.kind] } : undefined);
+const STEPS = SECTION_IDS.length + 1;
+
+export interface ReferralFormView {
+  referralId: string;
+  version: number;
+  referral?: Referral;
+  section: SectionId;
+  values: RawValues;
+  errors?: FieldErrors;
+  notice?: Notice;
+  instruments: InstrumentOptions;
+}
+
+function subtitle(tr: Translate, step: number, referral?: Referral): string {
+  return referral ? tr('referral.step', { step, of: STEPS, number: referral.number }) : tr('referral.stepNew', { step, of: STEPS });
+}
+
+/** One section of the aanmeldformulier as a card; action data carries only ids, the section and the version. */
 export function referralFormCard(tr: Translate, view: ReferralFormView): AdaptiveCardJson {
   const section = SECTIONS[view.section];
-  const step = SECTION_ORDER.indexOf(view.section) + 1;
+  const step = SECTION_IDS.indexOf(view.section) + 1;
   const data = { referralId: view.referralId, version: view.version, section: view.section };
+  const actions = [
+    { verb: VERBS.sectionSave, title: tr(step === SECTION_IDS.length ? 'referral.saveReview' : 'referral.saveNext'), style: 'positive' as const, data },
+    ...(step > 1 ? [{ verb: VERBS.sectionBack, title: tr('referral.back'), data }] : []),
+    { verb: VERBS.sectionLater, title: tr('referral.later'), data },
+  ];
   return renderFormCard({
     title: `${tr('referral.title')} — ${tr(section.titleKey)}`,
-    subtitle: view.number
-      ? tr('referral.step', { step, of: SECTION_ORDER.length, number: view.number })
-      : tr('referral.stepNew', { step, of: SECTION_ORDER.length }),
-    notice: view.notice ? { text: view.notice.text, ...NOTICE_STYLE[view.notice.kind] } : undefined,
-    fields: fieldViews(section.fields, view.values, view.errors ?? {}, tr),
+    subtitle: subtitle(tr, step, view.referral),
+    notice: noticeOf(view.notice),
+    fields: fieldViews(section.fields({ referral: view.referral, instruments: view.instruments }), view.values, view.errors ?? {}, tr),
     footer: tr('referral.privacyFooter'),
-    actions: [{ verb: VERBS.sectionSave, title: tr('referral.save'), style: 'positive', data }],
+    actions,
+  });
+}
+
+export interface ReviewView {
+  referral: Referral;
+  routed?: { wijkteamId: string; district: string };
+  wijkteams: Wijkteam[];
+  chosenWijkteam?: string;
+  blockers: Missing[];
+  notice?: Notice;
+}
+
+/** "Controleren en versturen": everything at a glance (1:1 chat only), what is missing, and the wijkteam. */
+export function reviewCard(tr: Translate, view: ReviewView): AdaptiveCardJson {
+  const r = view.referral;
+  const data = { referralId: r.referralId, version: r.version, section: 'review' };
+  const fields: FieldViewInput[] = [];
+  if (view.routed) {
+    const name = view.wijkteams.find((w) => w.id === view.routed?.wijkteamId)?.name ?? view.routed.wijkteamId;
+    fields.push({ kind: 'info', label: tr('review.routed', { wijkteam: name, district: view.routed.district }) });
+  }
+  fields.push({
+    kind: 'choice',
+    id: 'wijkteamId',
+    label: tr(view.routed ? 'review.wijkteamOverride' : 'review.wijkteamChoose'),
+    value: view.chosenWijkteam ?? view.routed?.wijkteamId ?? '',
+    choices: view.wijkteams.map((w) => ({ title: w.name, value: w.id })),
+    error: view.blockers.some((b) => b.field === 'wijkteamId') ? tr('submit.missing.wijkteam') : '',
+  });
+  for (const b of view.blockers.filter((b) => b.field !== 'wijkteamId')) {
+    fields.push({ kind: 'info', label: `⚠ ${tr(b.key, b.key === 'submit.missing.section' ? { section: tr(`referral.${b.params?.section}.title`) } : b.params)}` });
+  }
+  return renderFormCard({
+    title: `${tr('referral.title')} — ${tr('review.title')}`,
+    subtitle: tr('referral.step', { step: STEPS, of: STEPS, number: r.number }),
+    notice: noticeOf(view.notice),
+    facts: reviewFacts(tr, r),
+    fields,
+    footer: tr('review.footer'),
+    actions: [
+      { verb: VERBS.submit, title: tr('review.submit'), style: 'positive', data },
+      { verb: VERBS.sectionBack, title: tr('referral.back'), data },
+      { verb: VERBS.sectionLater, title: tr('referral.later'), data },
+    ],
+  });
+}
+
+/** The card after "Later verder": what is kept and how to continue. */
+export function laterCard(tr: Translate, referral: Referral, time: string): AdaptiveCardJson {
+  return renderFormCard({
+    title: `${tr('referral.title')} — ${referral.number}`,
+    notice: { text: tr('referral.keptForLater', { time }), color: 'Good', style: 'good' },
+    actions: [{ verb: VERBS.resume, title: tr('referral.resume'), style: 'positive', data: { referralId: referral.referralId }, validate: false }],
+  });
+}
+
+/** The card after sending: where it went and by when the wijkteam should react. */
+export function submittedCard(tr: Translate, referral: Referral, wijkteamName: string, channelLinked: boolean): AdaptiveCardJson {
+  return renderFormCard({
+    title: `${tr('referral.title')} — ${referral.number}`,
+    notice: { text: tr('submitted.notice', { wijkteam: wijkteamName }), color: 'Good', style: 'good' },
+    facts: [
+      { title: tr('submitted.acceptBy'), value: referral.acceptBy ?? '' },
+      { title: tr('submitted.state'), value: tr(`state.${referral.state}`) },
+    ],
+    footer: channelLinked ? tr('submitted.footer') : tr('submitted.notLinked', { wijkteam: wijkteamName }),
   });
 }

@@ -1,0 +1,75 @@
+import type { TurnContext } from 'botbuilder';
+import type { ZodType, ZodTypeDef } from 'zod';
+import { refuse, type Decision } from '../domain/decision.js';
+import type { Now } from '../domain/draft.js';
+import type { Referral } from '../domain/referral.js';
+import type { Actor } from '../domain/types.js';
+import { ConcurrencyError, type Versioned } from '../store/documents.js';
+import { actorOf, nowOf, respondWithMessage, trOf } from './context.js';
+import type { BotDeps } from './deps.js';
+
+/**
+ * Parses a card action: the actor comes from the authenticated activity, the data must match
+ * the verb's schema (ids and a version only). Anything else is refused, logged and answered.
+ */
+export async function parseAction<T>(
+  ctx: TurnContext,
+  deps: BotDeps,
+  verb: string,
+  schema: ZodType<T, ZodTypeDef, unknown>,
+  data: unknown,
+): Promise<{ actor: Actor; action: T } | undefined> {
+  const actor = actorOf(ctx);
+  const parsed = schema.safeParse(data);
+  if (!actor || !parsed.success) {
+    deps.log.warn(
+      { verb, hasActor: Boolean(actor), issues: parsed.success ? [] : parsed.error.issues.map((i) => i.path.join('.')) },
+      'refused malformed card action',
+    );
+    await respondWithMessage(ctx, trOf(ctx)(actor ? 'error.badAction' : 'error.unknownUser'));
+    return undefined;
+  }
+  return { actor, action: parsed.data };
+}
+
+export interface Outcome {
+  decision: Decision<Referral>;
+  /** The referral as it is stored after the command (saved, unchanged, or the latest when refused). */
+  current?: Versioned<Referral>;
+  now: Now;
+}
+
+/**
+ * parse → load (with ETag) → decide → save (IfMatch) → record. When someone wrote in between, the
+ * command is decided again on the fresh referral (the race loser sees the winner's state).
+ */
+export async function decideAndSave(
+  deps: BotDeps,
+  referralId: string,
+  actor: Actor,
+  decide: (current: Referral | undefined, now: Now) => Decision<Referral>,
+): Promise<Outcome> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const stored = await deps.referrals.get(referralId);
+    const now = nowOf(deps);
+    const decision = decide(stored?.doc, now);
+    if (!decision.ok || decision.unchanged) return { decision, current: stored, now };
+    try {
+      const saved = stored ? await deps.referrals.save(decision.value, stored.etag) : await deps.referrals.create(decision.value);
+      await deps.referrals.record(referralId, actor.aadObjectId, decision.events, now.at);
+      return { decision, current: saved, now };
+    } catch (err) {
+      if (err instanceof ConcurrencyError) continue;
+      throw err;
+    }
+  }
+  const latest = await deps.referrals.get(referralId);
+  return { decision: refuse('stale'), current: latest, now: nowOf(deps) };
+}
+
+/** Writes an audit entry for a refused command on an existing referral. */
+export async function auditRefusal(deps: BotDeps, outcome: Outcome, actor: Actor, verb: string): Promise<void> {
+  if (outcome.decision.ok || !outcome.current) return;
+  deps.log.warn({ referralId: outcome.current.doc.referralId, verb, code: outcome.decision.code, actor: actor.aadObjectId }, 'card action refused');
+  await deps.referrals.record(outcome.current.doc.referralId, actor.aadObjectId, [{ type: 'audit', action: 'referral.refused', detail: { code: outcome.decision.code, verb } }], outcome.now.at);
+}

@@ -1,0 +1,127 @@
+import type { Application } from '@microsoft/teams-ai';
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { renderFormCard } from '../../../cards/form/index.js';
+import { VERBS } from '../../../cards/verbs.js';
+import { accessOf, canSeeStatus } from '../../domain/access.js';
+import type { ReferralState } from '../../domain/referral.js';
+import { parseDistrictCsv } from '../../store/configRepository.js';
+import { actorOf, nowOf, tenantOf, trOf } from '../context.js';
+import type { BotDeps } from '../deps.js';
+import { postIntake, wijkteamNamer } from '../intakePosting.js';
+import { isWijkteamMember } from '../roster.js';
+
+const OPEN_STATES: ReferralState[] = ['draft', 'submitted', 'accepted', 'handoverScheduled', 'agreementsConfirmed', 'aftercare', 'declined'];
+
+function isCoordinator(deps: BotDeps, aadObjectId: string): boolean {
+  if (deps.config.coordinators.length === 0) {
+    deps.log.warn({ actor: aadObjectId }, 'no COORDINATOR_AAD_IDS configured: coordinator command allowed for anyone');
+    return true;
+  }
+  return deps.config.coordinators.includes(aadObjectId);
+}
+
+export function registerCommands(app: Application, deps: BotDeps): void {
+  app.message(/^\s*concepten\s*$/i, async (ctx) => {
+    const tr = trOf(ctx);
+    const actor = actorOf(ctx);
+    if (!actor) return void (await ctx.sendActivity(tr('error.unknownUser')));
+    const drafts = (await deps.referrals.listForSmw(actor.aadObjectId, ['draft'])).filter((r) => r.tenantId === actor.tenantId).slice(0, 20);
+    if (drafts.length === 0) return void (await ctx.sendActivity(tr('drafts.none')));
+    const card = renderFormCard({
+      title: tr('drafts.title'),
+      facts: drafts.map((r) => ({ title: r.number, value: tr('drafts.line', { updated: r.updatedAt.slice(0, 10), sections: Object.keys(r.sections).length }) })),
+      actions: drafts.slice(0, 5).map((r) => ({ verb: VERBS.resume, title: tr('drafts.resume', { number: r.number }), data: { referralId: r.referralId }, validate: false })),
+    });
+    await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+  });
+
+  app.message(/^\s*mijn casussen\s*$/i, async (ctx) => {
+    const tr = trOf(ctx);
+    const actor = actorOf(ctx);
+    if (!actor) return void (await ctx.sendActivity(tr('error.unknownUser')));
+    const mine = (await deps.referrals.listForPerson(actor.aadObjectId, OPEN_STATES)).filter((r) => r.tenantId === actor.tenantId && r.state !== 'draft');
+    if (mine.length === 0) return void (await ctx.sendActivity(tr('cases.none')));
+    const lines = mine.map((r) => {
+      const role = r.smw.aadObjectId === actor.aadObjectId ? tr('role.smw') : tr('role.caseManager');
+      const next = r.state === 'submitted' && r.acceptBy ? ` · ${tr('cases.acceptBy', { date: r.acceptBy })}` : '';
+      return `- **${r.number}** — ${tr(`state.${r.state}`)} (${role})${next}`;
+    });
+    await ctx.sendActivity(`${tr('cases.title')}\n\n${lines.join('\n')}`);
+  });
+
+  app.message(/^\s*status\s+(\S+)\s*$/i, async (ctx) => {
+    const tr = trOf(ctx);
+    const actor = actorOf(ctx);
+    if (!actor) return void (await ctx.sendActivity(tr('error.unknownUser')));
+    const number = /^\s*status\s+(\S+)/i.exec(ctx.activity.text ?? '')?.[1] ?? '';
+    const referral = await deps.referrals.findByNumber(number);
+    const member = referral ? await isWijkteamMember(ctx, deps, referral.routing?.wijkteamId, actor.aadObjectId) : false;
+    const access = referral ? accessOf(referral, actor, { isWijkteamMember: member, isCoordinator: deps.config.coordinators.includes(actor.aadObjectId) }) : 'none';
+    if (!referral || !canSeeStatus(access)) {
+      deps.log.warn({ actor: actor.aadObjectId, found: Boolean(referral) }, 'status refused');
+      if (referral) await deps.referrals.record(referral.referralId, actor.aadObjectId, [{ type: 'audit', action: 'referral.statusRefused' }], nowOf(deps).at);
+      return void (await ctx.sendActivity(tr('status.notFound', { number })));
+    }
+    await deps.referrals.record(referral.referralId, actor.aadObjectId, [{ type: 'audit', action: 'referral.viewed', detail: { view: 'status' } }], nowOf(deps).at);
+    const timeline = await deps.referrals.entries(referral.referralId, 'timeline');
+    const namer = await wijkteamNamer(deps);
+    const lines = timeline.map((e) => `- ${e.at.slice(0, 16).replace('T', ' ')} UTC — ${tr(`timeline.${e.action}`, { wijkteam: namer(String(e.detail?.wijkteam ?? e.detail?.to ?? '')) })}`);
+    const header = tr('status.header', { number: referral.number, state: tr(`state.${referral.state}`), wijkteam: namer(referral.routing?.wijkteamId ?? '') });
+    const cm = referral.caseManager ? `\n\n${tr('status.caseManager', { name: referral.caseManager.name })}` : '';
+    await ctx.sendActivity(`${header}${cm}\n\n${lines.join('\n') || tr('status.noTimeline')}`);
+  });
+
+  app.message(/^\s*koppel wijkteam\s+(.+)$/i, async (ctx) => linkWijkteam(ctx, deps));
+
+  app.message(/^\s*wijkindeling\b/i, async (ctx) => {
+    const tr = trOf(ctx);
+    const actor = actorOf(ctx);
+    if (!actor || !isCoordinator(deps, actor.aadObjectId)) return void (await ctx.sendActivity(tr('coordinator.only')));
+    const csv = (ctx.activity.text ?? '').replace(/^\s*wijkindeling\s*/i, '');
+    if (!csv.trim()) {
+      const map = await deps.settings.districtMap();
+      return void (await ctx.sendActivity(tr('districts.current', { rows: map?.rows.length ?? 0, teams: map?.wijkteams().length ?? 0 })));
+    }
+    const check = parseDistrictCsv(csv);
+    if (!check.ok) return void (await ctx.sendActivity(`${tr('districts.invalid')}\n\n${check.problems.slice(0, 20).map((p) => `- ${p}`).join('\n')}`));
+    await deps.settings.saveDistrictMap(check.rows, actor.aadObjectId, deps.clock.now());
+    deps.log.info({ rows: check.rows.length, actor: actor.aadObjectId }, 'district map replaced');
+    await ctx.sendActivity(tr('districts.saved', { rows: check.rows.length }));
+  });
+}
+
+async function linkWijkteam(ctx: TurnContext, deps: BotDeps): Promise<void> {
+  const tr = trOf(ctx);
+  const actor = actorOf(ctx);
+  const channelData = ctx.activity.channelData as { team?: { id?: string }; channel?: { id?: string } } | undefined;
+  const teamId = channelData?.team?.id;
+  const channelId = channelData?.channel?.id;
+  if (!actor || !teamId || !channelId || ctx.activity.conversation?.conversationType !== 'channel') {
+    return void (await ctx.sendActivity(tr('link.channelOnly')));
+  }
+  if (!isCoordinator(deps, actor.aadObjectId)) return void (await ctx.sendActivity(tr('coordinator.only')));
+  const name = (/koppel wijkteam\s+(.+)$/i.exec(ctx.activity.text ?? '')?.[1] ?? '').trim();
+  const map = await deps.settings.districtMap();
+  const wijkteam = map?.wijkteam(name);
+  if (!wijkteam) {
+    const known = map?.wijkteams().map((w) => w.name).join(', ') ?? '';
+    return void (await ctx.sendActivity(tr('link.unknown', { name, known })));
+  }
+  const now = deps.clock.now();
+  await deps.settings.linkChannel({
+    id: `wijkteam:${wijkteam.id}`,
+    kind: 'wijkteam',
+    wijkteamId: wijkteam.id,
+    name: wijkteam.name,
+    tenantId: tenantOf(ctx) ?? actor.tenantId,
+    teamId,
+    channelId,
+    conversationId: channelId,
+    serviceUrl: ctx.activity.serviceUrl,
+    linkedBy: actor.aadObjectId,
+    linkedAt: now.toISOString(),
+  });
+  deps.log.info({ wijkteam: wijkteam.id, teamId }, 'wijkteam channel linked');
+  await ctx.sendActivity(tr('link.done', { wijkteam: wijkteam.name }));
+  for (const waiting of await deps.referrals.awaitingPost(wijkteam.id)) await postIntake(deps, waiting, actor);
+}

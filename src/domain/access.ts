@@ -1,0 +1,31 @@
+import type { Referral } from './referral.js';
+import type { Actor } from './types.js';
+
+/** What the bot knows about the actor beyond the referral itself (roster, configuration). */
+export interface AccessFacts {
+  /** Member of the Teams team of the referral's current wijkteam. */
+  isWijkteamMember: boolean;
+  /** Listed as coordinator (Servicepunt SMW / beheer). */
+  isCoordinator: boolean;
+}
+
+export type Access = 'details' | 'intake' | 'status' | 'none';
+
+/**
+ * Who sees what of a referral (DESIGN.md §1, privacy):
+ * - its SMW'er and its casusregisseur: everything;
+ * - members of its wijkteam: the details while it waits for intake, to decide on it;
+ * - coordinators: the status and timeline, never the details;
+ * - anyone else, or anyone from another tenant: nothing.
+ */
+export function accessOf(referral: Referral, actor: Actor, facts: AccessFacts): Access {
+  if (referral.tenantId !== actor.tenantId) return 'none';
+  if (referral.smw.aadObjectId === actor.aadObjectId) return 'details';
+  if (referral.caseManager?.aadObjectId === actor.aadObjectId) return 'details';
+  if (facts.isWijkteamMember && referral.state === 'submitted') return 'intake';
+  if (facts.isCoordinator || facts.isWijkteamMember) return referral.state === 'draft' ? 'none' : 'status';
+  return 'none';
+}
+
+export const canSeeDetails = (a: Access) => a === 'details' || a === 'intake';
+export const canSeeStatus = (a: Access) => a !== 'none';

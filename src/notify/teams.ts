@@ -1,0 +1,77 @@
+import type { CloudAdapter } from 'botbuilder';
+import type { Activity, ConversationReference } from 'botbuilder';
+import type { Logger } from '../log.js';
+import type { ConversationRepository } from '../store/conversations.js';
+import type { WijkteamChannel } from '../store/configRepository.js';
+import { statusOf } from '../store/documents.js';
+
+export type Delivery = { status: 'sent'; activityId?: string } | { status: 'unreachable'; reason: 'noConversation' | 'appRemoved' | 'blocked' };
+
+/**
+ * Immediate messages from inside a turn (intake post, "your casusregisseur is …"): one place for
+ * the Bot Framework calls, so a migration to a newer Teams SDK touches only src/bot and src/notify.
+ * Scheduled reminders go through the rate-limited sender instead.
+ */
+export class TeamsMessenger {
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly appId: string,
+    private readonly conversations: ConversationRepository,
+    private readonly log: Logger,
+  ) {}
+
+  channelReference(channel: WijkteamChannel): Partial<ConversationReference> {
+    return {
+      channelId: 'msteams',
+      serviceUrl: channel.serviceUrl,
+      conversation: { id: channel.channelId, isGroup: true, conversationType: 'channel', tenantId: channel.tenantId, name: '' },
+      bot: { id: this.appId ? `28:${this.appId}` : 'schakel', name: 'Schakel' },
+    };
+  }
+
+  /** Posts a new message in the wijkteam's channel; returns the new activity id. */
+  async postToChannel(channel: WijkteamChannel, activity: Partial<Activity>): Promise<string> {
+    let id = '';
+    await this.adapter.continueConversationAsync(this.appId, this.channelReference(channel), async (ctx) => {
+      const res = await ctx.sendActivity(activity);
+      id = res?.id ?? '';
+    });
+    return id;
+  }
+
+  /** Replaces an earlier channel message (everyone sees the new version). */
+  async updateInChannel(channel: WijkteamChannel, activityId: string, activity: Partial<Activity>): Promise<void> {
+    await this.adapter.continueConversationAsync(this.appId, this.channelReference(channel), async (ctx) => {
+      await ctx.updateActivity({ ...activity, id: activityId });
+    });
+  }
+
+  /** A 1:1 message to a professional who has talked to or installed the bot. */
+  async sendToUser(aadObjectId: string, activity: Partial<Activity>): Promise<Delivery> {
+    const record = await this.conversations.personal(aadObjectId);
+    if (!record) {
+      this.log.warn({ user: aadObjectId }, 'no personal conversation known: message not sent');
+      return { status: 'unreachable', reason: 'noConversation' };
+    }
+    const reference: Partial<ConversationReference> = {
+      channelId: 'msteams',
+      serviceUrl: record.serviceUrl,
+      conversation: { id: record.conversationId, conversationType: 'personal', tenantId: record.tenantId, isGroup: false, name: '' },
+      bot: { id: record.botId, name: record.botName ?? 'Schakel' },
+    };
+    try {
+      let activityId: string | undefined;
+      await this.adapter.continueConversationAsync(this.appId, reference, async (ctx) => {
+        activityId = (await ctx.sendActivity(activity))?.id;
+      });
+      return { status: 'sent', activityId };
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 403 || status === 404) {
+        this.log.warn({ user: aadObjectId, status }, 'personal conversation unreachable');
+        return { status: 'unreachable', reason: status === 403 ? 'blocked' : 'appRemoved' };
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises';
+import type { Container } from '@azure/cosmos';
+import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
+import { checkDistrictRows, DistrictMap, type DistrictRow, type TableCheck } from '../domain/routing.js';
+import type { InstrumentOptions } from '../domain/sections/safety.js';
+import { createDoc, readDoc, stripMeta, upsertDoc } from './documents.js';
+
+/** A wijkteam's channel, linked by a coordinator with `koppel wijkteam <naam>`. */
+export interface WijkteamChannel {
+  id: string;
+  kind: 'wijkteam';
+  wijkteamId: string;
+  name: string;
+  tenantId: string;
+  teamId: string;
+  channelId: string;
+  conversationId: string;
+  serviceUrl: string;
+  linkedBy: string;
+  linkedAt: string;
+}
+
+/** Cached Teams roster of a wijkteam's team: who may take on its referrals. */
+export interface RosterCache {
+  id: string;
+  kind: 'roster';
+  teamId: string;
+  members: string[];
+  fetchedAt: string;
+}
+
+interface DistrictMapDoc {
+  id: 'districtMap';
+  kind: 'districtMap';
+  rows: DistrictRow[];
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** Parses the coordinator's CSV text (header `postcode4,wijk,wijkteam_id,wijkteam_naam`). */
+export function parseDistrictCsv(text: string): TableCheck {
+  let records: Record<string, string>[];
+  try {
+    records = parse(text.trim(), { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+  } catch (err) {
+    return { ok: false, problems: [(err as Error).message] };
+  }
+  return checkDistrictRows(records);
+}
+
+const InstrumentsSchema = z.object({ etmOutcomes: z.array(z.string().min(1)).min(1), lirikOutcomes: z.array(z.string().min(1)).min(1) });
+
+export async function loadInstruments(path: string): Promise<InstrumentOptions> {
+  const parsed = InstrumentsSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
+  if (!parsed.success) throw new Error(`INSTRUMENTS_FILE ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+/** Coordinator-maintained configuration (container `config`, pk `/kind`). */
+export class ConfigRepository {
+  constructor(private readonly container: Container) {}
+
+  async districtMap(): Promise<DistrictMap | undefined> {
+    const found = await readDoc<DistrictMapDoc>(this.container, 'districtMap', 'districtMap');
+    return found ? new DistrictMap(found.doc.rows) : undefined;
+  }
+
+  async saveDistrictMap(rows: DistrictRow[], by: string, at: Date): Promise<void> {
+    await upsertDoc(this.container, { id: 'districtMap', kind: 'districtMap', rows, updatedAt: at.toISOString(), updatedBy: by } satisfies DistrictMapDoc);
+  }
+
+  /** Stores the example/initial table when none is stored yet (first start). Safe with many instances. */
+  async seedDistrictMap(file: string, at: Date): Promise<void> {
+    if (await readDoc(this.container, 'districtMap', 'districtMap')) return;
+    const check = parseDistrictCsv(await readFile(file, 'utf8'));
+    if (!check.ok) throw new Error(`DISTRICT_MAP_FILE ${file}: ${check.problems.join('; ')}`);
+    try {
+      await createDoc(this.container, { id: 'districtMap', kind: 'districtMap', rows: check.rows, updatedAt: at.toISOString(), updatedBy: 'seed' } satisfies DistrictMapDoc);
+    } catch {
+      // another instance seeded it first
+    }
+  }
+
+  async linkChannel(channel: WijkteamChannel): Promise<void> {
+    await upsertDoc(this.container, channel);
+  }
+
+  async channel(wijkteamId: string): Promise<WijkteamChannel | undefined> {
+    const found = await readDoc<WijkteamChannel>(this.container, `wijkteam:${wijkteamId}`, 'wijkteam');
+    return found ? stripMeta(found.doc) : undefined;
+  }
+
+  async channelByConversation(teamId: string): Promise<WijkteamChannel[]> {
+    const { resources } = await this.container.items
+      .query<WijkteamChannel>({ query: 'SELECT * FROM c WHERE c.kind = "wijkteam" AND c.teamId = @team', parameters: [{ name: '@team', value: teamId }] })
+      .fetchAll();
+    return resources.map(stripMeta);
+  }
+
+  async roster(teamId: string): Promise<RosterCache | undefined> {
+    const found = await readDoc<RosterCache>(this.container, `roster:${teamId}`, 'roster');
+    return found ? stripMeta(found.doc) : undefined;
+  }
+
+  async saveRoster(teamId: string, members: string[], at: Date): Promise<void> {
+    await upsertDoc(this.container, { id: `roster:${teamId}`, kind: 'roster', teamId, members, fetchedAt: at.toISOString() } satisfies RosterCache);
+  }
+}
+
