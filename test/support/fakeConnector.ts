@@ -14,6 +14,8 @@ export interface ConnectorCall {
   at: number;
   /** The status the fake answered with. */
   status: number;
+  /** The activity id the fake gave a sent activity (what the bot later updates). */
+  responseId?: string;
 }
 
 /** Returning a response short-circuits the default handling (fault injection, rate limits). */
@@ -57,7 +59,7 @@ export class FakeConnector {
     });
     const send = (req: Request, res: express.Response) => {
       const id = randomUUID();
-      this.record(req, 200);
+      this.record(req, 200, undefined, id);
       res.status(200).json({ id });
     };
     app.post('/v3/conversations/:conversationId/activities', send);
@@ -136,7 +138,7 @@ export class FakeConnector {
     await new Promise<void>((resolve) => s.close(() => resolve()));
   }
 
-  private record(req: Request, status: number, conversationId?: string): void {
+  private record(req: Request, status: number, conversationId?: string, responseId?: string): void {
     const params = req.path.match(/^\/v3\/conversations\/([^/]+)(?:\/activities(?:\/([^/]+))?)?/);
     this.calls.push({
       method: req.method,
@@ -146,6 +148,7 @@ export class FakeConnector {
       body: (req.body ?? {}) as Record<string, unknown>,
       at: Date.now(),
       status,
+      responseId,
     });
   }
 }

@@ -194,7 +194,9 @@ async function onSubmit(ctx: TurnContext, deps: BotDeps, data: unknown) {
   }
   const referral = decision.value;
   const wijkteamName = map?.wijkteam(referral.routing?.wijkteamId ?? '')?.name ?? referral.routing?.wijkteamId ?? '';
-  const posted = decision.unchanged && referral.intakePost ? true : await postIntake(deps, referral, actor);
+  // Only the request that made the transition posts the intake card: a repeated submit (Teams
+  // retry, double click) must not post it twice.
+  const posted = decision.unchanged ? Boolean(await deps.settings.channel(referral.routing?.wijkteamId ?? '')) : await postIntake(deps, referral, actor);
   deps.log.info({ referralId: referral.referralId, wijkteam: referral.routing?.wijkteamId, posted }, 'referral submitted');
   return respondWithCard(ctx, submittedCard(tr, referral, wijkteamName, posted));
 }

@@ -23,7 +23,7 @@ export interface Parent {
 }
 
 const choice = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { errorMap: () => ({ message: 'v.choose' }), required_error: 'v.choose' });
+  z.enum(values, { errorMap: () => ({ message: 'v.choose' }) });
 
 /** Card field id of a parent's field, e.g. `parent1Email`. */
 export const parentField = (slot: number, field: string) => `parent${slot}${field[0]!.toUpperCase()}${field.slice(1)}`;

@@ -16,7 +16,7 @@ export const SISA = ['ja', 'nee', 'onbekend'] as const;
 export const MELDCODE = ['nee', 'ja'] as const;
 
 const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { errorMap: () => ({ message: 'v.choose' }), required_error: 'v.choose' });
+  z.enum(values, { errorMap: () => ({ message: 'v.choose' }) });
 
 /** Section 4: veiligheid en urgentie. Dates of instruments may not lie in the future. */
 export function safetySchema(today: string, options: InstrumentOptions) {

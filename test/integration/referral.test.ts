@@ -1,0 +1,245 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VERBS } from '../../cards/verbs.js';
+import { botAddedToTeam, cardAction, channelMessage, installationUpdate, makeUser, message, personalConversationId, type TeamsUser } from '../support/activities.js';
+import { action, cardOf, errorBeside, input, invokeCard, invokeMessage, texts } from '../support/cards.js';
+import { FORM } from '../support/factories.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import type { ConnectorCall } from '../support/fakeConnector.js';
+
+const coordinator = makeUser('Coördinator Servicepunt');
+const smw = makeUser('Sanne Smit');
+const karim = makeUser('Karim Wijkteam');
+const lisa = makeUser('Lisa Wijkteam');
+const outsider = makeUser('Olaf Buitenstaander');
+const feijenoord = { id: '19:team-feijenoord@thread.tacv2', name: 'Wijkteam Feijenoord' };
+const charlois = { id: '19:team-charlois@thread.tacv2', name: 'Wijkteam Charlois' };
+const feijenoordChannel = '19:aanmeldingen-feijenoord@thread.tacv2';
+const charloisChannel = '19:aanmeldingen-charlois@thread.tacv2';
+const channelConversation = (channelId: string) => ({ conversationType: 'channel', tenantId: smw.tenantId, id: `${channelId};messageid=1`, isGroup: true });
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ env: { COORDINATOR_AAD_IDS: coordinator.aadObjectId } });
+  h.connector.rosters.set(feijenoord.id, [karim, lisa].map((u) => ({ id: u.id, aadObjectId: u.aadObjectId, name: u.name })));
+  h.connector.rosters.set(charlois.id, [outsider].map((u) => ({ id: u.id, aadObjectId: u.aadObjectId, name: u.name })));
+  for (const [team, channel, name] of [[feijenoord, feijenoordChannel, 'Feijenoord'], [charlois, charloisChannel, 'Charlois']] as const) {
+    await h.bot.send(botAddedToTeam(coordinator, h.connector.url, team, channel));
+    const res = await h.bot.send(channelMessage(coordinator, `koppel wijkteam ${name}`, h.connector.url, team, channel));
+    expect(res.status).toBe(200);
+  }
+  await h.bot.send(installationUpdate(smw, h.connector.url));
+});
+afterAll(async () => {
+  const errors = h?.bot.logs.find('unhandled error in turn') ?? [];
+  await h?.stop();
+  expect(errors.map((e) => JSON.stringify(e.err))).toEqual([]);
+});
+
+type Bot = Harness['bot'];
+
+async function openForm(user: TeamsUser, bot: Bot = h.bot) {
+  await bot.send(message(user, 'aanmelden', h.connector.url));
+  return cardOf(h.connector.sent(personalConversationId(user)).at(-1));
+}
+
+/** Clicks an Action.Execute of a card with the given inputs; returns the card (or message) that comes back. */
+async function click(user: TeamsUser, card: unknown, verb: string, inputs: Record<string, string> = {}, bot: Bot = h.bot, conversation?: Record<string, unknown>, replyToId?: string) {
+  const res = await bot.send(cardAction(user, verb, { ...action(card, verb).data, ...inputs }, h.connector.url, { conversation, replyToId }));
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+/** Fills all five sections; returns the review card. */
+async function fillAll(user: TeamsUser, overrides: Partial<Record<keyof typeof FORM, Record<string, string>>> = {}) {
+  let card: unknown = await openForm(user);
+  for (const section of ['pupil', 'parents', 'request', 'safety', 'consent'] as const) {
+    card = invokeCard(await click(user, card, VERBS.sectionSave, { ...FORM[section], ...overrides[section] }));
+  }
+  return card;
+}
+
+const postsIn = (channelId: string): ConnectorCall[] => h.connector.calls.filter((c) => c.method === 'POST' && c.conversationId === channelId && c.status < 300);
+
+async function submitted(user = smw) {
+  const review = await fillAll(user);
+  const before = postsIn(feijenoordChannel).length;
+  const done = invokeCard(await click(user, review, VERBS.submit));
+  expect(texts(done).join(' ')).toContain('Verstuurd naar Wijkteam Feijenoord');
+  const posts = postsIn(feijenoordChannel);
+  expect(posts.length).toBe(before + 1);
+  const post = posts.at(-1)!;
+  return { post, card: cardOf(post.body) };
+}
+
+describe('aanmelding from form to casusregisseur, over HTTP', () => {
+  it('walks the five sections, reviews, routes by postcode and posts a minimal intake card', async () => {
+    const review = await fillAll(smw);
+    expect(texts(review).join(' ')).toContain('Afrikaanderwijk: de aanmelding gaat naar Wijkteam Feijenoord');
+    expect(input(review, 'wijkteamId').value).toBe('wt-feijenoord');
+    const { post, card } = await submitted();
+    const json = JSON.stringify(post.body);
+    for (const secret of ['Noa', 'Vries', '3072', '12a', 'Fatima', '0612345678', '06 12345678', 'fatima@example.org', 'verzuim', 'Betrokken']) expect(json).not.toContain(secret);
+    expect(texts(card).join(' ')).toMatch(/AM-[0-9A-Z]{6}/);
+    const facts = JSON.stringify(card);
+    expect(facts).toContain('N.M.D.V.');
+    expect(facts).toContain('11 jaar');
+    expect(facts).toContain('OBS De Regenboog');
+  });
+
+  it('blocks sending without the consent the law asks for, and says exactly what is missing', async () => {
+    // 13 years old: parents with gezag AND the pupil must consent; only the mother did.
+    const review = await fillAll(smw, { pupil: { ...FORM.pupil, dateOfBirth: '2013-06-01' } });
+    const back = invokeCard(await click(smw, review, VERBS.submit));
+    expect(texts(back).join(' ')).toContain('Toestemming van de jeugdige ontbreekt');
+    expect(texts(back).join(' ')).toContain('kan nog niet verstuurd worden');
+  });
+
+  it('sends on a legal ground without consent when it is explained', async () => {
+    const review = await fillAll(smw, { consent: { legalGround: 'acuteVeiligheid', legalGroundExplanation: 'Acute zorg na melding school.' } });
+    const done = invokeCard(await click(smw, review, VERBS.submit));
+    expect(texts(done).join(' ')).toContain('Verstuurd naar');
+  });
+
+  it('two members race to take it on: one wins, the other is told who; the card updates for everyone; the SMW\'er hears the name', async () => {
+    const { post } = await submitted();
+    const intake = cardOf(post.body);
+    const conversation = channelConversation(feijenoordChannel);
+    const [a, b] = await Promise.all([
+      click(karim, intake, VERBS.intakeTakeOn, {}, h.bot, conversation, post.responseId),
+      click(lisa, intake, VERBS.intakeTakeOn, {}, h.bot, conversation, post.responseId),
+    ]);
+    const all = [invokeCard(a), invokeCard(b)].map((c) => texts(c).join(' '));
+    const winner = all.find((t) => !t.includes('al opgepakt'))!;
+    const loser = all.find((t) => t.includes('al opgepakt'));
+    expect(winner).toMatch(/Casusregisseur: (Karim|Lisa) Wijkteam/);
+    expect(loser).toMatch(/al opgepakt door (Karim|Lisa) Wijkteam/);
+    const name = /Casusregisseur: ((Karim|Lisa) Wijkteam)/.exec(winner)![1]!;
+    expect(loser).toContain(name);
+    const updates = h.connector.calls.filter((c) => c.method === 'PUT' && c.activityId === post.responseId);
+    expect(updates).toHaveLength(1);
+    expect(JSON.stringify(updates[0]!.body)).toContain(`Casusregisseur: ${name}`);
+    const toSmw = h.connector.sent(personalConversationId(smw)).at(-1);
+    expect(String(toSmw?.text)).toContain(`Casusregisseur: **${name}**`);
+  });
+
+  it('refuses take-on by someone outside the wijkteam, and audits it', async () => {
+    const { post } = await submitted();
+    const res = await click(outsider, cardOf(post.body), VERBS.intakeTakeOn, {}, h.bot, channelConversation(feijenoordChannel), post.responseId);
+    expect(invokeMessage(res)).toContain('niet doen');
+    expect(h.bot.logs.find('card action refused').some((l) => l.actor === outsider.aadObjectId)).toBe(true);
+  });
+
+  it('shows full details only to a member who asks, and writes the view to the audit trail', async () => {
+    const { post } = await submitted();
+    const details = invokeCard(await click(karim, cardOf(post.body), VERBS.intakeDetails, {}, h.bot, channelConversation(feijenoordChannel)));
+    expect(JSON.stringify(details)).toContain('Noa Maria de Vries');
+    const refused = await click(outsider, cardOf(post.body), VERBS.intakeDetails, {}, h.bot, channelConversation(feijenoordChannel));
+    expect(invokeMessage(refused)).toContain('niet doen');
+    // the channel message itself was not changed by looking
+    expect(h.connector.calls.filter((c) => c.method === 'PUT' && c.activityId === post.responseId)).toHaveLength(0);
+  });
+
+  it('redirects to another wijkteam: the old card says so, the new channel gets the intake, the SMW\'er is told', async () => {
+    const { post } = await submitted();
+    const form = invokeCard(await click(karim, cardOf(post.body), VERBS.intakeRedirectForm, {}, h.bot, channelConversation(feijenoordChannel)));
+    const invalid = invokeCard(await click(karim, form, VERBS.intakeRedirect, { redirectTo: 'wt-charlois', redirectReason: '' }, h.bot, channelConversation(feijenoordChannel)));
+    expect(errorBeside(invalid, 'redirectReason')).toBe('Dit veld is verplicht.');
+    expect(input(invalid, 'redirectTo').value).toBe('wt-charlois');
+    const before = postsIn(charloisChannel).length;
+    const done = invokeCard(await click(karim, invalid, VERBS.intakeRedirect, { redirectTo: 'wt-charlois', redirectReason: 'Gezin is verhuisd naar Charlois.' }, h.bot, channelConversation(feijenoordChannel)));
+    expect(texts(done).join(' ')).toContain('Doorverwezen naar Wijkteam Charlois');
+    expect(postsIn(charloisChannel).length).toBe(before + 1);
+    expect(String(h.connector.sent(personalConversationId(smw)).at(-1)?.text)).toContain('doorverwezen naar Wijkteam Charlois');
+    // Feijenoord members can no longer take it on; Charlois members can.
+    const newPost = postsIn(charloisChannel).at(-1)!;
+    expect(invokeMessage(await click(karim, cardOf(newPost.body), VERBS.intakeTakeOn, {}, h.bot, channelConversation(charloisChannel)))).toContain('niet doen');
+    expect(texts(invokeCard(await click(outsider, cardOf(newPost.body), VERBS.intakeTakeOn, {}, h.bot, channelConversation(charloisChannel)))).join(' ')).toContain('Casusregisseur: Olaf');
+  });
+
+  it('declines with a reason; the SMW\'er gets it with the advice, amends and sends again', async () => {
+    const { post } = await submitted();
+    const form = invokeCard(await click(lisa, cardOf(post.body), VERBS.intakeDeclineForm, {}, h.bot, channelConversation(feijenoordChannel)));
+    await click(lisa, form, VERBS.intakeDecline, { declineReason: 'Eerst de jeugdarts inschakelen.', declineAdvice: 'Overleg met het CJG.' }, h.bot, channelConversation(feijenoordChannel));
+    const declined = cardOf(h.connector.sent(personalConversationId(smw)).at(-1));
+    expect(JSON.stringify(declined)).toContain('Overleg met het CJG.');
+    const reopened = invokeCard(await click(smw, declined, VERBS.amend));
+    expect(texts(reopened).join(' ')).toContain('weer een concept');
+    const before = postsIn(feijenoordChannel).length;
+    const again = invokeCard(await click(smw, reopened, VERBS.submit));
+    expect(texts(again).join(' ')).toContain('Verstuurd naar Wijkteam Feijenoord');
+    expect(postsIn(feijenoordChannel).length).toBe(before + 1);
+  });
+
+  it('a submit delivered twice (Teams retry) sends one referral and posts one intake card', async () => {
+    const review = await fillAll(smw);
+    const before = postsIn(feijenoordChannel).length;
+    const activity = cardAction(smw, VERBS.submit, action(review, VERBS.submit).data, h.connector.url);
+    const [a, b] = await Promise.all([h.bot.send(activity), h.bot.send(activity)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(postsIn(feijenoordChannel).length).toBe(before + 1);
+  });
+});
+
+describe('drafts and lists', () => {
+  it('keeps what was typed on "Later verder", and a restarted bot continues the draft', async () => {
+    const first = await openForm(smw);
+    const parentsCard = invokeCard(await click(smw, first, VERBS.sectionSave, FORM.pupil));
+    const later = invokeCard(await click(smw, parentsCard, VERBS.sectionLater, { parent0Name: 'Half ingevuld', parent0Phone: '06 1' }));
+    expect(texts(later).join(' ')).toContain('bewaard');
+    await h.bot.stop();
+    h.bot = await h.startInstance({ COORDINATOR_AAD_IDS: coordinator.aadObjectId });
+    await h.bot.send(message(smw, 'concepten', h.connector.url));
+    const list = cardOf(h.connector.sent(personalConversationId(smw)).at(-1));
+    const resume = invokeCard(await h.bot.send(cardAction(smw, VERBS.resume, action(list, VERBS.resume).data, h.connector.url)).then((r) => r.body));
+    expect(input(resume, 'parent0Name').value).toBe('Half ingevuld');
+    expect(input(resume, 'parent0Phone').value).toBe('06 1');
+    const invalid = invokeCard(await click(smw, resume, VERBS.sectionSave, { parent0Name: 'Half ingevuld', parent0Phone: '06 1' }));
+    expect(errorBeside(invalid, 'parent0Phone')).toContain('telefoonnummer');
+    expect(errorBeside(invalid, 'parent0Relation')).toBe('Maak een keuze.');
+  });
+
+  it('"Terug" keeps the typed input of the section it leaves', async () => {
+    const first = await openForm(smw);
+    const parents = invokeCard(await click(smw, first, VERBS.sectionSave, FORM.pupil));
+    const pupil = invokeCard(await click(smw, parents, VERBS.sectionBack, { parent0Name: 'Onaf' }));
+    expect(input(pupil, 'surname').value).toBe('de Vries');
+    const parentsAgain = invokeCard(await click(smw, pupil, VERBS.sectionSave, FORM.pupil));
+    expect(input(parentsAgain, 'parent0Name').value).toBe('Onaf');
+  });
+
+  it('"mijn casussen" lists open referrals as SMW\'er or casusregisseur; "status" shows the timeline only to those allowed', async () => {
+    const { post } = await submitted();
+    await click(karim, cardOf(post.body), VERBS.intakeTakeOn, {}, h.bot, channelConversation(feijenoordChannel), post.responseId);
+    const number = /AM-[0-9A-Z]{6}/.exec(JSON.stringify(post.body))![0];
+    await h.bot.send(message(karim, 'mijn casussen', h.connector.url));
+    const list = String(h.connector.sent(personalConversationId(karim)).at(-1)?.text);
+    expect(list).toContain(number);
+    expect(list).toContain('als casusregisseur');
+    await h.bot.send(message(smw, `status ${number}`, h.connector.url));
+    const status = String(h.connector.sent(personalConversationId(smw)).at(-1)?.text);
+    expect(status).toContain('Verstuurd naar Wijkteam Feijenoord');
+    expect(status).toContain('Opgepakt door een casusregisseur');
+    expect(status).toContain('Casusregisseur: Karim Wijkteam');
+    await h.bot.send(message(outsider, `status ${number}`, h.connector.url));
+    expect(String(h.connector.sent(personalConversationId(outsider)).at(-1)?.text)).toContain('geen aanmelding');
+  });
+
+  it('lets only coordinators link channels and replace the postcode table; a bad table is explained per line', async () => {
+    await h.bot.send(channelMessage(smw, 'koppel wijkteam Charlois', h.connector.url, charlois, charloisChannel));
+    expect(String(h.connector.sent(`${charloisChannel};messageid=`).length >= 0)).toBe('true');
+    const replies = h.connector.calls.filter((c) => c.method === 'POST' && c.conversationId?.startsWith(charloisChannel) && JSON.stringify(c.body).includes('alleen voor coördinatoren'));
+    expect(replies.length).toBe(1);
+    await h.bot.send(message(coordinator, 'wijkindeling\npostcode4,wijk,wijkteam_id,wijkteam_naam\n3072,Afrikaanderwijk,wt-feijenoord,Wijkteam Feijenoord\n30AB,X,wt-x,Y', h.connector.url));
+    const reply = String(h.connector.sent(personalConversationId(coordinator)).at(-1)?.text);
+    expect(reply).toContain('niet opgeslagen');
+    expect(reply).toContain('regel 3');
+  });
+});
+
+describe('privacy', () => {
+  it('never logs the pupil\'s or parents\' personal data', () => {
+    const all = h.bot.logs.raw.join('\n');
+    for (const secret of ['Noa', 'de Vries', '3072', 'Fatima', '06 12345678', 'fatima@example.org', 'Regenboog', 'verzuim']) expect(all).not.toContain(secret);
+  });
+});
