@@ -41,7 +41,7 @@ export const houseNumber = z
 export const phone = z
   .string()
   .trim()
-  .refine((v) => /^(\+31|0031|0)[1-9](\s?-?\d){8}$/.test(v.replace(/[()]/g, '')), 'v.phone');
+  .refine((v) => /^(\+31|0031|0)[\s-]?[1-9](\s?-?\d){8}$/.test(v.replace(/[()]/g, '')), 'v.phone');
 
 export const email = z.string().trim().email('v.email');
 
