@@ -49,6 +49,15 @@ const ConfigSchema = z
       .default('08:30'),
     SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+
+    REMINDER_DAYS_BEFORE: z.coerce.number().int().min(0).max(20).default(2),
+    REMINDER_LEASE_MS: z.coerce.number().int().min(1_000).default(60_000),
+    REMINDER_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(100),
+    REMINDER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+    REMINDER_LOOKBACK_DAYS: z.coerce.number().int().min(0).max(366).default(7),
+    SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+    COORDINATOR_CHANNEL_KEY: z.string().min(1).default('coordinator'),
+    TEAMS_SERVICE_URL: z.string().url().default('https://smba.trafficmanager.net/emea/'),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.MICROSOFT_APP_ID) {
@@ -100,6 +109,19 @@ export interface Config {
   reminderLocalTime: string;
   schedulerIntervalMs: number;
   shutdownGraceMs: number;
+  reminders: {
+    daysBefore: number;
+    leaseMs: number;
+    batchSize: number;
+    concurrency: number;
+    lookbackDays: number;
+    /** Failed sends (429s not counted) before a reminder to a person is dead-lettered. */
+    maxSendAttempts: number;
+    /** Conversation-directory key of the wijkteam coordinators' channel (service-norm escalations). */
+    coordinatorChannelKey: string;
+    /** Bot Connector endpoint used to open a 1:1 chat when none is stored. */
+    teamsServiceUrl: string;
+  };
 }
 
 /** Raised when the environment is invalid; the message names every offending variable. */
@@ -142,6 +164,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reminderLocalTime: c.REMINDER_LOCAL_TIME,
     schedulerIntervalMs: c.SCHEDULER_INTERVAL_MS,
     shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
+    reminders: {
+      daysBefore: c.REMINDER_DAYS_BEFORE,
+      leaseMs: c.REMINDER_LEASE_MS,
+      batchSize: c.REMINDER_BATCH_SIZE,
+      concurrency: c.REMINDER_CONCURRENCY,
+      lookbackDays: c.REMINDER_LOOKBACK_DAYS,
+      maxSendAttempts: c.SEND_MAX_ATTEMPTS,
+      coordinatorChannelKey: c.COORDINATOR_CHANNEL_KEY,
+      teamsServiceUrl: c.TEAMS_SERVICE_URL,
+    },
   };
 }
 

@@ -152,3 +152,99 @@ export class FakeConnector {
     });
   }
 }
+
+/** A sliding window as Teams enforces it: at most `limit` requests in any `ms` interval. */
+export interface ConnectorWindow {
+  limit: number;
+  ms: number;
+}
+
+export const TEAMS_PER_CONVERSATION: ConnectorWindow[] = [
+  { limit: 7, ms: 1_000 },
+  { limit: 8, ms: 2_000 },
+  { limit: 60, ms: 30_000 },
+  { limit: 1_800, ms: 3_600_000 },
+];
+
+/** Counters of what a {@link teamsRateLimitPolicy} did, for tests and benchmarks to print. */
+export interface RateLimitStats {
+  throttled: number;
+  /** Requests that arrived while the conversation's Retry-After had not yet elapsed. */
+  earlyAfterRetryAfter: number;
+}
+
+/**
+ * Enforces Teams' per-conversation limits on activity posts: a request that would exceed a
+ * window is answered 429 with the Retry-After (whole seconds, rounded up) after which it fits.
+ * Throttled requests count too, as they do at Teams.
+ */
+export function teamsRateLimitPolicy(windows: ConnectorWindow[] = TEAMS_PER_CONVERSATION, stats?: RateLimitStats): ConnectorPolicy {
+  const seen = new Map<string, number[]>();
+  const retryUntil = new Map<string, number>();
+  const horizon = Math.max(...windows.map((w) => w.ms));
+  return (req) => {
+    const match = req.method === 'POST' ? req.path.match(/^\/v3\/conversations\/([^/]+)\/activities/) : null;
+    if (!match) return undefined;
+    const conversation = decodeURIComponent(match[1] as string);
+    const now = Date.now();
+    const times = (seen.get(conversation) ?? []).filter((t) => t > now - horizon);
+    seen.set(conversation, times);
+    if ((retryUntil.get(conversation) ?? 0) > now && stats) stats.earlyAfterRetryAfter++;
+    let until = 0;
+    for (const w of windows) {
+      const inside = times.filter((t) => t > now - w.ms);
+      if (inside.length >= w.limit) until = Math.max(until, (inside[inside.length - w.limit] as number) + w.ms);
+    }
+    times.push(now);
+    if (until === 0) return undefined;
+    const seconds = Math.max(1, Math.ceil((until - now) / 1000));
+    retryUntil.set(conversation, now + seconds * 1000);
+    if (stats) stats.throttled++;
+    return { status: 429, headers: { 'Retry-After': String(seconds) }, body: { error: { code: 'ThrottledRequest', message: 'too many requests' } } };
+  };
+}
+
+/**
+ * Answers a share of activity posts with a fault: half 429 (with Retry-After), half a 5xx
+ * (500/502/503/504). `random` is injectable so a test can be repeated exactly.
+ */
+export function randomFaultPolicy(rate: number, retryAfterSeconds = 1, random: () => number = Math.random): ConnectorPolicy {
+  const server = [500, 502, 503, 504];
+  return (req) => {
+    if (req.method !== 'POST' || !/^\/v3\/conversations\/[^/]+\/activities/.test(req.path)) return undefined;
+    if (random() >= rate) return undefined;
+    if (random() < 0.5) return { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } };
+    return { status: server[Math.floor(random() * server.length)] as number };
+  };
+}
+
+/** Runs policies in order; the first that answers wins. */
+export function combinePolicies(...policies: ConnectorPolicy[]): ConnectorPolicy {
+  return (req) => {
+    for (const p of policies) {
+      const answer = p(req);
+      if (answer) return answer;
+    }
+    return undefined;
+  };
+}
+
+/** The ids a card's actions carry (`data.reminderId`), or undefined for other activities. */
+export function reminderIdOf(body: Record<string, unknown>): string | undefined {
+  const attachments = body.attachments as { content?: { actions?: { data?: { reminderId?: unknown } }[] } }[] | undefined;
+  const id = attachments?.[0]?.content?.actions?.[0]?.data?.reminderId;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** Successful reminder deliveries counted by `conversationId|reminderId`. */
+export function countDeliveries(calls: ConnectorCall[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const c of calls) {
+    if (c.method !== 'POST' || c.status >= 300 || !c.path.includes('/activities')) continue;
+    const reminderId = reminderIdOf(c.body);
+    if (!reminderId) continue;
+    const key = `${c.conversationId}|${reminderId}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}

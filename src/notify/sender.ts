@@ -1,0 +1,231 @@
+import { TurnContext, type CloudAdapter, type ConversationReference, type TurnContext as Turn } from 'botbuilder';
+import type { Logger } from '../log.js';
+import type { ConversationDirectory } from './conversationDirectory.js';
+import { backoffMs, classify, type Failure } from './failures.js';
+import { SlidingWindowLimiter, TEAMS_CONVERSATION_WINDOWS, TEAMS_TENANT_WINDOWS, type RateKey, type RateWindow } from './rateLimiter.js';
+
+/** A message in plain JSON (no SDK types), so callers outside `src/notify` stay SDK-free. */
+export interface OutboundMessage {
+  text?: string;
+  attachments?: { contentType: string; content: unknown }[];
+  /** Short plain-text preview Teams shows in notifications. */
+  summary?: string;
+}
+
+/** Who to send to: a person (by Entra object id, with Teams user id when known) or a channel by key. */
+export type ProactiveTarget = { kind: 'user'; aadObjectId: string; teamsUserId?: string } | { kind: 'channel'; key: string };
+
+export type SendOutcome =
+  | { status: 'delivered'; attempts: number; failures: number }
+  /** 403/404: the app is not installed / was removed, or the user blocked it. */
+  | { status: 'unreachable'; attempts: number; failures: number; error: string }
+  /** Gave up after the configured number of failures, or the request can never succeed. */
+  | { status: 'deadLettered'; attempts: number; failures: number; error: string }
+  /** Not finished before `notAfter` (throttled or backing off): try again from `retryAt`. */
+  | { status: 'deferred'; attempts: number; failures: number; error: string; retryAt: Date }
+  /** The caller's `beforeAttempt` said stop (e.g. its lease is gone); nothing was sent in this attempt. */
+  | { status: 'aborted'; attempts: number; failures: number };
+
+export interface SendOptions {
+  /** Attempts and failures already made in earlier runs (persisted by the caller). */
+  attempts?: number;
+  failures?: number;
+  /** Wall-clock epoch ms after which no wait may end; then the outcome is `deferred`. */
+  notAfter?: () => number;
+  /** Called right before each HTTP attempt with its number; `false` aborts without sending. */
+  beforeAttempt?: (attempt: number) => Promise<boolean>;
+}
+
+export interface TeamsSenderOptions {
+  adapter: CloudAdapter;
+  /** Microsoft App ID of the bot (empty in local mode). */
+  appId: string;
+  directory: ConversationDirectory;
+  /** Tenant of the bot; used to create personal conversations and as the per-tenant limiter key. */
+  tenantId: string;
+  /** Bot Connector service URL for creating conversations when none is stored (e.g. the EMEA endpoint). */
+  serviceUrl: string;
+  log: Logger;
+  /** Failures (not counting 429) before a message is dead-lettered. */
+  maxFailures?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Used when a 429 has no Retry-After. */
+  defaultRetryAfterMs?: number;
+  conversationWindows?: RateWindow[];
+  tenantWindows?: RateWindow[];
+  /** Added to every window, so arrival jitter at the service cannot push two sends into one window. */
+  windowMarginMs?: number;
+  limiter?: SlidingWindowLimiter;
+}
+
+/**
+ * The one outbound path for proactive Teams messages. Per conversation it sends one request
+ * at a time within Teams' limits; a 429 blocks that conversation until Retry-After has passed
+ * (for every caller in this process); 412/5xx/network errors are retried with capped,
+ * jittered back-off; 403/404 mean unreachable. Teams has no idempotency key, so retries happen
+ * only where the caller's `beforeAttempt` has recorded the attempt first.
+ */
+export class TeamsSender {
+  private readonly limiter: SlidingWindowLimiter;
+  private readonly conversationWindows: RateWindow[];
+  private readonly tenantWindows: RateWindow[];
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly o: Required<Pick<TeamsSenderOptions, 'maxFailures' | 'backoffBaseMs' | 'backoffMaxMs' | 'defaultRetryAfterMs'>>;
+  private warnedRetry = false;
+
+  constructor(private readonly options: TeamsSenderOptions) {
+    const margin = options.windowMarginMs ?? 50;
+    const widen = (ws: RateWindow[]) => ws.map((w) => ({ limit: w.limit, ms: w.ms + margin }));
+    this.conversationWindows = widen(options.conversationWindows ?? TEAMS_CONVERSATION_WINDOWS);
+    this.tenantWindows = widen(options.tenantWindows ?? TEAMS_TENANT_WINDOWS);
+    this.limiter = options.limiter ?? new SlidingWindowLimiter();
+    this.o = {
+      maxFailures: options.maxFailures ?? 5,
+      backoffBaseMs: options.backoffBaseMs ?? 500,
+      backoffMaxMs: options.backoffMaxMs ?? 30_000,
+      defaultRetryAfterMs: options.defaultRetryAfterMs ?? 1_000,
+    };
+  }
+
+  async send(target: ProactiveTarget, message: OutboundMessage, opts: SendOptions = {}): Promise<SendOutcome> {
+    let attempts = opts.attempts ?? 0;
+    let failures = opts.failures ?? 0;
+    const notAfter = opts.notAfter ?? (() => Number.POSITIVE_INFINITY);
+    let reference: Partial<ConversationReference> | undefined;
+    for (;;) {
+      let failure: Failure;
+      try {
+        reference ??= await this.resolve(target);
+        if (!reference) return { status: 'unreachable', attempts, failures, error: 'noConversation' };
+        const result = await this.attempt(reference, message, notAfter, async () => {
+          if (opts.beforeAttempt && !(await opts.beforeAttempt(attempts + 1))) return false;
+          attempts++;
+          return true;
+        });
+        if (result === 'aborted') return { status: 'aborted', attempts, failures };
+        if (result === 'late') return { status: 'deferred', attempts, failures, error: 'throttled', retryAt: this.retryAt(reference) };
+        return { status: 'delivered', attempts, failures };
+      } catch (err) {
+        failure = classify(err);
+      }
+      this.options.log.debug({ code: failure.code, kind: failure.kind, attempts }, 'proactive send failed');
+      switch (failure.kind) {
+        case 'unreachable':
+          return { status: 'unreachable', attempts, failures: failures + 1, error: failure.code };
+        case 'permanent':
+          return { status: 'deadLettered', attempts, failures: failures + 1, error: failure.code };
+        case 'throttled': {
+          const wait = failure.retryAfterMs ?? this.o.defaultRetryAfterMs;
+          this.limiter.block(reference ? conversationKey(reference) : this.tenantKey().key, wait);
+          if (Date.now() + wait > notAfter()) return { status: 'deferred', attempts, failures, error: failure.code, retryAt: new Date(Date.now() + wait) };
+          continue;
+        }
+        case 'transient': {
+          failures++;
+          if (failures >= this.o.maxFailures) return { status: 'deadLettered', attempts, failures, error: failure.code };
+          const wait = backoffMs(failures, this.o.backoffBaseMs, this.o.backoffMaxMs);
+          if (Date.now() + wait > notAfter()) return { status: 'deferred', attempts, failures, error: failure.code, retryAt: new Date(Date.now() + wait) };
+          await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+      }
+    }
+  }
+
+  /** One request into a conversation: queued behind any other for it, within the limits, never during a block. */
+  private attempt(
+    reference: Partial<ConversationReference>,
+    message: OutboundMessage,
+    notAfter: () => number,
+    begin: () => Promise<boolean>,
+  ): Promise<'sent' | 'aborted' | 'late'> {
+    const key = conversationKey(reference);
+    return this.serialised(key, async () => {
+      const keys = [{ key, windows: this.conversationWindows }, this.tenantKey()];
+      if (!(await this.limiter.acquire(keys, notAfter() - Date.now() + performance.now()))) return 'late';
+      if (!(await begin())) return 'aborted';
+      await this.options.adapter.continueConversationAsync(this.options.appId, reference, async (context) => {
+        this.withoutBuiltInRetry(context);
+        await context.sendActivity({ type: 'message', ...message });
+      });
+      return 'sent';
+    });
+  }
+
+  private async resolve(target: ProactiveTarget): Promise<Partial<ConversationReference> | undefined> {
+    const { directory } = this.options;
+    if (target.kind === 'channel') return directory.findChannel(target.key);
+    const known = await directory.findUser(target.aadObjectId);
+    if (known?.conversation?.id) return known;
+    return this.createPersonal(target);
+  }
+
+  /** Opens the 1:1 chat with a user who has the app but never wrote to the bot here; remembers it. */
+  private async createPersonal(target: { aadObjectId: string; teamsUserId?: string }): Promise<Partial<ConversationReference> | undefined> {
+    const { adapter, appId, tenantId, serviceUrl, directory } = this.options;
+    if (!(await this.limiter.acquire([this.tenantKey()]))) return undefined;
+    let created: Partial<ConversationReference> | undefined;
+    await adapter.createConversationAsync(
+      appId,
+      'msteams',
+      serviceUrl,
+      '',
+      {
+        isGroup: false,
+        bot: { id: `28:${appId}`, name: '' },
+        members: [{ id: target.teamsUserId ?? target.aadObjectId, name: '' }],
+        tenantId,
+        channelData: { tenant: { id: tenantId } },
+      } as Parameters<CloudAdapter['createConversationAsync']>[4],
+      async (context) => {
+        created = TurnContext.getConversationReference(context.activity);
+      },
+    );
+    if (created?.conversation?.id) await directory.saveUser(target.aadObjectId, created);
+    return created;
+  }
+
+  private retryAt(reference: Partial<ConversationReference>): Date {
+    const wait = this.limiter.waitTime([{ key: conversationKey(reference), windows: this.conversationWindows }, this.tenantKey()]);
+    return new Date(Date.now() + Math.max(wait, 1_000));
+  }
+
+  private tenantKey(): RateKey {
+    return { key: `tenant:${this.options.tenantId}`, windows: this.tenantWindows };
+  }
+
+  /**
+   * The connector client retries 429 and 5xx by itself (up to three times, unseen by the limiter
+   * and by `beforeAttempt`). This sender owns retries, so that policy is taken out of the
+   * per-turn client's pipeline.
+   */
+  private withoutBuiltInRetry(context: Turn): void {
+    const connector = context.turnState.get(context.adapter.ConnectorClientKey) as
+      | { client?: { pipeline?: { removePolicy(options: { name: string }): unknown } } }
+      | undefined;
+    const pipeline = connector?.client?.pipeline;
+    if (pipeline) pipeline.removePolicy({ name: 'defaultRetryPolicy' });
+    else if (!this.warnedRetry) {
+      this.warnedRetry = true;
+      this.options.log.warn('connector client pipeline not found: built-in retries stay on');
+    }
+  }
+
+  private serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const next = previous.then(fn, fn);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(key, settled);
+    void settled.then(() => {
+      if (this.queues.get(key) === settled) this.queues.delete(key);
+    });
+    return next;
+  }
+}
+
+function conversationKey(reference: Partial<ConversationReference>): string {
+  return `conv:${reference.conversation?.id ?? 'unknown'}`;
+}

@@ -1,0 +1,57 @@
+import type { CloudAdapter } from 'botbuilder';
+import type { Config } from '../config.js';
+import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../log.js';
+import type { ConversationDirectory } from '../notify/conversationDirectory.js';
+import type { MailSender } from '../notify/mail.js';
+import { defaultReminderRenderer, type ReminderRenderer } from '../notify/reminderMessages.js';
+import { TeamsSender } from '../notify/sender.js';
+import { ReminderStore } from '../store/reminders.js';
+import type { Store } from '../store/cosmos.js';
+import { ReminderDispatcher, type DeliveryProblem } from './dispatcher.js';
+import { ReminderScheduler } from './scheduler.js';
+
+export interface ReminderEngineDeps {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  adapter: CloudAdapter;
+  directory: ConversationDirectory;
+  mail: MailSender;
+  /** Tenant of the bot (MICROSOFT_APP_TENANT_ID, or the single allowed tenant in local mode). */
+  tenantId: string;
+  renderer?: ReminderRenderer;
+  onProblem?: (problem: DeliveryProblem) => void | Promise<void>;
+}
+
+export interface ReminderEngine {
+  reminders: ReminderStore;
+  sender: TeamsSender;
+  scheduler: ReminderScheduler;
+}
+
+/** Wires store, sender, dispatcher and scheduler from configuration; the caller starts and stops the scheduler. */
+export function createReminderEngine(deps: ReminderEngineDeps): ReminderEngine {
+  const { config, clock, log } = deps;
+  const r = config.reminders;
+  const reminders = new ReminderStore(deps.store.containers.reminders, clock);
+  const sender = new TeamsSender({
+    adapter: deps.adapter,
+    appId: config.bot.appId ?? '',
+    directory: deps.directory,
+    tenantId: deps.tenantId,
+    serviceUrl: r.teamsServiceUrl,
+    log,
+    maxFailures: r.maxSendAttempts,
+  });
+  const dispatcher = new ReminderDispatcher(
+    { store: reminders, sender, mail: deps.mail, renderer: deps.renderer ?? defaultReminderRenderer, clock, log, onProblem: deps.onProblem },
+    { leaseMs: r.leaseMs, maxMailFailures: r.maxSendAttempts },
+  );
+  const scheduler = new ReminderScheduler(
+    { store: reminders, dispatcher, clock, log },
+    { intervalMs: config.schedulerIntervalMs, leaseMs: r.leaseMs, batchSize: r.batchSize, concurrency: r.concurrency, lookbackDays: r.lookbackDays },
+  );
+  return { reminders, sender, scheduler };
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../log.js';
+import type { Versioned } from '../store/documents.js';
+import type { ReminderDocument, ReminderStore } from '../store/reminders.js';
+import type { ReminderDispatcher } from './dispatcher.js';
+
+export interface SchedulerOptions {
+  /** Identifies this instance in leases. */
+  owner?: string;
+  /** Pause between ticks (SCHEDULER_INTERVAL_MS). */
+  intervalMs: number;
+  /** How long a claim lasts without a write; each send attempt extends it. */
+  leaseMs: number;
+  /** Reminders fetched per query. */
+  batchSize: number;
+  /** Reminders dispatched at the same time by this instance. */
+  concurrency: number;
+  /** Due-day buckets queried besides today's. */
+  lookbackDays: number;
+  /** How often to also query all buckets, for anything older than the look-back. */
+  sweepEveryMs: number;
+}
+
+export const DEFAULT_SCHEDULER_OPTIONS: Omit<SchedulerOptions, 'intervalMs'> = {
+  leaseMs: 60_000,
+  batchSize: 100,
+  concurrency: 8,
+  lookbackDays: 7,
+  sweepEveryMs: 3_600_000,
+};
+
+export interface TickResult {
+  found: number;
+  claimed: number;
+  finished: number;
+  deferred: number;
+  leaseLost: number;
+  errors: number;
+}
+
+/**
+ * Polls the `reminders` container for due reminders, claims each with a lease and hands it to
+ * the dispatcher. One per bot instance; any number of instances may run against one database.
+ */
+export class ReminderScheduler {
+  readonly owner: string;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = true;
+  private lastSweep = Number.NEGATIVE_INFINITY;
+  private readonly inProgress = new Set<string>();
+  private readonly options: SchedulerOptions;
+
+  constructor(
+    private readonly deps: { store: ReminderStore; dispatcher: ReminderDispatcher; clock: Clock; log: Logger },
+    options: Partial<SchedulerOptions> & Pick<SchedulerOptions, 'intervalMs'>,
+  ) {
+    this.options = { ...DEFAULT_SCHEDULER_OPTIONS, ...options };
+    this.owner = (options.owner ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`).toLowerCase();
+  }
+
+  /** Starts polling; the first tick runs at once. */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops polling and waits for the current tick to finish (its sends complete and are recorded). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** One round: find due reminders, claim and dispatch them; repeats while full batches come back. */
+  async tick(): Promise<TickResult> {
+    const total: TickResult = { found: 0, claimed: 0, finished: 0, deferred: 0, leaseLost: 0, errors: 0 };
+    for (;;) {
+      const due = await this.deps.store.findDue(this.buckets(), this.options.batchSize);
+      const fresh = shuffle(due.filter((d) => !this.inProgress.has(d.doc.id)));
+      total.found += fresh.length;
+      const before = total.claimed;
+      await pool(fresh, this.options.concurrency, (found) => this.handle(found, total));
+      if (due.length < this.options.batchSize || total.claimed === before || this.stopped) break;
+    }
+    if (total.found > 0) this.deps.log.debug({ owner: this.owner, ...total }, 'scheduler tick');
+    return total;
+  }
+
+  private async handle(found: Versioned<ReminderDocument>, total: TickResult): Promise<void> {
+    const { store, dispatcher, log } = this.deps;
+    this.inProgress.add(found.doc.id);
+    try {
+      const claimed = await store.claim(found, this.owner, this.options.leaseMs);
+      if (!claimed) return;
+      total.claimed++;
+      const result = await dispatcher.dispatch(claimed);
+      total[result]++;
+    } catch (err) {
+      total.errors++;
+      log.error({ reminderId: found.doc.id, error: err instanceof Error ? err.name : 'error', code: (err as { code?: unknown }).code }, 'reminder dispatch failed; retried after the lease');
+    } finally {
+      this.inProgress.delete(found.doc.id);
+    }
+  }
+
+  /** Today's bucket and the look-back days, or every bucket when the sweep is due. */
+  private buckets(): string[] | 'all' {
+    const now = this.deps.clock.now().getTime();
+    if (now - this.lastSweep >= this.options.sweepEveryMs) {
+      this.lastSweep = now;
+      return 'all';
+    }
+    const days: string[] = [];
+    for (let i = 0; i <= this.options.lookbackDays; i++) days.push(new Date(now - i * 86_400_000).toISOString().slice(0, 10));
+    return days;
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick()
+        .catch((err: unknown) => this.deps.log.error({ error: err instanceof Error ? err.name : 'error' }, 'scheduler tick failed'))
+        .finally(() => this.schedule(this.options.intervalMs));
+    }, delay);
+    this.timer.unref();
+  }
+}
+
+async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+}
+
+/** Instances that found the same reminders start at different ones, so fewer claims collide. */
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j] as T, items[i] as T];
+  }
+  return items;
+}

@@ -1,0 +1,335 @@
+import { randomUUID } from 'node:crypto';
+import type { Container, PatchOperation } from '@azure/cosmos';
+import type { Clock } from '../domain/clock.js';
+import type { PlannedReminder, RecipientAddress, ReminderKind, ReminderStatus, ReminderSubject } from '../domain/reminders.js';
+import { readDoc, statusOf, stripMeta, type Versioned } from './documents.js';
+
+/**
+ * Reminder documents in the `reminders` container.
+ *
+ * Partition key `bucket` = the UTC calendar day of `dueAt` (`YYYY-MM-DD`). The scheduler's
+ * due-query names the buckets of today and a configurable number of days before it, so on
+ * Azure it touches only those logical partitions; an hourly sweep without bucket catches
+ * anything older. A reminder never changes its due day: snooze and reschedule create new
+ * reminders (the bucket, being the partition key, cannot change) and cancel the old ones.
+ */
+
+export type RecipientState = 'pending' | 'sending' | 'delivered' | 'unreachable' | 'deadLettered';
+
+export interface RecipientDelivery extends RecipientAddress {
+  state: RecipientState;
+  /** Send attempts made so far (each HTTP try counts; throttled tries included). */
+  attempts: number;
+  /** Failed attempts that count towards dead-lettering (429s do not). */
+  failures?: number;
+  lastError?: string;
+  deliveredAt?: string;
+  /** Teams could not reach this person and the reminder went to their e-mail instead. */
+  fallback?: 'email';
+}
+
+export interface ReminderLease {
+  /** Scheduler instance id; empty when free. */
+  owner: string;
+  /** Random per claim: every write of the holder is conditioned on it. Lowercase (see `leaseCondition`). */
+  token: string;
+  until: string;
+}
+
+export interface ReminderDocument {
+  id: string;
+  bucket: string;
+  referralId: string;
+  kind: ReminderKind;
+  dueAt: string;
+  timeZone: string;
+  subject: ReminderSubject;
+  recipients: RecipientDelivery[];
+  status: ReminderStatus;
+  /** When the scheduler may next pick it up: `dueAt`, later after a deferral (e.g. a long Retry-After). */
+  nextAttemptAt: string;
+  lease: ReminderLease;
+  createdAt: string;
+  updatedAt: string;
+  doneAt?: string;
+  doneBy?: string;
+  /** Seconds; set when the reminder is finished so Azure removes it (the local server ignores TTL). */
+  ttl?: number;
+}
+
+export const FREE_LEASE: ReminderLease = { owner: '', token: '', until: '1970-01-01T00:00:00.000Z' };
+const FINAL: RecipientState[] = ['delivered', 'unreachable', 'deadLettered'];
+
+export function bucketOf(dueAt: string): string {
+  return new Date(dueAt).toISOString().slice(0, 10);
+}
+
+export function isFinal(state: RecipientState): boolean {
+  return FINAL.includes(state);
+}
+
+export function toDocument(planned: PlannedReminder, now: Date): ReminderDocument {
+  const at = now.toISOString();
+  return {
+    id: planned.id,
+    bucket: bucketOf(planned.dueAt),
+    referralId: planned.referralId,
+    kind: planned.kind,
+    dueAt: planned.dueAt,
+    timeZone: planned.timeZone,
+    subject: planned.subject,
+    recipients: planned.recipients.map((r) => ({ ...r, state: 'pending', attempts: 0 })),
+    status: 'pending',
+    nextAttemptAt: planned.dueAt,
+    lease: FREE_LEASE,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** The holder lost its lease (someone else claimed it) or the reminder was cancelled/done meanwhile. */
+export class LeaseLostError extends Error {
+  constructor(id: string) {
+    super(`lease on reminder ${id} is no longer held`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+export interface ReminderStoreOptions {
+  /** Seconds a finished reminder is kept (Cosmos TTL). */
+  finishedTtlSeconds?: number;
+  /** Tries for a write whose outcome is unknown (5xx, timeout, dropped connection). */
+  writeAttempts?: number;
+}
+
+/** A reminder this instance holds a lease on. */
+export interface Claimed {
+  doc: ReminderDocument;
+  token: string;
+}
+
+export class ReminderStore {
+  private readonly ttl: number;
+  private readonly writeAttempts: number;
+
+  constructor(
+    private readonly container: Container,
+    private readonly clock: Clock,
+    options: ReminderStoreOptions = {},
+  ) {
+    this.ttl = options.finishedTtlSeconds ?? 90 * 24 * 3600;
+    this.writeAttempts = options.writeAttempts ?? 6;
+  }
+
+  /** Stores planned reminders; planning again is a no-op, and a cancelled one planned again comes back. */
+  async save(planned: PlannedReminder[]): Promise<{ created: number; existing: number }> {
+    let created = 0;
+    let existing = 0;
+    for (const p of planned) {
+      const doc = toDocument(p, this.clock.now());
+      const outcome = await this.retrying(async () => {
+        try {
+          await this.container.items.create(doc);
+          return 'created' as const;
+        } catch (err) {
+          if (statusOf(err) === 409) return 'exists' as const;
+          throw err;
+        }
+      });
+      if (outcome === 'created') created++;
+      else if (await this.revive(doc)) created++;
+      else existing++;
+    }
+    return { created, existing };
+  }
+
+  private async revive(fresh: ReminderDocument): Promise<boolean> {
+    const found = await this.get(fresh.id, fresh.bucket);
+    if (!found || found.doc.status !== 'cancelled') return false;
+    try {
+      await this.container.item(fresh.id, fresh.bucket).replace(fresh, { accessCondition: { type: 'IfMatch', condition: found.etag } });
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 412) return false;
+      throw err;
+    }
+  }
+
+  async get(id: string, bucket: string): Promise<Versioned<ReminderDocument> | undefined> {
+    const found = await readDoc<ReminderDocument>(this.container, id, bucket);
+    return found ? { doc: stripMeta(found.doc), etag: found.etag } : undefined;
+  }
+
+  /** Cancels reminders that are still pending; returns how many were. Sent ones stay as they are. */
+  async cancel(reminders: Pick<PlannedReminder, 'id' | 'dueAt'>[]): Promise<number> {
+    let cancelled = 0;
+    for (const r of reminders) {
+      if (await this.setStatusIf(r.id, bucketOf(r.dueAt), 'cancelled', ['pending'])) cancelled++;
+    }
+    return cancelled;
+  }
+
+  /** "Klaar": marks an open reminder done; recipients not yet reached are no longer sent it. */
+  async markDone(id: string, bucket: string, byRecipientKey: string): Promise<boolean> {
+    return this.setStatusIf(id, bucket, 'done', ['pending', 'sent'], [
+      { op: 'set', path: '/doneAt', value: this.clock.now().toISOString() },
+      { op: 'set', path: '/doneBy', value: byRecipientKey },
+    ]);
+  }
+
+  private async setStatusIf(id: string, bucket: string, status: ReminderStatus, from: ReminderStatus[], extra: PatchOperation[] = []): Promise<boolean> {
+    const condition = `from c where c.status in (${from.map((s) => `'${s}'`).join(', ')})`;
+    return this.retrying(async () => {
+      try {
+        await this.container.item(id, bucket).patch({
+          condition,
+          operations: [
+            { op: 'set', path: '/status', value: status },
+            { op: 'set', path: '/updatedAt', value: this.clock.now().toISOString() },
+            { op: 'set', path: '/ttl', value: this.ttl },
+            ...extra,
+          ],
+        });
+        return true;
+      } catch (err) {
+        const code = statusOf(err);
+        if (code === 412 || code === 404) return false;
+        throw err;
+      }
+    });
+  }
+
+  /** Pending reminders whose time has come and whose lease is free or expired, oldest first. */
+  async findDue(buckets: string[] | 'all', limit: number): Promise<Versioned<ReminderDocument>[]> {
+    const now = this.clock.now().toISOString();
+    const parameters = [
+      { name: '@now', value: now },
+      { name: '@limit', value: limit },
+    ];
+    let where = `c.status = 'pending' AND c.nextAttemptAt <= @now AND c.lease.until <= @now`;
+    if (buckets !== 'all') {
+      if (buckets.length === 0) return [];
+      buckets.forEach((b, i) => parameters.push({ name: `@b${i}`, value: b }));
+      where = `c.bucket IN (${buckets.map((_, i) => `@b${i}`).join(', ')}) AND ${where}`;
+    }
+    const { resources } = await this.container.items
+      .query<ReminderDocument & { _etag: string }>({ query: `SELECT TOP @limit * FROM c WHERE ${where} ORDER BY c.nextAttemptAt`, parameters })
+      .fetchAll();
+    return resources.map((r) => ({ doc: stripMeta(r), etag: r._etag }));
+  }
+
+  /**
+   * Takes the lease with an ETag-conditioned replace: of several instances that found the same
+   * reminder, exactly one wins. `undefined` when another instance was first.
+   */
+  async claim(found: Versioned<ReminderDocument>, owner: string, leaseMs: number): Promise<Claimed | undefined> {
+    const token = randomUUID();
+    const now = this.clock.now();
+    const doc: ReminderDocument = {
+      ...found.doc,
+      lease: { owner, token, until: new Date(now.getTime() + leaseMs).toISOString() },
+      updatedAt: now.toISOString(),
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.container.item(doc.id, doc.bucket).replace(doc, { accessCondition: { type: 'IfMatch', condition: found.etag } });
+        return { doc, token };
+      } catch (err) {
+        const code = statusOf(err);
+        if (code !== 412 && (attempt >= this.writeAttempts || !isTransient(err))) throw err;
+        // 412 either means another instance won, or our own write went through and only its answer was lost.
+        const current = await this.retrying(() => this.get(doc.id, doc.bucket));
+        if (current?.doc.lease.token === token) return { doc: current.doc, token };
+        if (code === 412 || !current || current.etag !== found.etag) return undefined;
+        await pause(attempt);
+      }
+    }
+  }
+
+  /** Persists a recipient's state while holding the lease; extends the lease. Throws {@link LeaseLostError}. */
+  async updateRecipient(claimed: Claimed, index: number, patch: Partial<RecipientDelivery>, leaseMs?: number): Promise<void> {
+    const operations: PatchOperation[] = Object.entries(patch).map(([key, value]) => ({ op: 'set', path: `/recipients/${index}/${key}`, value }));
+    const now = this.clock.now();
+    operations.push({ op: 'set', path: '/updatedAt', value: now.toISOString() });
+    if (leaseMs !== undefined) {
+      const until = new Date(now.getTime() + leaseMs).toISOString();
+      operations.push({ op: 'set', path: '/lease/until', value: until });
+      claimed.doc.lease = { ...claimed.doc.lease, until };
+    }
+    await this.patchHeld(claimed, operations);
+    const recipient = claimed.doc.recipients[index];
+    if (recipient) Object.assign(recipient, patch);
+  }
+
+  /**
+   * Records a final recipient state even if the lease was lost meanwhile: once a message went
+   * out, saying so is always right, and it keeps a later holder from sending it again.
+   */
+  async recordFinal(claimed: Claimed, index: number, patch: Partial<RecipientDelivery>): Promise<void> {
+    const operations: PatchOperation[] = Object.entries(patch).map(([key, value]) => ({ op: 'set', path: `/recipients/${index}/${key}`, value }));
+    operations.push({ op: 'set', path: '/updatedAt', value: this.clock.now().toISOString() });
+    await this.retrying(() => this.container.item(claimed.doc.id, claimed.doc.bucket).patch(operations));
+    const recipient = claimed.doc.recipients[index];
+    if (recipient) Object.assign(recipient, patch);
+  }
+
+  /**
+   * Gives the lease back. When every recipient is final the reminder becomes `sent`; otherwise
+   * it stays pending and is picked up again from `nextAttemptAt`.
+   */
+  async release(claimed: Claimed, nextAttemptAt?: Date): Promise<void> {
+    const finished = claimed.doc.recipients.every((r) => isFinal(r.state));
+    const operations: PatchOperation[] = [
+      { op: 'set', path: '/lease', value: FREE_LEASE },
+      { op: 'set', path: '/updatedAt', value: this.clock.now().toISOString() },
+    ];
+    if (finished) {
+      operations.push({ op: 'set', path: '/status', value: 'sent' }, { op: 'set', path: '/ttl', value: this.ttl });
+    } else if (nextAttemptAt) {
+      operations.push({ op: 'set', path: '/nextAttemptAt', value: nextAttemptAt.toISOString() });
+    }
+    try {
+      await this.patchHeld(claimed, operations);
+    } catch (err) {
+      if (!(err instanceof LeaseLostError)) throw err;
+    }
+  }
+
+  private async patchHeld(claimed: Claimed, operations: PatchOperation[]): Promise<void> {
+    // The local server lower-cases the condition text: keep paths and values lower-case.
+    const condition = `from c where c.lease.token = '${claimed.token}' and c.status = 'pending'`;
+    await this.retrying(async () => {
+      try {
+        await this.container.item(claimed.doc.id, claimed.doc.bucket).patch({ condition, operations });
+      } catch (err) {
+        if (statusOf(err) === 412 || statusOf(err) === 404) throw new LeaseLostError(claimed.doc.id);
+        throw err;
+      }
+    });
+  }
+
+  /** Retries writes whose outcome is unknown; every write here is idempotent (sets, or conditioned). */
+  private async retrying<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (attempt >= this.writeAttempts || !isTransient(err)) throw err;
+        await pause(attempt);
+      }
+    }
+  }
+}
+
+/** Server errors, throttling, timeouts and broken connections: the write may or may not have happened. */
+export function isTransient(err: unknown): boolean {
+  if (err instanceof LeaseLostError) return false;
+  const code = statusOf(err);
+  if (code === undefined) return true;
+  return code === 408 || code === 429 || code === 449 || code >= 500;
+}
+
+function pause(attempt: number): Promise<void> {
+  const ms = Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
