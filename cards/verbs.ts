@@ -16,6 +16,7 @@ export const VERBS = {
   intakeRedirect: 'intake.redirect',
   intakeDeclineForm: 'intake.decline.form',
   intakeDecline: 'intake.decline',
+  consentWithdraw: 'consent.withdraw',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

@@ -3,6 +3,8 @@ import type { Actor } from './types.js';
 
 /** What the bot knows about the actor beyond the referral itself (roster, configuration). */
 export interface AccessFacts {
+  /** Whether consent (or a legal ground) still allows sharing with the wijkteam. */
+  wijkteamSharing?: boolean;
   /** Member of the Teams team of the referral's current wijkteam. */
   isWijkteamMember: boolean;
   /** Listed as coordinator (Servicepunt SMW / beheer). */
@@ -22,7 +24,7 @@ export function accessOf(referral: Referral, actor: Actor, facts: AccessFacts): 
   if (referral.tenantId !== actor.tenantId) return 'none';
   if (referral.smw.aadObjectId === actor.aadObjectId) return 'details';
   if (referral.caseManager?.aadObjectId === actor.aadObjectId) return 'details';
-  if (facts.isWijkteamMember && referral.state === 'submitted') return 'intake';
+  if (facts.isWijkteamMember && referral.state === 'submitted') return facts.wijkteamSharing === false ? 'status' : 'intake';
   if (facts.isCoordinator || facts.isWijkteamMember) return referral.state === 'draft' ? 'none' : 'status';
   return 'none';
 }

@@ -237,6 +237,21 @@ describe('drafts and lists', () => {
   });
 });
 
+describe('consent withdrawn later', () => {
+  it('stops wijkteam members seeing the details, and cannot be withdrawn twice', async () => {
+    const { post } = await submitted();
+    const number = /AM-[0-9A-Z]{6}/.exec(JSON.stringify(post.body))![0];
+    await h.bot.send(message(smw, `toestemming ${number}`, h.connector.url));
+    const form = cardOf(h.connector.sent(personalConversationId(smw)).at(-1));
+    const done = invokeCard(await click(smw, form, VERBS.consentWithdraw, { withdrawWho: 'parent0:wijkteam' }));
+    expect(texts(done).join(' ')).toContain('trekt de toestemming in voor delen met het wijkteam');
+    const refused = await click(karim, cardOf(post.body), VERBS.intakeDetails, {}, h.bot, channelConversation(feijenoordChannel));
+    expect(invokeMessage(refused)).toContain('niet doen');
+    const again = invokeCard(await click(smw, done, VERBS.consentWithdraw, { withdrawWho: 'parent0:wijkteam' }));
+    expect(errorBeside(again, 'withdrawWho')).toBe('Deze toestemming is niet gegeven of al ingetrokken.');
+  });
+});
+
 describe('privacy', () => {
   it('never logs the pupil\'s or parents\' personal data', () => {
     const all = h.bot.logs.raw.join('\n');

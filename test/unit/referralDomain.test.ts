@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accessOf } from '../../src/domain/access.js';
+import { sharingAllowed, withdrawable, withdrawConsent } from '../../src/domain/consent.js';
 import { amend, decline, redirect, submit, submitBlockers, takeOn } from '../../src/domain/intake.js';
 import { checkDistrictRows, DistrictMap } from '../../src/domain/routing.js';
 import { consentGate, consentSchema, requiredConsenters } from '../../src/domain/sections/consent.js';
@@ -167,5 +168,28 @@ describe('access rules', () => {
     expect(accessOf(referral, karim, none)).toBe('none');
     expect(accessOf(referral, { ...smw, tenantId: 'other' }, none)).toBe('none');
     expect(accessOf({ ...referral, state: 'draft' }, karim, { ...none, isCoordinator: true })).toBe('none');
+  });
+});
+
+describe('withdrawing consent', () => {
+  const referral = makeFullReferral(); // 11 years old, mother with gezag consented to wijkteam and school
+  it('stops sharing with that recipient only', () => {
+    expect(sharingAllowed(referral, 'wijkteam', today)).toBe(true);
+    expect(sharingAllowed(referral, 'schoolContact', today)).toBe(true);
+    const w = withdrawConsent(referral, smw, { who: 'parent0', scope: 'schoolContact' }, now);
+    expect(w).toMatchObject({ ok: true, value: { consentWithdrawals: [{ who: 'parent0', scope: 'schoolContact' }] } });
+    if (!w.ok) return;
+    expect(sharingAllowed(w.value, 'schoolContact', today)).toBe(false);
+    expect(sharingAllowed(w.value, 'wijkteam', today)).toBe(true);
+    expect(withdrawable(w.value)).toEqual([{ who: 'parent0', scope: 'wijkteam' }]);
+  });
+  it('is recorded by the SMW\'er only, once, for consent that was given', () => {
+    expect(withdrawConsent(referral, karim, { who: 'parent0', scope: 'wijkteam' }, now)).toMatchObject({ ok: false, code: 'notAllowed' });
+    expect(withdrawConsent(referral, smw, { who: 'pupil', scope: 'wijkteam' }, now)).toMatchObject({ ok: false, code: 'invalid' });
+  });
+  it('keeps sharing with the wijkteam on a legal ground', () => {
+    const onGround = makeFullReferral({ sections: { ...makeFullReferral().sections, consent: { legalGround: 'meldcode', legalGroundExplanation: 'stap 4' } } });
+    expect(sharingAllowed(onGround, 'wijkteam', today)).toBe(true);
+    expect(sharingAllowed(onGround, 'schoolContact', today)).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AdaptiveCardJson } from '../../../cards/render.js';
 import { VERBS } from '../../../cards/verbs.js';
 import { accessOf, canSeeDetails } from '../../domain/access.js';
+import { sharingAllowed } from '../../domain/consent.js';
 import type { Decision } from '../../domain/decision.js';
 import { decline, redirect, takeOn } from '../../domain/intake.js';
 import type { Referral } from '../../domain/referral.js';
@@ -41,8 +42,12 @@ export function registerIntake(app: Application, deps: BotDeps): void {
   on(VERBS.intakeDetails, async (ctx, actor, referral) => {
     const tr = trOf(ctx);
     const member = await isWijkteamMember(ctx, deps, referral.routing?.wijkteamId, actor.aadObjectId);
-    const access = accessOf(referral, actor, { isWijkteamMember: member, isCoordinator: deps.config.coordinators.includes(actor.aadObjectId) });
     const now = nowOf(deps);
+    const access = accessOf(referral, actor, {
+      isWijkteamMember: member,
+      isCoordinator: deps.config.coordinators.includes(actor.aadObjectId),
+      wijkteamSharing: sharingAllowed(referral, 'wijkteam', now.today),
+    });
     if (!canSeeDetails(access)) {
       deps.log.warn({ referralId: referral.referralId, actor: actor.aadObjectId }, 'details refused');
       await deps.referrals.record(referral.referralId, actor.aadObjectId, [{ type: 'audit', action: 'referral.viewRefused' }], now.at);

@@ -161,6 +161,7 @@ async function onResume(ctx: TurnContext, deps: BotDeps, data: unknown) {
   }
   if (stored.doc.state !== 'draft') return respondWithMessage(ctx, tr('refusal.invalidState'));
   const referral = stored.doc;
+  await deps.referrals.record(referral.referralId, parsed.actor.aadObjectId, [{ type: 'audit', action: 'referral.viewed', detail: { view: 'form' } }], deps.clock.now());
   const pendingSection = SECTION_IDS.find((s) => referral.pending?.[s]);
   return respondWithCard(ctx, await stepCard(tr, deps, referral, pendingSection ?? nextOpenSection(referral)));
 }
