@@ -7,15 +7,13 @@ export type { Logger };
  * is a second line of defence for fields that could carry personal data by mistake.
  */
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  return pino(
-    {
+  const options: pino.LoggerOptions = {
       level,
       base: { service: 'schakel' },
       redact: {
         paths: ['*.name', '*.email', '*.phone', '*.address', '*.text', '*.answers', 'headers.authorization', '*.headers.authorization'],
         censor: '[redacted]',
       },
-    },
-    destination as pino.DestinationStream | undefined,
-  );
+  };
+  return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
 }
