@@ -20,17 +20,10 @@ export const common: Catalogue = {
   'v.explainSafety': { nl: 'Licht de zorgen over veiligheid toe.', en: 'Explain the safety concerns.' },
   'v.explainUrgency': { nl: 'Geef de reden voor spoed.', en: 'Give the reason for urgency.' },
   'v.explainLegalGround': { nl: 'Licht de wettelijke grond toe.', en: 'Explain the legal ground.' },
-  'card.errorSummary': { nl: 'Niet alles is goed ingevuld. Kijk bij de velden in het rood.', en: 'Some fields need attention; see the messages in red.' },
-  'card.stale': {
-    nl: 'Deze kaart is verouderd: iemand heeft de aanmelding intussen gewijzigd. Hieronder staat de nieuwste versie.',
-    en: 'This card is out of date: the referral was changed meanwhile. The latest version is shown below.',
-  },
   'card.saved': { nl: 'Opgeslagen om {time}.', en: 'Saved at {time}.' },
   'error.generic': {
     nl: 'Er ging iets mis aan onze kant. Er is niets verloren gegaan; probeer het zo nog eens. (code {code})',
     en: 'Something went wrong on our side. Nothing was lost; please try again shortly. (code {code})',
   },
-  'error.notAllowed': { nl: 'Dat mag u bij deze aanmelding niet doen.', en: 'You are not allowed to do that for this referral.' },
-  'error.notFound': { nl: 'Deze aanmelding bestaat niet (meer).', en: 'This referral does not exist (any more).' },
   'error.badAction': { nl: 'Deze actie wordt niet herkend. Vraag een nieuwe kaart met "help".', en: 'This action is not recognised. Type "help" for a fresh start.' },
 };

@@ -37,13 +37,8 @@ export const houseNumber = z
   .refine((v) => /^\d{1,5}(\s?[A-Za-z]{1,2}|\s?-\s?\w{1,4})?$/.test(v), 'v.houseNumber');
 
 
-/** Dutch phone numbers: 06 12345678, 010-1234567, +31 6 12345678, 0031… */
-export const phone = z
-  .string()
-  .trim()
-  .refine((v) => /^(\+31|0031|0)[\s-]?[1-9](\s?-?\d){8}$/.test(v.replace(/[()]/g, '')), 'v.phone');
-
-export const email = z.string().trim().email('v.email');
+/** Phone (normalised to E.164) and e-mail parse the same everywhere a card asks for them. */
+export { dutchPhoneField as phone, emailField as email } from '../cardFields.js';
 
 /** A multi-select ChoiceSet sends "a,b,c"; an empty selection sends "" or nothing. */
 export const multiSelect = <T extends string>(values: readonly [T, ...T[]]) =>
