@@ -14,6 +14,7 @@ import { startHttp, type HttpServer } from './server/http.js';
 import { ConversationRepository } from './store/conversations.js';
 import { openStore, type Store } from './store/cosmos.js';
 import { ReferralRepository } from './store/referrals.js';
+import { OutboxRepository } from './store/outbox.js';
 
 export interface Schakel {
   url: string;
@@ -50,6 +51,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     settings,
     instruments: await loadInstruments(config.instrumentsFile),
     messenger: new TeamsMessenger(adapter, config.bot.appId ?? '', conversations, log),
+    outbox: new OutboxRepository(store.containers.outbox),
     acceptBy: (at) => calendar.addWorkingDays(calendar.localDate(at), ACCEPT_WITHIN_WORKING_DAYS),
   };
   const bot = createBot(deps, adapter);

@@ -7,6 +7,7 @@ import type { ReferralRepository } from '../store/referrals.js';
 import type { ConfigRepository } from '../store/configRepository.js';
 import type { InstrumentOptions } from '../domain/sections/safety.js';
 import type { TeamsMessenger } from '../notify/teams.js';
+import type { OutboxRepository } from '../store/outbox.js';
 
 /** What the bot's handlers may use. Built once by the composition root (src/main.ts). */
 export interface BotDeps {
@@ -19,6 +20,7 @@ export interface BotDeps {
   settings: ConfigRepository;
   instruments: InstrumentOptions;
   messenger: TeamsMessenger;
+  outbox: OutboxRepository;
   /** Local date by which a referral submitted at `at` should be accepted (service norm). */
   acceptBy(at: Date): string;
 }

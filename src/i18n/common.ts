@@ -20,7 +20,6 @@ export const common: Catalogue = {
   'v.explainSafety': { nl: 'Licht de zorgen over veiligheid toe.', en: 'Explain the safety concerns.' },
   'v.explainUrgency': { nl: 'Geef de reden voor spoed.', en: 'Give the reason for urgency.' },
   'v.explainLegalGround': { nl: 'Licht de wettelijke grond toe.', en: 'Explain the legal ground.' },
-  'card.saved': { nl: 'Opgeslagen om {time}.', en: 'Saved at {time}.' },
   'error.generic': {
     nl: 'Er ging iets mis aan onze kant. Er is niets verloren gegaan; probeer het zo nog eens. (code {code})',
     en: 'Something went wrong on our side. Nothing was lost; please try again shortly. (code {code})',

@@ -109,4 +109,8 @@ export const intake: Catalogue = {
   'consent.toCaseManager': { nl: 'Voor aanmelding {number} is de toestemming om met het wijkteam te delen ingetrokken. Schakel deelt geen nieuwe gegevens meer; overleg met de SMW\'er.', en: 'For referral {number} consent to share with the wijkteam was withdrawn. Schakel shares no new data; please consult the school social worker.' },
   'timeline.consentWithdrawn': { nl: 'Toestemming ingetrokken', en: 'Consent withdrawn' },
   'v.notWithdrawable': { nl: 'Deze toestemming is niet gegeven of al ingetrokken.', en: 'This consent was not given or is already withdrawn.' },
+  'outbox.title': { nl: '**E-mail die Schakel namens u klaarzette** (geen Microsoft Graph ingesteld: stuur of bel zelf)', en: '**E-mail Schakel prepared for you** (no Microsoft Graph configured: send or call yourself)' },
+  'outbox.to': { nl: 'aan {to}', en: 'to {to}' },
+  'outbox.none': { nl: 'Er staat geen e-mail klaar.', en: 'There is no e-mail waiting.' },
+  'outbox.graph': { nl: 'E-mail gaat rechtstreeks via Microsoft 365; er staat niets klaar.', en: 'E-mail is sent through Microsoft 365; nothing is waiting.' },
 };

@@ -5,6 +5,7 @@ import { action, cardOf, errorBeside, input, invokeCard, invokeMessage, texts } 
 import { FORM } from '../support/factories.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import type { ConnectorCall } from '../support/fakeConnector.js';
+import { OutboxMailSender } from '../../src/notify/outbox.js';
 
 const coordinator = makeUser('Coördinator Servicepunt');
 const smw = makeUser('Sanne Smit');
@@ -249,6 +250,23 @@ describe('consent withdrawn later', () => {
     expect(invokeMessage(refused)).toContain('niet doen');
     const again = invokeCard(await click(smw, done, VERBS.consentWithdraw, { withdrawWho: 'parent0:wijkteam' }));
     expect(errorBeside(again, 'withdrawWho')).toBe('Deze toestemming is niet gegeven of al ingetrokken.');
+  });
+});
+
+describe('outbox (local mode, no Graph)', () => {
+  it('"e-mails" lists the mail waiting for the SMW\'er\'s own referrals only', async () => {
+    const { post } = await submitted();
+    const number = /AM-[0-9A-Z]{6}/.exec(JSON.stringify(post.body))![0];
+    const referral = await h.bot.schakel.deps.referrals.findByNumber(number);
+    const mail = new OutboxMailSender(h.bot.schakel.store.containers.outbox, h.bot.schakel.deps.clock, h.bot.schakel.deps.log);
+    await mail.send('ouder@example.org', 'Warme overdracht op dinsdag', '<p>…</p>', { referralId: referral!.referralId });
+    await h.bot.send(message(smw, 'e-mails', h.connector.url));
+    const list = String(h.connector.sent(personalConversationId(smw)).at(-1)?.text);
+    expect(list).toContain(number);
+    expect(list).toContain('aan ouder@example.org');
+    expect(list).toContain('Warme overdracht op dinsdag');
+    await h.bot.send(message(karim, 'e-mails', h.connector.url));
+    expect(String(h.connector.sent(personalConversationId(karim)).at(-1)?.text)).toBe('Er staat geen e-mail klaar.');
   });
 });
 

@@ -71,6 +71,18 @@ export function registerCommands(app: Application, deps: BotDeps): void {
     await ctx.sendActivity(`${header}${cm}\n\n${lines.join('\n') || tr('status.noTimeline')}`);
   });
 
+  app.message(/^\s*(e-?mails|outbox)\s*$/i, async (ctx) => {
+    const tr = trOf(ctx);
+    const actor = actorOf(ctx);
+    if (!actor) return void (await ctx.sendActivity(tr('error.unknownUser')));
+    const mine = await deps.referrals.listForSmw(actor.aadObjectId, OPEN_STATES);
+    const mails = await deps.outbox.forReferrals(mine.filter((r) => r.tenantId === actor.tenantId).map((r) => r.referralId));
+    if (mails.length === 0) return void (await ctx.sendActivity(tr(deps.config.graph ? 'outbox.graph' : 'outbox.none')));
+    const number = new Map(mine.map((r) => [r.referralId, r.number]));
+    const lines = mails.map((m) => `- ${m.createdAt.slice(0, 16).replace('T', ' ')} UTC · ${number.get(m.referralId) ?? ''} · ${tr('outbox.to', { to: m.to })} · **${m.subject}**`);
+    await ctx.sendActivity(`${tr('outbox.title')}\n\n${lines.join('\n')}`);
+  });
+
   app.message(/^\s*koppel wijkteam\s+(.+)$/i, async (ctx) => linkWijkteam(ctx, deps));
 
   app.message(/^\s*wijkindeling\b/i, async (ctx) => {
