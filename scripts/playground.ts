@@ -3,11 +3,10 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { ROOT } from './root.js';
 
-/** The repository root: the Playground reads `.m365agentsplayground.yml` from here. */
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The Playground's tenant: users, team and channels (see docs/LOCAL_CHAT.md). */
 export const PLAYGROUND_CONFIG = join(ROOT, '.m365agentsplayground.yml');
 
 export interface Playground {
@@ -29,6 +28,8 @@ export interface PlaygroundOptions {
   /** false keeps the Playground from opening a browser window itself. */
   openBrowser?: boolean;
   startTimeoutMs?: number;
+  /** Called when the Playground process ends on its own (not through stop()). */
+  onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
 
 function playgroundCli(): string {
@@ -83,11 +84,18 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     }
   });
 
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) options.onExit?.(code, signal);
+  });
   return {
     url: `http://localhost:${port}`,
     port,
     output: () => output,
-    stop: () => stopChild(child),
+    stop: () => {
+      stopping = true;
+      return stopChild(child);
+    },
   };
 }
 

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSchakel, type Schakel } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { ROOT, startLocaleShim, startPlayground, type LocaleShim, type Playground } from '../../scripts/playground.js';
+import { startLocaleShim, startPlayground, type LocaleShim, type Playground } from '../../scripts/playground.js';
+import { ROOT } from '../../scripts/root.js';
 import { LogCapture } from '../support/harness.js';
 import { launchChromium, pickDate, sendChatMessage, type HeadlessBrowser } from './browser.js';
 
