@@ -14,8 +14,10 @@
  * BENCH_LOG_LEVEL (info: log lines are serialised as in production, then discarded).
  */
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { Writable } from 'node:stream';
+import { createHttpServer } from '@vercel/cosmosdb-server';
 import { VERBS } from '../cards/verbs.js';
 import { startSchakel } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -96,8 +98,13 @@ function report(title: string, a: Result, b: Result): void {
 async function main(): Promise<void> {
   const connector = await new FakeConnector().start();
   const discard = new Writable({ write: (_chunk, _enc, done) => done() });
-  // No COSMOS_ENDPOINT: startSchakel starts the embedded Cosmos-compatible server in this process.
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL, SHUTDOWN_GRACE_MS: '2000' });
+  // The embedded Cosmos-compatible server, started here (as `npm start` does) so its requests can be counted.
+  const cosmos = createHttpServer();
+  let dbRequests = 0;
+  cosmos.on('request', () => dbRequests++);
+  await new Promise<void>((r) => cosmos.listen(0, '127.0.0.1', () => r()));
+  const cosmosEndpoint = `http://127.0.0.1:${(cosmos.address() as AddressInfo).port}`;
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL, SHUTDOWN_GRACE_MS: '2000', COSMOS_ENDPOINT: cosmosEndpoint });
   const schakel = await startSchakel(config, createLogger(config.logLevel, discard));
   const endpoint = `${schakel.url}/api/messages`;
   const smw = makeUser('Sanne Smit');
@@ -122,9 +129,17 @@ async function main(): Promise<void> {
     `Schakel turn benchmark: ${N} turns per kind and phase after ${WARMUP} warm-up turns each; ` +
       `Node ${process.version}, ${cpus().length} CPUs, log level ${LOG_LEVEL}; bot, embedded Cosmos server and fake connector in one process.\n`,
   );
+  /** Database requests and connector calls per turn of one kind, counted over a few turns. */
+  const perTurn = async (turn: Turn, count = 20) => {
+    const [db0, conn0] = [dbRequests, connector.calls.length];
+    for (let i = 0; i < count; i++) await turn();
+    return `${((dbRequests - db0) / count).toFixed(1)} database requests, ${((connector.calls.length - conn0) / count).toFixed(1)} connector calls`;
+  };
   try {
     await measure(help, WARMUP, 1);
     await measure(submit, WARMUP, 1);
+    connector.reset();
+    process.stdout.write(`\nPer turn: a) help ${await perTurn(help)}; b) submit ${await perTurn(submit)}\n`);
     const helpSeq = await measure(help, N, 1);
     const submitSeq = await measure(submit, N, 1);
     report('Sequential (one turn at a time)', helpSeq, submitSeq);
@@ -136,6 +151,8 @@ async function main(): Promise<void> {
   } finally {
     await schakel.stop();
     await connector.stop();
+    cosmos.closeAllConnections();
+    await new Promise<void>((r) => cosmos.close(() => r()));
   }
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(`\nPeak RSS of the process: ${maxRssMb.toFixed(0)} MB\n`);
