@@ -19,7 +19,8 @@ function fail(message: string): never {
 
 function devConfig(): Config {
   try {
-    const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
+    // Loopback by default: without an app id the bot accepts anyone's requests.
+    const config = loadConfig({ LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...process.env });
     if (config.bot.appId) fail('MICROSOFT_APP_ID is set, but the Playground sends no Bot Framework token: unset it for local chat.');
     return config;
   } catch (err) {

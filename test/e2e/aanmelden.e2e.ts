@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,7 @@ let page: Page;
 
 beforeAll(async () => {
   mkdirSync(RESULTS, { recursive: true });
+  rmSync(SCREENSHOT, { force: true }); // afterAll keeps the last state when the run did not get that far
   // Fail first on the one prerequisite outside npm, before starting anything else.
   chromium = await launchChromium();
   logs = new LogCapture();
