@@ -1,0 +1,32 @@
+/** Where a command is offered: Teams shows a separate command menu per scope. */
+export type CommandScope = 'personal' | 'team' | 'groupChat';
+
+/** A typed command, as the Teams app manifest announces it (Dutch first: Schakel's users are Dutch). */
+export interface BotCommand {
+  /** What the user types; also what Teams' command menu inserts. At most 32 characters. */
+  title: string;
+  /** Shown in the command menu. At most 128 characters. */
+  description: string;
+  scopes: readonly CommandScope[];
+  /**
+   * true: the bot answers it today. false: announced in the app's command menu for a feature
+   * that is on its way; flip it when the handler lands (the manifest test then checks the bot
+   * really answers it).
+   */
+  answered: boolean;
+}
+
+/** Every command Schakel knows, in the order the command menus show them. */
+export const BOT_COMMANDS: readonly BotCommand[] = [
+  { title: 'aanmelden', description: 'Start een nieuwe aanmelding van een leerling bij het wijkteam', scopes: ['personal'], answered: true },
+  { title: 'concepten', description: 'Uw aanmeldingen die nog niet verstuurd zijn, om verder te gaan', scopes: ['personal'], answered: false },
+  { title: 'mijn casussen', description: 'De lopende aanmeldingen waarbij u betrokken bent', scopes: ['personal'], answered: false },
+  { title: 'status', description: 'Waar een aanmelding staat en wat de volgende stap is', scopes: ['personal'], answered: false },
+  { title: 'koppel wijkteam', description: 'Koppel dit team aan een wijkteam, zodat de aanmeldingen voor die wijk hier binnenkomen', scopes: ['team'], answered: false },
+  { title: 'help', description: 'Wat Schakel kan en hoe u begint', scopes: ['personal', 'team', 'groupChat'], answered: true },
+];
+
+/** The commands of one scope, in menu order. */
+export function commandsFor(scope: CommandScope): BotCommand[] {
+  return BOT_COMMANDS.filter((c) => c.scopes.includes(scope));
+}
