@@ -19,10 +19,13 @@ export interface BotCommand {
 /** Every command Schakel knows, in the order the command menus show them. */
 export const BOT_COMMANDS: readonly BotCommand[] = [
   { title: 'aanmelden', description: 'Start een nieuwe aanmelding van een leerling bij het wijkteam', scopes: ['personal'], answered: true },
-  { title: 'concepten', description: 'Uw aanmeldingen die nog niet verstuurd zijn, om verder te gaan', scopes: ['personal'], answered: false },
-  { title: 'mijn casussen', description: 'De lopende aanmeldingen waarbij u betrokken bent', scopes: ['personal'], answered: false },
-  { title: 'status', description: 'Waar een aanmelding staat en wat de volgende stap is', scopes: ['personal'], answered: false },
-  { title: 'koppel wijkteam', description: 'Koppel dit team aan een wijkteam, zodat de aanmeldingen voor die wijk hier binnenkomen', scopes: ['team'], answered: false },
+  { title: 'concepten', description: 'Uw aanmeldingen die nog niet verstuurd zijn, om verder te gaan', scopes: ['personal'], answered: true },
+  { title: 'mijn casussen', description: 'De lopende aanmeldingen waarbij u betrokken bent', scopes: ['personal'], answered: true },
+  { title: 'status', description: 'Waar een aanmelding staat: typ status en het nummer, bijvoorbeeld status AM-7K3QX2', scopes: ['personal'], answered: true },
+  { title: 'toestemming', description: 'Leg vast dat een ouder of de jeugdige toestemming intrekt: toestemming en het nummer', scopes: ['personal'], answered: true },
+  { title: 'e-mails', description: 'E-mail aan ouders die klaarstaat als Schakel zelf niet mailt', scopes: ['personal'], answered: true },
+  { title: 'wijkindeling', description: 'Coördinator: bekijk of vervang de tabel postcode naar wijkteam', scopes: ['personal'], answered: true },
+  { title: 'koppel wijkteam', description: 'Koppel dit kanaal aan een wijkteam, zodat de aanmeldingen voor die wijk hier binnenkomen', scopes: ['team'], answered: true },
   { title: 'help', description: 'Wat Schakel kan en hoe u begint', scopes: ['personal', 'team', 'groupChat'], answered: true },
 ];
 

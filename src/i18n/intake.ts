@@ -113,4 +113,7 @@ export const intake: Catalogue = {
   'outbox.to': { nl: 'aan {to}', en: 'to {to}' },
   'outbox.none': { nl: 'Er staat geen e-mail klaar.', en: 'There is no e-mail waiting.' },
   'outbox.graph': { nl: 'E-mail gaat rechtstreeks via Microsoft 365; er staat niets klaar.', en: 'E-mail is sent through Microsoft 365; nothing is waiting.' },
+  'usage.status': { nl: 'Typ **status** en het nummer van de aanmelding, bijvoorbeeld: status AM-7K3QX2. Uw nummers staan bij "mijn casussen".', en: 'Type **status** and the referral number, e.g. status AM-7K3QX2. Your numbers are under "mijn casussen".' },
+  'usage.toestemming': { nl: 'Typ **toestemming** en het nummer van de aanmelding, bijvoorbeeld: toestemming AM-7K3QX2.', en: 'Type **toestemming** and the referral number, e.g. toestemming AM-7K3QX2.' },
+  'usage.link': { nl: 'Typ in het kanaal: **koppel wijkteam** en de naam, bijvoorbeeld: koppel wijkteam Feijenoord.', en: 'Type in the channel: **koppel wijkteam** and the name, e.g. koppel wijkteam Feijenoord.' },
 };

@@ -48,17 +48,22 @@ afterAll(async () => {
 
 /** The newest aanmeld card in the chat (the Playground renders each card as .ac-adaptiveCard). */
 function referralCards(): Locator {
-  return page.locator('.ac-adaptiveCard').filter({ hasText: 'Aanmelding wijkteam — Jeugdige' });
+  return page.locator('.ac-adaptiveCard').filter({ hasText: 'Aanmelding wijkteam — ' });
 }
 
-/** An Input.Text of a card by its label (labels carry an aria-hidden " *" for required inputs). */
+/** The accessible name of a labelled input: required inputs end in " *". */
+function named(label: string): RegExp {
+  return new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\*)?$`);
+}
+
+/** An Input.Text of a card by its label. */
 function textbox(card: Locator, label: string): Locator {
-  return card.getByRole('textbox', { name: label, exact: true });
+  return card.getByRole('textbox', { name: named(label) });
 }
 
 /** The card container of one input: the input and the error line the bot puts right under it. */
 function fieldBlock(card: Locator, label: string): Locator {
-  return card.locator('.ac-container').filter({ has: page.getByRole('textbox', { name: label, exact: true }) }).last();
+  return card.locator('.ac-container').filter({ has: page.getByRole('textbox', { name: named(label) }) }).last();
 }
 
 describe('chatting with Schakel in the Agents Playground (real browser)', () => {
@@ -77,16 +82,16 @@ describe('chatting with Schakel in the Agents Playground (real browser)', () => 
     for (const label of ['Voornaam of voornamen', 'Achternaam', 'Postcode woonadres (bepaalt het wijkteam)', 'Huisnummer', 'School', 'Groep of klas']) {
       await expect.poll(() => textbox(card, label).count(), { message: label }).toBe(1);
     }
-    expect(await card.getByRole('combobox', { name: 'Geboortedatum', exact: true }).count()).toBe(1);
-    await expect.poll(() => card.getByRole('button', { name: 'Opslaan' }).count()).toBe(1);
+    expect(await card.getByRole('combobox', { name: named('Geboortedatum') }).count()).toBe(1);
+    await expect.poll(() => card.getByRole('button', { name: 'Opslaan en verder' }).count()).toBe(1);
   });
 
   it('answers a wrong postcode with the Dutch error beside that field and keeps what was typed', async () => {
     const card = referralCards().last();
     await textbox(card, 'Voornaam of voornamen').fill('Noa Maria');
     await textbox(card, 'Achternaam').fill('de Vries');
-    await pickDate(page, card.getByRole('combobox', { name: 'Geboortedatum', exact: true }), '2015-03-14');
-    await card.getByRole('combobox', { name: 'Gender (optioneel)', exact: true }).click();
+    await pickDate(page, card.getByRole('combobox', { name: named('Geboortedatum') }), '2015-03-14');
+    await card.getByRole('combobox', { name: named('Gender (optioneel)') }).click();
     await page.getByRole('option', { name: 'Meisje', exact: true }).click();
     await textbox(card, 'Postcode woonadres (bepaalt het wijkteam)').fill('30 11');
     await textbox(card, 'Huisnummer').fill('12a');
@@ -95,7 +100,7 @@ describe('chatting with Schakel in the Agents Playground (real browser)', () => 
     await textbox(card, 'Talen thuis (optioneel)').fill('Nederlands, Arabisch');
     await card.getByText('Er is een tolk nodig').click();
     const cardsBefore = await referralCards().count();
-    await card.getByRole('button', { name: 'Opslaan' }).click();
+    await card.getByRole('button', { name: 'Opslaan en verder' }).click();
 
     const error = 'Vul een postcode in als 1234 AB.';
     const updated = referralCards().last();
@@ -118,11 +123,13 @@ describe('chatting with Schakel in the Agents Playground (real browser)', () => 
     const card = referralCards().last();
     await textbox(card, 'Postcode woonadres (bepaalt het wijkteam)').fill('3072 ab');
     const cardsBefore = await referralCards().count();
-    await card.getByRole('button', { name: 'Opslaan' }).click();
+    await card.getByRole('button', { name: 'Opslaan en verder' }).click();
 
     const saved = referralCards().last().getByText(/Concept opgeslagen om \d{2}:\d{2}/);
     await saved.waitFor({ timeout: 15_000 });
     expect(await referralCards().last().getByText('Vul een postcode in als 1234 AB.').count()).toBe(0);
+    // the same card now asks the next section: replaced in place, no new message
+    expect(await referralCards().last().getByText('Aanmelding wijkteam — Ouders/verzorgers').count()).toBe(1);
     expect(await referralCards().count()).toBe(cardsBefore);
 
     const drafts = await schakel.deps.referrals.listForSmw(SMW_AAD_OBJECT_ID, ['draft']);

@@ -84,6 +84,11 @@ export function registerCommands(app: Application, deps: BotDeps): void {
   });
 
   app.message(/^\s*koppel wijkteam\s+(.+)$/i, async (ctx) => linkWijkteam(ctx, deps));
+  // The bare command from Teams' command menu: explain what follows it.
+  app.message(/^\s*(status|toestemming|koppel wijkteam)\s*$/i, async (ctx) => {
+    const command = (ctx.activity.text ?? '').trim().toLowerCase();
+    await ctx.sendActivity(trOf(ctx)(`usage.${command.startsWith('koppel') ? 'link' : command}`));
+  });
 
   app.message(/^\s*wijkindeling\b/i, async (ctx) => {
     const tr = trOf(ctx);
