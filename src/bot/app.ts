@@ -8,6 +8,7 @@ import { registerFallback, registerHelp } from './features/help.js';
 import { registerReferralForm } from './features/referralForm.js';
 import { registerIntake } from './features/intake.js';
 import { registerCommands } from './features/commands.js';
+import { registerHandover } from './features/handover.js';
 import type { Config } from '../config.js';
 
 export interface Bot {
@@ -42,6 +43,7 @@ export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {
   registerReferralForm(app, deps);
   registerIntake(app, deps);
   registerCommands(app, deps);
+  registerHandover(app, deps);
   registerFallback(app);
 
   app.error(async (ctx, error) => onTurnError(ctx, error, deps));
