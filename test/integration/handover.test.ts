@@ -270,6 +270,19 @@ describe('warme overdracht without Graph (local mode)', () => {
     expect(String(h.connector.sent(personalConversationId(smw)).at(-1)?.text)).toContain('Ouder telefonisch geïnformeerd');
   });
 
+  it('"overdracht <nummer>" shows the current card again and later updates go to that card', async () => {
+    const { referralId, number } = await planned();
+    await h.bot.send(message(karim, `overdracht ${number}`, h.connector.url));
+    const shown = lastCardTo(h, karim);
+    expect(actions(shown.card).filter((a) => a.verb === VERBS.handoverBook)).toHaveLength(3);
+    expect((await stored(referralId)).handover?.cards.find((c) => c.aadObjectId === karim.aadObjectId)?.activityId).toBe(shown.activityId);
+    const smwCard = lastCardTo(h, smw);
+    await click(smw, smwCard.card, VERBS.handoverPlan, { ...PLAN, parentAvailability: '3-middag' }, h.bot, undefined, smwCard.activityId);
+    expect(updatesOf(h, karim, shown.activityId)).toHaveLength(1);
+    await h.bot.send(message(lisa, `overdracht ${number}`, h.connector.url));
+    expect(String(h.connector.sent(personalConversationId(lisa)).at(-1)?.text)).toContain('Ik vind geen aanmelding');
+  });
+
   it('someone outside the referral cannot plan, book or open its agreements', async () => {
     const { referralId, proposals } = await planned();
     expect(invokeMessage(await click(lisa, proposals, VERBS.handoverBook))).toContain('niet doen');
