@@ -17,6 +17,16 @@ export const VERBS = {
   intakeDeclineForm: 'intake.decline.form',
   intakeDecline: 'intake.decline',
   consentWithdraw: 'consent.withdraw',
+  handoverPlan: 'handover.plan',
+  handoverEdit: 'handover.plan.edit',
+  handoverShow: 'handover.show',
+  handoverBook: 'handover.book',
+  handoverReschedule: 'handover.reschedule',
+  handoverCancel: 'handover.cancel',
+  agreementsOpen: 'handover.agreements.open',
+  agreementsSave: 'handover.agreements.save',
+  agreementsConfirm: 'handover.agreements.confirm',
+  parentInformed: 'handover.parentInformed',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

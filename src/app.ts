@@ -5,16 +5,21 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { createAdapter, createBot } from './bot/app.js';
 import { TeamsMessenger } from './notify/teams.js';
 import { ConfigRepository, loadInstruments } from './store/configRepository.js';
-
-/** Until the service-norm rules are wired: working days a wijkteam has to accept. */
-const ACCEPT_WITHIN_WORKING_DAYS = 5;
 import type { BotDeps } from './bot/deps.js';
+import { createGraphGateway, type GraphGatewayOptions } from './meetings/graph.js';
+import { GraphMailSender } from './notify/graphMail.js';
+import type { MailSender } from './notify/mail.js';
+import { OutboxMailSender } from './notify/outbox.js';
+import { LoggingReminderPlanner } from './scheduler/planner.js';
 import type { Logger } from './log.js';
 import { startHttp, type HttpServer } from './server/http.js';
 import { ConversationRepository } from './store/conversations.js';
 import { openStore, type Store } from './store/cosmos.js';
 import { ReferralRepository } from './store/referrals.js';
 import { OutboxRepository } from './store/outbox.js';
+
+/** Until the service-norm rules are wired: working days a wijkteam has to accept. */
+const ACCEPT_WITHIN_WORKING_DAYS = 5;
 
 export interface Schakel {
   url: string;
@@ -26,6 +31,8 @@ export interface Schakel {
 
 export interface StartOptions {
   clock?: Clock;
+  /** Token authority and trusted certificate for Graph (national clouds; tests with a fake Graph). */
+  graph?: GraphGatewayOptions;
 }
 
 /** The composition root: database, repositories, bot and HTTP server, wired once. */
@@ -41,6 +48,11 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   await settings.seedDistrictMap(config.districtMapFile, clock.now());
   const adapter = createAdapter(config);
   const conversations = new ConversationRepository(store.containers.conversations);
+  const graph = createGraphGateway(config.graph, log, options.graph);
+  const mailbox = config.graph?.mailSender;
+  // Parent e-mail goes through Graph only from a configured mailbox; otherwise to the outbox.
+  const mail: MailSender = graph && mailbox ? new GraphMailSender(graph, mailbox) : new OutboxMailSender(store.containers.outbox, clock, log);
+  if (graph && !mailbox) log.warn('GRAPH_MAIL_SENDER not set: e-mail to parents goes to the outbox');
   const deps: BotDeps = {
     config,
     log,
@@ -53,6 +65,9 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     messenger: new TeamsMessenger(adapter, config.bot.appId ?? '', conversations, log),
     outbox: new OutboxRepository(store.containers.outbox),
     acceptBy: (at) => calendar.addWorkingDays(calendar.localDate(at), ACCEPT_WITHIN_WORKING_DAYS),
+    ...(graph ? { meetings: graph } : {}),
+    mail,
+    reminders: new LoggingReminderPlanner(log),
   };
   const bot = createBot(deps, adapter);
   const http = await startHttp({ bot, log, allowedTenantIds: config.bot.allowedTenantIds, ready: store.ping }, config.port, config.host);

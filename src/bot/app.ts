@@ -9,6 +9,7 @@ import { registerReferralForm } from './features/referralForm.js';
 import { registerIntake } from './features/intake.js';
 import { registerCommands } from './features/commands.js';
 import { registerConsent } from './features/consent.js';
+import { registerHandover } from './features/handover.js';
 import type { Config } from '../config.js';
 
 export interface Bot {
@@ -44,6 +45,7 @@ export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {
   registerIntake(app, deps);
   registerCommands(app, deps);
   registerConsent(app, deps);
+  registerHandover(app, deps);
   registerFallback(app);
 
   app.error(async (ctx, error) => onTurnError(ctx, error, deps));

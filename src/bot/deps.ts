@@ -8,6 +8,18 @@ import type { ConfigRepository } from '../store/configRepository.js';
 import type { InstrumentOptions } from '../domain/sections/safety.js';
 import type { TeamsMessenger } from '../notify/teams.js';
 import type { OutboxRepository } from '../store/outbox.js';
+import type { MailSender } from '../notify/mail.js';
+import type { CalendarGateway } from '../meetings/graph.js';
+import type { Referral } from '../domain/referral.js';
+import type { AgreedDate } from '../domain/types.js';
+
+/** Plans reminders for the warme overdracht and its agreements; the reminder engine implements it. */
+export interface ReminderPlanner {
+  /** The meeting was booked or moved (`referral.handover.meeting`): plan the prompt for the agreements. */
+  handoverBooked(referral: Referral): Promise<void>;
+  /** A version of the agreements was confirmed: plan (or move) a reminder per dated item. */
+  agreementsConfirmed(referral: Referral, dates: AgreedDate[]): Promise<void>;
+}
 
 /** What the bot's handlers may use. Built once by the composition root (src/main.ts). */
 export interface BotDeps {
@@ -21,6 +33,11 @@ export interface BotDeps {
   instruments: InstrumentOptions;
   messenger: TeamsMessenger;
   outbox: OutboxRepository;
+  /** Free/busy and meetings through Graph; undefined without Graph (iCalendar invitations instead). */
+  meetings?: CalendarGateway;
+  /** E-mail to parents: Graph sendMail when configured, else the outbox. */
+  mail: MailSender;
+  reminders: ReminderPlanner;
   /** Local date by which a referral submitted at `at` should be accepted (service norm). */
   acceptBy(at: Date): string;
 }

@@ -1,3 +1,4 @@
+import type { HandoverState } from './handoverFlow.js';
 import type { Professional } from './types.js';
 import type { ConsentScope, ConsentSection, Consenter } from './sections/consent.js';
 import type { ParentsSection } from './sections/parents.js';
@@ -97,6 +98,7 @@ export interface Referral {
   decline?: Decline;
   redirects?: Redirect[];
   consentWithdrawals?: ConsentWithdrawal[];
+  handover?: HandoverState;
   createdAt: string;
   updatedAt: string;
   /** Seconds until Cosmos removes the document; set once the referral is closed. */

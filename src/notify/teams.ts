@@ -1,4 +1,4 @@
-import type { CloudAdapter } from 'botbuilder';
+import { TeamsInfo, type CloudAdapter, type TurnContext } from 'botbuilder';
 import type { Activity, ConversationReference } from 'botbuilder';
 import type { Logger } from '../log.js';
 import type { ConversationRepository } from '../store/conversations.js';
@@ -48,6 +48,39 @@ export class TeamsMessenger {
 
   /** A 1:1 message to a professional who has talked to or installed the bot. */
   async sendToUser(aadObjectId: string, activity: Partial<Activity>): Promise<Delivery> {
+    let activityId: string | undefined;
+    const delivery = await this.inPersonalChat(aadObjectId, async (ctx) => {
+      activityId = (await ctx.sendActivity(activity))?.id;
+    });
+    return delivery.status === 'sent' ? { status: 'sent', activityId } : delivery;
+  }
+
+  /** Replaces an earlier 1:1 message (e.g. a card whose state changed) for that person. */
+  async updateForUser(aadObjectId: string, activityId: string, activity: Partial<Activity>): Promise<Delivery> {
+    return this.inPersonalChat(aadObjectId, async (ctx) => {
+      await ctx.updateActivity({ ...activity, id: activityId });
+    });
+  }
+
+  /**
+   * The person's e-mail address as Teams knows it (the roster of their 1:1 chat with the bot):
+   * `email`, else `userPrincipalName`. Undefined when there is no chat or no address.
+   */
+  async emailOf(aadObjectId: string): Promise<string | undefined> {
+    let email: string | undefined;
+    const delivery = await this.inPersonalChat(aadObjectId, async (ctx) => {
+      try {
+        const member = await TeamsInfo.getMember(ctx, aadObjectId);
+        email = member.email || member.userPrincipalName || undefined;
+      } catch (err) {
+        this.log.warn({ user: aadObjectId, status: statusOf(err) }, 'member lookup failed: no e-mail address');
+      }
+    });
+    if (delivery.status !== 'sent') return undefined;
+    return email;
+  }
+
+  private async inPersonalChat(aadObjectId: string, work: (ctx: TurnContext) => Promise<void>): Promise<Delivery> {
     const record = await this.conversations.personal(aadObjectId);
     if (!record) {
       this.log.warn({ user: aadObjectId }, 'no personal conversation known: message not sent');
@@ -60,11 +93,8 @@ export class TeamsMessenger {
       bot: { id: record.botId, name: record.botName ?? 'Schakel' },
     };
     try {
-      let activityId: string | undefined;
-      await this.adapter.continueConversationAsync(this.appId, reference, async (ctx) => {
-        activityId = (await ctx.sendActivity(activity))?.id;
-      });
-      return { status: 'sent', activityId };
+      await this.adapter.continueConversationAsync(this.appId, reference, work);
+      return { status: 'sent' };
     } catch (err) {
       const status = statusOf(err);
       if (status === 403 || status === 404) {

@@ -2,7 +2,9 @@ import type { AdaptiveCardJson } from '../../cards/render.js';
 import { translator } from '../../src/i18n/index.js';
 import { referralFormCard, reviewCard, submittedCard, laterCard } from '../../src/bot/views/referralForm.js';
 import { declineForm, declinedCard, detailsCard, intakeCard, redirectForm } from '../../src/bot/views/intake.js';
-import { SECTION_IDS } from '../../src/domain/referral.js';
+import { SECTION_IDS, type Referral } from '../../src/domain/referral.js';
+import { agreementsCard, handoverCard, planCard } from '../../src/bot/views/handover.js';
+import { emptyHandover, type HandoverState } from '../../src/domain/handoverFlow.js';
 import { makeFullReferral } from '../support/factories.js';
 
 const instruments = { etmOutcomes: ['Geen zorgen', 'Ernstige zorgen'], lirikOutcomes: ['Laag risico', 'Hoog risico'] };
@@ -16,6 +18,30 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
   const out: Record<string, AdaptiveCardJson> = {};
   const referral = makeFullReferral();
   const submitted = { ...referral, state: 'submitted' as const, routing: { wijkteamId: 'wt-feijenoord', source: 'postcode' as const, district: 'Feijenoord' }, acceptBy: '2026-11-30' };
+  const accepted: Referral = { ...submitted, state: 'accepted', caseManager: { aadObjectId: 'cm', name: 'Karim Wijkteam' } };
+  const planRequest = { availability: { weekly: [{ weekday: 2 as const, part: 'ochtend' as const }], windows: [{ date: '2026-12-03', start: '09:00', end: '12:00' }] }, meetingForm: 'online' as const, durationMinutes: 60, pupilJoins: true, parent: { name: 'Fatima de Vries', email: 'fatima@example.org' } };
+  const proposals = [
+    { slotId: '1-0', start: '2026-11-24T08:00:00.000Z', end: '2026-11-24T09:00:00.000Z' },
+    { slotId: '1-1', start: '2026-12-01T08:00:00.000Z', end: '2026-12-01T09:00:00.000Z' },
+    { slotId: '1-2', start: '2026-12-03T10:00:00.000Z', end: '2026-12-03T11:00:00.000Z' },
+  ];
+  const meeting = { slotId: '1-0', start: proposals[0]!.start, end: proposals[0]!.end, via: 'graph' as const, eventId: 'e1', joinUrl: 'https://teams.example/l/meetup-join/e1', uid: 'u1', sequence: 0, bookedAt: '2026-11-23T10:00:00Z', bookedBy: 'cm' };
+  const record = {
+    version: 1,
+    agreements: {
+      present: ['smw' as const, 'caseManager' as const, 'parent' as const],
+      feedback: [{ slot: 0, to: 'smw' as const, how: 'teams' as const, date: '2026-12-10', time: '10:00' }, { slot: 1, to: 'schoolContact' as const, how: 'sot-ozo' as const, date: '2026-12-17' }],
+      evaluation: { date: '2027-01-15', with: ['smw' as const, 'parent' as const] },
+      aftercare: { what: 'Wekelijks contact met de mentor', who: 'schoolContact' as const, until: '2027-03-01' },
+      parentsAgree: true,
+      pupilAgrees: true,
+      otherAgreements: 'Moeder belt bij zorgen.',
+    },
+    draftedAt: '2026-12-01T10:00:00Z',
+    draftedBy: { aadObjectId: 'cm', name: 'Karim Wijkteam' },
+    confirmedAt: '2026-12-01T10:05:00Z',
+    confirmedBy: { aadObjectId: 'cm', name: 'Karim Wijkteam' },
+  };
   const namer = (id: string) => wijkteams.find((w) => w.id === id)?.name ?? id;
   for (const lang of ['nl', 'en'] as const) {
     const tr = translator(lang);
@@ -42,6 +68,24 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
     out[`${lang}/intake-details`] = detailsCard(tr, submitted);
     out[`${lang}/intake-redirect`] = redirectForm(tr, submitted, wijkteams, {}, { redirectReason: 'v.required' });
     out[`${lang}/intake-decline`] = declineForm(tr, submitted);
+    const v = { tr, lang, zone: 'Europe/Amsterdam' };
+    const withHandover = (h: Partial<HandoverState>, state: Referral['state'] = 'accepted'): Referral => ({ ...accepted, state, handover: { ...emptyHandover(), ...h } });
+    out[`${lang}/handover-plan`] = handoverCard(v, accepted, 'smw');
+    out[`${lang}/handover-plan-errors`] = planCard(v, accepted, { values: { parentName: 'Fatima', window0Date: '2026-11-01' }, errors: { parentAvailability: 'v.handover.availabilityRequired', window0Start: 'v.required', parentPhone: 'v.handover.contactRequired' }, notice: { kind: 'attention', text: tr('refusal.invalid') } });
+    out[`${lang}/handover-proposals`] = handoverCard(v, withHandover({ request: planRequest, round: 1, proposalBasis: 'calendars', proposals }), 'caseManager');
+    out[`${lang}/handover-proposals-none`] = handoverCard(v, withHandover({ request: planRequest, round: 1, proposalBasis: 'workingHours', proposals: [] }), 'smw', { kind: 'warning', text: tr('handover.calendarFailed') });
+    out[`${lang}/handover-booked-cm`] = handoverCard(v, withHandover({ request: planRequest, round: 1, meeting }, 'handoverScheduled'), 'caseManager');
+    out[`${lang}/handover-booked-smw`] = handoverCard(v, withHandover({ request: planRequest, round: 1, meeting: { ...meeting, via: 'ical', joinUrl: undefined } }, 'handoverScheduled'), 'smw');
+    out[`${lang}/handover-moving`] = handoverCard(v, withHandover({ request: planRequest, round: 2, meeting, proposals }, 'handoverScheduled'), 'smw');
+    out[`${lang}/agreements-new`] = agreementsCard(v, withHandover({ request: planRequest, meeting }, 'handoverScheduled'));
+    out[`${lang}/agreements-errors`] = agreementsCard(v, withHandover({ request: planRequest, meeting }, 'handoverScheduled'), { values: { present: 'smw' }, errors: { feedback0To: 'v.handover.feedbackRequired', evaluationDate: 'v.required' }, notice: { kind: 'warning', text: tr('handover.agreements.stale') } });
+    const confirmed = withHandover({ request: { ...planRequest, parent: { name: 'Fatima de Vries', phone: '+31612345678' } }, meeting, agreements: [record], agreementsRevision: 1, deliveries: [
+      { agreementsVersion: 1, recipient: 'parent', channel: 'phone', status: 'todo', at: '2026-12-01T10:00:00Z' },
+      { agreementsVersion: 1, recipient: 'smw', channel: 'teams', status: 'unreachable', at: '2026-12-01T10:00:00Z' },
+    ] }, 'agreementsConfirmed');
+    out[`${lang}/agreements-confirmed-smw`] = handoverCard(v, confirmed, 'smw');
+    out[`${lang}/agreements-confirmed-cm`] = handoverCard(v, confirmed, 'caseManager', { kind: 'good', text: tr('handover.confirmed.notice') });
+    out[`${lang}/agreements-v2`] = agreementsCard(v, confirmed);
     out[`${lang}/declined`] = declinedCard(tr, { ...submitted, state: 'declined', decline: { reason: 'Past niet', advice: 'Bel het CJG', by: { aadObjectId: 'x', name: 'Karim' }, at: '2026-11-23T10:00:00Z' } });
   }
   return out;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { startSchakel, type Schakel } from '../../src/app.js';
+import { startSchakel, type Schakel, type StartOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { createLogger } from '../../src/log.js';
@@ -46,7 +46,8 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startBot(endpoint: string, database: string, env: Record<string, string> = {}, clock?: Clock): Promise<BotInstance> {
+/** `graph`: how the bot reaches a fake Graph's token authority (see FakeGraph.authorityHost / ca). */
+export async function startBot(endpoint: string, database: string, env: Record<string, string> = {}, clock?: Clock, graph?: StartOptions['graph']): Promise<BotInstance> {
   const logs = new LogCapture();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -58,7 +59,7 @@ export async function startBot(endpoint: string, database: string, env: Record<s
     SHUTDOWN_GRACE_MS: '2000',
     ...env,
   });
-  const schakel = await startSchakel(config, createLogger(config.logLevel, logs), { clock });
+  const schakel = await startSchakel(config, createLogger(config.logLevel, logs), { clock, graph });
   const url = `${schakel.url}/api/messages`;
   return {
     schakel,
@@ -74,13 +75,13 @@ export async function startBot(endpoint: string, database: string, env: Record<s
 }
 
 /** Local Cosmos server + fake Bot Connector + one real bot instance, all on random loopback ports. */
-export async function startHarness(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<Harness> {
+export async function startHarness(options: { env?: Record<string, string>; clock?: Clock; graph?: StartOptions['graph'] } = {}): Promise<Harness> {
   const cosmos = await startLocalCosmos();
   const connector = await new FakeConnector().start();
   const database = `t-${randomUUID().slice(0, 8)}`;
   const instances: BotInstance[] = [];
   const startInstance = async (env: Record<string, string> = {}) => {
-    const instance = await startBot(cosmos.endpoint, database, { ...options.env, ...env }, options.clock);
+    const instance = await startBot(cosmos.endpoint, database, { ...options.env, ...env }, options.clock, options.graph);
     instances.push(instance);
     return instance;
   };

@@ -15,6 +15,7 @@ import { nowOf, respondWithCard, respondWithMessage, trOf } from '../context.js'
 import type { BotDeps } from '../deps.js';
 import { postIntake, wijkteamNamer } from '../intakePosting.js';
 import { isWijkteamMember } from '../roster.js';
+import { offerHandoverPlanning } from './handover.js';
 import { declineForm, declinedCard, detailsCard, intakeCard, redirectForm } from '../views/intake.js';
 
 const IntakeAction = z.object({ referralId: z.string().uuid() });
@@ -75,6 +76,7 @@ export function registerIntake(app: Application, deps: BotDeps): void {
       const tr = translator('nl');
       await deps.messenger.sendToUser(updated.smw.aadObjectId, { type: 'message', text: tr('accepted.toSmw', { number: updated.number, name: updated.caseManager?.name ?? '' }) });
       deps.log.info({ referralId: updated.referralId }, 'casusregisseur assigned');
+      await offerHandoverPlanning(deps, updated, actor);
     }
     return respondWithCard(ctx, card);
   });

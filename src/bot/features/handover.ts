@@ -1,0 +1,286 @@
+import type { Application } from '@microsoft/teams-ai';
+import type { TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { agreementFields, planFields } from '../../../cards/handover/fields.js';
+import { pickInputs } from '../../../cards/referral/fields.js';
+import { VERBS } from '../../../cards/verbs.js';
+import { refuse, type Decision, type RefusalCode } from '../../domain/decision.js';
+import { agreedDates, agreementsSchema, confirmedAgreements, planRequestSchema } from '../../domain/handover.js';
+import {
+  bookSlot,
+  bookingPlan,
+  cancelHandover,
+  confirmHandoverAgreements,
+  draftHandoverAgreements,
+  isCaseManagerOf,
+  markParentInformed,
+  mayPlan,
+  planHandover,
+  proposeSlots,
+  recordDeliveries,
+  recordHandoverCards,
+  type HandoverCardRef,
+} from '../../domain/handoverFlow.js';
+import type { Referral } from '../../domain/referral.js';
+import type { Actor } from '../../domain/types.js';
+import { validate } from '../../domain/validation.js';
+import { auditRefusal, decideAndSave, parseAction, type Outcome } from '../actions.js';
+import { actorOf, langOfTurn, localTime, nowOf, respondWithCard, respondWithMessage, trOf } from '../context.js';
+import type { BotDeps } from '../deps.js';
+import {
+  announceCancellation,
+  cardActivity,
+  findProposals,
+  informParent,
+  professionalEmails,
+  refreshCards,
+  sendAgreementsToSmw,
+  sendIcs,
+  sendInvitation,
+  viewerOf,
+  viewOf,
+  withdrawInvitation,
+} from '../handoverEffects.js';
+import { agreementsCard, handoverCard, meetingTime, planCard, type Notice } from '../views/handover.js';
+
+const Ids = z.object({ referralId: z.string().uuid() });
+const Book = Ids.extend({ slotId: z.string().regex(/^\d+-\d+$/) });
+const AgreementsAction = Ids.extend({ revision: z.coerce.number().int().min(0) });
+const Informed = Ids.extend({ agreementsVersion: z.coerce.number().int().min(1) });
+
+type Handler<T> = (ctx: TurnContext, actor: Actor, referral: Referral, action: T, data: Record<string, unknown>) => Promise<void>;
+
+const notFound = (): Decision<Referral> => refuse('notFound');
+const view = (ctx: TurnContext, deps: BotDeps) => viewOf(deps, langOfTurn(ctx));
+const clickedId = (ctx: TurnContext) => ctx.activity.replyToId ?? undefined;
+
+export function registerHandover(app: Application, deps: BotDeps): void {
+  /** parse → load → authorise to see it at all; the domain decides the rest. */
+  function on<T extends { referralId: string }>(verb: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>, handler: Handler<T>) {
+    app.adaptiveCards.actionExecute(verb, async (ctx, _s, data: Record<string, unknown>) => {
+      const parsed = await parseAction(ctx, deps, verb, schema, data);
+      if (!parsed) return '';
+      const stored = await deps.referrals.get(parsed.action.referralId);
+      if (!stored || !mayPlan(stored.doc, parsed.actor)) {
+        if (stored) await refuseAndAudit(ctx, deps, stored.doc, parsed.actor, verb, 'notAllowed');
+        else await respondWithMessage(ctx, trOf(ctx)('refusal.notFound'));
+        return '';
+      }
+      await handler(ctx, parsed.actor, stored.doc, parsed.action, data);
+      return '';
+    });
+  }
+
+  on(VERBS.handoverShow, Ids, async (ctx, actor, r) => respondWithCard(ctx, handoverCard(view(ctx, deps), r, viewerOf(r, actor.aadObjectId))));
+
+  on(VERBS.handoverEdit, Ids, async (ctx, _actor, r) => respondWithCard(ctx, planCard(view(ctx, deps), r)));
+
+  on(VERBS.handoverPlan, Ids, async (ctx, actor, r, _a, data) => {
+    const v = view(ctx, deps);
+    const values = pickInputs(planFields(v.tr), data);
+    const parsed = validate(planRequestSchema(nowOf(deps).today), values);
+    if (!parsed.ok) return respondWithCard(ctx, planCard(v, r, { values, errors: parsed.errors, notice: { kind: 'attention', text: v.tr('refusal.invalid') } }));
+    const found = await findProposals(deps, r, parsed.value);
+    const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? planHandover(cur, actor, parsed.value, found, now) : notFound()));
+    if (!outcome.decision.ok) return answerRefusal(ctx, deps, outcome, actor, VERBS.handoverPlan);
+    await refreshCards(deps, outcome.decision.value, clickedId(ctx));
+    const notice: Notice | undefined = found.calendarFailed ? { kind: 'warning', text: v.tr('handover.calendarFailed') } : undefined;
+    return respondWithCard(ctx, handoverCard(v, outcome.decision.value, viewerOf(r, actor.aadObjectId), notice));
+  });
+
+  on(VERBS.handoverReschedule, Ids, async (ctx, actor, r) => {
+    const v = view(ctx, deps);
+    const request = r.handover?.request;
+    if (!request) return respondWithCard(ctx, planCard(v, r));
+    const found = await findProposals(deps, r, request);
+    const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? proposeSlots(cur, actor, found, now) : notFound()));
+    if (!outcome.decision.ok) return answerRefusal(ctx, deps, outcome, actor, VERBS.handoverReschedule);
+    await refreshCards(deps, outcome.decision.value, clickedId(ctx));
+    return respondWithCard(ctx, handoverCard(v, outcome.decision.value, viewerOf(r, actor.aadObjectId)));
+  });
+
+  on(VERBS.handoverBook, Book, async (ctx, actor, r, action) => {
+    const v = view(ctx, deps);
+    const checked = bookingPlan(r, actor, action.slotId);
+    if (!checked.ok) return answerRefusal(ctx, deps, { decision: checked, current: { doc: r, etag: '' }, now: nowOf(deps) }, actor, VERBS.handoverBook);
+    if (checked.already) return respondWithCard(ctx, handoverCard(v, r, viewerOf(r, actor.aadObjectId)));
+    let sent;
+    try {
+      sent = await sendInvitation(deps, r, checked.plan);
+    } catch (err) {
+      deps.log.warn({ referralId: r.referralId, err: { message: (err as Error).message } }, 'booking failed at the calendar');
+      return respondWithMessage(ctx, v.tr('handover.bookingFailed'));
+    }
+    const invitation = sent;
+    const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? bookSlot(cur, actor, action.slotId, invitation, now) : notFound()));
+    const { decision } = outcome;
+    // A create that lost the race (or repeated with the same transactionId) must not leave a second event.
+    if (sent.createdEvent && outcome.current?.doc.handover?.meeting?.eventId !== sent.createdEvent.eventId) await withdrawInvitation(deps, sent);
+    if (!decision.ok) return answerRefusal(ctx, deps, outcome, actor, VERBS.handoverBook);
+    const booked = decision.value;
+    const meeting = booked.handover?.meeting;
+    if (!decision.unchanged && meeting) {
+      if (meeting.via === 'ical') await sendIcs(deps, booked, meeting, 'REQUEST');
+      await deps.reminders.handoverBooked(booked);
+      await refreshCards(deps, booked, clickedId(ctx));
+    }
+    const when = meeting ? meetingTime(v, meeting.start, meeting.end) : '';
+    const moved = Boolean(checked.plan.meeting);
+    return respondWithCard(ctx, handoverCard(v, booked, viewerOf(booked, actor.aadObjectId), { kind: 'good', text: v.tr(moved ? 'handover.moved.notice' : 'handover.booked.notice', { when }) }));
+  });
+
+  on(VERBS.handoverCancel, Ids, async (ctx, actor, r) => {
+    const v = view(ctx, deps);
+    const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? cancelHandover(cur, actor, now) : notFound()));
+    if (!outcome.decision.ok) return answerRefusal(ctx, deps, outcome, actor, VERBS.handoverCancel);
+    const current = outcome.decision.value;
+    const cancelled = current.handover?.cancelled.at(-1);
+    if (!outcome.decision.unchanged && cancelled) {
+      await announceCancellation(deps, current, cancelled);
+      await refreshCards(deps, current, clickedId(ctx));
+    }
+    return respondWithCard(ctx, planCard(v, current, { notice: { kind: 'good', text: v.tr('handover.cancelled.notice') } }));
+  });
+
+  on(VERBS.agreementsOpen, Ids, async (ctx, actor, r) => openAgreements(ctx, deps, actor, r, (card) => respondWithCard(ctx, card)));
+
+  on(VERBS.agreementsSave, AgreementsAction, async (ctx, actor, r, action, data) => {
+    const v = view(ctx, deps);
+    if (!isCaseManagerOf(r, actor)) return refuseAndAudit(ctx, deps, r, actor, VERBS.agreementsSave, 'notAllowed');
+    const values = pickInputs(agreementFields(), data);
+    const parsed = validate(agreementsSchema(nowOf(deps).today), values);
+    if (!parsed.ok) return respondWithCard(ctx, agreementsCard(v, r, { values, errors: parsed.errors, notice: { kind: 'attention', text: v.tr('refusal.invalid') } }));
+    const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? draftHandoverAgreements(cur, actor, { agreements: parsed.value, revision: action.revision }, now) : notFound()));
+    if (!outcome.decision.ok) return answerAgreementsRefusal(ctx, deps, outcome, actor, VERBS.agreementsSave);
+    return respondWithCard(ctx, agreementsCard(v, outcome.decision.value, { notice: { kind: 'good', text: v.tr('handover.agreements.saved', { time: localTime(deps, outcome.now.at) }) } }));
+  });
+
+  on(VERBS.agreementsConfirm, AgreementsAction, async (ctx, actor, r, action, data) => {
+    const v = view(ctx, deps);
+    if (!isCaseManagerOf(r, actor)) return refuseAndAudit(ctx, deps, r, actor, VERBS.agreementsConfirm, 'notAllowed');
+    const values = pickInputs(agreementFields(), data);
+    const parsed = validate(agreementsSchema(nowOf(deps).today), values);
+    if (!parsed.ok) return respondWithCard(ctx, agreementsCard(v, r, { values, errors: parsed.errors, notice: { kind: 'attention', text: v.tr('refusal.invalid') } }));
+    const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? confirmHandoverAgreements(cur, actor, { agreements: parsed.value, revision: action.revision }, now) : notFound()));
+    const { decision } = outcome;
+    if (!decision.ok) return answerAgreementsRefusal(ctx, deps, outcome, actor, VERBS.agreementsConfirm);
+    const current = decision.unchanged ? decision.value : await distributeAgreements(ctx, deps, actor, decision.value);
+    return respondWithCard(ctx, handoverCard(v, current, 'caseManager', { kind: 'good', text: v.tr('handover.confirmed.notice') }));
+  });
+
+  on(VERBS.parentInformed, Informed, async (ctx, actor, r, action) => {
+    const v = view(ctx, deps);
+    const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? markParentInformed(cur, actor, action.agreementsVersion, now) : notFound()));
+    if (!outcome.decision.ok) return answerRefusal(ctx, deps, outcome, actor, VERBS.parentInformed);
+    if (!outcome.decision.unchanged) await refreshCards(deps, outcome.decision.value, clickedId(ctx));
+    return respondWithCard(ctx, handoverCard(v, outcome.decision.value, 'smw', { kind: 'good', text: v.tr('handover.task.doneNotice') }));
+  });
+
+  app.message(/^\s*afspraken\s+(\S+)\s*$/i, async (ctx) => {
+    const found = await referralByCommand(ctx, deps, /^\s*afspraken\s+(\S+)/i, isCaseManagerOf, 'handover.notFound');
+    if (found) await openAgreements(ctx, deps, found.actor, found.referral, async (card) => void (await ctx.sendActivity(cardActivity(card))));
+  });
+
+  app.message(/^\s*overdracht\s+(\S+)\s*$/i, async (ctx) => {
+    const found = await referralByCommand(ctx, deps, /^\s*overdracht\s+(\S+)/i, mayPlan, 'handover.notFoundAny');
+    if (!found) return;
+    const { actor, referral } = found;
+    const sent = await ctx.sendActivity(cardActivity(handoverCard(view(ctx, deps), referral, viewerOf(referral, actor.aadObjectId))));
+    if (sent?.id) await decideAndSave(deps, referral.referralId, actor, (cur, now) => (cur ? recordHandoverCards(cur, [{ aadObjectId: actor.aadObjectId, activityId: sent.id }], {}, now) : notFound()));
+  });
+}
+
+/**
+ * Right after take-on: the SMW'er and the casusregisseur each get the planning card in their 1:1
+ * chat; both card ids and their e-mail addresses are stored so later steps can use them.
+ * A failure here is logged, never undoes the take-on: `overdracht <nummer>` sends the card again.
+ */
+export async function offerHandoverPlanning(deps: BotDeps, referral: Referral, actor: Actor): Promise<void> {
+  try {
+    const v = viewOf(deps, 'nl');
+    const cards: HandoverCardRef[] = [];
+    for (const person of [referral.smw, referral.caseManager]) {
+      if (!person) continue;
+      const sent = await deps.messenger.sendToUser(person.aadObjectId, cardActivity(handoverCard(v, referral, viewerOf(referral, person.aadObjectId))));
+      if (sent.status === 'sent' && sent.activityId) cards.push({ aadObjectId: person.aadObjectId, activityId: sent.activityId });
+    }
+    const emails = await professionalEmails(deps, referral);
+    await decideAndSave(deps, referral.referralId, actor, (cur, now) => (cur ? recordHandoverCards(cur, cards, emails, now) : notFound()));
+    deps.log.info({ referralId: referral.referralId, cards: cards.length }, 'handover planning offered');
+  } catch (err) {
+    deps.log.error({ referralId: referral.referralId, err: { message: (err as Error).message } }, 'handover planning could not be offered');
+  }
+}
+
+/** After a confirmation: plan reminders, tell the parent and the SMW'er, record who got what, update the cards. */
+async function distributeAgreements(ctx: TurnContext, deps: BotDeps, actor: Actor, confirmed: Referral): Promise<Referral> {
+  const record = confirmedAgreements(confirmed.handover?.agreements ?? []);
+  if (!record) return confirmed;
+  await deps.reminders.agreementsConfirmed(confirmed, agreedDates(record));
+  const parent = await informParent(deps, confirmed, record);
+  const withParent: Referral = { ...confirmed, handover: confirmed.handover && { ...confirmed.handover, deliveries: [...confirmed.handover.deliveries, parent] } };
+  await refreshCards(deps, withParent, clickedId(ctx));
+  const smw = await sendAgreementsToSmw(deps, withParent, record.version);
+  const outcome = await decideAndSave(deps, confirmed.referralId, actor, (cur, now) => {
+    if (!cur) return notFound();
+    const recorded = recordDeliveries(cur, [parent, smw.delivery], now);
+    if (!recorded.ok || !smw.activityId) return recorded;
+    const card = recordHandoverCards(recorded.value, [{ aadObjectId: cur.smw.aadObjectId, activityId: smw.activityId }], {}, now);
+    return card.ok ? { ...card, events: [...recorded.events, ...card.events] } : card;
+  });
+  return outcome.decision.ok ? outcome.decision.value : confirmed;
+}
+
+async function openAgreements(ctx: TurnContext, deps: BotDeps, actor: Actor, r: Referral, answer: (card: ReturnType<typeof agreementsCard>) => Promise<void>): Promise<void> {
+  if (!isCaseManagerOf(r, actor)) return refuseAndAudit(ctx, deps, r, actor, VERBS.agreementsOpen, 'notAllowed');
+  if (r.state !== 'handoverScheduled' && r.state !== 'agreementsConfirmed') return refuseAndAudit(ctx, deps, r, actor, VERBS.agreementsOpen, 'invalidState');
+  await deps.referrals.record(r.referralId, actor.aadObjectId, [{ type: 'audit', action: 'referral.viewed', detail: { view: 'agreements' } }], nowOf(deps).at);
+  await answer(agreementsCard(view(ctx, deps), r));
+}
+
+/** `<command> <nummer>` in chat: the actor and the referral, if the rule lets them; otherwise says so. */
+async function referralByCommand(ctx: TurnContext, deps: BotDeps, pattern: RegExp, allowed: (r: Referral, a: Actor) => boolean, notFoundKey: string) {
+  const tr = trOf(ctx);
+  const actor = actorOf(ctx);
+  if (!actor) return void (await ctx.sendActivity(tr('error.unknownUser')));
+  const number = pattern.exec(ctx.activity.text ?? '')?.[1] ?? '';
+  const referral = await deps.referrals.findByNumber(number);
+  if (!referral || !allowed(referral, actor)) {
+    deps.log.warn({ actor: actor.aadObjectId, found: Boolean(referral) }, 'handover command refused');
+    if (referral) await deps.referrals.record(referral.referralId, actor.aadObjectId, [{ type: 'audit', action: 'referral.refused', detail: { code: 'notAllowed', command: 'handover' } }], nowOf(deps).at);
+    return void (await ctx.sendActivity(tr(notFoundKey, { number })));
+  }
+  return { actor, referral };
+}
+
+async function refuseAndAudit(ctx: TurnContext, deps: BotDeps, r: Referral, actor: Actor, verb: string, code: RefusalCode): Promise<void> {
+  const outcome: Outcome = { decision: refuse(code), current: { doc: r, etag: '' }, now: nowOf(deps) };
+  await auditRefusal(deps, outcome, actor, verb);
+  if (ctx.activity.type === 'invoke') await respondWithMessage(ctx, trOf(ctx)(`refusal.${code}`));
+  else await ctx.sendActivity(trOf(ctx)(`refusal.${code}`));
+}
+
+/** A stale card gets the current state with a notice; other refusals are audited and answered. */
+async function answerRefusal(ctx: TurnContext, deps: BotDeps, outcome: Outcome, actor: Actor, verb: string): Promise<void> {
+  const { decision, current } = outcome;
+  if (decision.ok) return;
+  const v = view(ctx, deps);
+  if (decision.code === 'stale' && current) {
+    deps.log.info({ referralId: current.doc.referralId, verb }, 'stale handover card answered with the current state');
+    return respondWithCard(ctx, handoverCard(v, current.doc, viewerOf(current.doc, actor.aadObjectId), { kind: 'warning', text: v.tr('handover.stale') }));
+  }
+  await auditRefusal(deps, outcome, actor, verb);
+  return respondWithMessage(ctx, v.tr(`refusal.${decision.code}`));
+}
+
+async function answerAgreementsRefusal(ctx: TurnContext, deps: BotDeps, outcome: Outcome, actor: Actor, verb: string): Promise<void> {
+  const { decision, current } = outcome;
+  if (decision.ok) return;
+  if (decision.code === 'stale' && current) {
+    await auditRefusal(deps, outcome, actor, verb);
+    const v = view(ctx, deps);
+    return respondWithCard(ctx, agreementsCard(v, current.doc, { notice: { kind: 'warning', text: v.tr('handover.agreements.stale') } }));
+  }
+  return answerRefusal(ctx, deps, outcome, actor, verb);
+}
+

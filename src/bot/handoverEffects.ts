@@ -1,0 +1,287 @@
+import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
+import { DateTime } from 'luxon';
+import type { AdaptiveCardJson } from '../../cards/render.js';
+import type { AgreementsRecord } from '../domain/agreementHistory.js';
+import { toParentAvailability, type PlanRequest } from '../domain/handover.js';
+import type { BookingPlan, HandoverDelivery, HandoverMeeting, Invitation, Proposals } from '../domain/handoverFlow.js';
+import type { Referral } from '../domain/referral.js';
+import { findSlots, searchRange, type Interval } from '../domain/slots.js';
+import { translator, type Lang } from '../i18n/index.js';
+import { buildInvitation, type InvitationAttendee } from '../meetings/ical.js';
+import { handoverCancellationText, handoverInvitationText } from '../meetings/invitationText.js';
+import type { BotDeps } from './deps.js';
+import { handoverCard, meetingTime, type HandoverView, type Viewer } from './views/handover.js';
+
+/** How far ahead slots are searched, in working days (until it becomes a service-norm setting). */
+export const SEARCH_HORIZON_WORKING_DAYS = 10;
+
+export function viewOf(deps: BotDeps, lang: Lang): HandoverView {
+  return { tr: translator(lang), lang, zone: deps.config.timeZone };
+}
+
+export const cardActivity = (card: AdaptiveCardJson): Partial<Activity> => MessageFactory.attachment(CardFactory.adaptiveCard(card));
+
+export function viewerOf(referral: Referral, aadObjectId: string): Viewer {
+  return referral.caseManager?.aadObjectId === aadObjectId ? 'caseManager' : 'smw';
+}
+
+/**
+ * The professionals' e-mail addresses for Graph: stored on the referral when the planning cards
+ * were sent, else looked up now in the roster of their 1:1 chat with the bot.
+ */
+export async function professionalEmails(deps: BotDeps, r: Referral): Promise<{ smw?: string; caseManager?: string }> {
+  const smw = r.smw.email ?? (await deps.messenger.emailOf(r.smw.aadObjectId));
+  const cm = r.caseManager ? (r.caseManager.email ?? (await deps.messenger.emailOf(r.caseManager.aadObjectId))) : undefined;
+  return { ...(smw ? { smw } : {}), ...(cm ? { caseManager: cm } : {}) };
+}
+
+export interface FoundProposals extends Proposals {
+  /** Graph is configured but the calendars could not be read (the card says so). */
+  calendarFailed: boolean;
+}
+
+/**
+ * Up to three slots: with Graph, outside the busy time of both professionals (getSchedule with the
+ * casusregisseur as organiser); without Graph, or when that fails, within working hours only.
+ */
+export async function findProposals(deps: BotDeps, r: Referral, request: PlanRequest): Promise<FoundProposals> {
+  const from = deps.clock.now();
+  const zone = deps.config.timeZone;
+  let busy: Interval[] = [];
+  let basis: Proposals['basis'] = 'workingHours';
+  let calendarFailed = false;
+  if (deps.meetings) {
+    const emails = await professionalEmails(deps, r);
+    if (emails.smw && emails.caseManager) {
+      const range = searchRange(from, deps.calendar, SEARCH_HORIZON_WORKING_DAYS);
+      try {
+        const schedules = await deps.meetings.getSchedule(emails.caseManager, [emails.caseManager, emails.smw], range.start, range.end, zone);
+        busy = [...schedules.values()].flat();
+        basis = 'calendars';
+      } catch (err) {
+        deps.log.warn({ referralId: r.referralId, err: { message: (err as Error).message } }, 'free/busy unavailable: proposing within working hours');
+        calendarFailed = true;
+      }
+    } else {
+      deps.log.warn({ referralId: r.referralId, smw: Boolean(emails.smw), caseManager: Boolean(emails.caseManager) }, 'e-mail address unknown: proposing within working hours');
+      calendarFailed = true;
+    }
+  }
+  const slots = findSlots({
+    from,
+    calendar: deps.calendar,
+    horizonWorkingDays: SEARCH_HORIZON_WORKING_DAYS,
+    parents: toParentAvailability(request.availability, zone),
+    busy,
+    durationMinutes: request.durationMinutes,
+  });
+  return { slots, basis, calendarFailed };
+}
+
+/** What a booking sent, so a booking that then loses a race can be undone. */
+export interface SentInvitation extends Invitation {
+  /** A new Graph event was created (to cancel if the booking is not saved). */
+  createdEvent?: { organizer: string; eventId: string };
+}
+
+/**
+ * Puts the meeting in the casusregisseur's calendar through Graph (create, or update when it
+ * moves); Graph then invites the SMW'er and the parent. Without Graph (or without the
+ * casusregisseur's address) the invitation is an iCalendar file sent after saving.
+ */
+export async function sendInvitation(deps: BotDeps, r: Referral, plan: BookingPlan): Promise<SentInvitation> {
+  const uid = plan.meeting?.uid ?? `handover-${r.referralId}-${plan.slot.slotId}@schakel`;
+  const request = r.handover?.request;
+  if (!deps.meetings || !request) return { via: 'ical', uid };
+  const emails = await professionalEmails(deps, r);
+  if (!emails.caseManager) {
+    deps.log.warn({ referralId: r.referralId }, 'casusregisseur has no known e-mail address: iCalendar invitation instead of Graph');
+    return { via: 'ical', uid };
+  }
+  const start = new Date(plan.slot.start);
+  const end = new Date(plan.slot.end);
+  const zone = deps.config.timeZone;
+  if (plan.meeting?.via === 'graph' && plan.meeting.eventId) {
+    await deps.meetings.updateEvent(emails.caseManager, plan.meeting.eventId, { start, end, timeZone: zone });
+    return { via: 'graph', uid, eventId: plan.meeting.eventId, ...(plan.meeting.joinUrl ? { joinUrl: plan.meeting.joinUrl } : {}) };
+  }
+  const text = handoverInvitationText(request.meetingForm);
+  const attendees = [
+    ...(emails.smw ? [{ email: emails.smw, name: r.smw.name, type: 'required' as const }] : []),
+    ...(request.parent.email ? [{ email: request.parent.email, name: request.parent.name, type: 'required' as const }] : []),
+  ];
+  const online = request.meetingForm === 'online';
+  const created = await deps.meetings.createEvent(emails.caseManager, {
+    subject: text.summary,
+    body: `<p>${escapeHtml(text.description)}</p>`,
+    start,
+    end,
+    timeZone: zone,
+    isOnlineMeeting: online,
+    ...(online ? {} : { location: translator('nl')(`handover.form.${request.meetingForm}`) }),
+    attendees,
+    transactionId: uid,
+  });
+  return { via: 'graph', uid, eventId: created.id, ...(created.joinUrl ? { joinUrl: created.joinUrl } : {}), createdEvent: { organizer: emails.caseManager, eventId: created.id } };
+}
+
+/** Undoes a Graph event whose booking was not saved (someone else booked first). */
+export async function withdrawInvitation(deps: BotDeps, sent: SentInvitation): Promise<void> {
+  if (!deps.meetings || !sent.createdEvent) return;
+  try {
+    await deps.meetings.cancelEvent(sent.createdEvent.organizer, sent.createdEvent.eventId);
+  } catch (err) {
+    deps.log.error({ err: { message: (err as Error).message } }, 'could not withdraw an unsaved calendar event');
+  }
+}
+
+/** The iCalendar text for the booked (REQUEST) or cancelled (CANCEL) meeting. */
+export function icsOf(deps: BotDeps, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): string {
+  const request = r.handover?.request;
+  const text = handoverInvitationText(request?.meetingForm ?? 'school');
+  const organizerEmail = r.caseManager?.email ?? r.smw.email ?? 'noreply@schakel.invalid';
+  const attendees: InvitationAttendee[] = [
+    ...(r.smw.email ? [{ name: r.smw.name, email: r.smw.email }] : []),
+    ...(r.caseManager?.email ? [{ name: r.caseManager.name, email: r.caseManager.email }] : []),
+    ...(request?.parent.email ? [{ name: request.parent.name, email: request.parent.email }] : []),
+  ];
+  return buildInvitation({
+    uid: meeting.uid,
+    start: new Date(meeting.start),
+    end: new Date(meeting.end),
+    timeZone: deps.config.timeZone,
+    summary: text.summary,
+    description: method === 'CANCEL' ? handoverCancellationText() : text.description,
+    ...(request?.meetingForm === 'online' || !request ? {} : { location: translator('nl')(`handover.form.${request.meetingForm}`) }),
+    organizer: { name: r.caseManager?.name ?? r.smw.name, email: organizerEmail },
+    attendees,
+    method,
+    sequence: meeting.sequence,
+    stamp: deps.clock.now(),
+  });
+}
+
+/**
+ * A message with the invitation as a file. Teams shows files from bots in personal chat only
+ * through its file-consent flow (upload to OneDrive); a plain attachment carries the file as a
+ * `data:` URL in `contentUrl`, the Bot Framework's form for a file, which local clients offer as a
+ * download. The card shows date and time either way.
+ */
+export function icsActivity(text: string, ics: string, method: 'REQUEST' | 'CANCEL'): Partial<Activity> {
+  return {
+    type: 'message',
+    text,
+    attachments: [
+      {
+        contentType: 'text/calendar',
+        name: 'warme-overdracht.ics',
+        contentUrl: `data:text/calendar;method=${method};charset=utf-8;base64,${Buffer.from(ics, 'utf8').toString('base64')}`,
+      },
+    ],
+  };
+}
+
+/** Sends the iCalendar file to both professionals (1:1), for their calendars and to forward to the parent. */
+export async function sendIcs(deps: BotDeps, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): Promise<void> {
+  const tr = translator('nl');
+  const v = viewOf(deps, 'nl');
+  const when = meetingTime(v, meeting.start, meeting.end);
+  const text = tr(method === 'REQUEST' ? 'handover.ical.message' : 'handover.ical.cancelMessage', { number: r.number, when });
+  const activity = icsActivity(text, icsOf(deps, r, meeting, method), method);
+  for (const person of [r.smw, r.caseManager]) {
+    if (person) await deps.messenger.sendToUser(person.aadObjectId, activity);
+  }
+}
+
+/**
+ * Tells everyone the meeting is off: Graph sends the cancellation to its attendees (parent
+ * included); without Graph both professionals get an iCalendar CANCEL and the parent an e-mail.
+ */
+export async function announceCancellation(deps: BotDeps, r: Referral, meeting: HandoverMeeting): Promise<void> {
+  if (meeting.via === 'graph' && meeting.eventId && deps.meetings) {
+    const emails = await professionalEmails(deps, r);
+    if (emails.caseManager) {
+      try {
+        await deps.meetings.cancelEvent(emails.caseManager, meeting.eventId, handoverCancellationText());
+        return;
+      } catch (err) {
+        deps.log.warn({ referralId: r.referralId, err: { message: (err as Error).message } }, 'calendar event could not be cancelled: sending iCalendar cancellation');
+      }
+    }
+  }
+  await sendIcs(deps, r, meeting, 'CANCEL');
+  const parent = r.handover?.request?.parent;
+  if (parent?.email) {
+    const tr = translator('nl');
+    const html = `<p>${escapeHtml(tr('handover.mail.intro', { name: parent.name }))}</p><p>${escapeHtml(handoverCancellationText())}</p><p>${escapeHtml(meetingTime(viewOf(deps, 'nl'), meeting.start, meeting.end))}</p>`;
+    await deps.mail.send(parent.email, tr('handover.mail.cancelSubject'), html, { referralId: r.referralId, idempotencyKey: `${meeting.uid}-cancel-${meeting.sequence}` });
+  }
+}
+
+/**
+ * The parent's e-mail after a confirmation: only dates, times, who will contact them and how.
+ * Never the pupil, the school, the reason or any free text of the agreements.
+ */
+export function parentMail(deps: BotDeps, r: Referral, record: AgreementsRecord): { subject: string; html: string } {
+  const tr = translator('nl');
+  const request = r.handover?.request;
+  const a = record.agreements;
+  const date = (iso: string, time?: string) => `${DateTime.fromISO(iso).setLocale('nl').toFormat('cccc d LLLL yyyy')}${time ? `, ${time}` : ''}`;
+  const items = [
+    ...(a.evaluation.with.includes('parent') ? [`${tr('handover.mail.evaluation')}: ${date(a.evaluation.date)}`] : []),
+    `${tr('handover.mail.aftercareUntil')}: ${date(a.aftercare.until)}`,
+  ];
+  const how = tr(request?.parent.phone ? 'handover.mail.how.phone' : 'handover.mail.how.email');
+  const html = [
+    `<p>${escapeHtml(tr('handover.mail.intro', { name: request?.parent.name ?? '' }))}</p>`,
+    `<p>${escapeHtml(tr('handover.mail.body'))}</p>`,
+    `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`,
+    `<p>${escapeHtml(tr('handover.mail.contact', { who: r.caseManager?.name ?? '', how }))}</p>`,
+    `<p>${escapeHtml(tr('handover.mail.closing', { caseManager: r.caseManager?.name ?? '', smw: r.smw.name }))}</p>`,
+  ].join('');
+  return { subject: tr('handover.mail.subject'), html };
+}
+
+/** Mails the parent, or sets the SMW'er's phone task when there is no e-mail address. */
+export async function informParent(deps: BotDeps, r: Referral, record: AgreementsRecord): Promise<HandoverDelivery> {
+  const at = deps.clock.now().toISOString();
+  const email = r.handover?.request?.parent.email;
+  const base = { agreementsVersion: record.version, recipient: 'parent' as const, at };
+  if (!email) return { ...base, channel: 'phone', status: 'todo' };
+  const mail = parentMail(deps, r, record);
+  try {
+    await deps.mail.send(email, mail.subject, mail.html, { referralId: r.referralId, idempotencyKey: `handover-${r.referralId}-v${record.version}-parent` });
+    return { ...base, channel: 'email', status: 'sent' };
+  } catch (err) {
+    deps.log.warn({ referralId: r.referralId, err: { message: (err as Error).message } }, 'agreements mail to parent failed');
+    return { ...base, channel: 'email', status: 'failed' };
+  }
+}
+
+/** Sends the SMW'er the confirmed agreements as a read-only card; returns how it went and the card's id. */
+export async function sendAgreementsToSmw(deps: BotDeps, r: Referral, version: number): Promise<{ delivery: HandoverDelivery; activityId?: string }> {
+  const card = handoverCard(viewOf(deps, 'nl'), r, 'smw');
+  const sent = await deps.messenger.sendToUser(r.smw.aadObjectId, cardActivity(card));
+  const delivery: HandoverDelivery = { agreementsVersion: version, recipient: 'smw', channel: 'teams', status: sent.status === 'sent' ? 'sent' : 'unreachable', at: deps.clock.now().toISOString() };
+  return { delivery, ...(sent.status === 'sent' && sent.activityId ? { activityId: sent.activityId } : {}) };
+}
+
+/**
+ * Replaces the professionals' stored cards with the current state, except the card that was
+ * just clicked (the invoke response already replaced that one).
+ */
+export async function refreshCards(deps: BotDeps, r: Referral, clickedActivityId?: string): Promise<void> {
+  const v = viewOf(deps, 'nl');
+  for (const ref of r.handover?.cards ?? []) {
+    if (ref.activityId === clickedActivityId) continue;
+    try {
+      await deps.messenger.updateForUser(ref.aadObjectId, ref.activityId, cardActivity(handoverCard(v, r, viewerOf(r, ref.aadObjectId))));
+    } catch (err) {
+      deps.log.warn({ referralId: r.referralId, user: ref.aadObjectId, err: { message: (err as Error).message } }, 'could not update a handover card');
+    }
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}

@@ -1,0 +1,184 @@
+import { DateTime } from 'luxon';
+import { renderFormCard, type FormCardInput } from '../../../cards/form/index.js';
+import { agreementFields, planFields, planValues } from '../../../cards/handover/fields.js';
+import type { AdaptiveCardJson } from '../../../cards/render.js';
+import { fieldViews, type RawValues, type Translate } from '../../../cards/referral/fields.js';
+import { VERBS } from '../../../cards/verbs.js';
+import { agreementsToCardValues, confirmedAgreements, latestAgreements, type Agreements } from '../../domain/handover.js';
+import { emptyHandover, type HandoverDelivery } from '../../domain/handoverFlow.js';
+import type { Referral } from '../../domain/referral.js';
+import { parentsOf } from '../../domain/sections/parents.js';
+import type { FieldErrors } from '../../domain/validation.js';
+import type { Lang } from '../../i18n/index.js';
+
+/** Whose 1:1 card it is: the two professionals see the same facts, each with their own buttons. */
+export type Viewer = 'smw' | 'caseManager';
+
+export interface HandoverView {
+  tr: Translate;
+  lang: Lang;
+  /** The time zone meetings are shown in. */
+  zone: string;
+}
+
+export type Notice = { kind: 'good' | 'attention' | 'warning'; text: string };
+type Fact = { title: string; value: string };
+
+const noticeOf = (n?: Notice): FormCardInput['notice'] =>
+  n ? { text: n.text, color: n.kind === 'good' ? 'Good' : n.kind === 'attention' ? 'Attention' : 'Warning', style: n.kind } : undefined;
+
+/** "dinsdag 24 november 2026, 09:00–10:00" in the configured zone. */
+export function meetingTime(v: HandoverView, start: string, end: string): string {
+  const s = DateTime.fromISO(start, { zone: v.zone }).setLocale(v.lang);
+  const e = DateTime.fromISO(end, { zone: v.zone });
+  return `${s.toFormat('cccc d LLLL yyyy, HH:mm')}–${e.toFormat('HH:mm')}`;
+}
+
+const shortTime = (v: HandoverView, start: string, end: string) =>
+  `${DateTime.fromISO(start, { zone: v.zone }).setLocale(v.lang).toFormat('ccc d LLL HH:mm')}–${DateTime.fromISO(end, { zone: v.zone }).toFormat('HH:mm')}`;
+
+const localDate = (v: HandoverView, isoDate: string) => DateTime.fromISO(isoDate).setLocale(v.lang).toFormat('d LLLL yyyy');
+
+/** The planning form, prefilled with the last request or the referral's first parent. */
+export function planCard(v: HandoverView, r: Referral, extra: { values?: RawValues; errors?: FieldErrors; notice?: Notice } = {}): AdaptiveCardJson {
+  const h = r.handover ?? emptyHandover();
+  const values = extra.values ?? planValues(h.request, parentsOf(r.sections.parents)[0]);
+  const data = { referralId: r.referralId };
+  return renderFormCard({
+    title: v.tr('handover.plan.title', { number: r.number }),
+    subtitle: v.tr('handover.plan.subtitle', { smw: r.smw.name, caseManager: r.caseManager?.name ?? '' }),
+    notice: noticeOf(extra.notice),
+    fields: fieldViews(planFields(v.tr), values, extra.errors ?? {}, v.tr),
+    footer: v.tr('handover.plan.footer'),
+    actions: [
+      { verb: VERBS.handoverPlan, title: v.tr('handover.plan.search'), style: 'positive', data },
+      ...(h.meeting ? [{ verb: VERBS.handoverShow, title: v.tr('handover.keepMeeting'), data, validate: false }] : []),
+    ],
+  });
+}
+
+/**
+ * The 1:1 card of a professional, for the referral's current step: the planning form, the
+ * proposals, the booked meeting, or the confirmed agreements with who was told.
+ */
+export function handoverCard(v: HandoverView, r: Referral, viewer: Viewer, notice?: Notice): AdaptiveCardJson {
+  const h = r.handover ?? emptyHandover();
+  const data = { referralId: r.referralId };
+  const title = v.tr('handover.title', { number: r.number });
+  if (r.state === 'agreementsConfirmed') return confirmedCard(v, r, viewer, notice);
+  if (h.proposals.length > 0 || (h.request && !h.meeting)) {
+    const basis = h.proposalBasis === 'calendars' ? 'handover.proposals.calendars' : 'handover.proposals.workingHours';
+    return renderFormCard({
+      title,
+      subtitle: h.meeting ? v.tr('handover.proposals.moveSubtitle', { when: meetingTime(v, h.meeting.start, h.meeting.end) }) : v.tr('handover.proposals.subtitle'),
+      notice: noticeOf(notice ?? (h.proposals.length === 0 ? { kind: 'warning', text: v.tr('handover.proposals.none') } : undefined)),
+      facts: requestFacts(v, r),
+      footer: v.tr(basis),
+      actions: [
+        ...h.proposals.map((p) => ({ verb: VERBS.handoverBook, title: shortTime(v, p.start, p.end), style: 'positive' as const, data: { ...data, slotId: p.slotId }, validate: false })),
+        { verb: VERBS.handoverEdit, title: v.tr('handover.proposals.other'), data, validate: false },
+        ...(h.meeting ? [{ verb: VERBS.handoverShow, title: v.tr('handover.keepMeeting'), data, validate: false }] : []),
+      ],
+    });
+  }
+  if (!h.meeting) return planCard(v, r, { notice });
+  const m = h.meeting;
+  return renderFormCard({
+    title,
+    subtitle: v.tr('handover.booked.subtitle'),
+    notice: noticeOf(notice),
+    facts: [
+      { title: v.tr('handover.booked.when'), value: meetingTime(v, m.start, m.end) },
+      ...requestFacts(v, r),
+      ...(m.joinUrl ? [{ title: v.tr('handover.booked.join'), value: `[${v.tr('handover.booked.joinLink')}](${m.joinUrl})` }] : []),
+      { title: v.tr('handover.booked.invitation'), value: v.tr(m.via === 'graph' ? 'handover.booked.viaGraph' : 'handover.booked.viaIcal') },
+    ],
+    footer: v.tr(viewer === 'caseManager' ? 'handover.booked.footerCaseManager' : 'handover.booked.footerSmw', { number: r.number }),
+    actions: [
+      ...(viewer === 'caseManager' ? [{ verb: VERBS.agreementsOpen, title: v.tr('handover.agreements.open'), style: 'positive' as const, data, validate: false }] : []),
+      { verb: VERBS.handoverReschedule, title: v.tr('handover.booked.move'), data, validate: false },
+      { verb: VERBS.handoverCancel, title: v.tr('handover.booked.cancel'), style: 'destructive', data, validate: false },
+    ],
+  });
+}
+
+function requestFacts(v: HandoverView, r: Referral): Fact[] {
+  const req = r.handover?.request;
+  if (!req) return [];
+  const contact = [req.parent.email, req.parent.phone].filter(Boolean).join(' · ');
+  return [
+    { title: v.tr('handover.plan.form'), value: v.tr(`handover.form.${req.meetingForm}`) },
+    { title: v.tr('handover.plan.duration'), value: v.tr('handover.minutes', { n: req.durationMinutes }) },
+    { title: v.tr('handover.plan.pupilJoins'), value: v.tr(req.pupilJoins ? 'referral.yesNo.ja' : 'referral.yesNo.nee') },
+    { title: v.tr('handover.plan.parentName'), value: `${req.parent.name}${contact ? ` (${contact})` : ''}` },
+  ];
+}
+
+/** The formulier warme overdracht for the casusregisseur: the latest version, or what was typed. */
+export function agreementsCard(v: HandoverView, r: Referral, extra: { values?: RawValues; errors?: FieldErrors; notice?: Notice } = {}): AdaptiveCardJson {
+  const h = r.handover ?? emptyHandover();
+  const latest = latestAgreements(h.agreements);
+  const values = extra.values ?? (latest ? agreementsToCardValues(latest.agreements) : { present: 'smw,caseManager,parent', parentsAgree: 'false' });
+  const subtitle = !latest
+    ? v.tr('handover.agreements.new')
+    : latest.confirmedAt
+      ? v.tr('handover.agreements.confirmedNext', { version: latest.version, next: latest.version + 1 })
+      : v.tr('handover.agreements.draft', { version: latest.version });
+  const data = { referralId: r.referralId, revision: h.agreementsRevision };
+  return renderFormCard({
+    title: v.tr('handover.agreements.title', { number: r.number }),
+    subtitle,
+    notice: noticeOf(extra.notice),
+    fields: fieldViews(agreementFields(), values, extra.errors ?? {}, v.tr),
+    footer: v.tr('handover.agreements.footer'),
+    actions: [
+      { verb: VERBS.agreementsConfirm, title: v.tr('handover.agreements.confirm'), style: 'positive', data },
+      { verb: VERBS.agreementsSave, title: v.tr('handover.agreements.save'), data },
+      { verb: VERBS.handoverShow, title: v.tr('handover.agreements.close'), data: { referralId: r.referralId }, validate: false },
+    ],
+  });
+}
+
+/** Read-only: the confirmed agreements, who was told, and the SMW'er's phone task. */
+function confirmedCard(v: HandoverView, r: Referral, viewer: Viewer, notice?: Notice): AdaptiveCardJson {
+  const h = r.handover ?? emptyHandover();
+  const record = confirmedAgreements(h.agreements);
+  const data = { referralId: r.referralId };
+  const version = record?.version ?? 0;
+  const task = h.deliveries.find((d) => d.agreementsVersion === version && d.channel === 'phone' && d.status === 'todo');
+  const newer = latestAgreements(h.agreements);
+  return renderFormCard({
+    title: v.tr('handover.confirmed.title', { number: r.number }),
+    subtitle: v.tr('handover.confirmed.subtitle', { version, name: record?.confirmedBy?.name ?? '', date: record?.confirmedAt ? localDate(v, record.confirmedAt.slice(0, 10)) : '' }),
+    notice: noticeOf(notice ?? (task && viewer === 'smw' ? { kind: 'attention', text: v.tr('handover.task.phone', { name: h.request?.parent.name ?? '', phone: h.request?.parent.phone ?? '' }) } : undefined)),
+    facts: [...(record ? agreementFacts(v, record.agreements) : []), ...deliveryFacts(v, h.deliveries.filter((d) => d.agreementsVersion === version))],
+    footer: newer && newer.version !== version ? v.tr('handover.confirmed.newerDraft', { version: newer.version }) : v.tr('handover.confirmed.footer'),
+    actions: [
+      ...(task && viewer === 'smw' ? [{ verb: VERBS.parentInformed, title: v.tr('handover.task.done'), style: 'positive' as const, data: { ...data, agreementsVersion: version }, validate: false }] : []),
+      ...(viewer === 'caseManager' ? [{ verb: VERBS.agreementsOpen, title: v.tr('handover.agreements.change'), data, validate: false }] : []),
+    ],
+  });
+}
+
+function agreementFacts(v: HandoverView, a: Agreements): Fact[] {
+  const roles = (list: string[]) => list.map((x) => v.tr(`handover.role.${x}`)).join(', ');
+  return [
+    { title: v.tr('handover.agreements.present'), value: roles(a.present) },
+    ...a.feedback.map((f) => ({
+      title: v.tr('handover.agreed.feedback.' + f.to),
+      value: `${localDate(v, f.date)}${f.time ? ` ${f.time}` : ''}, ${v.tr(`handover.channel.${f.how}`)}`,
+    })),
+    { title: v.tr('handover.agreed.evaluation'), value: `${localDate(v, a.evaluation.date)} (${roles(a.evaluation.with)})` },
+    { title: v.tr('handover.agreements.aftercareHeading'), value: `${a.aftercare.what} — ${v.tr(`handover.role.${a.aftercare.who}`)}, ${v.tr('handover.confirmed.until', { date: localDate(v, a.aftercare.until) })}` },
+    { title: v.tr('handover.agreements.parentsAgree'), value: v.tr(a.parentsAgree ? 'referral.yesNo.ja' : 'referral.yesNo.nee') },
+    ...(a.pupilAgrees === undefined ? [] : [{ title: v.tr('handover.agreements.pupilAgrees'), value: v.tr(a.pupilAgrees ? 'referral.yesNo.ja' : 'referral.yesNo.nee') }]),
+    ...(a.otherAgreements ? [{ title: v.tr('handover.agreements.other'), value: a.otherAgreements }] : []),
+  ];
+}
+
+function deliveryFacts(v: HandoverView, deliveries: HandoverDelivery[]): Fact[] {
+  return deliveries.map((d) => ({
+    title: v.tr(`handover.delivery.${d.recipient}`),
+    value: v.tr(`handover.delivery.${d.channel}.${d.status}`),
+  }));
+}

@@ -1,0 +1,327 @@
+import { refuse, type Decision, type DomainEvent, type Refusal } from './decision.js';
+import type { Now } from './draft.js';
+import { confirmAgreements, draftAgreements, latestAgreements, type AgreementsRecord } from './agreementHistory.js';
+import type { Agreements } from './agreements.js';
+import type { PlanRequest } from './planRequest.js';
+import type { Referral, ReferralState } from './referral.js';
+import type { Interval } from './slots.js';
+import type { Actor } from './types.js';
+
+/** A meeting time Schakel proposed. Only these can be booked: times never come from card data. */
+export interface ProposedSlot {
+  /** `<round>-<index>`: a card from an earlier round of proposals can never book. */
+  slotId: string;
+  /** ISO instants. */
+  start: string;
+  end: string;
+}
+
+/** A 1:1 card of one professional that later changes replace in place. */
+export interface HandoverCardRef {
+  aadObjectId: string;
+  activityId: string;
+}
+
+/** The booked warme overdracht. */
+export interface HandoverMeeting {
+  /** The proposal it was booked from (a repeated click on it changes nothing). */
+  slotId: string;
+  start: string;
+  end: string;
+  /** `graph`: an event in the casusregisseur's calendar; `ical`: an invitation file the SMW'er forwards. */
+  via: 'graph' | 'ical';
+  eventId?: string;
+  joinUrl?: string;
+  /** iCalendar UID, the same for every move and the cancellation of this meeting. */
+  uid: string;
+  /** iCalendar SEQUENCE: 0 when booked, + 1 for every move and for the cancellation. */
+  sequence: number;
+  bookedAt: string;
+  bookedBy: string;
+}
+
+/** Who was told about a confirmed version of the agreements, how, and with what result. */
+export interface HandoverDelivery {
+  agreementsVersion: number;
+  recipient: 'smw' | 'parent';
+  /** `phone`: the parent has no e-mail address; the SMW'er informs them and ticks it off. */
+  channel: 'teams' | 'email' | 'phone';
+  status: 'sent' | 'unreachable' | 'failed' | 'todo' | 'done';
+  at: string;
+}
+
+/** Everything about the warme overdracht, kept on the referral (`referral.handover`). */
+export interface HandoverState {
+  /** The planning card as last submitted (includes the parent's contact). */
+  request?: PlanRequest;
+  /** The current proposals; empty after booking. */
+  proposals: ProposedSlot[];
+  /** Counts rounds of proposals; part of every slot id. */
+  round: number;
+  /** `calendars`: free/busy of both professionals was used; `workingHours`: only working hours. */
+  proposalBasis?: 'calendars' | 'workingHours';
+  meeting?: HandoverMeeting;
+  /** Meetings called off, with the sequence of their cancellation. */
+  cancelled: HandoverMeeting[];
+  /** The latest planning card of the SMW'er and of the casusregisseur. */
+  cards: HandoverCardRef[];
+  /** Versions of the formulier warme overdracht, oldest first; confirmed versions never change. */
+  agreements: AgreementsRecord[];
+  /** Grows with every saved change of the agreements; agreement cards carry it to detect staleness. */
+  agreementsRevision: number;
+  deliveries: HandoverDelivery[];
+}
+
+export const emptyHandover = (): HandoverState => ({ proposals: [], round: 0, cancelled: [], cards: [], agreements: [], agreementsRevision: 0, deliveries: [] });
+
+const PLANNING_STATES: ReferralState[] = ['accepted', 'handoverScheduled'];
+const AGREEMENT_STATES: ReferralState[] = ['handoverScheduled', 'agreementsConfirmed'];
+
+const sameTenant = (r: Referral, a: Actor) => r.tenantId === a.tenantId;
+export const isSmwOf = (r: Referral, a: Actor) => sameTenant(r, a) && r.smw.aadObjectId === a.aadObjectId;
+export const isCaseManagerOf = (r: Referral, a: Actor) => sameTenant(r, a) && r.caseManager?.aadObjectId === a.aadObjectId;
+/** The two professionals of the warme overdracht: its SMW'er and its casusregisseur. */
+export const mayPlan = (r: Referral, a: Actor) => isSmwOf(r, a) || isCaseManagerOf(r, a);
+
+const handoverOf = (r: Referral): HandoverState => r.handover ?? emptyHandover();
+
+function changed(r: Referral, handover: HandoverState, now: Now, events: DomainEvent[], state: ReferralState = r.state): Decision<Referral> {
+  const at = now.at.toISOString();
+  return { ok: true, value: { ...r, state, handover, version: r.version + 1, updatedAt: at }, events };
+}
+
+const unchanged = (r: Referral): Decision<Referral> => ({ ok: true, value: r, events: [], unchanged: true });
+
+function planningCheck(r: Referral, a: Actor) {
+  if (!mayPlan(r, a)) return refuse('notAllowed');
+  if (!PLANNING_STATES.includes(r.state)) return refuse('invalidState');
+  return undefined;
+}
+
+/**
+ * Remembers the planning cards just sent to the SMW'er and the casusregisseur (a later card of
+ * the same person replaces the earlier one) and the professionals' e-mail addresses when found.
+ */
+export function recordHandoverCards(r: Referral, cards: HandoverCardRef[], emails: { smw?: string; caseManager?: string }, now: Now): Decision<Referral> {
+  const h = handoverOf(r);
+  const first = r.handover === undefined;
+  const kept = h.cards.filter((c) => !cards.some((n) => n.aadObjectId === c.aadObjectId));
+  const value: Referral = {
+    ...r,
+    smw: emails.smw && !r.smw.email ? { ...r.smw, email: emails.smw } : r.smw,
+    caseManager: r.caseManager && emails.caseManager && !r.caseManager.email ? { ...r.caseManager, email: emails.caseManager } : r.caseManager,
+  };
+  return changed(value, { ...h, cards: [...kept, ...cards] }, now, first ? [{ type: 'timeline', entry: 'handover.offered' }] : []);
+}
+
+/** Saves the planning card; earlier proposals no longer apply. SMW'er or casusregisseur, before the agreements. */
+export function savePlanRequest(r: Referral, a: Actor, request: PlanRequest, now: Now): Decision<Referral> {
+  const refused = planningCheck(r, a);
+  if (refused) return refused;
+  const h = handoverOf(r);
+  return changed(r, { ...h, request, proposals: [] }, now, [
+    { type: 'audit', action: 'handover.requestSaved', detail: { form: request.meetingForm, minutes: request.durationMinutes } },
+    { type: 'timeline', entry: 'handover.planned', detail: { form: request.meetingForm } },
+  ]);
+}
+
+export interface Proposals {
+  slots: Interval[];
+  basis: 'calendars' | 'workingHours';
+}
+
+/** Stores a new round of proposals (possibly none: the card then asks for other times). */
+export function proposeSlots(r: Referral, a: Actor, p: Proposals, now: Now): Decision<Referral> {
+  const refused = planningCheck(r, a);
+  if (refused) return refused;
+  const h = handoverOf(r);
+  if (!h.request) return refuse('incomplete', { missing: [{ key: 'handover.missing.request' }] });
+  const round = h.round + 1;
+  const proposals = p.slots.map((s, i) => ({ slotId: `${round}-${i}`, start: s.start.toISOString(), end: s.end.toISOString() }));
+  return changed(r, { ...h, proposals, round, proposalBasis: p.basis }, now, [
+    { type: 'audit', action: 'handover.slotsProposed', detail: { count: proposals.length, basis: p.basis } },
+    { type: 'timeline', entry: proposals.length > 0 ? 'handover.proposed' : 'handover.noSlots' },
+  ]);
+}
+
+/** Saves the planning card and proposes its slots in one step (what the "Tijden zoeken" button does). */
+export function planHandover(r: Referral, a: Actor, request: PlanRequest, p: Proposals, now: Now): Decision<Referral> {
+  const saved = savePlanRequest(r, a, request, now);
+  if (!saved.ok) return saved;
+  const proposed = proposeSlots(saved.value, a, p, now);
+  if (!proposed.ok) return proposed;
+  return { ...proposed, value: { ...proposed.value, version: r.version + 1 }, events: [...saved.events, ...proposed.events] };
+}
+
+/** What booking a proposal needs: the stored slot, and whether an existing meeting moves. */
+export interface BookingPlan {
+  slot: ProposedSlot;
+  meeting?: HandoverMeeting;
+}
+
+/**
+ * Checks a click on a proposal before anything is sent: the slot must be among the stored
+ * proposals (a card of an earlier round is `stale`). `already` means this slot is booked.
+ */
+export function bookingPlan(r: Referral, a: Actor, slotId: string): { ok: true; plan: BookingPlan; already: boolean } | Refusal {
+  const refused = planningCheck(r, a);
+  if (refused) return refused;
+  const h = handoverOf(r);
+  const booked = h.meeting?.slotId === slotId ? h.meeting : undefined;
+  if (booked) return { ok: true, plan: { slot: { slotId, start: booked.start, end: booked.end }, meeting: booked }, already: true };
+  const slot = h.proposals.find((s) => s.slotId === slotId);
+  if (!slot) return refuse('stale');
+  return { ok: true, plan: { slot, ...(h.meeting ? { meeting: h.meeting } : {}) }, already: false };
+}
+
+/** How the invitation went out for a booking (decided by the bot after calling the calendar). */
+export interface Invitation {
+  via: HandoverMeeting['via'];
+  uid: string;
+  eventId?: string;
+  joinUrl?: string;
+}
+
+/** Books a proposed slot: state `handoverScheduled`. Moving an existing meeting is {@link rescheduleHandover}. */
+export function bookHandover(r: Referral, a: Actor, slotId: string, invitation: Invitation, now: Now): Decision<Referral> {
+  const checked = bookingPlan(r, a, slotId);
+  if (!checked.ok) return checked;
+  if (checked.already) return unchanged(r);
+  if (checked.plan.meeting) return refuse('invalidState');
+  const { slot } = checked.plan;
+  const meeting: HandoverMeeting = {
+    slotId: slot.slotId,
+    start: slot.start,
+    end: slot.end,
+    via: invitation.via,
+    uid: invitation.uid,
+    sequence: 0,
+    ...(invitation.eventId ? { eventId: invitation.eventId } : {}),
+    ...(invitation.joinUrl ? { joinUrl: invitation.joinUrl } : {}),
+    bookedAt: now.at.toISOString(),
+    bookedBy: a.aadObjectId,
+  };
+  return changed(r, { ...handoverOf(r), meeting, proposals: [] }, now, [
+    { type: 'audit', action: 'handover.booked', detail: { via: meeting.via } },
+    { type: 'timeline', entry: 'handover.booked', detail: { start: meeting.start } },
+  ], 'handoverScheduled');
+}
+
+/** Moves the booked meeting to another proposed slot: same uid, sequence + 1. */
+export function rescheduleHandover(r: Referral, a: Actor, slotId: string, now: Now): Decision<Referral> {
+  const checked = bookingPlan(r, a, slotId);
+  if (!checked.ok) return checked;
+  if (checked.already) return unchanged(r);
+  const { slot, meeting } = checked.plan;
+  if (!meeting) return refuse('invalidState');
+  const moved: HandoverMeeting = { ...meeting, slotId: slot.slotId, start: slot.start, end: slot.end, sequence: meeting.sequence + 1, bookedAt: now.at.toISOString(), bookedBy: a.aadObjectId };
+  return changed(r, { ...handoverOf(r), meeting: moved, proposals: [] }, now, [
+    { type: 'audit', action: 'handover.moved', detail: { sequence: moved.sequence } },
+    { type: 'timeline', entry: 'handover.moved', detail: { start: moved.start } },
+  ], 'handoverScheduled');
+}
+
+/** Books or moves, whichever the stored state asks for (re-decided after a concurrent write). */
+export function bookSlot(r: Referral, a: Actor, slotId: string, invitation: Invitation, now: Now): Decision<Referral> {
+  return r.handover?.meeting ? rescheduleHandover(r, a, slotId, now) : bookHandover(r, a, slotId, invitation, now);
+}
+
+/** Calls the meeting off: back to `accepted`, the meeting kept as cancelled with sequence + 1. */
+export function cancelHandover(r: Referral, a: Actor, now: Now): Decision<Referral> {
+  if (!mayPlan(r, a)) return refuse('notAllowed');
+  const h = handoverOf(r);
+  if (r.state === 'accepted' && !h.meeting) return unchanged(r);
+  if (r.state !== 'handoverScheduled' || !h.meeting) return refuse('invalidState');
+  const cancelled = { ...h.meeting, sequence: h.meeting.sequence + 1 };
+  return changed(r, { ...h, meeting: undefined, proposals: [], cancelled: [...h.cancelled, cancelled] }, now, [
+    { type: 'audit', action: 'handover.cancelled' },
+    { type: 'timeline', entry: 'handover.cancelled' },
+  ], 'accepted');
+}
+
+export interface AgreementsInput {
+  agreements: Agreements;
+  /** The `agreementsRevision` the card was rendered with. */
+  revision: number;
+}
+
+function agreementsCheck(r: Referral, a: Actor, revision: number) {
+  if (!isCaseManagerOf(r, a)) return refuse('notAllowed');
+  if (!AGREEMENT_STATES.includes(r.state)) return refuse('invalidState');
+  if (revision !== handoverOf(r).agreementsRevision) return refuse('stale');
+  return undefined;
+}
+
+/**
+ * Saves the formulier warme overdracht as a draft; only the casusregisseur. A card rendered
+ * before the last save is `stale` and cannot overwrite it. After a confirmation this starts a
+ * new version; the confirmed one stays as it was sent.
+ */
+export function draftHandoverAgreements(r: Referral, a: Actor, input: AgreementsInput, now: Now): Decision<Referral> {
+  const refused = agreementsCheck(r, a, input.revision);
+  if (refused) return refused;
+  const h = handoverOf(r);
+  const previous = latestAgreements(h.agreements);
+  const draft = draftAgreements(h.agreements, input.agreements, a, now.at);
+  if (!draft.changed) return unchanged(r);
+  const newVersion = draft.record.version !== previous?.version;
+  return changed(r, { ...h, agreements: draft.history, agreementsRevision: h.agreementsRevision + 1 }, now, [
+    { type: 'audit', action: 'handover.agreementsDrafted', detail: { version: draft.record.version } },
+    ...(newVersion ? [{ type: 'timeline' as const, entry: 'handover.agreementsDrafted', detail: { version: draft.record.version } }] : []),
+  ]);
+}
+
+/**
+ * Saves and confirms the agreements in one step: state `agreementsConfirmed`; only the
+ * casusregisseur. Confirming exactly what is already confirmed changes nothing (a repeated click).
+ */
+export function confirmHandoverAgreements(r: Referral, a: Actor, input: AgreementsInput, now: Now): Decision<Referral> {
+  const h = handoverOf(r);
+  const latest = latestAgreements(h.agreements);
+  const repeat = isCaseManagerOf(r, a) && latest?.confirmedAt !== undefined && JSON.stringify(latest.agreements) === JSON.stringify(input.agreements);
+  if (repeat && r.state === 'agreementsConfirmed') return unchanged(r);
+  const refused = agreementsCheck(r, a, input.revision);
+  if (refused) return refused;
+  const draft = draftAgreements(h.agreements, input.agreements, a, now.at);
+  const confirmed = confirmAgreements(draft.history, draft.record.version, a, now.at);
+  if (!confirmed.ok) return refuse(confirmed.reason === 'stale' ? 'stale' : 'invalidState');
+  return changed(r, { ...h, agreements: confirmed.history, agreementsRevision: h.agreementsRevision + 1 }, now, [
+    { type: 'audit', action: 'handover.agreementsConfirmed', detail: { version: confirmed.record.version } },
+    { type: 'timeline', entry: 'handover.confirmed', detail: { version: confirmed.record.version } },
+  ], 'agreementsConfirmed');
+}
+
+const DELIVERY_ENTRY: Record<string, string> = {
+  'smw.teams.sent': 'handover.sent.smw',
+  'smw.teams.unreachable': 'handover.unreachable.smw',
+  'parent.email.sent': 'handover.sent.parent',
+  'parent.email.failed': 'handover.failed.parent',
+  'parent.phone.todo': 'handover.phoneTask',
+};
+
+/** Records who was told about a confirmed version, and how it went (after the bot sent it). */
+export function recordDeliveries(r: Referral, deliveries: HandoverDelivery[], now: Now): Decision<Referral> {
+  const h = handoverOf(r);
+  const fresh = deliveries.filter((d) => !h.deliveries.some((x) => x.agreementsVersion === d.agreementsVersion && x.recipient === d.recipient));
+  if (fresh.length === 0) return unchanged(r);
+  const events: DomainEvent[] = fresh.map((d) => ({
+    type: 'timeline',
+    entry: DELIVERY_ENTRY[`${d.recipient}.${d.channel}.${d.status}`] ?? 'handover.delivery',
+    detail: { version: d.agreementsVersion, channel: d.channel, status: d.status },
+  }));
+  return changed(r, { ...h, deliveries: [...h.deliveries, ...fresh] }, now, events);
+}
+
+/** The SMW'er ticks off "Ouders telefonisch informeren" for a confirmed version. */
+export function markParentInformed(r: Referral, a: Actor, agreementsVersion: number, now: Now): Decision<Referral> {
+  if (!isSmwOf(r, a)) return refuse('notAllowed');
+  const h = handoverOf(r);
+  const task = h.deliveries.find((d) => d.agreementsVersion === agreementsVersion && d.recipient === 'parent' && d.channel === 'phone');
+  if (!task) return refuse('invalidState');
+  if (task.status === 'done') return unchanged(r);
+  const deliveries = h.deliveries.map((d) => (d === task ? { ...d, status: 'done' as const, at: now.at.toISOString() } : d));
+  return changed(r, { ...h, deliveries }, now, [
+    { type: 'audit', action: 'handover.parentInformed', detail: { version: agreementsVersion } },
+    { type: 'timeline', entry: 'handover.parentInformed', detail: { version: agreementsVersion } },
+  ]);
+}

@@ -1,0 +1,18 @@
+import type { MailGateway } from '../meetings/graph.js';
+import type { MailMeta, MailSender } from './mail.js';
+
+/**
+ * Mail through Graph `sendMail` from one configured mailbox (GRAPH_MAIL_SENDER, e.g. a shared
+ * "Schakel" mailbox), so parents get mail from a known sender and not from a person.
+ */
+export class GraphMailSender implements MailSender {
+  constructor(
+    private readonly gateway: MailGateway,
+    private readonly fromUserId: string,
+  ) {}
+
+  async send(to: string, subject: string, html: string, _meta?: MailMeta): Promise<void> {
+    // Graph has no idempotency key for sendMail; the gateway never repeats it after a 5xx.
+    await this.gateway.sendMail(this.fromUserId, { to: [{ email: to, name: to }], subject, html });
+  }
+}

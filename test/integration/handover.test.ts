@@ -1,0 +1,297 @@
+import ICAL from 'ical.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VERBS } from '../../cards/verbs.js';
+import { ManualClock } from '../../src/domain/clock.js';
+import type { OutboxDocument } from '../../src/notify/outbox.js';
+import { cardAction, makeUser, message, personalConversationId } from '../support/activities.js';
+import { actions, errorBeside, input, invokeCard, invokeMessage, texts } from '../support/cards.js';
+import { AGREEMENTS, PLAN, icsTo, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { feijenoord, linkWijkteams, referralFlow } from '../support/referralFlow.js';
+
+const coordinator = makeUser('Coördinator Servicepunt');
+const smw = makeUser('Sanne Smit');
+const karim = makeUser('Karim Wijkteam');
+const lisa = makeUser('Lisa Wijkteam');
+const clock = new ManualClock('2026-11-23T08:00:00Z'); // Monday 09:00 in Rotterdam
+
+let h: Harness;
+const { click, takenOn } = referralFlow(() => h);
+
+beforeAll(async () => {
+  h = await startHarness({ env: { COORDINATOR_AAD_IDS: coordinator.aadObjectId }, clock });
+  h.connector.rosters.set(feijenoord.id, [karim, lisa].map((u) => ({ id: u.id, aadObjectId: u.aadObjectId, name: u.name })));
+  await linkWijkteams(h, coordinator);
+  await meet(h, [
+    { user: smw, email: 'sanne.smit@school.example' },
+    { user: karim, email: 'karim@wijkteam.example' },
+    { user: lisa, email: 'lisa@wijkteam.example' },
+  ]);
+});
+afterAll(async () => {
+  const errors = h?.bot.logs.find('unhandled error in turn') ?? [];
+  await h?.stop();
+  expect(errors.map((e) => JSON.stringify(e.err))).toEqual([]);
+});
+
+const joined = (card: unknown) => texts(card).join(' ');
+const facts = (card: unknown) => JSON.stringify(card);
+const stored = async (referralId: string) => (await h.bot.schakel.deps.referrals.get(referralId))!.doc;
+const outbox = async (referralId: string) =>
+  (
+    await h.bot.schakel.store.containers.outbox.items
+      .query<OutboxDocument>({ query: 'SELECT * FROM c WHERE c.referralId = @id', parameters: [{ name: '@id', value: referralId }] })
+      .fetchAll()
+  ).resources;
+
+/** ical.js (an independent parser), resolving TZIDs from the file's own VTIMEZONE. */
+function parseIcs(text: string) {
+  const calendar = new ICAL.Component(ICAL.parse(text));
+  for (const tz of calendar.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(tz);
+  const vevent = calendar.getFirstSubcomponent('vevent')!;
+  return { method: String(calendar.getFirstPropertyValue('method')), vevent, event: new ICAL.Event(vevent) };
+}
+
+/** Taken on by Karim, planned by the SMW'er: returns the proposals card and ids. */
+async function planned(plan: Record<string, string> = PLAN) {
+  const { referralId, number } = await takenOn(smw, karim);
+  const smwCard = lastCardTo(h, smw);
+  const proposals = invokeCard(await click(smw, smwCard.card, VERBS.handoverPlan, plan, h.bot, undefined, smwCard.activityId));
+  return { referralId, number, proposals, smwCard, karimCard: lastCardTo(h, karim) };
+}
+
+async function bookedByKarim(plan: Record<string, string> = PLAN) {
+  const p = await planned(plan);
+  const proposals = updatesOf(h, karim, p.karimCard.activityId).at(-1);
+  const booked = invokeCard(await click(karim, proposals, VERBS.handoverBook, {}, h.bot, undefined, p.karimCard.activityId));
+  return { ...p, booked };
+}
+
+describe('warme overdracht without Graph (local mode)', () => {
+  it('after take-on both professionals get "Warme overdracht plannen"; errors stay beside the fields with the typed values', async () => {
+    const { referralId } = await takenOn(smw, karim);
+    for (const user of [smw, karim]) expect(joined(lastCardTo(h, user).card)).toContain('Warme overdracht plannen');
+    const doc = await stored(referralId);
+    expect(doc.handover?.cards.map((c) => c.aadObjectId).sort()).toEqual([smw.aadObjectId, karim.aadObjectId].sort());
+    expect(doc.smw.email).toBe('sanne.smit@school.example');
+    expect(doc.caseManager?.email).toBe('karim@wijkteam.example');
+    // prefilled from the aanmelding's first parent
+    const card = lastCardTo(h, smw).card;
+    expect(input(card, 'parentName').value).toBe('Fatima de Vries');
+
+    const invalid = invokeCard(await click(smw, card, VERBS.handoverPlan, { ...PLAN, parentAvailability: '', parentEmail: 'geen-adres', parentPhone: '', window0Date: '2026-11-30' }));
+    expect(errorBeside(invalid, 'parentAvailability')).toBeUndefined(); // a window was started instead
+    expect(errorBeside(invalid, 'window0Start')).toBe('Dit veld is verplicht.');
+    expect(errorBeside(invalid, 'parentEmail')).toBe('Vul een geldig e-mailadres in.');
+    expect(input(invalid, 'parentEmail').value).toBe('geen-adres');
+    expect(input(invalid, 'window0Date').value).toBe('2026-11-30');
+    expect((await stored(referralId)).handover?.request).toBeUndefined();
+  });
+
+  it('proposes three slots within working hours and the parents\' times, says calendars were not checked, and updates the other card in place', async () => {
+    const { referralId, proposals, karimCard } = await planned();
+    expect(joined(proposals)).toContain("agenda's zijn niet bekeken");
+    const books = actions(proposals).filter((a) => a.verb === VERBS.handoverBook);
+    expect(books).toHaveLength(3);
+    const doc = await stored(referralId);
+    expect(doc.handover?.proposals.map((p) => p.start)).toEqual(['2026-11-24T07:30:00.000Z', '2026-11-26T11:00:00.000Z', '2026-12-01T07:30:00.000Z']);
+    expect(doc.handover?.proposalBasis).toBe('workingHours');
+    const updated = updatesOf(h, karim, karimCard.activityId).at(-1);
+    expect(actions(updated).filter((a) => a.verb === VERBS.handoverBook)).toHaveLength(3);
+  });
+
+  it('books only a stored proposal (times in card data are ignored), sends an iCalendar invitation with the right times, and tells the reminder planner', async () => {
+    const { referralId, number, proposals, smwCard, karimCard } = await planned();
+    const forged = invokeCard(await click(karim, proposals, VERBS.handoverBook, { slotId: '7-0' }));
+    expect(joined(forged)).toContain('verouderd');
+    expect((await stored(referralId)).state).toBe('accepted');
+
+    const booked = invokeCard(await click(karim, proposals, VERBS.handoverBook, { start: '2030-01-01T00:00:00Z', end: '2030-01-01T01:00:00Z' }, h.bot, undefined, karimCard.activityId));
+    expect(joined(booked)).toContain('Gepland: dinsdag 24 november 2026, 08:30–09:30');
+    const doc = await stored(referralId);
+    expect(doc.state).toBe('handoverScheduled');
+    expect(doc.handover?.meeting).toMatchObject({ start: '2026-11-24T07:30:00.000Z', end: '2026-11-24T08:30:00.000Z', via: 'ical', sequence: 0 });
+    expect(actions(booked).map((a) => a.verb)).toEqual([VERBS.agreementsOpen, VERBS.handoverReschedule, VERBS.handoverCancel]);
+    // the SMW'er's card changed in place and has no agreements button
+    const smwUpdated = updatesOf(h, smw, smwCard.activityId).at(-1);
+    expect(joined(smwUpdated)).toContain('De warme overdracht is gepland.');
+    expect(actions(smwUpdated).map((a) => a.verb)).toEqual([VERBS.handoverReschedule, VERBS.handoverCancel]);
+
+    for (const user of [smw, karim]) {
+      const [file] = icsTo(h, user).filter((f) => f.text.includes(number));
+      expect(file?.name).toBe('warme-overdracht.ics');
+      const { method, vevent, event } = parseIcs(file!.ics);
+      expect(method).toBe('REQUEST');
+      expect(event.startDate.toJSDate().toISOString()).toBe('2026-11-24T07:30:00.000Z');
+      expect(event.endDate.toJSDate().toISOString()).toBe('2026-11-24T08:30:00.000Z');
+      expect(vevent.getFirstProperty('dtstart')?.getParameter('tzid')).toBe('Europe/Amsterdam');
+      expect(event.startDate.hour).toBe(8);
+      expect(event.startDate.minute).toBe(30);
+      expect(event.attendees.map((a) => String(a.getFirstValue()).toLowerCase()).sort()).toEqual(['mailto:fatima@example.org', 'mailto:karim@wijkteam.example', 'mailto:sanne.smit@school.example']);
+      expect(event.summary).toBe('Warme overdracht');
+      expect(file!.ics).not.toContain('Noa');
+    }
+    const planner = h.bot.logs.find('reminder planner: handover booked').filter((l) => l.referralId === referralId);
+    expect(planner).toHaveLength(1);
+    expect(planner[0]?.start).toBe('2026-11-24T07:30:00.000Z');
+  });
+
+  it('moves the meeting (same UID, next SEQUENCE) and cancels it (METHOD:CANCEL, the parent is mailed); the timeline shows each step', async () => {
+    const { referralId, number, booked } = await bookedByKarim();
+    const again = invokeCard(await click(smw, booked, VERBS.handoverReschedule));
+    expect(joined(again)).toContain('Verzetten: kies een nieuwe tijd');
+    const second = actions(again).filter((a) => a.verb === VERBS.handoverBook)[1]!;
+    const moved = invokeCard(await click(smw, again, VERBS.handoverBook, { slotId: String(second.data && (second.data as Record<string, unknown>).slotId) }));
+    expect(joined(moved)).toContain('Verzet naar donderdag 26 november 2026, 12:00–13:00');
+    const files = icsTo(h, smw).filter((f) => f.text.includes(number)).map((f) => parseIcs(f.ics));
+    expect(files).toHaveLength(2);
+    expect(files[1]!.event.uid).toBe(files[0]!.event.uid);
+    expect(files[1]!.event.sequence).toBe(1);
+
+    const cancelled = invokeCard(await click(karim, moved, VERBS.handoverCancel));
+    expect(joined(cancelled)).toContain('geannuleerd');
+    expect(joined(cancelled)).toContain('Warme overdracht plannen');
+    expect((await stored(referralId)).state).toBe('accepted');
+    const cancel = icsTo(h, karim).filter((f) => f.text.includes(number)).map((f) => parseIcs(f.ics)).at(-1)!;
+    expect(cancel.method).toBe('CANCEL');
+    expect(cancel.event.uid).toBe(files[0]!.event.uid);
+    expect(cancel.event.sequence).toBe(2);
+    const mails = await outbox(referralId);
+    expect(mails.map((m) => [m.to, m.subject])).toEqual([['fatima@example.org', 'Afspraak warme overdracht gaat niet door']]);
+
+    await h.bot.send(message(smw, `status ${number}`, h.connector.url));
+    const status = String(h.connector.sent(personalConversationId(smw)).at(-1)?.text);
+    for (const step of ['Planning van de warme overdracht ingevuld', 'Tijden voor de warme overdracht voorgesteld', 'Warme overdracht gepland', 'Warme overdracht verzet', 'Warme overdracht geannuleerd']) expect(status).toContain(step);
+  });
+
+  it('the agreements: only the casusregisseur opens and confirms them; a stale card cannot overwrite a newer version', async () => {
+    const { referralId, number } = await bookedByKarim();
+    await h.bot.send(message(smw, `afspraken ${number}`, h.connector.url));
+    expect(String(h.connector.sent(personalConversationId(smw)).at(-1)?.text)).toContain('waarvan u casusregisseur bent');
+
+    await h.bot.send(message(karim, `afspraken ${number}`, h.connector.url));
+    const cardA = lastCardTo(h, karim).card;
+    expect(joined(cardA)).toContain('Afspraken warme overdracht');
+    const invalid = invokeCard(await click(karim, cardA, VERBS.agreementsSave, { ...AGREEMENTS, evaluationDate: '2026-12-01' }));
+    expect(errorBeside(invalid, 'evaluationDate')).toContain('na de eerste terugkoppeling');
+    expect(input(invalid, 'aftercareWhat').value).toBe(AGREEMENTS.aftercareWhat);
+    const savedA = invokeCard(await click(karim, cardA, VERBS.agreementsSave, AGREEMENTS));
+    expect(joined(savedA)).toContain('Concept opgeslagen');
+
+    await h.bot.send(message(karim, `afspraken ${number}`, h.connector.url));
+    const cardB = lastCardTo(h, karim).card;
+    expect(input(cardB, 'aftercareWhat').value).toBe(AGREEMENTS.aftercareWhat);
+    await click(karim, cardB, VERBS.agreementsSave, { ...AGREEMENTS, aftercareWhat: 'Tweewekelijks contact' });
+
+    const stale = invokeCard(await click(karim, savedA, VERBS.agreementsConfirm, { ...AGREEMENTS, aftercareWhat: 'Oude tekst' }));
+    expect(joined(stale)).toContain('intussen gewijzigd');
+    expect(input(stale, 'aftercareWhat').value).toBe('Tweewekelijks contact');
+    const doc = await stored(referralId);
+    expect(doc.state).toBe('handoverScheduled');
+    expect(doc.handover?.agreements.map((a) => [a.version, a.agreements.aftercare.what, a.confirmedAt])).toEqual([[1, 'Tweewekelijks contact', undefined]]);
+
+    // Someone else sends a well-formed confirm for this referral (a crafted invoke): refused and audited.
+    const forged = await h.bot.send(cardAction(lisa, VERBS.agreementsConfirm, { referralId, revision: doc.handover!.agreementsRevision, ...AGREEMENTS }, h.connector.url));
+    expect(invokeMessage(forged.body)).toContain('niet doen');
+    const bySmw = await h.bot.send(cardAction(smw, VERBS.agreementsConfirm, { referralId, revision: doc.handover!.agreementsRevision, ...AGREEMENTS }, h.connector.url));
+    expect(invokeMessage(bySmw.body)).toContain('niet doen');
+    expect((await stored(referralId)).state).toBe('handoverScheduled');
+    const audit = await h.bot.schakel.deps.referrals.entries(referralId, 'audit');
+    const refusals = audit.filter((e) => e.action === 'referral.refused');
+    expect(refusals.map((e) => [e.actor, e.detail?.verb])).toEqual(
+      expect.arrayContaining([
+        [lisa.aadObjectId, VERBS.agreementsConfirm],
+        [smw.aadObjectId, VERBS.agreementsConfirm],
+      ]),
+    );
+    expect(h.bot.logs.find('card action refused').some((l) => l.actor === lisa.aadObjectId && l.verb === VERBS.agreementsConfirm)).toBe(true);
+  });
+
+  it('confirming: state agreementsConfirmed, reminders planned, the SMW\'er gets the agreements, the parent an e-mail without case details; a change becomes version 2', async () => {
+    const { referralId, number, smwCard, booked } = await bookedByKarim();
+    const form = invokeCard(await click(karim, booked, VERBS.agreementsOpen));
+    const done = invokeCard(await click(karim, form, VERBS.agreementsConfirm, AGREEMENTS));
+    expect(joined(done)).toContain('Bevestigd en verstuurd');
+    const doc = await stored(referralId);
+    expect(doc.state).toBe('agreementsConfirmed');
+    expect(doc.handover?.agreements).toMatchObject([{ version: 1, confirmedBy: { aadObjectId: karim.aadObjectId } }]);
+    expect(doc.handover?.deliveries.map((d) => [d.recipient, d.channel, d.status])).toEqual([
+      ['parent', 'email', 'sent'],
+      ['smw', 'teams', 'sent'],
+    ]);
+
+    const planner = h.bot.logs.find('reminder planner: agreements confirmed').filter((l) => l.referralId === referralId);
+    expect(planner.map((l) => l.agreementIds)).toEqual([['feedback0', 'feedback1', 'evaluation', 'aftercare']]);
+
+    const smwView = lastCardTo(h, smw).card;
+    expect(joined(smwView)).toContain('Afspraken warme overdracht');
+    expect(facts(smwView)).toContain('Wekelijks contact met de mentor over verzuim');
+    expect(facts(smwView)).toContain('e-mail met data en contactpersoon verstuurd');
+    expect(actions(smwView)).toHaveLength(0);
+    // the SMW'er's planning card was replaced in place too
+    expect(joined(updatesOf(h, smw, smwCard.activityId).at(-1))).toContain('Afspraken warme overdracht');
+
+    const [mail] = await outbox(referralId);
+    expect(mail?.to).toBe('fatima@example.org');
+    expect(mail?.html).toContain('vrijdag 15 januari 2027'); // the evaluation, with the parent
+    expect(mail?.html).toContain('Karim Wijkteam neemt contact met u op via telefoon');
+    for (const detail of ['Noa', 'Regenboog', 'verzuim', 'Verzuim', 'Wekelijks contact', 'mentor', number, 'spanningen']) expect(mail?.html).not.toContain(detail);
+    expect(mail?.subject).not.toContain('Noa');
+
+    const again = invokeCard(await click(karim, done, VERBS.agreementsOpen));
+    expect(joined(again)).toContain('Wijzigingen worden versie 2');
+    await click(karim, again, VERBS.agreementsSave, { ...AGREEMENTS, evaluationDate: '2027-01-22' });
+    const history = (await stored(referralId)).handover!.agreements;
+    expect(history.map((a) => [a.version, a.agreements.evaluation.date, Boolean(a.confirmedAt)])).toEqual([
+      [1, '2027-01-15', true],
+      [2, '2027-01-22', false],
+    ]);
+    expect((await stored(referralId)).state).toBe('agreementsConfirmed');
+
+    await h.bot.send(message(karim, `status ${number}`, h.connector.url));
+    const status = String(h.connector.sent(personalConversationId(karim)).at(-1)?.text);
+    for (const step of ['Afspraken warme overdracht bevestigd', 'Ouder per e-mail geïnformeerd', "Afspraken naar de SMW'er gestuurd"]) expect(status).toContain(step);
+  });
+
+  it('without a parent e-mail the SMW\'er gets the task "Ouders telefonisch informeren" and ticks it off', async () => {
+    const { referralId, number, booked } = await bookedByKarim({ ...PLAN, parentEmail: '' });
+    const form = invokeCard(await click(karim, booked, VERBS.agreementsOpen));
+    await click(karim, form, VERBS.agreementsConfirm, AGREEMENTS);
+    expect(await outbox(referralId)).toEqual([]);
+    const smwView = lastCardTo(h, smw).card;
+    expect(joined(smwView)).toContain('informeer Fatima de Vries telefonisch (+31612345678)');
+    expect(facts(smwView)).toContain("geen e-mailadres: de SMW'er belt");
+    const ticked = invokeCard(await click(smw, smwView, VERBS.parentInformed));
+    expect(joined(ticked)).toContain('Afgevinkt');
+    expect(facts(ticked)).toContain('telefonisch geïnformeerd');
+    expect(actions(ticked).filter((a) => a.verb === VERBS.parentInformed)).toHaveLength(0);
+    expect((await stored(referralId)).handover?.deliveries.find((d) => d.recipient === 'parent')?.status).toBe('done');
+    await h.bot.send(message(smw, `status ${number}`, h.connector.url));
+    expect(String(h.connector.sent(personalConversationId(smw)).at(-1)?.text)).toContain('Ouder telefonisch geïnformeerd');
+  });
+
+  it('"overdracht <nummer>" shows the current card again and later updates go to that card', async () => {
+    const { referralId, number } = await planned();
+    await h.bot.send(message(karim, `overdracht ${number}`, h.connector.url));
+    const shown = lastCardTo(h, karim);
+    expect(actions(shown.card).filter((a) => a.verb === VERBS.handoverBook)).toHaveLength(3);
+    expect((await stored(referralId)).handover?.cards.find((c) => c.aadObjectId === karim.aadObjectId)?.activityId).toBe(shown.activityId);
+    const smwCard = lastCardTo(h, smw);
+    await click(smw, smwCard.card, VERBS.handoverPlan, { ...PLAN, parentAvailability: '3-middag' }, h.bot, undefined, smwCard.activityId);
+    expect(updatesOf(h, karim, shown.activityId)).toHaveLength(1);
+    await h.bot.send(message(lisa, `overdracht ${number}`, h.connector.url));
+    expect(String(h.connector.sent(personalConversationId(lisa)).at(-1)?.text)).toContain('Ik vind geen aanmelding');
+  });
+
+  it('someone outside the referral cannot plan, book or open its agreements', async () => {
+    const { referralId, proposals } = await planned();
+    expect(invokeMessage(await click(lisa, proposals, VERBS.handoverBook))).toContain('niet doen');
+    expect(invokeMessage(await click(lisa, proposals, VERBS.handoverEdit))).toContain('niet doen');
+    expect((await stored(referralId)).state).toBe('accepted');
+  });
+
+  it('never logs the parent\'s or pupil\'s personal data', () => {
+    const all = h.bot.logs.raw.join('\n');
+    for (const secret of ['Noa', 'de Vries', 'Fatima', 'fatima@example.org', '612345678', 'sanne.smit@school.example', 'karim@wijkteam.example', 'Regenboog', 'verzuim', 'Tweewekelijks']) expect(all).not.toContain(secret);
+  });
+});

@@ -1,0 +1,66 @@
+import { installationUpdate, personalConversationId, type TeamsUser } from './activities.js';
+import type { ConnectorCall } from './fakeConnector.js';
+import type { Harness } from './harness.js';
+
+/** Installs the bot for each person and lets Teams know their e-mail address (roster of the 1:1 chat). */
+export async function meet(h: Harness, people: { user: TeamsUser; email: string }[]): Promise<void> {
+  for (const { user, email } of people) {
+    h.connector.rosters.set(personalConversationId(user), [{ id: user.id, aadObjectId: user.aadObjectId, name: user.name, email, userPrincipalName: email, tenantId: user.tenantId }]);
+    await h.bot.send(installationUpdate(user, h.connector.url));
+  }
+}
+
+const hasCard = (c: ConnectorCall) => JSON.stringify(c.body.attachments ?? []).includes('application/vnd.microsoft.card.adaptive');
+
+/** The last card sent into a person's 1:1 chat, with the activity id the connector gave it. */
+export function lastCardTo(h: Harness, user: TeamsUser): { card: Record<string, unknown>; activityId: string } {
+  const call = h.connector.calls.filter((c) => c.method === 'POST' && c.status < 300 && c.conversationId === personalConversationId(user) && hasCard(c)).at(-1);
+  if (!call?.responseId) throw new Error(`no card sent to ${user.name}`);
+  const attachments = call.body.attachments as { content: Record<string, unknown> }[];
+  return { card: attachments[0]!.content, activityId: call.responseId };
+}
+
+/** Cards replaced in place in a person's 1:1 chat, for one activity id. */
+export function updatesOf(h: Harness, user: TeamsUser, activityId: string): Record<string, unknown>[] {
+  return h.connector.calls
+    .filter((c) => c.method === 'PUT' && c.status < 300 && c.conversationId === personalConversationId(user) && c.activityId === activityId)
+    .map((c) => (c.body.attachments as { content: Record<string, unknown> }[])[0]!.content);
+}
+
+/** Messages with an iCalendar file sent to a person, decoded. */
+export function icsTo(h: Harness, user: TeamsUser): { text: string; ics: string; name: string }[] {
+  return h.connector.sent(personalConversationId(user)).flatMap((a) =>
+    ((a.attachments ?? []) as { contentType: string; name?: string; contentUrl?: string }[])
+      .filter((x) => x.contentType === 'text/calendar')
+      .map((x) => ({ text: String(a.text), name: String(x.name), ics: Buffer.from(String(x.contentUrl).replace(/^data:[^,]*;base64,/, ''), 'base64').toString('utf8') })),
+  );
+}
+
+/** The planning card as the SMW'er fills it in: Tuesday mornings and Thursday afternoons. */
+export const PLAN = {
+  parentAvailability: '2-ochtend,4-middag',
+  meetingForm: 'school',
+  durationMinutes: '60',
+  pupilJoins: 'false',
+  parentName: 'Fatima de Vries',
+  parentEmail: 'fatima@example.org',
+  parentPhone: '06 12345678',
+};
+
+/** A complete formulier warme overdracht (dates after 2026-11-23). */
+export const AGREEMENTS = {
+  present: 'smw,caseManager,parent',
+  feedback0To: 'smw',
+  feedback0How: 'teams',
+  feedback0Date: '2026-12-10',
+  feedback0Time: '10:00',
+  feedback1To: 'schoolContact',
+  feedback1How: 'sot-ozo',
+  feedback1Date: '2026-12-17',
+  evaluationDate: '2027-01-15',
+  evaluationWith: 'smw,parent,caseManager',
+  aftercareWhat: 'Wekelijks contact met de mentor over verzuim',
+  aftercareWho: 'schoolContact',
+  aftercareUntil: '2027-03-01',
+  parentsAgree: 'true',
+};
