@@ -108,6 +108,8 @@ export class TeamsSender {
         return { status: 'delivered', attempts, failures };
       } catch (err) {
         failure = classify(err);
+        // Not an answer from Teams: surface it; the reminder is retried after its lease, never dead-lettered by a bug.
+        if (failure.kind === 'bug') throw err;
       }
       this.options.log.debug({ code: failure.code, kind: failure.kind, attempts }, 'proactive send failed');
       switch (failure.kind) {
