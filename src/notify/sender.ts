@@ -162,7 +162,11 @@ export class TeamsSender {
     return this.createPersonal(target);
   }
 
-  /** Opens the 1:1 chat with a user who has the app but never wrote to the bot here; remembers it. */
+  /**
+   * Opens the 1:1 chat with a user who has the app but never wrote to the bot here; remembers it.
+   * The connector client's own retries stay on for this call (its client is created inside the
+   * adapter): harmless, as Teams returns the same personal chat for the same user and bot.
+   */
   private async createPersonal(target: { aadObjectId: string; teamsUserId?: string }): Promise<Partial<ConversationReference> | undefined> {
     const { adapter, appId, tenantId, serviceUrl, directory } = this.options;
     if (!(await this.limiter.acquire([this.tenantKey()]))) return undefined;

@@ -170,6 +170,12 @@ describe('scheduler + sender against the fake connector', () => {
       .fetchAll();
     expect(resources.map((m) => [m.id, m.to, m.subject])).toEqual([[`${reminder!.id}:smw:${blocked}`, 'ib@school.example', 'Herinnering: Terugkoppeling op woensdag 18 november 2026']]);
     expect(resources[0]?.html).toContain('Terugkoppeling');
+    // A repeated fallback (e.g. after a crash) writes the same outbox document, not a second mail.
+    await mail.send('ib@school.example', 'x', 'y', { referralId: reminder!.referralId, idempotencyKey: resources[0]!.id });
+    const again = await store.containers.outbox.items
+      .query({ query: 'SELECT VALUE COUNT(1) FROM c WHERE c.referralId = @r', parameters: [{ name: '@r', value: reminder!.referralId }] })
+      .fetchAll();
+    expect(again.resources).toEqual([1]);
   });
 
   it('delivers to e-mail recipients through the mail sender exactly once per reminder and person', async () => {
