@@ -348,8 +348,10 @@ export class ReminderStore {
 export function isTransient(err: unknown): boolean {
   if (err instanceof LeaseLostError) return false;
   const code = statusOf(err);
-  if (code === undefined) return true;
-  return code === 408 || code === 429 || code === 449 || code >= 500;
+  if (code !== undefined) return code === 408 || code === 429 || code === 449 || code >= 500;
+  // No HTTP answer: only connection-level failures (ECONNRESET, timeouts) are worth another try; anything else is a bug.
+  const e = err as { code?: unknown; name?: unknown } | undefined;
+  return (typeof e?.code === 'string' && /^(E[A-Z]+|UND_ERR_\w+|REQUEST_SEND_ERROR)$/.test(e.code)) || e?.name === 'AbortError' || e?.name === 'TimeoutError';
 }
 
 function pause(attempt: number): Promise<void> {

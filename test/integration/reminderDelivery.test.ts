@@ -178,6 +178,27 @@ describe('scheduler + sender against the fake connector', () => {
     expect(again.resources).toEqual([1]);
   });
 
+  it('does not count a failing directory (database) as a Teams failure: the reminder waits for its lease and is sent later', async () => {
+    const user = `u${run}`;
+    seedDirectory(directory, connector.url, [user]);
+    const findUser = directory.findUser.bind(directory);
+    directory.findUser = async () => {
+      throw Object.assign(new Error('directory down'), { code: 503 });
+    };
+    const engine = buildEngine({ container: store.containers.reminders, serviceUrl: connector.url, directory, clock, sender: { maxFailures: 1 } });
+    const [reminder] = makeReminders(1, clock.now(), () => [teamsRecipient(user)], `r${run}`);
+    await engine.reminders.save([reminder!]);
+    expect(await engine.scheduler.tick()).toMatchObject({ claimed: 1, errors: 1 });
+    expect((await stored(reminder!.id, reminder!.dueAt)).recipients[0]).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(connector.calls).toHaveLength(0);
+
+    directory.findUser = findUser;
+    expect(await engine.scheduler.tick()).toMatchObject({ found: 0 }); // still leased
+    clock.advance(30_000);
+    expect(await engine.scheduler.tick()).toMatchObject({ claimed: 1, finished: 1 });
+    expect((await stored(reminder!.id, reminder!.dueAt)).recipients[0]).toMatchObject({ state: 'delivered', attempts: 1 });
+  });
+
   it('delivers to e-mail recipients through the mail sender exactly once per reminder and person', async () => {
     const engine = buildEngine({ container: store.containers.reminders, serviceUrl: connector.url, directory, clock });
     const [reminder] = makeReminders(1, clock.now(), () => [{ key: 'parent:email:0', role: 'parent', channel: 'email', email: 'ouder@example.org' }], `r${run}`);
