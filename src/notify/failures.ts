@@ -1,5 +1,6 @@
 /** How an outbound request failed, and what to do about it. */
-export type FailureKind = 'throttled' | 'transient' | 'unreachable' | 'permanent';
+/** `bug`: no HTTP status and no network error code — a fault in this process, not worth retrying blindly. */
+export type FailureKind = 'throttled' | 'transient' | 'unreachable' | 'permanent' | 'bug';
 
 export interface Failure {
   kind: FailureKind;
@@ -13,11 +14,15 @@ export interface Failure {
 /**
  * Maps an error from the Bot Connector to a decision. 429 → throttled (honour Retry-After);
  * 412, 5xx, timeouts and broken connections → transient (retry with back-off); 403 / 404 →
- * the app was removed or the user blocked it (unreachable); any other 4xx → permanent.
+ * the app was removed or the user blocked it (unreachable); any other 4xx → permanent; an
+ * error with neither status nor network code → bug (the caller should let it surface).
  */
 export function classify(err: unknown, now = Date.now()): Failure {
   const status = statusOf(err);
-  if (status === undefined) return { kind: 'transient', code: networkCode(err) };
+  if (status === undefined) {
+    const code = networkCode(err);
+    return { kind: NETWORK.test(code) ? 'transient' : 'bug', code };
+  }
   const code = `http${status}${serviceCode(err) ? `:${serviceCode(err)}` : ''}`;
   if (status === 429) return { kind: 'throttled', status, code, retryAfterMs: retryAfterOf(err, now) };
   if (status === 403 || status === 404) return { kind: 'unreachable', status, code };
@@ -30,6 +35,9 @@ export function backoffMs(failures: number, baseMs: number, maxMs: number, rando
   const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, failures - 1));
   return step / 2 + (random() * step) / 2;
 }
+
+/** Connection-level failures (Node, undici, the Azure pipeline): the request may or may not have arrived. */
+const NETWORK = /^(E[A-Z]+|UND_ERR_\w+|REQUEST_SEND_ERROR|AbortError|TimeoutError|ERR_SOCKET\w*)$/;
 
 interface ErrorLike {
   statusCode?: unknown;
@@ -70,7 +78,8 @@ function serviceCode(err: unknown): string | undefined {
 }
 
 function networkCode(err: unknown): string {
-  const e = err as { code?: unknown; name?: unknown } | undefined;
+  const e = err as { code?: unknown; name?: unknown; cause?: { code?: unknown } } | undefined;
   if (typeof e?.code === 'string') return e.code.slice(0, 40);
+  if (typeof e?.cause?.code === 'string') return e.cause.code.slice(0, 40);
   return typeof e?.name === 'string' ? e.name.slice(0, 40) : 'error';
 }

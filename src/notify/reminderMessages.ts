@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { z } from 'zod';
 import { reminders as texts } from '../i18n/reminders.js';
 import type { Lang } from '../i18n/index.js';
 import type { RecipientDelivery, ReminderDocument } from '../store/reminders.js';
@@ -7,14 +8,21 @@ import type { OutboundMessage } from './sender.js';
 /** Card verbs of the reminder card; the bot routes them to done and snooze. */
 export const REMINDER_VERBS = { done: 'reminderDone', snooze: 'reminderSnooze' } as const;
 
-/** What the card's buttons carry: ids only, never names or text (STYLE habit 2). */
-export interface ReminderActionData {
-  reminderId: string;
-  bucket: string;
-  recipientKey: string;
-  snooze?: 'nextWorkingDay' | 'workingDays' | 'date';
-  days?: number;
-}
+/**
+ * What the card's buttons carry: ids only, never names or text. The handler parses it with this
+ * schema, reloads the reminder and checks that `recipientKey` belongs to the acting user.
+ */
+export const ReminderActionSchema = z.object({
+  reminderId: z.string().min(1).max(400),
+  bucket: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  recipientKey: z.string().min(1).max(200),
+  snooze: z.enum(['nextWorkingDay', 'workingDays', 'date']).optional(),
+  days: z.number().int().min(1).max(60).optional(),
+  /** Merged in by Teams from the card's date input when "Op datum" is pressed. */
+  snoozeDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+});
+
+export type ReminderActionData = z.infer<typeof ReminderActionSchema>;
 
 /** Turns a reminder into what a recipient gets: a card in Teams, a short e-mail otherwise. */
 export interface ReminderRenderer {

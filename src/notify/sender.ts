@@ -99,7 +99,7 @@ export class TeamsSender {
         reference ??= await this.resolve(target);
         if (!reference) return { status: 'unreachable', attempts, failures, error: 'noConversation' };
         const result = await this.attempt(reference, message, notAfter, async () => {
-          if (opts.beforeAttempt && !(await opts.beforeAttempt(attempts + 1))) return false;
+          if (opts.beforeAttempt && !(await notFromTeams(() => opts.beforeAttempt?.(attempts + 1)))) return false;
           attempts++;
           return true;
         });
@@ -107,7 +107,11 @@ export class TeamsSender {
         if (result === 'late') return { status: 'deferred', attempts, failures, error: 'throttled', retryAt: this.retryAt(reference) };
         return { status: 'delivered', attempts, failures };
       } catch (err) {
+        // The caller's guard or the directory failed (e.g. the database): not a Teams failure to count.
+        if (err instanceof NotFromTeams) throw err.cause;
         failure = classify(err);
+        // Not an answer from Teams: surface it; the reminder is retried after its lease, never dead-lettered by a bug.
+        if (failure.kind === 'bug') throw err;
       }
       this.options.log.debug({ code: failure.code, kind: failure.kind, attempts }, 'proactive send failed');
       switch (failure.kind) {
@@ -154,13 +158,17 @@ export class TeamsSender {
 
   private async resolve(target: ProactiveTarget): Promise<Partial<ConversationReference> | undefined> {
     const { directory } = this.options;
-    if (target.kind === 'channel') return directory.findChannel(target.key);
-    const known = await directory.findUser(target.aadObjectId);
+    if (target.kind === 'channel') return notFromTeams(() => directory.findChannel(target.key));
+    const known = await notFromTeams(() => directory.findUser(target.aadObjectId));
     if (known?.conversation?.id) return known;
     return this.createPersonal(target);
   }
 
-  /** Opens the 1:1 chat with a user who has the app but never wrote to the bot here; remembers it. */
+  /**
+   * Opens the 1:1 chat with a user who has the app but never wrote to the bot here; remembers it.
+   * The connector client's own retries stay on for this call (its client is created inside the
+   * adapter): harmless, as Teams returns the same personal chat for the same user and bot.
+   */
   private async createPersonal(target: { aadObjectId: string; teamsUserId?: string }): Promise<Partial<ConversationReference> | undefined> {
     const { adapter, appId, tenantId, serviceUrl, directory } = this.options;
     if (!(await this.limiter.acquire([this.tenantKey()]))) return undefined;
@@ -181,7 +189,8 @@ export class TeamsSender {
         created = TurnContext.getConversationReference(context.activity);
       },
     );
-    if (created?.conversation?.id) await directory.saveUser(target.aadObjectId, created);
+    const reference = created;
+    if (reference?.conversation?.id) await notFromTeams(() => directory.saveUser(target.aadObjectId, reference));
     return created;
   }
 
@@ -223,6 +232,22 @@ export class TeamsSender {
       if (this.queues.get(key) === settled) this.queues.delete(key);
     });
     return next;
+  }
+}
+
+/** Wraps an error that did not come from Teams, so it is passed on instead of counted as a send failure. */
+class NotFromTeams extends Error {
+  constructor(override readonly cause: unknown) {
+    super('failure outside the Bot Connector');
+    this.name = 'NotFromTeams';
+  }
+}
+
+async function notFromTeams<T>(fn: () => Promise<T> | T): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw new NotFromTeams(err);
   }
 }
 

@@ -31,7 +31,17 @@ export interface ReminderEngine {
   scheduler: ReminderScheduler;
 }
 
-/** Wires store, sender, dispatcher and scheduler from configuration; the caller starts and stops the scheduler. */
+/**
+ * Wires store, sender, dispatcher and scheduler from configuration. The composition root:
+ *
+ *   const engine = createReminderEngine({ config, store, clock: systemClock, log, adapter, directory, mail, tenantId, onProblem });
+ *   engine.scheduler.start();                       // once per bot instance, after the store is open
+ *   ...
+ *   await engine.scheduler.stop();                  // on SIGTERM, before closing the store
+ *
+ * The bot uses `engine.reminders` to save planned reminders, cancel, mark done and read one
+ * for snooze; `engine.sender` is the one path for other proactive messages too.
+ */
 export function createReminderEngine(deps: ReminderEngineDeps): ReminderEngine {
   const { config, clock, log } = deps;
   const r = config.reminders;

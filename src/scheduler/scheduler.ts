@@ -49,6 +49,8 @@ export class ReminderScheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = true;
+  /** Set by `stop()`: rounds in progress start no further reminders. Manual `tick()` calls ignore `stopped`. */
+  private stopping = false;
   private lastSweep = Number.NEGATIVE_INFINITY;
   private readonly inProgress = new Set<string>();
   private readonly options: SchedulerOptions;
@@ -65,15 +67,21 @@ export class ReminderScheduler {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.stopping = false;
     this.schedule(0);
   }
 
-  /** Stops polling and waits for the current tick to finish (its sends complete and are recorded). */
+  /**
+   * Stops polling and waits for the reminders in progress to finish (their sends complete and
+   * are recorded); reminders of the round not yet started are left for the next instance.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
+    this.stopping = false;
   }
 
   /** One round: find due reminders, claim and dispatch them; repeats while full batches come back. */
@@ -84,8 +92,8 @@ export class ReminderScheduler {
       const fresh = shuffle(due.filter((d) => !this.inProgress.has(d.doc.id)));
       total.found += fresh.length;
       const before = total.claimed;
-      await pool(fresh, this.options.concurrency, (found) => this.handle(found, total));
-      if (due.length < this.options.batchSize || total.claimed === before || this.stopped) break;
+      await pool(fresh, this.options.concurrency, (found) => (this.stopping ? Promise.resolve() : this.handle(found, total)));
+      if (due.length < this.options.batchSize || total.claimed === before || this.stopping) break;
     }
     if (total.found > 0) this.deps.log.debug({ owner: this.owner, ...total }, 'scheduler tick');
     return total;

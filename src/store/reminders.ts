@@ -31,7 +31,7 @@ export interface RecipientDelivery extends RecipientAddress {
 export interface ReminderLease {
   /** Scheduler instance id; empty when free. */
   owner: string;
-  /** Random per claim: every write of the holder is conditioned on it. Lowercase (see `leaseCondition`). */
+  /** Random per claim: after an unclear write the holder re-reads and continues only if it is still there. */
   token: string;
   until: string;
 }
@@ -102,10 +102,11 @@ export interface ReminderStoreOptions {
   writeAttempts?: number;
 }
 
-/** A reminder this instance holds a lease on. */
+/** A reminder this instance holds a lease on, with the ETag of its last own write. */
 export interface Claimed {
   doc: ReminderDocument;
   token: string;
+  etag: string;
 }
 
 export class ReminderStore {
@@ -177,26 +178,33 @@ export class ReminderStore {
     ]);
   }
 
+  /** Changes the status if it is one of `from`; read, then patch on that ETag, again on a race. */
   private async setStatusIf(id: string, bucket: string, status: ReminderStatus, from: ReminderStatus[], extra: PatchOperation[] = []): Promise<boolean> {
-    const condition = `from c where c.status in (${from.map((s) => `'${s}'`).join(', ')})`;
-    return this.retrying(async () => {
+    let unclear = false;
+    for (let attempt = 1; attempt <= this.writeAttempts; attempt++) {
+      const current = await this.retrying(() => this.get(id, bucket));
+      if (unclear && current?.doc.status === status) return true;
+      if (!current || !from.includes(current.doc.status)) return false;
       try {
-        await this.container.item(id, bucket).patch({
-          condition,
-          operations: [
+        await this.container.item(id, bucket).patch(
+          [
             { op: 'set', path: '/status', value: status },
             { op: 'set', path: '/updatedAt', value: this.clock.now().toISOString() },
             { op: 'set', path: '/ttl', value: this.ttl },
             ...extra,
           ],
-        });
+          { accessCondition: { type: 'IfMatch', condition: current.etag } },
+        );
         return true;
       } catch (err) {
         const code = statusOf(err);
-        if (code === 412 || code === 404) return false;
-        throw err;
+        if (code === 404) return false;
+        if (code !== 412 && !isTransient(err)) throw err;
+        // Changed meanwhile, or unclear whether ours went through: look again.
+        unclear ||= code !== 412;
       }
-    });
+    }
+    throw new Error(`could not change the status of reminder ${id}`);
   }
 
   /** Pending reminders whose time has come and whose lease is free or expired, oldest first. */
@@ -232,14 +240,14 @@ export class ReminderStore {
     };
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.container.item(doc.id, doc.bucket).replace(doc, { accessCondition: { type: 'IfMatch', condition: found.etag } });
-        return { doc, token };
+        const { etag } = await this.container.item(doc.id, doc.bucket).replace(doc, { accessCondition: { type: 'IfMatch', condition: found.etag } });
+        return { doc, token, etag: etag ?? '' };
       } catch (err) {
         const code = statusOf(err);
         if (code !== 412 && (attempt >= this.writeAttempts || !isTransient(err))) throw err;
         // 412 either means another instance won, or our own write went through and only its answer was lost.
         const current = await this.retrying(() => this.get(doc.id, doc.bucket));
-        if (current?.doc.lease.token === token) return { doc: current.doc, token };
+        if (current?.doc.lease.token === token) return { doc: current.doc, token, etag: current.etag };
         if (code === 412 || !current || current.etag !== found.etag) return undefined;
         await pause(attempt);
       }
@@ -268,7 +276,8 @@ export class ReminderStore {
   async recordFinal(claimed: Claimed, index: number, patch: Partial<RecipientDelivery>): Promise<void> {
     const operations: PatchOperation[] = Object.entries(patch).map(([key, value]) => ({ op: 'set', path: `/recipients/${index}/${key}`, value }));
     operations.push({ op: 'set', path: '/updatedAt', value: this.clock.now().toISOString() });
-    await this.retrying(() => this.container.item(claimed.doc.id, claimed.doc.bucket).patch(operations));
+    const { etag } = await this.retrying(() => this.container.item(claimed.doc.id, claimed.doc.bucket).patch(operations));
+    if (etag) claimed.etag = etag;
     const recipient = claimed.doc.recipients[index];
     if (recipient) Object.assign(recipient, patch);
   }
@@ -295,17 +304,31 @@ export class ReminderStore {
     }
   }
 
+  /**
+   * A write while holding the lease, conditioned on the ETag of our last write. A 412 or an
+   * unclear outcome leads to a re-read: if the lease is still ours and the reminder still
+   * pending, the same (idempotent) operations are applied to the fresh version; otherwise the
+   * lease is lost. (An ETag condition rather than a query condition: the local server
+   * evaluates conditional patches by scanning the whole container.)
+   */
   private async patchHeld(claimed: Claimed, operations: PatchOperation[]): Promise<void> {
-    // The local server lower-cases the condition text: keep paths and values lower-case.
-    const condition = `from c where c.lease.token = '${claimed.token}' and c.status = 'pending'`;
-    await this.retrying(async () => {
+    const item = this.container.item(claimed.doc.id, claimed.doc.bucket);
+    for (let attempt = 1; ; attempt++) {
       try {
-        await this.container.item(claimed.doc.id, claimed.doc.bucket).patch({ condition, operations });
+        const { etag } = await item.patch(operations, { accessCondition: { type: 'IfMatch', condition: claimed.etag } });
+        if (etag) claimed.etag = etag;
+        return;
       } catch (err) {
-        if (statusOf(err) === 412 || statusOf(err) === 404) throw new LeaseLostError(claimed.doc.id);
-        throw err;
+        const code = statusOf(err);
+        if (code === 404) throw new LeaseLostError(claimed.doc.id);
+        if (code !== 412 && (attempt >= this.writeAttempts || !isTransient(err))) throw err;
+        if (attempt >= this.writeAttempts * 2) throw err;
+        const current = await this.retrying(() => this.get(claimed.doc.id, claimed.doc.bucket));
+        if (!current || current.doc.lease.token !== claimed.token || current.doc.status !== 'pending') throw new LeaseLostError(claimed.doc.id);
+        claimed.etag = current.etag;
+        if (code !== 412) await pause(attempt);
       }
-    });
+    }
   }
 
   /** Retries writes whose outcome is unknown; every write here is idempotent (sets, or conditioned). */
@@ -325,8 +348,10 @@ export class ReminderStore {
 export function isTransient(err: unknown): boolean {
   if (err instanceof LeaseLostError) return false;
   const code = statusOf(err);
-  if (code === undefined) return true;
-  return code === 408 || code === 429 || code === 449 || code >= 500;
+  if (code !== undefined) return code === 408 || code === 429 || code === 449 || code >= 500;
+  // No HTTP answer: only connection-level failures (ECONNRESET, timeouts) are worth another try; anything else is a bug.
+  const e = err as { code?: unknown; name?: unknown } | undefined;
+  return (typeof e?.code === 'string' && /^(E[A-Z]+|UND_ERR_\w+|REQUEST_SEND_ERROR)$/.test(e.code)) || e?.name === 'AbortError' || e?.name === 'TimeoutError';
 }
 
 function pause(attempt: number): Promise<void> {

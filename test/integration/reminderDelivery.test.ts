@@ -1,3 +1,4 @@
+import { TeamsAdapter } from '@microsoft/teams-ai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { OutboxMailSender, type OutboxDocument } from '../../src/notify/outbox.js';
@@ -46,7 +47,8 @@ describe('scheduler + sender against the fake connector', () => {
   it('delivers due reminders once, not early ones, and opens a 1:1 chat when none is stored', async () => {
     const users = [`u${run}a`, `u${run}b`, `u${run}c`];
     seedDirectory(directory, connector.url, users.slice(0, 2));
-    const engine = buildEngine({ store, serviceUrl: connector.url, directory, clock });
+    // teams-ai's TeamsAdapter, as the bot uses it; the other tests use botbuilder's CloudAdapter it extends.
+    const engine = buildEngine({ container: store.containers.reminders, serviceUrl: connector.url, directory, clock, adapter: new TeamsAdapter({}) });
     const due = makeReminders(2, new Date('2026-11-18T07:30:00Z'), () => users.map((u) => teamsRecipient(u)), `r${run}x`);
     const later = makeReminders(1, new Date('2026-11-19T07:30:00Z'), () => [teamsRecipient(users[0] as string)], `r${run}y`);
     await engine.reminders.save([...due, ...later]);
@@ -90,7 +92,7 @@ describe('scheduler + sender against the fake connector', () => {
       }
       return undefined;
     };
-    const engine = buildEngine({ store, serviceUrl: connector.url, directory, clock });
+    const engine = buildEngine({ container: store.containers.reminders, serviceUrl: connector.url, directory, clock });
     await engine.reminders.save([
       ...makeReminders(1, clock.now(), () => [teamsRecipient(slow)], `r${run}s`),
       ...makeReminders(1, clock.now(), () => [teamsRecipient(fast)], `r${run}f`),
@@ -112,7 +114,7 @@ describe('scheduler + sender against the fake connector', () => {
     seedDirectory(directory, connector.url, [user]);
     const statuses = [412, 500, 502, 503, 504];
     connector.policy = (req) => (req.method === 'POST' && statuses.length > 0 ? { status: statuses.shift() as number } : undefined);
-    const engine = buildEngine({ store, serviceUrl: connector.url, directory, clock, sender: { maxFailures: 6 } });
+    const engine = buildEngine({ container: store.containers.reminders, serviceUrl: connector.url, directory, clock, sender: { maxFailures: 6 } });
     const [reminder] = makeReminders(1, clock.now(), () => [teamsRecipient(user)], `r${run}`);
     await engine.reminders.save([reminder!]);
     await engine.scheduler.tick();
@@ -128,7 +130,7 @@ describe('scheduler + sender against the fake connector', () => {
     const user = `u${run}`;
     seedDirectory(directory, connector.url, [user]);
     connector.policy = (req) => (req.method === 'POST' ? { status: 502 } : undefined);
-    const engine = buildEngine({ store, serviceUrl: connector.url, directory, clock, sender: { maxFailures: 3 } });
+    const engine = buildEngine({ container: store.containers.reminders, serviceUrl: connector.url, directory, clock, sender: { maxFailures: 3 } });
     const [reminder] = makeReminders(1, clock.now(), () => [teamsRecipient(user)], `r${run}`);
     await engine.reminders.save([reminder!]);
     await engine.scheduler.tick();
@@ -149,7 +151,7 @@ describe('scheduler + sender against the fake connector', () => {
       return undefined;
     };
     const mail = new OutboxMailSender(store.containers.outbox, clock, quietLog());
-    const engine = buildEngine({ store, serviceUrl: connector.url, directory, clock, mail });
+    const engine = buildEngine({ container: store.containers.reminders, serviceUrl: connector.url, directory, clock, mail });
     const [reminder] = makeReminders(1, clock.now(), () => [teamsRecipient(blocked, { email: 'ib@school.example' }), teamsRecipient(removed)], `r${run}`);
     await engine.reminders.save([reminder!]);
     await engine.scheduler.tick();
@@ -168,10 +170,37 @@ describe('scheduler + sender against the fake connector', () => {
       .fetchAll();
     expect(resources.map((m) => [m.id, m.to, m.subject])).toEqual([[`${reminder!.id}:smw:${blocked}`, 'ib@school.example', 'Herinnering: Terugkoppeling op woensdag 18 november 2026']]);
     expect(resources[0]?.html).toContain('Terugkoppeling');
+    // A repeated fallback (e.g. after a crash) writes the same outbox document, not a second mail.
+    await mail.send('ib@school.example', 'x', 'y', { referralId: reminder!.referralId, idempotencyKey: resources[0]!.id });
+    const again = await store.containers.outbox.items
+      .query({ query: 'SELECT VALUE COUNT(1) FROM c WHERE c.referralId = @r', parameters: [{ name: '@r', value: reminder!.referralId }] })
+      .fetchAll();
+    expect(again.resources).toEqual([1]);
+  });
+
+  it('does not count a failing directory (database) as a Teams failure: the reminder waits for its lease and is sent later', async () => {
+    const user = `u${run}`;
+    seedDirectory(directory, connector.url, [user]);
+    const findUser = directory.findUser.bind(directory);
+    directory.findUser = async () => {
+      throw Object.assign(new Error('directory down'), { code: 503 });
+    };
+    const engine = buildEngine({ container: store.containers.reminders, serviceUrl: connector.url, directory, clock, sender: { maxFailures: 1 } });
+    const [reminder] = makeReminders(1, clock.now(), () => [teamsRecipient(user)], `r${run}`);
+    await engine.reminders.save([reminder!]);
+    expect(await engine.scheduler.tick()).toMatchObject({ claimed: 1, errors: 1 });
+    expect((await stored(reminder!.id, reminder!.dueAt)).recipients[0]).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(connector.calls).toHaveLength(0);
+
+    directory.findUser = findUser;
+    expect(await engine.scheduler.tick()).toMatchObject({ found: 0 }); // still leased
+    clock.advance(30_000);
+    expect(await engine.scheduler.tick()).toMatchObject({ claimed: 1, finished: 1 });
+    expect((await stored(reminder!.id, reminder!.dueAt)).recipients[0]).toMatchObject({ state: 'delivered', attempts: 1 });
   });
 
   it('delivers to e-mail recipients through the mail sender exactly once per reminder and person', async () => {
-    const engine = buildEngine({ store, serviceUrl: connector.url, directory, clock });
+    const engine = buildEngine({ container: store.containers.reminders, serviceUrl: connector.url, directory, clock });
     const [reminder] = makeReminders(1, clock.now(), () => [{ key: 'parent:email:0', role: 'parent', channel: 'email', email: 'ouder@example.org' }], `r${run}`);
     await engine.reminders.save([reminder!]);
     await engine.scheduler.tick();
@@ -185,7 +214,7 @@ describe('reminder store operations', () => {
   it('saves idempotently, cancels pending ones, revives a re-planned cancelled one, and skips done ones', async () => {
     const user = `u${run}`;
     seedDirectory(directory, connector.url, [user]);
-    const engine = buildEngine({ store, serviceUrl: connector.url, directory, clock });
+    const engine = buildEngine({ container: store.containers.reminders, serviceUrl: connector.url, directory, clock });
     const [a, b, c] = makeReminders(3, clock.now(), () => [teamsRecipient(user)], `r${run}`);
     expect(await engine.reminders.save([a!, b!, c!])).toEqual({ created: 3, existing: 0 });
     expect(await engine.reminders.save([a!, b!, c!])).toEqual({ created: 0, existing: 3 });
