@@ -72,7 +72,6 @@ export const intake: Catalogue = {
   'drafts.resume': { nl: 'Verder met {number}', en: 'Continue {number}' },
   'cases.none': { nl: 'U heeft geen lopende aanmeldingen.', en: 'You have no open referrals.' },
   'cases.title': { nl: '**Mijn casussen**', en: '**My cases**' },
-  'cases.acceptBy': { nl: 'oppakken vóór {date}', en: 'take on by {date}' },
   'role.smw': { nl: "als SMW'er", en: 'as school social worker' },
   'role.caseManager': { nl: 'als casusregisseur', en: 'as casusregisseur' },
   'status.notFound': { nl: 'Ik vind geen aanmelding {number} die u mag zien.', en: 'I find no referral {number} that you may see.' },
@@ -116,4 +115,8 @@ export const intake: Catalogue = {
   'usage.status': { nl: 'Typ **status** en het nummer van de aanmelding, bijvoorbeeld: status AM-7K3QX2. Uw nummers staan bij "mijn casussen".', en: 'Type **status** and the referral number, e.g. status AM-7K3QX2. Your numbers are under "mijn casussen".' },
   'usage.toestemming': { nl: 'Typ **toestemming** en het nummer van de aanmelding, bijvoorbeeld: toestemming AM-7K3QX2.', en: 'Type **toestemming** and the referral number, e.g. toestemming AM-7K3QX2.' },
   'usage.link': { nl: 'Typ in het kanaal: **koppel wijkteam** en de naam, bijvoorbeeld: koppel wijkteam Feijenoord.', en: 'Type in the channel: **koppel wijkteam** and the name, e.g. koppel wijkteam Feijenoord.' },
+  'next.acceptBy': { nl: 'oppakken vóór {date}', en: 'take on by {date}' },
+  'next.handover': { nl: 'warme overdracht op {date}', en: 'warm handover on {date}' },
+  'next.agreements': { nl: 'afspraken vastleggen (overdracht was {date})', en: 'record the agreements (handover was {date})' },
+  'next.agreed': { nl: 'volgende afspraak {date}', en: 'next agreed date {date}' },
 };

@@ -3,6 +3,7 @@ import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { renderFormCard } from '../../../cards/form/index.js';
 import { VERBS } from '../../../cards/verbs.js';
 import { accessOf, canSeeStatus } from '../../domain/access.js';
+import { nextDate } from '../../domain/nextDate.js';
 import type { ReferralState } from '../../domain/referral.js';
 import { parseDistrictCsv } from '../../store/configRepository.js';
 import { actorOf, nowOf, tenantOf, trOf } from '../context.js';
@@ -41,9 +42,11 @@ export function registerCommands(app: Application, deps: BotDeps): void {
     if (!actor) return void (await ctx.sendActivity(tr('error.unknownUser')));
     const mine = (await deps.referrals.listForPerson(actor.aadObjectId, OPEN_STATES)).filter((r) => r.tenantId === actor.tenantId && r.state !== 'draft');
     if (mine.length === 0) return void (await ctx.sendActivity(tr('cases.none')));
+    const today = nowOf(deps).today;
     const lines = mine.map((r) => {
       const role = r.smw.aadObjectId === actor.aadObjectId ? tr('role.smw') : tr('role.caseManager');
-      const next = r.state === 'submitted' && r.acceptBy ? ` · ${tr('cases.acceptBy', { date: r.acceptBy })}` : '';
+      const upcoming = nextDate(r, today);
+      const next = upcoming ? ` · ${tr(upcoming.key, { date: upcoming.at.slice(0, 10) })}` : '';
       return `- **${r.number}** — ${tr(`state.${r.state}`)} (${role})${next}`;
     });
     await ctx.sendActivity(`${tr('cases.title')}\n\n${lines.join('\n')}`);
