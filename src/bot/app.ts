@@ -10,6 +10,7 @@ import { registerIntake } from './features/intake.js';
 import { registerCommands } from './features/commands.js';
 import { registerConsent } from './features/consent.js';
 import { registerHandover } from './features/handover.js';
+import { registerReminders } from './features/reminders.js';
 import type { Config } from '../config.js';
 
 export interface Bot {
@@ -46,6 +47,7 @@ export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {
   registerCommands(app, deps);
   registerConsent(app, deps);
   registerHandover(app, deps);
+  registerReminders(app, deps);
   registerFallback(app);
 
   app.error(async (ctx, error) => onTurnError(ctx, error, deps));
