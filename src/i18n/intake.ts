@@ -115,5 +115,9 @@ export const intake: Catalogue = {
   'outbox.graph': { nl: 'E-mail gaat rechtstreeks via Microsoft 365; er staat niets klaar.', en: 'E-mail is sent through Microsoft 365; nothing is waiting.' },
   'usage.status': { nl: 'Typ **status** en het nummer van de aanmelding, bijvoorbeeld: status AM-7K3QX2. Uw nummers staan bij "mijn casussen".', en: 'Type **status** and the referral number, e.g. status AM-7K3QX2. Your numbers are under "mijn casussen".' },
   'usage.toestemming': { nl: 'Typ **toestemming** en het nummer van de aanmelding, bijvoorbeeld: toestemming AM-7K3QX2.', en: 'Type **toestemming** and the referral number, e.g. toestemming AM-7K3QX2.' },
+  'usage.afspraken': { nl: 'Typ **afspraken** en het nummer van de aanmelding, bijvoorbeeld: afspraken AM-7K3QX2 (voor de casusregisseur).', en: 'Type **afspraken** and the referral number, e.g. afspraken AM-7K3QX2 (for the casusregisseur).' },
+  'usage.overdracht': { nl: 'Typ **overdracht** en het nummer van de aanmelding, bijvoorbeeld: overdracht AM-7K3QX2.', en: 'Type **overdracht** and the referral number, e.g. overdracht AM-7K3QX2.' },
+  'link.coordinatorsChannelOnly': { nl: 'Typ "koppel coördinatoren" in het teamkanaal waar de meldingen over gemiste servicenormen moeten komen.', en: 'Type "koppel coördinatoren" in the team channel that should receive missed service-norm notices.' },
+  'link.coordinatorsDone': { nl: 'Dit kanaal krijgt nu de meldingen over gemiste servicenormen.', en: 'This channel now receives notices about missed service norms.' },
   'usage.link': { nl: 'Typ in het kanaal: **koppel wijkteam** en de naam, bijvoorbeeld: koppel wijkteam Feijenoord.', en: 'Type in the channel: **koppel wijkteam** and the name, e.g. koppel wijkteam Feijenoord.' },
 };
