@@ -50,8 +50,18 @@ export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {
   registerReminders(app, deps);
   registerFallback(app);
 
-  app.error(async (ctx, error) => onTurnError(ctx, error, deps));
+  app.error(async (ctx, error) => {
+    // A proactive send (continueConversation / createConversation) runs as a turn too: its caller
+    // must see the failure (403, 404, 429) to record it, so it is not answered here.
+    if (isProactive(ctx)) throw error;
+    await onTurnError(ctx, error, deps);
+  });
   return { adapter, app };
+}
+
+function isProactive(ctx: TurnContext): boolean {
+  const { type, name } = ctx.activity;
+  return type === ActivityTypes.Event && (name === 'ContinueConversation' || name === 'CreateConversation');
 }
 
 /** One place for bugs: log with a correlation id (no personal data) and answer politely. */

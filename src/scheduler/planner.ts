@@ -84,6 +84,9 @@ export class StoredReminderPlanner implements ReminderPlanner {
     await this.deps.store.cancel(changes.cancel);
     // A start event that happens again (a moved meeting) replaces the escalations of the earlier start.
     const started = new Set(this.deps.norms.filter((n) => n.startEvent === type).map((n) => n.id));
+    // A norm whose end event happened is met, whenever its clock started.
+    const ended = new Set(this.deps.norms.filter((n) => n.endEvent === type).map((n) => n.id));
+    await this.replace(r.referralId, (doc) => doc.kind === 'normEscalation' && ended.has(doc.subject.normId ?? '') && !started.has(doc.subject.normId ?? ''), []);
     const keep = new Set(changes.create.map((c) => c.id));
     await this.replace(r.referralId, (doc) => doc.kind === 'normEscalation' && started.has(doc.subject.normId ?? '') && !keep.has(doc.id), []);
     await this.deps.store.save(changes.create);
