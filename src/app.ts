@@ -45,6 +45,10 @@ export interface StartOptions {
 /** The composition root: database, repositories, bot and HTTP server, wired once. */
 export async function startSchakel(config: Config, log: Logger, options: StartOptions = {}): Promise<Schakel> {
   log.info({ config: redactedSummary(config) }, 'starting Schakel');
+  // Checked before anything is opened: a wrong file stops the start without leaving resources behind.
+  const norms = await loadServiceNorms(config.serviceNormsFile);
+  const acceptRule = norms.find((n) => n.startEvent === 'submitted' && n.endEvent === 'accepted');
+  if (!acceptRule) throw new Error(`SERVICE_NORMS_FILE ${config.serviceNormsFile}: needs a rule from 'submitted' to 'accepted' (the acceptance deadline)`);
   const store = await openStore(
     { endpoint: config.cosmos.endpoint, key: config.cosmos.key, database: config.cosmos.database, localPort: config.cosmos.localPort },
     log,
@@ -53,9 +57,6 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   const calendar = new WorkingCalendar(config.timeZone);
   const settings = new ConfigRepository(store.containers.config);
   await settings.seedDistrictMap(config.districtMapFile, clock.now());
-  const norms = await loadServiceNorms(config.serviceNormsFile);
-  const acceptRule = norms.find((n) => n.startEvent === 'submitted' && n.endEvent === 'accepted');
-  if (!acceptRule) throw new Error(`SERVICE_NORMS_FILE ${config.serviceNormsFile}: needs a rule from 'submitted' to 'accepted' (the acceptance deadline)`);
   const adapter = createAdapter(config);
   const conversations = new ConversationRepository(store.containers.conversations);
   const graph = createGraphGateway(config.graph, log, options.graph);
