@@ -192,5 +192,19 @@ describe('reminders wired into the bot', () => {
     const mail = JSON.stringify(reminderMail[0]);
     expect(mail).toContain('vrijdag 15 januari 2027');
     expect(mail).not.toMatch(/Noa|Regenboog|verzuim|Veel|AM-/i);
+
+    // The SMW'er moves the evaluation from her card: the parent gets only the new date, Karim a 1:1 message.
+    const evaluation = remindersTo(smw).map((a) => cardOf(a)).filter((c) => texts(c)[0]?.startsWith('Vandaag: Evaluatie')).at(-1);
+    const moved = invokeCard(await click(smw, evaluation, VERBS.reminderReschedule, { newDate: '2027-01-22' }));
+    expect(texts(moved).join(' ')).toContain('Verzet naar vrijdag 22 januari 2027');
+    expect(textsTo(karim).filter((t) => t.includes('naar vrijdag 22 januari 2027'))).toHaveLength(1);
+    const after = (
+      await h.bot.schakel.store.containers.outbox.items
+        .query<OutboxDocument>({ query: 'SELECT * FROM c WHERE c.referralId = @id', parameters: [{ name: '@id', value: confirmedId }] })
+        .fetchAll()
+    ).resources.filter((m) => m.subject.startsWith('Nieuwe datum'));
+    expect(after.map((m) => m.to)).toEqual(['fatima@example.org']);
+    expect(JSON.stringify(after[0])).toContain('vrijdag 22 januari 2027');
+    expect(JSON.stringify(after[0])).not.toMatch(/Noa|Regenboog|verzuim|Veel|AM-|januari 2027 om|15 januari/i);
   });
 });
