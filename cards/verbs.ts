@@ -27,6 +27,9 @@ export const VERBS = {
   agreementsSave: 'handover.agreements.save',
   agreementsConfirm: 'handover.agreements.confirm',
   parentInformed: 'handover.parentInformed',
+  reminderDone: 'reminder.done',
+  reminderSnooze: 'reminder.snooze',
+  reminderReschedule: 'reminder.reschedule',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

@@ -10,7 +10,14 @@ import { createGraphGateway, type GraphGatewayOptions } from './meetings/graph.j
 import { GraphMailSender } from './notify/graphMail.js';
 import type { MailSender } from './notify/mail.js';
 import { OutboxMailSender } from './notify/outbox.js';
-import { LoggingReminderPlanner } from './scheduler/planner.js';
+import { StoredReminderPlanner } from './scheduler/planner.js';
+import { createReminderEngine, type ReminderEngine } from './scheduler/index.js';
+import { CosmosConversationDirectory } from './bot/conversationDirectory.js';
+import { reportDeliveryProblem } from './bot/deliveryProblems.js';
+import { reminderPolicy } from './domain/reminders.js';
+import { normDeadline } from './domain/serviceNorms.js';
+import { loadServiceNorms } from './store/configRepository.js';
+import { reminderCardRenderer } from '../cards/reminder/index.js';
 import type { Logger } from './log.js';
 import { startHttp, type HttpServer } from './server/http.js';
 import { ConversationRepository } from './store/conversations.js';
@@ -18,14 +25,12 @@ import { openStore, type Store } from './store/cosmos.js';
 import { ReferralRepository } from './store/referrals.js';
 import { OutboxRepository } from './store/outbox.js';
 
-/** Until the service-norm rules are wired: working days a wijkteam has to accept. */
-const ACCEPT_WITHIN_WORKING_DAYS = 5;
-
 export interface Schakel {
   url: string;
   http: HttpServer;
   store: Store;
   deps: BotDeps;
+  reminders: ReminderEngine;
   stop(): Promise<void>;
 }
 
@@ -33,11 +38,17 @@ export interface StartOptions {
   clock?: Clock;
   /** Token authority and trusted certificate for Graph (national clouds; tests with a fake Graph). */
   graph?: GraphGatewayOptions;
+  /** false: the scheduler loop is not started (tests call `reminders.scheduler.tick()`). Default true. */
+  startScheduler?: boolean;
 }
 
 /** The composition root: database, repositories, bot and HTTP server, wired once. */
 export async function startSchakel(config: Config, log: Logger, options: StartOptions = {}): Promise<Schakel> {
   log.info({ config: redactedSummary(config) }, 'starting Schakel');
+  // Checked before anything is opened: a wrong file stops the start without leaving resources behind.
+  const norms = await loadServiceNorms(config.serviceNormsFile);
+  const acceptRule = norms.find((n) => n.startEvent === 'submitted' && n.endEvent === 'accepted');
+  if (!acceptRule) throw new Error(`SERVICE_NORMS_FILE ${config.serviceNormsFile}: needs a rule from 'submitted' to 'accepted' (the acceptance deadline)`);
   const store = await openStore(
     { endpoint: config.cosmos.endpoint, key: config.cosmos.key, database: config.cosmos.database, localPort: config.cosmos.localPort },
     log,
@@ -53,6 +64,22 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   // Parent e-mail goes through Graph only from a configured mailbox; otherwise to the outbox.
   const mail: MailSender = graph && mailbox ? new GraphMailSender(graph, mailbox) : new OutboxMailSender(store.containers.outbox, clock, log);
   if (graph && !mailbox) log.warn('GRAPH_MAIL_SENDER not set: e-mail to parents goes to the outbox');
+  const botId = config.bot.appId ? `28:${config.bot.appId}` : 'schakel';
+  const directory = new CosmosConversationDirectory(conversations, settings, clock, botId);
+  let problems: (p: Parameters<typeof reportDeliveryProblem>[1]) => Promise<void> = async () => undefined;
+  const engine = createReminderEngine({
+    config,
+    store,
+    clock,
+    log,
+    adapter,
+    directory,
+    mail,
+    tenantId: config.bot.appTenantId ?? config.bot.allowedTenantIds[0] ?? '',
+    renderer: reminderCardRenderer,
+    onProblem: (p) => problems(p),
+  });
+  const policy = reminderPolicy({ daysBefore: config.reminders.daysBefore, localTime: config.reminderLocalTime });
   const deps: BotDeps = {
     config,
     log,
@@ -64,14 +91,18 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     instruments: await loadInstruments(config.instrumentsFile),
     messenger: new TeamsMessenger(adapter, config.bot.appId ?? '', conversations, log),
     outbox: new OutboxRepository(store.containers.outbox),
-    acceptBy: (at) => calendar.addWorkingDays(calendar.localDate(at), ACCEPT_WITHIN_WORKING_DAYS),
+    acceptBy: (at) => normDeadline(acceptRule, at, calendar).lastDay,
     ...(graph ? { meetings: graph } : {}),
     mail,
-    reminders: new LoggingReminderPlanner(log),
+    reminders: new StoredReminderPlanner({ store: engine.reminders, calendar, clock, policy, norms, log }),
+    reminderStore: engine.reminders,
+    reminderPolicy: policy,
   };
+  problems = (p) => reportDeliveryProblem(deps, p);
   const bot = createBot(deps, adapter);
   const http = await startHttp({ bot, log, allowedTenantIds: config.bot.allowedTenantIds, ready: store.ping }, config.port, config.host);
   log.info({ url: http.url }, 'Schakel listening on /api/messages');
+  if (options.startScheduler ?? true) engine.scheduler.start();
 
   let stopped = false;
   return {
@@ -79,10 +110,13 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     http,
     store,
     deps,
+    reminders: engine,
     stop: async () => {
       if (stopped) return;
       stopped = true;
       await http.close(config.shutdownGraceMs);
+      // The scheduler finishes its in-flight sends while the store is still open.
+      await engine.scheduler.stop();
       await store.close();
       log.info('Schakel stopped');
     },

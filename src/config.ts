@@ -40,6 +40,7 @@ const ConfigSchema = z
     COORDINATOR_AAD_IDS: csv,
     DISTRICT_MAP_FILE: z.string().default('config/wijkindeling.example.csv'),
     INSTRUMENTS_FILE: z.string().default('config/instruments.json'),
+    SERVICE_NORMS_FILE: z.string().default('config/servicenormen.json'),
     ROSTER_CACHE_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(60),
 
     TIME_ZONE: z.string().default('Europe/Amsterdam'),
@@ -104,6 +105,8 @@ export interface Config {
   coordinators: string[];
   districtMapFile: string;
   instrumentsFile: string;
+  /** JSON file with the service-norm rules (validated with ServiceNormRulesSchema at start). */
+  serviceNormsFile: string;
   rosterCacheMinutes: number;
   timeZone: string;
   reminderLocalTime: string;
@@ -159,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     coordinators: c.COORDINATOR_AAD_IDS,
     districtMapFile: c.DISTRICT_MAP_FILE,
     instrumentsFile: c.INSTRUMENTS_FILE,
+    serviceNormsFile: c.SERVICE_NORMS_FILE,
     rosterCacheMinutes: c.ROSTER_CACHE_MINUTES,
     timeZone: c.TIME_ZONE,
     reminderLocalTime: c.REMINDER_LOCAL_TIME,

@@ -10,6 +10,7 @@ import { registerIntake } from './features/intake.js';
 import { registerCommands } from './features/commands.js';
 import { registerConsent } from './features/consent.js';
 import { registerHandover } from './features/handover.js';
+import { registerReminders } from './features/reminders.js';
 import type { Config } from '../config.js';
 
 export interface Bot {
@@ -46,10 +47,21 @@ export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {
   registerCommands(app, deps);
   registerConsent(app, deps);
   registerHandover(app, deps);
+  registerReminders(app, deps);
   registerFallback(app);
 
-  app.error(async (ctx, error) => onTurnError(ctx, error, deps));
+  app.error(async (ctx, error) => {
+    // A proactive send (continueConversation / createConversation) runs as a turn too: its caller
+    // must see the failure (403, 404, 429) to record it, so it is not answered here.
+    if (isProactive(ctx)) throw error;
+    await onTurnError(ctx, error, deps);
+  });
   return { adapter, app };
+}
+
+function isProactive(ctx: TurnContext): boolean {
+  const { type, name } = ctx.activity;
+  return type === ActivityTypes.Event && (name === 'ContinueConversation' || name === 'CreateConversation');
 }
 
 /** One place for bugs: log with a correlation id (no personal data) and answer politely. */

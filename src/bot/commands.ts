@@ -22,10 +22,13 @@ export const BOT_COMMANDS: readonly BotCommand[] = [
   { title: 'concepten', description: 'Uw aanmeldingen die nog niet verstuurd zijn, om verder te gaan', scopes: ['personal'], answered: true },
   { title: 'mijn casussen', description: 'De lopende aanmeldingen waarbij u betrokken bent', scopes: ['personal'], answered: true },
   { title: 'status', description: 'Waar een aanmelding staat: typ status en het nummer, bijvoorbeeld status AM-7K3QX2', scopes: ['personal'], answered: true },
+  { title: 'afspraken', description: 'Casusregisseur: de afspraken van de warme overdracht invullen of aanpassen: afspraken en het nummer', scopes: ['personal'], answered: true },
+  { title: 'overdracht', description: 'De kaart van de warme overdracht opnieuw: overdracht en het nummer', scopes: ['personal'], answered: true },
   { title: 'toestemming', description: 'Leg vast dat een ouder of de jeugdige toestemming intrekt: toestemming en het nummer', scopes: ['personal'], answered: true },
   { title: 'e-mails', description: 'E-mail aan ouders die klaarstaat als Schakel zelf niet mailt', scopes: ['personal'], answered: true },
   { title: 'wijkindeling', description: 'Coördinator: bekijk of vervang de tabel postcode naar wijkteam', scopes: ['personal'], answered: true },
   { title: 'koppel wijkteam', description: 'Koppel dit kanaal aan een wijkteam, zodat de aanmeldingen voor die wijk hier binnenkomen', scopes: ['team'], answered: true },
+  { title: 'koppel coördinatoren', description: 'Coördinator: dit kanaal krijgt de meldingen over gemiste servicenormen', scopes: ['team'], answered: true },
   { title: 'help', description: 'Wat Schakel kan en hoe u begint', scopes: ['personal', 'team', 'groupChat'], answered: true },
 ];
 

@@ -12,9 +12,15 @@ import type { MailSender } from '../notify/mail.js';
 import type { CalendarGateway } from '../meetings/graph.js';
 import type { Referral } from '../domain/referral.js';
 import type { AgreedDate } from '../domain/types.js';
+import type { ReminderPolicy } from '../domain/reminders.js';
+import type { ReminderStore } from '../store/reminders.js';
 
 /** Plans reminders for the warme overdracht and its agreements; the reminder engine implements it. */
 export interface ReminderPlanner {
+  /** The referral was sent to the wijkteam: the service norms start. */
+  referralSubmitted(referral: Referral): Promise<void>;
+  /** A casusregisseur took the referral on. */
+  referralAccepted(referral: Referral): Promise<void>;
   /** The meeting was booked or moved (`referral.handover.meeting`): plan the prompt for the agreements. */
   handoverBooked(referral: Referral): Promise<void>;
   /** A version of the agreements was confirmed: plan (or move) a reminder per dated item. */
@@ -38,6 +44,9 @@ export interface BotDeps {
   /** E-mail to parents: Graph sendMail when configured, else the outbox. */
   mail: MailSender;
   reminders: ReminderPlanner;
+  /** Reminder documents, for the reminder card's actions (done, snooze, reschedule). */
+  reminderStore: ReminderStore;
+  reminderPolicy: ReminderPolicy;
   /** Local date by which a referral submitted at `at` should be accepted (service norm). */
   acceptBy(at: Date): string;
 }

@@ -1,4 +1,5 @@
 import { refuse, type Decision, type DomainEvent, type Refusal } from './decision.js';
+import type { AgreedDateChange } from './agreedDateChanges.js';
 import type { Now } from './draft.js';
 import { confirmAgreements, draftAgreements, latestAgreements, type AgreementsRecord } from './agreementHistory.js';
 import type { Agreements } from './agreements.js';
@@ -70,6 +71,8 @@ export interface HandoverState {
   /** Grows with every saved change of the agreements; agreement cards carry it to detect staleness. */
   agreementsRevision: number;
   deliveries: HandoverDelivery[];
+  /** Dated agreements moved later from a reminder card (see agreedDateChanges.ts). */
+  dateChanges?: AgreedDateChange[];
 }
 
 export const emptyHandover = (): HandoverState => ({ proposals: [], round: 0, cancelled: [], cards: [], agreements: [], agreementsRevision: 0, deliveries: [] });

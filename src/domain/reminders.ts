@@ -7,7 +7,7 @@ import type { AgreedDate, AgreedDateKind, Party, PartyRole } from './types.js';
  * scheduler delivers; nothing here sends, waits or reads the system time.
  */
 
-export type ReminderKind = 'agreementBefore' | 'agreementOnDay' | 'snoozed' | 'normEscalation';
+export type ReminderKind = 'agreementBefore' | 'agreementOnDay' | 'snoozed' | 'normEscalation' | 'agreementsPrompt';
 export type DeliveryChannel = 'teams' | 'email';
 
 /** Where one reminder goes. `key` is stable within a reminder and carries no name or e-mail. */
@@ -138,6 +138,7 @@ function addressOf(party: Party, index: number): RecipientAddress | undefined {
       ...(pro.email ? { email: pro.email } : {}),
     };
   }
+  if (party.teamsChannelKey) return { key: `${party.role}:channel:${party.teamsChannelKey}`, role: party.role, channel: 'teams', teamsChannelKey: party.teamsChannelKey };
   const email = party.contact?.email;
   if (email) return { key: `${party.role}:email:${index}`, role: party.role, channel: 'email', email };
   return undefined;

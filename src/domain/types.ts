@@ -30,6 +30,8 @@ export interface Party {
   professional?: Professional;
   /** Set for parents and pupils reachable only by e-mail/phone. */
   contact?: ExternalContact;
+  /** Set for a role reached in a Teams channel (e.g. the wijkteam): the conversation-directory key. */
+  teamsChannelKey?: string;
 }
 
 /** The person acting in a command: always taken from the authenticated activity, never from card data. */

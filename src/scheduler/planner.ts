@@ -1,23 +1,105 @@
 import type { ReminderPlanner } from '../bot/deps.js';
+import { effectiveAgreedDates } from '../domain/agreedDateChanges.js';
+import { planAgreementsPrompt } from '../domain/agreementsPrompt.js';
+import type { WorkingCalendar } from '../domain/calendar.js';
+import type { Clock } from '../domain/clock.js';
 import type { Referral } from '../domain/referral.js';
+import { partiesOf, referralHistory } from '../domain/referralParties.js';
+import { planAgreementReminders, type PlanContext, type PlannedReminder, type ReminderPolicy } from '../domain/reminders.js';
+import { normRemindersOnEvent, type ServiceNormRule } from '../domain/serviceNorms.js';
 import type { AgreedDate } from '../domain/types.js';
 import type { Logger } from '../log.js';
+import type { ReminderStore } from '../store/reminders.js';
+
+export interface PlannerDeps {
+  store: ReminderStore;
+  calendar: WorkingCalendar;
+  clock: Clock;
+  policy: ReminderPolicy;
+  norms: ServiceNormRule[];
+  log: Logger;
+}
 
 /**
- * Temporary stand-in until the reminder engine is wired in: writes what it was asked to plan at
- * debug level (ids, counts and agreement ids only) and plans nothing.
+ * Turns referral events into reminder documents: agreement reminders, the prompt to fill in the
+ * agreements after the warme overdracht, and service-norm escalations. Every id is deterministic,
+ * so a repeated event (a Teams retry) saves nothing new. Logs ids and counts only.
  */
-export class LoggingReminderPlanner implements ReminderPlanner {
-  constructor(private readonly log: Logger) {}
+export class StoredReminderPlanner implements ReminderPlanner {
+  constructor(private readonly deps: PlannerDeps) {}
 
-  async handoverBooked(referral: Referral): Promise<void> {
-    this.log.debug({ referralId: referral.referralId, start: referral.handover?.meeting?.start }, 'reminder planner: handover booked');
+  private get ctx(): PlanContext {
+    return { calendar: this.deps.calendar, policy: this.deps.policy, clock: this.deps.clock };
   }
 
-  async agreementsConfirmed(referral: Referral, dates: AgreedDate[]): Promise<void> {
-    this.log.debug(
-      { referralId: referral.referralId, agreementIds: dates.map((d) => d.agreementId), count: dates.length },
-      'reminder planner: agreements confirmed',
+  async referralSubmitted(r: Referral): Promise<void> {
+    if (r.submittedAt) await this.normEvent(r, 'submitted', new Date(r.submittedAt));
+  }
+
+  async referralAccepted(r: Referral): Promise<void> {
+    if (r.acceptedAt) await this.normEvent(r, 'accepted', new Date(r.acceptedAt));
+  }
+
+  async handoverBooked(r: Referral): Promise<void> {
+    const meeting = r.handover?.meeting;
+    if (!meeting) return;
+    const prompt = planAgreementsPrompt(r.referralId, meeting, partiesOf(r), this.ctx);
+    await this.replace(r.referralId, (doc) => doc.kind === 'agreementsPrompt', prompt ? [prompt] : []);
+    await this.normEvent(r, 'handoverHeld', new Date(meeting.end));
+    this.deps.log.info({ referralId: r.referralId, prompt: prompt?.dueAt }, 'agreements prompt planned');
+  }
+
+  async agreementsConfirmed(r: Referral, dates: AgreedDate[]): Promise<void> {
+    const parties = partiesOf(r);
+    const plan = planAgreementReminders({ referralId: r.referralId, agreedDates: dates, parties }, this.ctx);
+    const planned = new Set(plan.reminders.map((p) => p.id));
+    const previous = this.previousConfirmed(r);
+    const stale = previous ? planAgreementReminders({ referralId: r.referralId, agreedDates: previous, parties }, this.ctx).reminders.filter((p) => !planned.has(p.id)) : [];
+    const cancelled = await this.deps.store.cancel(stale);
+    const saved = await this.deps.store.save(plan.reminders);
+    await this.replace(r.referralId, (doc) => doc.kind === 'agreementsPrompt', []);
+    const confirmedAt = r.handover?.agreements.filter((a) => a.confirmedAt).at(-1)?.confirmedAt;
+    if (confirmedAt) await this.normEvent(r, 'agreementsConfirmed', new Date(confirmedAt));
+    this.deps.log.info(
+      { referralId: r.referralId, agreementIds: dates.map((d) => d.agreementId), created: saved.created, cancelled, unaddressable: plan.unaddressable.map((u) => `${u.agreementId}:${u.role}`) },
+      'agreement reminders planned',
     );
+  }
+
+  /** Saves what a rescheduled agreement needs and cancels the reminders of its old date. */
+  async applyChanges(create: PlannedReminder[], cancel: PlannedReminder[]): Promise<void> {
+    await this.deps.store.cancel(cancel);
+    await this.deps.store.save(create);
+  }
+
+  private previousConfirmed(r: Referral): AgreedDate[] | undefined {
+    const confirmed = (r.handover?.agreements ?? []).filter((a) => a.confirmedAt);
+    const before = confirmed.at(-2);
+    return before ? effectiveAgreedDates(r, before)?.dates : undefined;
+  }
+
+  /** A referral event for the service norms: plans the escalations it starts and cancels those it ends. */
+  private async normEvent(r: Referral, type: string, at: Date): Promise<void> {
+    const changes = normRemindersOnEvent(this.deps.norms, r.referralId, referralHistory(r), { type, at }, partiesOf(r), this.ctx);
+    await this.deps.store.cancel(changes.cancel);
+    // A start event that happens again (a moved meeting) replaces the escalations of the earlier start.
+    const started = new Set(this.deps.norms.filter((n) => n.startEvent === type).map((n) => n.id));
+    // A norm whose end event happened is met, whenever its clock started.
+    const ended = new Set(this.deps.norms.filter((n) => n.endEvent === type).map((n) => n.id));
+    await this.replace(r.referralId, (doc) => doc.kind === 'normEscalation' && ended.has(doc.subject.normId ?? '') && !started.has(doc.subject.normId ?? ''), []);
+    const keep = new Set(changes.create.map((c) => c.id));
+    await this.replace(r.referralId, (doc) => doc.kind === 'normEscalation' && started.has(doc.subject.normId ?? '') && !keep.has(doc.id), []);
+    await this.deps.store.save(changes.create);
+    if (changes.create.length + changes.cancel.length > 0) {
+      this.deps.log.info({ referralId: r.referralId, event: type, created: changes.create.length, cancelled: changes.cancel.length }, 'service-norm escalations updated');
+    }
+  }
+
+  /** Cancels pending reminders of the referral that match and are not in `next`, then saves `next`. */
+  private async replace(referralId: string, matches: (doc: PlannedReminder) => boolean, next: PlannedReminder[]): Promise<void> {
+    const ids = new Set(next.map((n) => n.id));
+    const old = (await this.deps.store.pendingOfReferral(referralId)).filter((d) => matches(d) && !ids.has(d.id));
+    await this.deps.store.cancel(old);
+    await this.deps.store.save(next);
   }
 }

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { checkDistrictRows, DistrictMap, type DistrictRow, type TableCheck } from '../domain/routing.js';
 import type { InstrumentOptions } from '../domain/sections/safety.js';
+import { ServiceNormRulesSchema, type ServiceNormRule } from '../domain/serviceNorms.js';
 import { createDoc, readDoc, stripMeta, upsertDoc } from './documents.js';
 
 /** A wijkteam's channel, linked by a coordinator with `koppel wijkteam <naam>`. */
@@ -16,6 +17,22 @@ export interface WijkteamChannel {
   teamId: string;
   channelId: string;
   conversationId: string;
+  serviceUrl: string;
+  linkedBy: string;
+  linkedAt: string;
+}
+
+/**
+ * A channel known by a configured key (e.g. `coordinator`, the wijkteam coordinators' channel for
+ * service-norm escalations), linked by a coordinator with `koppel coördinatoren` in that channel.
+ */
+export interface NamedChannel {
+  id: string;
+  kind: 'namedChannel';
+  key: string;
+  tenantId: string;
+  teamId: string;
+  channelId: string;
   serviceUrl: string;
   linkedBy: string;
   linkedAt: string;
@@ -91,6 +108,15 @@ export class ConfigRepository {
     return found ? stripMeta(found.doc) : undefined;
   }
 
+  async linkNamedChannel(channel: Omit<NamedChannel, 'id' | 'kind'>): Promise<void> {
+    await upsertDoc(this.container, { ...channel, id: `named:${channel.key}`, kind: 'namedChannel' });
+  }
+
+  async namedChannel(key: string): Promise<NamedChannel | undefined> {
+    const found = await readDoc<NamedChannel>(this.container, `named:${key}`, 'namedChannel');
+    return found ? stripMeta(found.doc) : undefined;
+  }
+
   async channelByConversation(teamId: string): Promise<WijkteamChannel[]> {
     const { resources } = await this.container.items
       .query<WijkteamChannel>({ query: 'SELECT * FROM c WHERE c.kind = "wijkteam" AND c.teamId = @team', parameters: [{ name: '@team', value: teamId }] })
@@ -108,3 +134,16 @@ export class ConfigRepository {
   }
 }
 
+
+/** Reads the service-norm rules; a missing or wrong file stops the start, naming the variable. */
+export async function loadServiceNorms(path: string): Promise<ServiceNormRule[]> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`SERVICE_NORMS_FILE ${path}: ${(err as Error).message}`);
+  }
+  const parsed = ServiceNormRulesSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`SERVICE_NORMS_FILE ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  return parsed.data;
+}

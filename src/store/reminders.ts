@@ -207,6 +207,14 @@ export class ReminderStore {
     throw new Error(`could not change the status of reminder ${id}`);
   }
 
+  /** The pending reminders of one referral (cross-partition: used when plans change, not by the scheduler). */
+  async pendingOfReferral(referralId: string): Promise<ReminderDocument[]> {
+    const { resources } = await this.container.items
+      .query<ReminderDocument>({ query: `SELECT * FROM c WHERE c.referralId = @id AND c.status = 'pending'`, parameters: [{ name: '@id', value: referralId }] })
+      .fetchAll();
+    return resources.map((r) => stripMeta(r));
+  }
+
   /** Pending reminders whose time has come and whose lease is free or expired, oldest first. */
   async findDue(buckets: string[] | 'all', limit: number): Promise<Versioned<ReminderDocument>[]> {
     const now = this.clock.now().toISOString();

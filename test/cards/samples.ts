@@ -6,6 +6,8 @@ import { SECTION_IDS, type Referral } from '../../src/domain/referral.js';
 import { agreementsCard, handoverCard, planCard } from '../../src/bot/views/handover.js';
 import { emptyHandover, type HandoverState } from '../../src/domain/handoverFlow.js';
 import { makeFullReferral } from '../support/factories.js';
+import { reminderCard, reminderResultCard } from '../../cards/reminder/index.js';
+import { toDocument, type ReminderDocument } from '../../src/store/reminders.js';
 
 const instruments = { etmOutcomes: ['Geen zorgen', 'Ernstige zorgen'], lirikOutcomes: ['Laag risico', 'Hoog risico'] };
 const wijkteams = [
@@ -86,6 +88,13 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
     out[`${lang}/agreements-confirmed-smw`] = handoverCard(v, confirmed, 'smw');
     out[`${lang}/agreements-confirmed-cm`] = handoverCard(v, confirmed, 'caseManager', { kind: 'good', text: tr('handover.confirmed.notice') });
     out[`${lang}/agreements-v2`] = agreementsCard(v, confirmed);
+    const reminder = (kind: ReminderDocument['kind'], subject: ReminderDocument['subject']) =>
+      toDocument({ id: `r-${kind}`, referralId: referral.referralId, kind, dueAt: '2026-12-08T07:30:00.000Z', timeZone: 'Europe/Amsterdam', recipients: [{ key: 'caseManager:cm', role: 'caseManager', channel: 'teams', aadObjectId: 'cm' }], subject }, new Date('2026-12-01T10:00:00Z'));
+    const agreement = reminder('agreementBefore', { label: 'Terugkoppeling aan de SMW', agreementId: 'feedback0', agreementKind: 'feedback', date: '2026-12-10', time: '10:00' });
+    out[`${lang}/reminder-agreement`] = reminderCard(agreement, { key: 'caseManager:cm' }, lang);
+    out[`${lang}/reminder-prompt`] = reminderCard(reminder('agreementsPrompt', { label: 'reminder.agreementsPrompt', date: '2026-12-08' }), { key: 'caseManager:cm' }, lang);
+    out[`${lang}/reminder-escalation`] = reminderCard(reminder('normEscalation', { label: 'norms.accept', normId: 'accept', date: '2026-12-07', escalationStep: 1 }), { key: 'caseManager:cm' }, lang);
+    out[`${lang}/reminder-done`] = reminderResultCard(agreement, tr('reminder.markedDone'), lang);
     out[`${lang}/declined`] = declinedCard(tr, { ...submitted, state: 'declined', decline: { reason: 'Past niet', advice: 'Bel het CJG', by: { aadObjectId: 'x', name: 'Karim' }, at: '2026-11-23T10:00:00Z' } });
   }
   return out;

@@ -36,6 +36,7 @@ afterAll(async () => {
 
 const joined = (card: unknown) => texts(card).join(' ');
 const facts = (card: unknown) => JSON.stringify(card);
+const pending = (referralId: string) => h.bot.schakel.reminders.reminders.pendingOfReferral(referralId);
 const stored = async (referralId: string) => (await h.bot.schakel.deps.referrals.get(referralId))!.doc;
 const outbox = async (referralId: string) =>
   (
@@ -131,9 +132,9 @@ describe('warme overdracht without Graph (local mode)', () => {
       expect(event.summary).toBe('Warme overdracht');
       expect(file!.ics).not.toContain('Noa');
     }
-    const planner = h.bot.logs.find('reminder planner: handover booked').filter((l) => l.referralId === referralId);
-    expect(planner).toHaveLength(1);
-    expect(planner[0]?.start).toBe('2026-11-24T07:30:00.000Z');
+    // The casusregisseur is asked to fill in the agreements right after the meeting ends.
+    const prompts = (await pending(referralId)).filter((r) => r.kind === 'agreementsPrompt');
+    expect(prompts.map((r) => [r.dueAt, r.recipients.map((x) => x.aadObjectId)])).toEqual([['2026-11-24T08:30:00.000Z', [karim.aadObjectId]]]);
   });
 
   it('moves the meeting (same UID, next SEQUENCE) and cancels it (METHOD:CANCEL, the parent is mailed); the timeline shows each step', async () => {
@@ -220,8 +221,9 @@ describe('warme overdracht without Graph (local mode)', () => {
       ['smw', 'teams', 'sent'],
     ]);
 
-    const planner = h.bot.logs.find('reminder planner: agreements confirmed').filter((l) => l.referralId === referralId);
-    expect(planner.map((l) => l.agreementIds)).toEqual([['feedback0', 'feedback1', 'evaluation', 'aftercare']]);
+    const planned = (await pending(referralId)).filter((r) => r.kind === 'agreementBefore' || r.kind === 'agreementOnDay');
+    expect([...new Set(planned.map((r) => r.subject.agreementId))].sort()).toEqual(['aftercare', 'evaluation', 'feedback0', 'feedback1']);
+    expect((await pending(referralId)).some((r) => r.kind === 'agreementsPrompt')).toBe(false);
 
     const smwView = lastCardTo(h, smw).card;
     expect(joined(smwView)).toContain('Afspraken warme overdracht');

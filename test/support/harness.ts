@@ -47,7 +47,8 @@ export interface Harness {
 }
 
 /** `graph`: how the bot reaches a fake Graph's token authority (see FakeGraph.authorityHost / ca). */
-export async function startBot(endpoint: string, database: string, env: Record<string, string> = {}, clock?: Clock, graph?: StartOptions['graph']): Promise<BotInstance> {
+/** The reminder loop stays off unless asked for: tests advance a ManualClock and call `reminders.scheduler.tick()`. */
+export async function startBot(endpoint: string, database: string, env: Record<string, string> = {}, clock?: Clock, graph?: StartOptions['graph'], startScheduler = false): Promise<BotInstance> {
   const logs = new LogCapture();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -59,7 +60,7 @@ export async function startBot(endpoint: string, database: string, env: Record<s
     SHUTDOWN_GRACE_MS: '2000',
     ...env,
   });
-  const schakel = await startSchakel(config, createLogger(config.logLevel, logs), { clock, graph });
+  const schakel = await startSchakel(config, createLogger(config.logLevel, logs), { clock, graph, startScheduler });
   const url = `${schakel.url}/api/messages`;
   return {
     schakel,
@@ -75,13 +76,13 @@ export async function startBot(endpoint: string, database: string, env: Record<s
 }
 
 /** Local Cosmos server + fake Bot Connector + one real bot instance, all on random loopback ports. */
-export async function startHarness(options: { env?: Record<string, string>; clock?: Clock; graph?: StartOptions['graph'] } = {}): Promise<Harness> {
+export async function startHarness(options: { env?: Record<string, string>; clock?: Clock; graph?: StartOptions['graph']; startScheduler?: boolean } = {}): Promise<Harness> {
   const cosmos = await startLocalCosmos();
   const connector = await new FakeConnector().start();
   const database = `t-${randomUUID().slice(0, 8)}`;
   const instances: BotInstance[] = [];
   const startInstance = async (env: Record<string, string> = {}) => {
-    const instance = await startBot(cosmos.endpoint, database, { ...options.env, ...env }, options.clock, options.graph);
+    const instance = await startBot(cosmos.endpoint, database, { ...options.env, ...env }, options.clock, options.graph, options.startScheduler);
     instances.push(instance);
     return instance;
   };

@@ -88,7 +88,8 @@ export function registerCommands(app: Application, deps: BotDeps): void {
 
   app.message(/^\s*koppel wijkteam\s+(.+)$/i, async (ctx) => linkWijkteam(ctx, deps));
   // The bare command from Teams' command menu: explain what follows it.
-  app.message(/^\s*(status|toestemming|koppel wijkteam)\s*$/i, async (ctx) => {
+  app.message(/^\s*koppel co(ö|o)rdinatoren\s*$/i, async (ctx) => linkCoordinators(ctx, deps));
+  app.message(/^\s*(status|toestemming|koppel wijkteam|afspraken|overdracht)\s*$/i, async (ctx) => {
     const command = (ctx.activity.text ?? '').trim().toLowerCase();
     await ctx.sendActivity(trOf(ctx)(`usage.${command.startsWith('koppel') ? 'link' : command}`));
   });
@@ -144,4 +145,31 @@ async function linkWijkteam(ctx: TurnContext, deps: BotDeps): Promise<void> {
   deps.log.info({ wijkteam: wijkteam.id, teamId }, 'wijkteam channel linked');
   await ctx.sendActivity(tr('link.done', { wijkteam: wijkteam.name }));
   for (const waiting of await deps.referrals.awaitingPost(wijkteam.id)) await postIntake(deps, waiting, actor);
+}
+
+/**
+ * `koppel coördinatoren` in a team channel, by a coordinator: this channel gets the service-norm
+ * escalations (the conversation-directory key COORDINATOR_CHANNEL_KEY, `coordinator` by default).
+ */
+async function linkCoordinators(ctx: TurnContext, deps: BotDeps): Promise<void> {
+  const tr = trOf(ctx);
+  const actor = actorOf(ctx);
+  const channelData = ctx.activity.channelData as { team?: { id?: string }; channel?: { id?: string } } | undefined;
+  const teamId = channelData?.team?.id;
+  const channelId = channelData?.channel?.id;
+  if (!actor || !teamId || !channelId || ctx.activity.conversation?.conversationType !== 'channel') {
+    return void (await ctx.sendActivity(tr('link.coordinatorsChannelOnly')));
+  }
+  if (!isCoordinator(deps, actor.aadObjectId)) return void (await ctx.sendActivity(tr('coordinator.only')));
+  await deps.settings.linkNamedChannel({
+    key: deps.config.reminders.coordinatorChannelKey,
+    tenantId: tenantOf(ctx) ?? actor.tenantId,
+    teamId,
+    channelId,
+    serviceUrl: ctx.activity.serviceUrl,
+    linkedBy: actor.aadObjectId,
+    linkedAt: deps.clock.now().toISOString(),
+  });
+  deps.log.info({ key: deps.config.reminders.coordinatorChannelKey, teamId }, 'coordinator channel linked');
+  await ctx.sendActivity(tr('link.coordinatorsDone'));
 }

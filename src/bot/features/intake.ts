@@ -76,6 +76,7 @@ export function registerIntake(app: Application, deps: BotDeps): void {
       const tr = translator('nl');
       await deps.messenger.sendToUser(updated.smw.aadObjectId, { type: 'message', text: tr('accepted.toSmw', { number: updated.number, name: updated.caseManager?.name ?? '' }) });
       deps.log.info({ referralId: updated.referralId }, 'casusregisseur assigned');
+      await deps.reminders.referralAccepted(updated);
       await offerHandoverPlanning(deps, updated, actor);
     }
     return respondWithCard(ctx, card);

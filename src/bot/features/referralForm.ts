@@ -198,6 +198,7 @@ async function onSubmit(ctx: TurnContext, deps: BotDeps, data: unknown) {
   // Only the request that made the transition posts the intake card: a repeated submit (Teams
   // retry, double click) must not post it twice.
   const posted = decision.unchanged ? Boolean(await deps.settings.channel(referral.routing?.wijkteamId ?? '')) : await postIntake(deps, referral, actor);
+  if (!decision.unchanged) await deps.reminders.referralSubmitted(referral);
   deps.log.info({ referralId: referral.referralId, wijkteam: referral.routing?.wijkteamId, posted }, 'referral submitted');
   return respondWithCard(ctx, submittedCard(tr, referral, wijkteamName, posted));
 }

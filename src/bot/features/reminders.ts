@@ -1,0 +1,147 @@
+import type { Application } from '@microsoft/teams-ai';
+import type { TurnContext } from 'botbuilder';
+import { DateTime } from 'luxon';
+import { isAgreementReminder, reminderResultCard, ReminderCardActionSchema, type ReminderCardAction } from '../../../cards/reminder/index.js';
+import { VERBS } from '../../../cards/verbs.js';
+import { effectiveAgreedDates, recordAgreedDateChange } from '../../domain/agreedDateChanges.js';
+import { refuse } from '../../domain/decision.js';
+import { partiesOf } from '../../domain/referralParties.js';
+import { isOpen, isRefusal, rescheduleAgreement, snoozeReminder, type AgreementRescheduled, type PlanContext, type PlannedReminder, type SnoozeChoice } from '../../domain/reminders.js';
+import type { Referral } from '../../domain/referral.js';
+import type { Actor } from '../../domain/types.js';
+import { t } from '../../i18n/index.js';
+import type { RecipientDelivery, ReminderDocument } from '../../store/reminders.js';
+import { decideAndSave, parseAction } from '../actions.js';
+import { nowOf, respondWithCard, respondWithMessage, trOf } from '../context.js';
+import type { BotDeps } from '../deps.js';
+
+type Handler = (ctx: TurnContext, actor: Actor, doc: ReminderDocument, recipient: RecipientDelivery, action: ReminderCardAction) => Promise<void>;
+
+/**
+ * The reminder card's buttons: Gedaan, Later and Verzet datum. Each reloads the reminder and
+ * lets only the person it was sent to act; anyone else is refused and audited on the referral.
+ */
+export function registerReminders(app: Application, deps: BotDeps): void {
+  function on(verb: string, handler: Handler) {
+    app.adaptiveCards.actionExecute(verb, async (ctx, _s, data: Record<string, unknown>) => {
+      const parsed = await parseAction(ctx, deps, verb, ReminderCardActionSchema, data);
+      if (!parsed) return '';
+      const { actor, action } = parsed;
+      const found = await deps.reminderStore.get(action.reminderId, action.bucket);
+      if (!found) {
+        await respondWithMessage(ctx, trOf(ctx)('reminder.notFound'));
+        return '';
+      }
+      const doc = found.doc;
+      const recipient = doc.recipients.find((r) => r.key === action.recipientKey && r.aadObjectId === actor.aadObjectId);
+      if (!recipient) {
+        deps.log.warn({ referralId: doc.referralId, reminderId: doc.id, verb, actor: actor.aadObjectId }, 'reminder action refused: not a recipient');
+        await deps.referrals.record(doc.referralId, actor.aadObjectId, [{ type: 'audit', action: 'reminder.refused', detail: { verb, reminderId: doc.id } }], deps.clock.now());
+        await respondWithMessage(ctx, trOf(ctx)('reminders.notYours'));
+        return '';
+      }
+      await handler(ctx, actor, doc, recipient, action);
+      return '';
+    });
+  }
+
+  const ctxOf = (): PlanContext => ({ calendar: deps.calendar, policy: deps.reminderPolicy, clock: deps.clock });
+
+  on(VERBS.reminderDone, async (ctx, actor, doc, recipient, action) => {
+    const tr = trOf(ctx);
+    const marked = await deps.reminderStore.markDone(doc.id, doc.bucket, recipient.key);
+    if (!marked && isOpen(doc.status)) return respondWithMessage(ctx, tr('reminder.notOpen'));
+    if (marked) {
+      // The note is kept on the referral's timeline only; logs get its presence, never its text.
+      await deps.referrals.record(doc.referralId, actor.aadObjectId, [
+        { type: 'timeline', entry: 'reminder.done', detail: { reminderId: doc.id, label: doc.subject.label, ...(action.note ? { note: action.note } : {}) } },
+        { type: 'audit', action: 'reminder.done', detail: { reminderId: doc.id, role: recipient.role, hasNote: Boolean(action.note) } },
+      ], deps.clock.now());
+      deps.log.info({ referralId: doc.referralId, reminderId: doc.id, hasNote: Boolean(action.note) }, 'reminder marked done');
+    }
+    return respondWithCard(ctx, reminderResultCard(doc, tr('reminder.markedDone')));
+  });
+
+  on(VERBS.reminderSnooze, async (ctx, _actor, doc, recipient, action) => {
+    const tr = trOf(ctx);
+    const choice = snoozeChoice(action);
+    if (!choice) return respondWithMessage(ctx, tr('reminder.snoozeDateMissing'));
+    const snoozed = snoozeReminder(doc, recipient.key, choice, ctxOf());
+    if (isRefusal(snoozed)) return respondWithMessage(ctx, tr(snoozed.refused));
+    await deps.reminderStore.save([snoozed]);
+    const at = DateTime.fromISO(snoozed.dueAt, { zone: doc.timeZone }).setLocale('nl');
+    deps.log.info({ referralId: doc.referralId, reminderId: doc.id, snoozedTo: snoozed.id }, 'reminder snoozed');
+    return respondWithCard(ctx, reminderResultCard(doc, tr('reminder.snoozedUntil', { date: at.toFormat('cccc d LLLL yyyy'), time: at.toFormat('HH:mm') })));
+  });
+
+  on(VERBS.reminderReschedule, async (ctx, actor, doc, recipient, action) => {
+    const tr = trOf(ctx);
+    const agreementId = doc.subject.agreementId;
+    if (!isAgreementReminder(doc) || !agreementId) return respondWithMessage(ctx, tr('reminders.unknownAgreement'));
+    if (!action.newDate) return respondWithMessage(ctx, tr('reminder.newDateMissing'));
+    const to = { date: action.newDate, ...(action.newTime ? { time: action.newTime } : {}) };
+    let moved: { referral: Referral; event: AgreementRescheduled; cancel: PlannedReminder[]; create: PlannedReminder[] } | undefined;
+    let refusal: string | undefined;
+    const outcome = await decideAndSave(deps, doc.referralId, actor, (cur, now) => {
+      const current = cur && effectiveAgreedDates(cur);
+      if (!cur || !current) return refuse('notFound');
+      const result = rescheduleAgreement({ referralId: cur.referralId, agreedDates: current.dates, parties: partiesOf(cur) }, agreementId, to, recipient.role, ctxOf());
+      if (isRefusal(result)) {
+        refusal = result.refused;
+        return refuse('invalid');
+      }
+      const decision = recordAgreedDateChange(cur, actor, { agreementsVersion: current.version, agreementId, from: result.event.from, to: result.event.to, byRole: recipient.role }, now);
+      if (decision.ok) moved = { referral: decision.value, event: result.event, cancel: result.cancel, create: result.create };
+      return decision;
+    });
+    if (refusal) return respondWithMessage(ctx, tr(refusal));
+    if (!outcome.decision.ok || !moved) return respondWithMessage(ctx, tr(`refusal.${outcome.decision.ok ? 'stale' : outcome.decision.code}`));
+    const { referral, event } = moved;
+    await deps.reminderStore.cancel(moved.cancel);
+    await deps.reminderStore.save(moved.create);
+    await tellOthers(deps, referral, event, actor);
+    deps.log.info({ referralId: referral.referralId, agreementId, by: recipient.role }, 'agreement rescheduled');
+    return respondWithCard(ctx, reminderResultCard(doc, tr('reminder.rescheduledNotice', { to: longDate(event.to) })));
+  });
+}
+
+function snoozeChoice(action: ReminderCardAction): SnoozeChoice | undefined {
+  switch (action.snooze) {
+    case 'workingDays':
+      return { kind: 'workingDays', days: action.days ?? 2 };
+    case 'date':
+      return action.snoozeDate ? { kind: 'date', date: action.snoozeDate } : undefined;
+    default:
+      return { kind: 'nextWorkingDay' };
+  }
+}
+
+function longDate(at: { date: string; time?: string }): string {
+  const day = DateTime.fromISO(at.date).setLocale('nl').toFormat('cccc d LLLL yyyy');
+  return at.time ? `${day} om ${at.time}` : day;
+}
+
+/** Professionals get a 1:1 message with the referral number; the parent an e-mail with only the label and the new date. */
+async function tellOthers(deps: BotDeps, r: Referral, event: AgreementRescheduled, actor: Actor): Promise<void> {
+  const label = event.label;
+  const params = { number: r.number, label, from: longDate(event.from), to: longDate(event.to) };
+  for (const party of partiesOf(r)) {
+    if (!event.notify.includes(party.role)) continue;
+    if (party.professional && party.professional.aadObjectId !== actor.aadObjectId) {
+      await deps.messenger.sendToUser(party.professional.aadObjectId, { type: 'message', text: t('nl', 'reminder.rescheduledToParty', params) });
+    } else if (party.contact?.email) {
+      try {
+        await deps.mail.send(party.contact.email, t('nl', 'reminder.rescheduledMailSubject', { label }), t('nl', 'reminder.rescheduledMailBody', { label: escapeHtml(label), to: longDate(event.to) }), {
+          referralId: r.referralId,
+          idempotencyKey: `reschedule-${r.referralId}-${event.agreementId}-${event.to.date}${event.to.time ?? ''}`,
+        });
+      } catch (err) {
+        deps.log.warn({ referralId: r.referralId, err: { message: (err as Error).message } }, 'reschedule mail to parent failed');
+      }
+    }
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}

@@ -1,0 +1,53 @@
+import { agreedDates, confirmedAgreements } from './agreementHistory.js';
+import { refuse, type Decision } from './decision.js';
+import type { Now } from './draft.js';
+import type { Referral } from './referral.js';
+import type { Actor, AgreedDate, PartyRole } from './types.js';
+
+/**
+ * A dated agreement moved from a reminder card ("Verzet datum"). The confirmed version of the
+ * formulier warme overdracht stays frozen as it was sent; moves are kept beside it, per version,
+ * so the history shows what was agreed and what was moved later, by whom. A newly confirmed
+ * version starts without moves: the casusregisseur's form is the new truth.
+ */
+export interface AgreedDateChange {
+  agreementsVersion: number;
+  agreementId: string;
+  from: { date: string; time?: string };
+  to: { date: string; time?: string };
+  byRole: PartyRole;
+  by: string;
+  at: string;
+}
+
+/** The dated agreements of the confirmed version with later moves applied; empty before a confirmation. */
+export function effectiveAgreedDates(r: Referral, record = confirmedAgreements(r.handover?.agreements ?? [])): { version: number; dates: AgreedDate[] } | undefined {
+  if (!record) return undefined;
+  const changes = (r.handover?.dateChanges ?? []).filter((c) => c.agreementsVersion === record.version);
+  const dates = agreedDates(record).map((d): AgreedDate => {
+    const last = changes.filter((c) => c.agreementId === d.agreementId).at(-1);
+    if (!last) return d;
+    const moved: AgreedDate = { ...d, date: last.to.date };
+    if (last.to.time) moved.time = last.to.time;
+    else delete moved.time;
+    return moved;
+  });
+  return { version: record.version, dates };
+}
+
+/** Records a move decided by `rescheduleAgreement`; refused when the agreements changed meanwhile. */
+export function recordAgreedDateChange(r: Referral, actor: Actor, change: Omit<AgreedDateChange, 'by' | 'at'>, now: Now): Decision<Referral> {
+  if (!r.handover || (r.state !== 'agreementsConfirmed' && r.state !== 'aftercare')) return refuse('invalidState');
+  const current = effectiveAgreedDates(r);
+  if (!current || current.version !== change.agreementsVersion) return refuse('stale');
+  const at = now.at.toISOString();
+  const recorded: AgreedDateChange = { ...change, by: actor.aadObjectId, at };
+  return {
+    ok: true,
+    value: { ...r, handover: { ...r.handover, dateChanges: [...(r.handover.dateChanges ?? []), recorded] }, version: r.version + 1, updatedAt: at },
+    events: [
+      { type: 'timeline', entry: 'agreement.rescheduled', detail: { agreementId: change.agreementId, from: change.from.date, to: change.to.date } },
+      { type: 'audit', action: 'agreement.rescheduled', detail: { agreementId: change.agreementId, role: change.byRole } },
+    ],
+  };
+}
