@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { reminders as texts } from '../../src/i18n/reminders.js';
 import type { Lang } from '../../src/i18n/index.js';
-import { defaultReminderRenderer, reminderTitle, type ReminderRenderer } from '../../src/notify/reminderMessages.js';
+import { reminderMail, reminderTitle, type ReminderRenderer } from '../../src/notify/reminderMessages.js';
 import type { RecipientDelivery, ReminderDocument } from '../../src/store/reminders.js';
 import type { AdaptiveCardJson } from '../render.js';
 import { VERBS } from '../verbs.js';
@@ -34,7 +34,15 @@ const say = (lang: Lang, key: string) => texts[key]?.[lang] ?? key;
 export const isAgreementReminder = (doc: ReminderDocument) => doc.kind !== 'agreementsPrompt' && doc.kind !== 'normEscalation' && Boolean(doc.subject.agreementId);
 
 /** The reminder card (Adaptive Card 1.5): Gedaan with an optional note, Later, and Verzet datum for agreements. */
-export function reminderCard(doc: ReminderDocument, recipient: Pick<RecipientDelivery, 'key'>, lang: Lang = 'nl'): AdaptiveCardJson {
+export function reminderCard(doc: ReminderDocument, recipient: Pick<RecipientDelivery, 'key' | 'teamsChannelKey'>, lang: Lang = 'nl'): AdaptiveCardJson {
+  if (recipient.teamsChannelKey) {
+    // A channel is told, not asked: only the person who must act can mark it done or snooze it.
+    const body = [
+      { type: 'TextBlock', text: reminderTitle(doc, lang), wrap: true, weight: 'Bolder' },
+      { type: 'TextBlock', text: say(lang, 'reminder.channelInfo'), wrap: true, isSubtle: true },
+    ];
+    return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, actions: [] } as AdaptiveCardJson;
+  }
   const data = (extra: Record<string, unknown> = {}) => ({ reminderId: doc.id, bucket: doc.bucket, recipientKey: recipient.key, ...extra });
   const movable = isAgreementReminder(doc);
   const body: Record<string, unknown>[] = [
@@ -78,5 +86,5 @@ export const reminderCardRenderer: ReminderRenderer = {
     const title = reminderTitle(doc);
     return { summary: title, attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: reminderCard(doc, recipient) }] };
   },
-  mail: (doc, recipient) => defaultReminderRenderer.mail(doc, recipient),
+  mail: (doc) => reminderMail(doc),
 };

@@ -72,4 +72,8 @@ export const reminders: Catalogue = {
   'norms.accept': { nl: 'Aanmelding accepteren', en: 'Accept the referral' },
   'norms.handover': { nl: 'Warme overdracht houden', en: 'Hold the warm handover' },
   'norms.agreements': { nl: 'Afspraken bevestigen', en: 'Confirm the agreements' },
+  'reminder.channelInfo': {
+    nl: 'Ter informatie voor dit kanaal. De betrokken casusregisseur of SMW\'er handelt dit af; typ "status" en het nummer in een 1-op-1 chat met Schakel voor de stand van zaken.',
+    en: 'For this channel\'s information. The casusregisseur or school social worker concerned handles it; type "status" and the number in a 1:1 chat with Schakel.',
+  },
 };

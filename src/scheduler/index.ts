@@ -4,7 +4,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { ConversationDirectory } from '../notify/conversationDirectory.js';
 import type { MailSender } from '../notify/mail.js';
-import { defaultReminderRenderer, type ReminderRenderer } from '../notify/reminderMessages.js';
+import type { ReminderRenderer } from '../notify/reminderMessages.js';
 import { TeamsSender } from '../notify/sender.js';
 import { ReminderStore } from '../store/reminders.js';
 import type { Store } from '../store/cosmos.js';
@@ -21,7 +21,8 @@ export interface ReminderEngineDeps {
   mail: MailSender;
   /** Tenant of the bot (MICROSOFT_APP_TENANT_ID, or the single allowed tenant in local mode). */
   tenantId: string;
-  renderer?: ReminderRenderer;
+  /** How reminders look in Teams and in e-mail (the bot passes the reminder card of cards/reminder). */
+  renderer: ReminderRenderer;
   onProblem?: (problem: DeliveryProblem) => void | Promise<void>;
 }
 
@@ -56,7 +57,7 @@ export function createReminderEngine(deps: ReminderEngineDeps): ReminderEngine {
     maxFailures: r.maxSendAttempts,
   });
   const dispatcher = new ReminderDispatcher(
-    { store: reminders, sender, mail: deps.mail, renderer: deps.renderer ?? defaultReminderRenderer, clock, log, onProblem: deps.onProblem },
+    { store: reminders, sender, mail: deps.mail, renderer: deps.renderer, clock, log, onProblem: deps.onProblem },
     { leaseMs: r.leaseMs, maxMailFailures: r.maxSendAttempts },
   );
   const scheduler = new ReminderScheduler(

@@ -94,6 +94,7 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
     out[`${lang}/reminder-agreement`] = reminderCard(agreement, { key: 'caseManager:cm' }, lang);
     out[`${lang}/reminder-prompt`] = reminderCard(reminder('agreementsPrompt', { label: 'reminder.agreementsPrompt', date: '2026-12-08' }), { key: 'caseManager:cm' }, lang);
     out[`${lang}/reminder-escalation`] = reminderCard(reminder('normEscalation', { label: 'norms.accept', normId: 'accept', date: '2026-12-07', escalationStep: 1 }), { key: 'caseManager:cm' }, lang);
+    out[`${lang}/reminder-escalation-channel`] = reminderCard(reminder('normEscalation', { label: 'norms.accept', normId: 'accept', date: '2026-12-07', escalationStep: 1 }), { key: 'channel:wijkteam:wt-feijenoord', teamsChannelKey: 'wijkteam:wt-feijenoord' }, lang);
     out[`${lang}/reminder-done`] = reminderResultCard(agreement, tr('reminder.markedDone'), lang);
     out[`${lang}/declined`] = declinedCard(tr, { ...submitted, state: 'declined', decline: { reason: 'Past niet', advice: 'Bel het CJG', by: { aadObjectId: 'x', name: 'Karim' }, at: '2026-11-23T10:00:00Z' } });
   }

@@ -102,6 +102,7 @@ describe('reminders wired into the bot', () => {
     expect(postsIn(coordinatorChannel).filter((p) => p.includes('Aanmelding accepteren'))).toHaveLength(1);
     for (const post of [...postsIn(feijenoordChannel), ...postsIn(coordinatorChannel)].filter((p) => p.includes('Aanmelding accepteren'))) {
       expect(post).not.toContain('Noa');
+      expect(post).not.toContain('Action.Execute'); // a channel is told, not asked to act
     }
   });
 

@@ -7,7 +7,7 @@ import type { Clock } from '../../src/domain/clock.js';
 import type { PlannedReminder, RecipientAddress } from '../../src/domain/reminders.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import type { MailSender } from '../../src/notify/mail.js';
-import { defaultReminderRenderer } from '../../src/notify/reminderMessages.js';
+import { reminderCardRenderer } from '../../cards/reminder/index.js';
 import { TeamsSender, type TeamsSenderOptions } from '../../src/notify/sender.js';
 import type { Container } from '@azure/cosmos';
 import { ReminderStore } from '../../src/store/reminders.js';
@@ -97,7 +97,7 @@ export function buildEngine(o: EngineOptions): Engine {
   });
   const leaseMs = o.scheduler?.leaseMs ?? 30_000;
   const dispatcher = new ReminderDispatcher(
-    { store: reminders, sender, mail, renderer: defaultReminderRenderer, clock: o.clock, log, onProblem: (p) => void problems.push(p) },
+    { store: reminders, sender, mail, renderer: reminderCardRenderer, clock: o.clock, log, onProblem: (p) => void problems.push(p) },
     { leaseMs, maxMailFailures: 5 },
   );
   const scheduler = new ReminderScheduler(
