@@ -23,6 +23,8 @@ export interface ReminderPlanner {
   referralAccepted(referral: Referral): Promise<void>;
   /** The meeting was booked or moved (`referral.handover.meeting`): plan the prompt for the agreements. */
   handoverBooked(referral: Referral): Promise<void>;
+  /** The meeting was cancelled: withdraw its prompt and the escalations it started. */
+  handoverCancelled(referral: Referral): Promise<void>;
   /** A version of the agreements was confirmed: plan (or move) a reminder per dated item. */
   agreementsConfirmed(referral: Referral, dates: AgreedDate[]): Promise<void>;
 }

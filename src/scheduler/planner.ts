@@ -49,6 +49,14 @@ export class StoredReminderPlanner implements ReminderPlanner {
     this.deps.log.info({ referralId: r.referralId, prompt: prompt?.dueAt }, 'agreements prompt planned');
   }
 
+  /** The meeting was called off: its prompt and the norms it started go; the handover norm runs again. */
+  async handoverCancelled(r: Referral): Promise<void> {
+    const startedByMeeting = new Set(this.deps.norms.filter((n) => n.startEvent === 'handoverHeld').map((n) => n.id));
+    await this.replace(r.referralId, (doc) => doc.kind === 'agreementsPrompt' || (doc.kind === 'normEscalation' && startedByMeeting.has(doc.subject.normId ?? '')), []);
+    if (r.acceptedAt) await this.normEvent(r, 'accepted', new Date(r.acceptedAt));
+    this.deps.log.info({ referralId: r.referralId }, 'reminders of a cancelled warme overdracht withdrawn');
+  }
+
   async agreementsConfirmed(r: Referral, dates: AgreedDate[]): Promise<void> {
     const parties = partiesOf(r);
     const plan = planAgreementReminders({ referralId: r.referralId, agreedDates: dates, parties }, this.ctx);

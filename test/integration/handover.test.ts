@@ -153,6 +153,10 @@ describe('warme overdracht without Graph (local mode)', () => {
     expect(joined(cancelled)).toContain('geannuleerd');
     expect(joined(cancelled)).toContain('Warme overdracht plannen');
     expect((await stored(referralId)).state).toBe('accepted');
+    // the cancelled meeting leaves no prompt to record its agreements, and no escalation about them
+    const left = await pending(referralId);
+    expect(left.filter((d) => d.kind === 'agreementsPrompt')).toEqual([]);
+    expect(left.filter((d) => d.kind === 'normEscalation').map((d) => d.subject.normId)).not.toContain('agreements');
     const cancel = icsTo(h, karim).filter((f) => f.text.includes(number)).map((f) => parseIcs(f.ics)).at(-1)!;
     expect(cancel.method).toBe('CANCEL');
     expect(cancel.event.uid).toBe(files[0]!.event.uid);

@@ -136,6 +136,7 @@ export function registerHandover(app: Application, deps: BotDeps): void {
     const current = outcome.decision.value;
     const cancelled = current.handover?.cancelled.at(-1);
     if (!outcome.decision.unchanged && cancelled) {
+      await deps.reminders.handoverCancelled(current);
       await announceCancellation(deps, current, cancelled);
       await refreshCards(deps, current, clickedId(ctx));
     }
