@@ -3,6 +3,7 @@ import { redactedSummary } from './config.js';
 import { WorkingCalendar } from './domain/calendar.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createAdapter, createBot } from './bot/app.js';
+import { langOf } from './i18n/index.js';
 import { TeamsMessenger } from './notify/teams.js';
 import { ConfigRepository, loadInstruments } from './store/configRepository.js';
 import type { BotDeps } from './bot/deps.js';
@@ -80,6 +81,11 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     onProblem: (p) => problems(p),
   });
   const policy = reminderPolicy({ daysBefore: config.reminders.daysBefore, localTime: config.reminderLocalTime });
+  /** The language of a professional's Teams client, from their stored 1:1 conversation. */
+  const languageOf = async (aadObjectId: string) => {
+    const locale = (await conversations.personal(aadObjectId))?.locale;
+    return locale ? langOf(locale) : undefined;
+  };
   const deps: BotDeps = {
     config,
     log,
@@ -94,7 +100,8 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     acceptBy: (at) => normDeadline(acceptRule, at, calendar).lastDay,
     ...(graph ? { meetings: graph } : {}),
     mail,
-    reminders: new StoredReminderPlanner({ store: engine.reminders, calendar, clock, policy, norms, log }),
+    reminders: new StoredReminderPlanner({ store: engine.reminders, calendar, clock, policy, norms, log, languageOf }),
+    languageOf,
     reminderStore: engine.reminders,
     reminderPolicy: policy,
   };

@@ -38,7 +38,7 @@ export function reminderCard(doc: ReminderDocument, recipient: Pick<RecipientDel
   if (recipient.teamsChannelKey) {
     // A channel is told, not asked: only the person who must act can mark it done or snooze it.
     const body = [
-      { type: 'TextBlock', text: reminderTitle(doc, lang), wrap: true, weight: 'Bolder' },
+      { type: 'TextBlock', id: `reminder:${doc.id}`, text: reminderTitle(doc, lang), wrap: true, weight: 'Bolder' },
       { type: 'TextBlock', text: say(lang, 'reminder.channelInfo'), wrap: true, isSubtle: true },
     ];
     return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, actions: [] } as AdaptiveCardJson;
@@ -46,7 +46,7 @@ export function reminderCard(doc: ReminderDocument, recipient: Pick<RecipientDel
   const data = (extra: Record<string, unknown> = {}) => ({ reminderId: doc.id, bucket: doc.bucket, recipientKey: recipient.key, ...extra });
   const movable = isAgreementReminder(doc);
   const body: Record<string, unknown>[] = [
-    { type: 'TextBlock', text: reminderTitle(doc, lang), wrap: true, weight: 'Bolder' },
+    { type: 'TextBlock', id: `reminder:${doc.id}`, text: reminderTitle(doc, lang), wrap: true, weight: 'Bolder' },
     { type: 'Input.Text', id: 'note', label: say(lang, 'reminder.noteLabel'), isMultiline: true, maxLength: 1000 },
     { type: 'Input.Date', id: 'snoozeDate', label: say(lang, 'reminder.snoozeDateLabel') },
   ];
@@ -74,7 +74,7 @@ export function reminderResultCard(doc: ReminderDocument, notice: string, lang: 
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: '1.5',
     body: [
-      { type: 'TextBlock', text: reminderTitle(doc, lang), wrap: true, weight: 'Bolder' },
+      { type: 'TextBlock', id: `reminder:${doc.id}`, text: reminderTitle(doc, lang), wrap: true, weight: 'Bolder' },
       { type: 'TextBlock', text: notice, wrap: true, color: 'Good' },
     ],
   } as AdaptiveCardJson;
@@ -83,8 +83,9 @@ export function reminderResultCard(doc: ReminderDocument, notice: string, lang: 
 /** What the scheduler sends: this card in Teams; the engine's short e-mail (no case details) otherwise. */
 export const reminderCardRenderer: ReminderRenderer = {
   teams(doc, recipient) {
-    const title = reminderTitle(doc);
-    return { summary: title, attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: reminderCard(doc, recipient) }] };
+    const lang = recipient.lang ?? 'nl';
+    const title = reminderTitle(doc, lang);
+    return { summary: title, attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: reminderCard(doc, recipient, lang) }] };
   },
   mail: (doc) => reminderMail(doc),
 };

@@ -49,6 +49,8 @@ export interface BotDeps {
   /** Reminder documents, for the reminder card's actions (done, snooze, reschedule). */
   reminderStore: ReminderStore;
   reminderPolicy: ReminderPolicy;
+  /** The language of a professional's Teams client, when the bot has talked to them. */
+  languageOf(aadObjectId: string): Promise<'nl' | 'en' | undefined>;
   /** Local date by which a referral submitted at `at` should be accepted (service norm). */
   acceptBy(at: Date): string;
 }

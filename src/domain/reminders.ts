@@ -21,6 +21,8 @@ export interface RecipientAddress {
   email?: string;
   /** A Teams channel known by a configured key (e.g. the wijkteam coordinator channel). */
   teamsChannelKey?: string;
+  /** Language of the person's Teams client when known (cards in English for `en`, else Dutch). */
+  lang?: 'nl' | 'en';
 }
 
 /** What a reminder is about; only non-identifying data (labels are short and generic). */

@@ -18,6 +18,25 @@ export interface PlannerDeps {
   policy: ReminderPolicy;
   norms: ServiceNormRule[];
   log: Logger;
+  /** The language of a professional's Teams client, when known. */
+  languageOf: LanguageOf;
+}
+
+export type LanguageOf = (aadObjectId: string) => Promise<'nl' | 'en' | undefined>;
+
+/** Gives every Teams recipient of these reminders the language of their Teams client. */
+export async function localize(planned: PlannedReminder[], languageOf: LanguageOf): Promise<PlannedReminder[]> {
+  const known = new Map<string, 'nl' | 'en' | undefined>();
+  const langOf = async (id: string) => {
+    if (!known.has(id)) known.set(id, await languageOf(id));
+    return known.get(id);
+  };
+  return Promise.all(
+    planned.map(async (p) => ({
+      ...p,
+      recipients: await Promise.all(p.recipients.map(async (r) => (r.aadObjectId && !r.lang ? { ...r, lang: (await langOf(r.aadObjectId)) ?? 'nl' } : r))),
+    })),
+  );
 }
 
 /**
@@ -64,7 +83,7 @@ export class StoredReminderPlanner implements ReminderPlanner {
     const previous = this.previousConfirmed(r);
     const stale = previous ? planAgreementReminders({ referralId: r.referralId, agreedDates: previous, parties }, this.ctx).reminders.filter((p) => !planned.has(p.id)) : [];
     const cancelled = await this.deps.store.cancel(stale);
-    const saved = await this.deps.store.save(plan.reminders);
+    const saved = await this.deps.store.save(await localize(plan.reminders, this.deps.languageOf));
     await this.replace(r.referralId, (doc) => doc.kind === 'agreementsPrompt', []);
     const confirmedAt = r.handover?.agreements.filter((a) => a.confirmedAt).at(-1)?.confirmedAt;
     if (confirmedAt) await this.normEvent(r, 'agreementsConfirmed', new Date(confirmedAt));
@@ -72,12 +91,6 @@ export class StoredReminderPlanner implements ReminderPlanner {
       { referralId: r.referralId, agreementIds: dates.map((d) => d.agreementId), created: saved.created, cancelled, unaddressable: plan.unaddressable.map((u) => `${u.agreementId}:${u.role}`) },
       'agreement reminders planned',
     );
-  }
-
-  /** Saves what a rescheduled agreement needs and cancels the reminders of its old date. */
-  async applyChanges(create: PlannedReminder[], cancel: PlannedReminder[]): Promise<void> {
-    await this.deps.store.cancel(cancel);
-    await this.deps.store.save(create);
   }
 
   private previousConfirmed(r: Referral): AgreedDate[] | undefined {
@@ -97,7 +110,7 @@ export class StoredReminderPlanner implements ReminderPlanner {
     await this.replace(r.referralId, (doc) => doc.kind === 'normEscalation' && ended.has(doc.subject.normId ?? '') && !started.has(doc.subject.normId ?? ''), []);
     const keep = new Set(changes.create.map((c) => c.id));
     await this.replace(r.referralId, (doc) => doc.kind === 'normEscalation' && started.has(doc.subject.normId ?? '') && !keep.has(doc.id), []);
-    await this.deps.store.save(changes.create);
+    await this.deps.store.save(await localize(changes.create, this.deps.languageOf));
     if (changes.create.length + changes.cancel.length > 0) {
       this.deps.log.info({ referralId: r.referralId, event: type, created: changes.create.length, cancelled: changes.cancel.length }, 'service-norm escalations updated');
     }
@@ -108,6 +121,6 @@ export class StoredReminderPlanner implements ReminderPlanner {
     const ids = new Set(next.map((n) => n.id));
     const old = (await this.deps.store.pendingOfReferral(referralId)).filter((d) => matches(d) && !ids.has(d.id));
     await this.deps.store.cancel(old);
-    await this.deps.store.save(next);
+    await this.deps.store.save(await localize(next, this.deps.languageOf));
   }
 }

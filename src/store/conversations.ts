@@ -21,6 +21,8 @@ export const ConversationRecordSchema = z.object({
   teamsUserId: z.string().optional(),
   teamId: z.string().optional(),
   channelId: z.string().optional(),
+  /** Locale of the person's Teams client (e.g. `nl-NL`, `en-US`), for proactive messages in their language. */
+  locale: z.string().optional(),
   updatedAt: z.string(),
 });
 

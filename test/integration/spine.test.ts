@@ -179,7 +179,7 @@ describe('the spine over HTTP', () => {
     const user = makeUser('Nieuwe SMW');
     await h.bot.send(installationUpdate(user, h.connector.url));
     const { resource } = await cosmos.database(h.database).container('conversations').item(`personal:${user.aadObjectId}`, user.aadObjectId).read();
-    expect(resource).toMatchObject({ kind: 'personal', conversationId: personalConversationId(user), serviceUrl: h.connector.url, tenantId: user.tenantId, teamsUserId: user.id });
+    expect(resource).toMatchObject({ kind: 'personal', conversationId: personalConversationId(user), serviceUrl: h.connector.url, tenantId: user.tenantId, teamsUserId: user.id, locale: 'nl-NL' });
     expect(String(h.connector.sent(personalConversationId(user)).at(-1)?.text)).toContain('Welkom bij Schakel');
   });
 

@@ -231,9 +231,12 @@ export function combinePolicies(...policies: ConnectorPolicy[]): ConnectorPolicy
 
 /** The ids a card's actions carry (`data.reminderId`), or undefined for other activities. */
 export function reminderIdOf(body: Record<string, unknown>): string | undefined {
-  const attachments = body.attachments as { content?: { actions?: { data?: { reminderId?: unknown } }[] } }[] | undefined;
+  const attachments = body.attachments as { content?: { actions?: { data?: { reminderId?: unknown } }[]; body?: { id?: unknown }[] } }[] | undefined;
   const id = attachments?.[0]?.content?.actions?.[0]?.data?.reminderId;
-  return typeof id === 'string' ? id : undefined;
+  if (typeof id === 'string') return id;
+  // Cards without buttons (channel notices) carry the reminder id on their title.
+  const title = attachments?.[0]?.content?.body?.[0]?.id;
+  return typeof title === 'string' && title.startsWith('reminder:') ? title.slice('reminder:'.length) : undefined;
 }
 
 /** Successful reminder deliveries counted by `conversationId|reminderId`. */

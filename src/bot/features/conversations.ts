@@ -23,7 +23,8 @@ export function registerConversations(app: Application, deps: BotDeps): void {
   app.turn('beforeTurn', async (ctx) => {
     if (ctx.activity.type === 'message' && ctx.activity.conversation?.conversationType === 'personal') {
       const known = ctx.activity.from?.aadObjectId ? await deps.conversations.personal(ctx.activity.from.aadObjectId) : undefined;
-      if (!known || known.serviceUrl !== ctx.activity.serviceUrl || known.conversationId !== ctx.activity.conversation.id) {
+      const locale = ctx.activity.locale ?? undefined;
+      if (!known || known.serviceUrl !== ctx.activity.serviceUrl || known.conversationId !== ctx.activity.conversation.id || known.locale !== locale) {
         await remember(ctx, deps);
       }
     }
@@ -61,7 +62,7 @@ function recordOf(ctx: TurnContext, now: Date): ConversationRecord | undefined {
   if (type === 'personal') {
     const user = a.from?.aadObjectId ? a.from : undefined;
     if (!user?.aadObjectId) return undefined;
-    return { ...base, id: `personal:${user.aadObjectId}`, userId: user.aadObjectId, kind: 'personal', teamsUserId: user.id };
+    return { ...base, id: `personal:${user.aadObjectId}`, userId: user.aadObjectId, kind: 'personal', teamsUserId: user.id, locale: a.locale ?? undefined };
   }
   if (type === 'channel' && channelData?.team?.id) {
     const channelId = channelData.channel?.id ?? conversationId;
