@@ -111,16 +111,29 @@ export function registerCommands(app: Application, deps: BotDeps): void {
   });
 }
 
-async function linkWijkteam(ctx: TurnContext, deps: BotDeps): Promise<void> {
+/** A link command must come from a coordinator in a team channel; otherwise it is answered and refused. */
+async function coordinatorInChannel(ctx: TurnContext, deps: BotDeps, wrongPlaceKey: string) {
   const tr = trOf(ctx);
   const actor = actorOf(ctx);
   const channelData = ctx.activity.channelData as { team?: { id?: string }; channel?: { id?: string } } | undefined;
   const teamId = channelData?.team?.id;
   const channelId = channelData?.channel?.id;
   if (!actor || !teamId || !channelId || ctx.activity.conversation?.conversationType !== 'channel') {
-    return void (await ctx.sendActivity(tr('link.channelOnly')));
+    await ctx.sendActivity(tr(wrongPlaceKey));
+    return undefined;
   }
-  if (!isCoordinator(deps, actor.aadObjectId)) return void (await ctx.sendActivity(tr('coordinator.only')));
+  if (!isCoordinator(deps, actor.aadObjectId)) {
+    await ctx.sendActivity(tr('coordinator.only'));
+    return undefined;
+  }
+  return { actor, teamId, channelId };
+}
+
+async function linkWijkteam(ctx: TurnContext, deps: BotDeps): Promise<void> {
+  const tr = trOf(ctx);
+  const here = await coordinatorInChannel(ctx, deps, 'link.channelOnly');
+  if (!here) return;
+  const { actor, teamId, channelId } = here;
   const name = (/koppel wijkteam\s+(.+)$/i.exec(ctx.activity.text ?? '')?.[1] ?? '').trim();
   const map = await deps.settings.districtMap();
   const wijkteam = map?.wijkteam(name);
@@ -153,14 +166,9 @@ async function linkWijkteam(ctx: TurnContext, deps: BotDeps): Promise<void> {
  */
 async function linkCoordinators(ctx: TurnContext, deps: BotDeps): Promise<void> {
   const tr = trOf(ctx);
-  const actor = actorOf(ctx);
-  const channelData = ctx.activity.channelData as { team?: { id?: string }; channel?: { id?: string } } | undefined;
-  const teamId = channelData?.team?.id;
-  const channelId = channelData?.channel?.id;
-  if (!actor || !teamId || !channelId || ctx.activity.conversation?.conversationType !== 'channel') {
-    return void (await ctx.sendActivity(tr('link.coordinatorsChannelOnly')));
-  }
-  if (!isCoordinator(deps, actor.aadObjectId)) return void (await ctx.sendActivity(tr('coordinator.only')));
+  const here = await coordinatorInChannel(ctx, deps, 'link.coordinatorsChannelOnly');
+  if (!here) return;
+  const { actor, teamId, channelId } = here;
   await deps.settings.linkNamedChannel({
     key: deps.config.reminders.coordinatorChannelKey,
     tenantId: tenantOf(ctx) ?? actor.tenantId,
