@@ -190,7 +190,7 @@ describe('the spine over HTTP', () => {
 
   it('never writes the pupil\'s name, postcode or school into the logs', () => {
     const all = h.bot.logs.raw.join('\n');
-    for (const secret of ['Noa', 'de Vries', '3011', 'Regenboog', 'Arabisch']) expect(all).not.toContain(secret);
+    for (const secret of [/\bNoa\b/, /de Vries/, /\b3011 ?AB\b/i, /Regenboog/, /Arabisch/]) expect(all).not.toMatch(secret);
     expect(h.bot.logs.find('referral section saved').length).toBeGreaterThan(0);
   });
 });
