@@ -35,6 +35,9 @@ export interface Schakel {
   stop(): Promise<void>;
 }
 
+/** Retries of Graph calls made while a person waits for a card: at most ~5 s of waiting in all. */
+const INTERACTIVE_GRAPH_RETRY = { maxRetries: 3, baseDelayMs: 300, maxDelayMs: 2_000, maxRetryAfterMs: 4_000, maxTotalWaitMs: 5_000 };
+
 export interface StartOptions {
   clock?: Clock;
   /** Token authority and trusted certificate for Graph (national clouds; tests with a fake Graph). */
@@ -60,7 +63,9 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   await settings.seedDistrictMap(config.districtMapFile, clock.now());
   const adapter = createAdapter(config);
   const conversations = new ConversationRepository(store.containers.conversations);
-  const graph = createGraphGateway(config.graph, log, options.graph);
+  // Graph is called inside card clicks, which Teams expects answered within seconds: a tight retry
+  // budget here (the gateway's default allows 45 s of waiting, fit for background work only).
+  const graph = createGraphGateway(config.graph, log, { ...options.graph, retry: { ...INTERACTIVE_GRAPH_RETRY, ...options.graph?.retry } });
   const mailbox = config.graph?.mailSender;
   // Parent e-mail goes through Graph only from a configured mailbox; otherwise to the outbox.
   const mail: MailSender = graph && mailbox ? new GraphMailSender(graph, mailbox) : new OutboxMailSender(store.containers.outbox, clock, log);
