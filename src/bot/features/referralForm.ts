@@ -57,6 +57,11 @@ export function registerReferralForm(app: Application, deps: BotDeps): void {
   });
 }
 
+/** The submitted inputs of a section's fields, as strings. */
+function inputsOf(deps: BotDeps, section: SectionId, referral: Referral | undefined, data: unknown): RawValues {
+  return pickInputs(SECTIONS[section].fields({ referral, instruments: deps.instruments }), data as Record<string, unknown>);
+}
+
 /** The card of one section, showing kept input first, then stored answers. */
 function sectionCard(tr: Tr, deps: BotDeps, referralId: string, referral: Referral | undefined, section: SectionId, extra: { values?: RawValues; errors?: Record<string, string>; notice?: Notice } = {}) {
   return referralFormCard(tr, {
@@ -105,11 +110,12 @@ async function onSave(ctx: TurnContext, deps: BotDeps, data: unknown) {
   const { actor, action } = parsed;
   if (action.section === 'review') return onSubmit(ctx, deps, data);
   const section = action.section;
-  const stored = await deps.referrals.get(action.referralId);
-  const input = pickInputs(SECTIONS[section].fields({ referral: stored?.doc, instruments: deps.instruments }), data as Record<string, unknown>);
-  const outcome = await decideAndSave(deps, action.referralId, actor, (current, now) =>
-    saveSection(current, actor, { type: 'saveSection', section, input, expectedVersion: action.version, referralId: action.referralId }, { now, instruments: deps.instruments }),
-  );
+  // The inputs are picked inside the decision: the consent section's fields depend on the stored parents.
+  let input: RawValues = {};
+  const outcome = await decideAndSave(deps, action.referralId, actor, (current, now) => {
+    input = inputsOf(deps, section, current, data);
+    return saveSection(current, actor, { type: 'saveSection', section, input, expectedVersion: action.version, referralId: action.referralId }, { now, instruments: deps.instruments });
+  });
   const { decision } = outcome;
   if (!decision.ok) {
     if (decision.code === 'invalid') {
@@ -136,10 +142,8 @@ async function onKeep(ctx: TurnContext, deps: BotDeps, data: unknown, then: 'bac
     if (!referral || referral.smw.aadObjectId !== actor.aadObjectId) return respondWithMessage(ctx, tr('refusal.notFound'));
   } else {
     const section = action.section;
-    const stored = await deps.referrals.get(action.referralId);
-    const input = pickInputs(SECTIONS[section].fields({ referral: stored?.doc, instruments: deps.instruments }), data as Record<string, unknown>);
     const outcome = await decideAndSave(deps, action.referralId, actor, (current, now) =>
-      keepInput(current, actor, { type: 'saveSection', section, input, expectedVersion: action.version, referralId: action.referralId }, now),
+      keepInput(current, actor, { type: 'saveSection', section, input: inputsOf(deps, section, current, data), expectedVersion: action.version, referralId: action.referralId }, now),
     );
     if (!outcome.decision.ok) return answerRefusal(ctx, deps, tr, outcome, actor, verb, section);
     referral = outcome.decision.value;
@@ -173,11 +177,10 @@ async function onSubmit(ctx: TurnContext, deps: BotDeps, data: unknown) {
   const { actor, action } = parsed;
   const chosen = typeof (data as { wijkteamId?: unknown }).wijkteamId === 'string' ? String((data as { wijkteamId: string }).wijkteamId) : '';
   const map = await deps.settings.districtMap();
-  const stored = await deps.referrals.get(action.referralId);
-  const routed = stored?.doc.sections.pupil ? map?.route(stored.doc.sections.pupil.postcode) : undefined;
-  const wijkteamId = chosen && map?.wijkteams().some((w) => w.id === chosen) ? chosen : routed?.wijkteamId;
   const outcome = await decideAndSave(deps, action.referralId, actor, (current, now) => {
     if (!current) return { ok: false, code: 'notFound' };
+    const routed = current.sections.pupil ? map?.route(current.sections.pupil.postcode) : undefined;
+    const wijkteamId = chosen && map?.wijkteams().some((w) => w.id === chosen) ? chosen : routed?.wijkteamId;
     return submit(current, actor, {
       expectedVersion: action.version,
       wijkteamId,
