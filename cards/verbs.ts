@@ -17,6 +17,7 @@ export const VERBS = {
   intakeDeclineForm: 'intake.decline.form',
   intakeDecline: 'intake.decline',
   consentWithdraw: 'consent.withdraw',
+  close: 'referral.close',
   handoverPlan: 'handover.plan',
   handoverEdit: 'handover.plan.edit',
   handoverShow: 'handover.show',

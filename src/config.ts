@@ -41,6 +41,7 @@ const ConfigSchema = z
     DISTRICT_MAP_FILE: z.string().default('config/wijkindeling.example.csv'),
     INSTRUMENTS_FILE: z.string().default('config/instruments.json'),
     SERVICE_NORMS_FILE: z.string().default('config/servicenormen.json'),
+    RETENTION_CLOSED_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
     ROSTER_CACHE_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(60),
 
     TIME_ZONE: z.string().default('Europe/Amsterdam'),
@@ -108,6 +109,8 @@ export interface Config {
   /** JSON file with the service-norm rules (validated with ServiceNormRulesSchema at start). */
   serviceNormsFile: string;
   rosterCacheMinutes: number;
+  /** Days a closed referral (with its audit and timeline) is kept before Cosmos removes it. */
+  retentionClosedDays: number;
   timeZone: string;
   reminderLocalTime: string;
   schedulerIntervalMs: number;
@@ -164,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     instrumentsFile: c.INSTRUMENTS_FILE,
     serviceNormsFile: c.SERVICE_NORMS_FILE,
     rosterCacheMinutes: c.ROSTER_CACHE_MINUTES,
+    retentionClosedDays: c.RETENTION_CLOSED_DAYS,
     timeZone: c.TIME_ZONE,
     reminderLocalTime: c.REMINDER_LOCAL_TIME,
     schedulerIntervalMs: c.SCHEDULER_INTERVAL_MS,

@@ -9,6 +9,7 @@ import { registerReferralForm } from './features/referralForm.js';
 import { registerIntake } from './features/intake.js';
 import { registerCommands } from './features/commands.js';
 import { registerConsent } from './features/consent.js';
+import { registerClosing } from './features/closing.js';
 import { registerHandover } from './features/handover.js';
 import { registerReminders } from './features/reminders.js';
 import type { Config } from '../config.js';
@@ -46,6 +47,7 @@ export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {
   registerIntake(app, deps);
   registerCommands(app, deps);
   registerConsent(app, deps);
+  registerClosing(app, deps);
   registerHandover(app, deps);
   registerReminders(app, deps);
   registerFallback(app);

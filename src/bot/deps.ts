@@ -25,6 +25,8 @@ export interface ReminderPlanner {
   handoverBooked(referral: Referral): Promise<void>;
   /** The meeting was cancelled: withdraw its prompt and the escalations it started. */
   handoverCancelled(referral: Referral): Promise<void>;
+  /** The referral was closed: nothing is reminded any more. */
+  referralClosed(referral: Referral): Promise<void>;
   /** A version of the agreements was confirmed: plan (or move) a reminder per dated item. */
   agreementsConfirmed(referral: Referral, dates: AgreedDate[]): Promise<void>;
 }

@@ -101,6 +101,7 @@ export interface Referral {
   handover?: HandoverState;
   createdAt: string;
   updatedAt: string;
+  closedAt?: string;
   /** Seconds until Cosmos removes the document; set once the referral is closed. */
   ttl?: number;
 }

@@ -123,4 +123,10 @@ export const intake: Catalogue = {
   'next.handover': { nl: 'warme overdracht op {date}', en: 'warm handover on {date}' },
   'next.agreements': { nl: 'afspraken vastleggen (overdracht was {date})', en: 'record the agreements (handover was {date})' },
   'next.agreed': { nl: 'volgende afspraak {date}', en: 'next agreed date {date}' },
+  'close.title': { nl: 'Aanmelding {number} afsluiten', en: 'Close referral {number}' },
+  'close.explain': { nl: 'Sluit af als de nazorg voorbij is of de aanmelding niet verder gaat. Herinneringen stoppen; Schakel bewaart de aanmelding met tijdlijn en audit nog {days} dagen en verwijdert ze dan. Het dossier van het wijkteam blijft daar bewaard.', en: 'Close when the aftercare is over or the referral goes no further. Reminders stop; Schakel keeps the referral with its timeline and audit for {days} days, then removes them. The wijkteam keeps its own dossier.' },
+  'close.confirm': { nl: 'Afsluiten', en: 'Close' },
+  'close.done': { nl: 'Afgesloten. Herinneringen zijn gestopt; over {days} dagen verwijdert Schakel de gegevens.', en: 'Closed. Reminders have stopped; Schakel removes the data in {days} days.' },
+  'timeline.closed': { nl: 'Afgesloten', en: 'Closed' },
+  'usage.afsluiten': { nl: 'Typ **afsluiten** en het nummer van de aanmelding, bijvoorbeeld: afsluiten AM-7K3QX2.', en: 'Type **afsluiten** and the referral number, e.g. afsluiten AM-7K3QX2.' },
 };

@@ -68,6 +68,11 @@ export class StoredReminderPlanner implements ReminderPlanner {
     this.deps.log.info({ referralId: r.referralId, prompt: prompt?.dueAt }, 'agreements prompt planned');
   }
 
+  async referralClosed(r: Referral): Promise<void> {
+    await this.replace(r.referralId, () => true, []);
+    this.deps.log.info({ referralId: r.referralId }, 'reminders of a closed referral withdrawn');
+  }
+
   /** The meeting was called off: its prompt and the norms it started go; the handover norm runs again. */
   async handoverCancelled(r: Referral): Promise<void> {
     const startedByMeeting = new Set(this.deps.norms.filter((n) => n.startEvent === 'handoverHeld').map((n) => n.id));

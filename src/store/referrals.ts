@@ -115,4 +115,15 @@ export class ReferralRepository {
       .fetchAll();
     return resources.map(stripMeta);
   }
+
+  /** Gives the referral's audit and timeline entries the same time to live as the closed referral. */
+  async expireEntries(referralId: string, ttlSeconds: number): Promise<number> {
+    const { resources } = await this.container.items
+      .query<ReferralEntry>({ query: 'SELECT * FROM c WHERE c.referralId = @id AND c.type != "referral"', parameters: [{ name: '@id', value: referralId }] })
+      .fetchAll();
+    for (const entry of resources) {
+      await this.container.item(entry.id, referralId).patch([{ op: 'add', path: '/ttl', value: ttlSeconds }]);
+    }
+    return resources.length;
+  }
 }

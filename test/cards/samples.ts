@@ -7,6 +7,7 @@ import { agreementsCard, handoverCard, planCard } from '../../src/bot/views/hand
 import { emptyHandover, type HandoverState } from '../../src/domain/handoverFlow.js';
 import { makeFullReferral } from '../support/factories.js';
 import { reminderCard, reminderResultCard } from '../../cards/reminder/index.js';
+import { closeCard } from '../../src/bot/features/closing.js';
 import { toDocument, type ReminderDocument } from '../../src/store/reminders.js';
 
 const instruments = { etmOutcomes: ['Geen zorgen', 'Ernstige zorgen'], lirikOutcomes: ['Laag risico', 'Hoog risico'] };
@@ -95,6 +96,8 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
     out[`${lang}/reminder-prompt`] = reminderCard(reminder('agreementsPrompt', { label: 'reminder.agreementsPrompt', date: '2026-12-08' }), { key: 'caseManager:cm' }, lang);
     out[`${lang}/reminder-escalation`] = reminderCard(reminder('normEscalation', { label: 'norms.accept', normId: 'accept', date: '2026-12-07', escalationStep: 1 }), { key: 'caseManager:cm' }, lang);
     out[`${lang}/reminder-escalation-channel`] = reminderCard(reminder('normEscalation', { label: 'norms.accept', normId: 'accept', date: '2026-12-07', escalationStep: 1 }), { key: 'channel:wijkteam:wt-feijenoord', teamsChannelKey: 'wijkteam:wt-feijenoord' }, lang);
+    out[`${lang}/close`] = closeCard(tr, submitted, 365);
+    out[`${lang}/close-done`] = closeCard(tr, submitted, 365, true);
     out[`${lang}/reminder-done`] = reminderResultCard(agreement, tr('reminder.markedDone'), lang);
     out[`${lang}/declined`] = declinedCard(tr, { ...submitted, state: 'declined', decline: { reason: 'Past niet', advice: 'Bel het CJG', by: { aadObjectId: 'x', name: 'Karim' }, at: '2026-11-23T10:00:00Z' } });
   }

@@ -13,7 +13,7 @@ const karim = makeUser('Karim Wijkteam');
 const lisa = makeUser('Lisa Wijkteam');
 const outsider = makeUser('Olaf Buitenstaander');
 let h: Harness;
-const { openForm, click, fillAll, postsIn, submitted } = referralFlow(() => h);
+const { openForm, click, fillAll, postsIn, submitted, takenOn } = referralFlow(() => h);
 
 beforeAll(async () => {
   h = await startHarness({ env: { COORDINATOR_AAD_IDS: coordinator.aadObjectId } });
@@ -223,6 +223,30 @@ describe('outbox (local mode, no Graph)', () => {
     expect(list).toContain('Warme overdracht op dinsdag');
     await h.bot.send(message(karim, 'e-mails', h.connector.url));
     expect(String(h.connector.sent(personalConversationId(karim)).at(-1)?.text)).toBe('Er staat geen e-mail klaar.');
+  });
+});
+
+describe('closing', () => {
+  it('closes for the SMW\'er or casusregisseur only: reminders stop and the referral with its entries gets a time to live', async () => {
+    const { referralId, number } = await takenOn(smw, karim);
+    const reminders = h.bot.schakel.reminders.reminders;
+    expect((await reminders.pendingOfReferral(referralId)).length).toBeGreaterThan(0); // the handover norm runs
+    await h.bot.send(message(outsider, `afsluiten ${number}`, h.connector.url));
+    expect(String(h.connector.sent(personalConversationId(outsider)).at(-1)?.text)).toContain('geen aanmelding');
+    await h.bot.send(message(smw, `afsluiten ${number}`, h.connector.url));
+    const card = cardOf(h.connector.sent(personalConversationId(smw)).at(-1));
+    expect(invokeMessage(await click(outsider, card, VERBS.close))).toContain('niet doen');
+    const done = invokeCard(await click(smw, card, VERBS.close));
+    expect(texts(done).join(' ')).toContain('Afgesloten');
+    const container = h.bot.schakel.store.containers.referrals;
+    const { resource } = await container.item(referralId, referralId).read();
+    expect(resource).toMatchObject({ state: 'closed', ttl: 365 * 24 * 3600 });
+    const { resources: entries } = await container.items
+      .query({ query: 'SELECT c.ttl FROM c WHERE c.referralId = @id AND c.type != "referral"', parameters: [{ name: '@id', value: referralId }] })
+      .fetchAll();
+    expect(entries.length).toBeGreaterThan(3);
+    expect(entries.every((e) => e.ttl === 365 * 24 * 3600)).toBe(true);
+    expect(await reminders.pendingOfReferral(referralId)).toEqual([]);
   });
 });
 

@@ -81,7 +81,7 @@ describe('the Teams app manifest', () => {
       expect(lists, scope).toHaveLength(1);
       expect(lists[0]!.commands).toEqual(commandsFor(scope).map(({ title, description }) => ({ title, description })));
     }
-    expect(commandsFor('personal').map((c) => c.title)).toEqual(['aanmelden', 'concepten', 'mijn casussen', 'status', 'afspraken', 'overdracht', 'toestemming', 'e-mails', 'wijkindeling', 'help']);
+    expect(commandsFor('personal').map((c) => c.title)).toEqual(['aanmelden', 'concepten', 'mijn casussen', 'status', 'afspraken', 'overdracht', 'toestemming', 'afsluiten', 'e-mails', 'help']);
     expect(commandsFor('team').map((c) => c.title)).toEqual(['koppel wijkteam', 'koppel coördinatoren', 'help']);
     expect(commandsFor('groupChat').map((c) => c.title)).toEqual(['help']);
     for (const c of BOT_COMMANDS) {

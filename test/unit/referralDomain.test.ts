@@ -193,3 +193,14 @@ describe('withdrawing consent', () => {
     expect(sharingAllowed(onGround, 'schoolContact', today)).toBe(false);
   });
 });
+
+describe('closing', () => {
+  it('closes an accepted referral with a time to live, for its parties only, once', async () => {
+    const { closeReferral } = await import('../../src/domain/closing.js');
+    const accepted = makeFullReferral({ state: 'accepted', caseManager: { aadObjectId: 'karim', name: 'Karim' } });
+    expect(closeReferral(accepted, karim, now, 30)).toMatchObject({ ok: true, value: { state: 'closed', ttl: 30 * 86400, closedAt: now.at.toISOString() } });
+    expect(closeReferral(accepted, { ...karim, aadObjectId: 'lisa' }, now, 30)).toMatchObject({ ok: false, code: 'notAllowed' });
+    expect(closeReferral(makeFullReferral(), smw, now, 30)).toMatchObject({ ok: false, code: 'invalidState' });
+    expect(closeReferral({ ...accepted, state: 'closed' }, smw, now, 30)).toMatchObject({ ok: true, unchanged: true });
+  });
+});

@@ -89,7 +89,7 @@ export function registerCommands(app: Application, deps: BotDeps): void {
   app.message(/^\s*koppel wijkteam\s+(.+)$/i, async (ctx) => linkWijkteam(ctx, deps));
   // The bare command from Teams' command menu: explain what follows it.
   app.message(/^\s*koppel co(ö|o)rdinatoren\s*$/i, async (ctx) => linkCoordinators(ctx, deps));
-  app.message(/^\s*(status|toestemming|koppel wijkteam|afspraken|overdracht)\s*$/i, async (ctx) => {
+  app.message(/^\s*(status|toestemming|afsluiten|koppel wijkteam|afspraken|overdracht)\s*$/i, async (ctx) => {
     const command = (ctx.activity.text ?? '').trim().toLowerCase();
     await ctx.sendActivity(trOf(ctx)(`usage.${command.startsWith('koppel') ? 'link' : command}`));
   });
