@@ -262,7 +262,7 @@ export async function informParent(deps: BotDeps, r: Referral, record: Agreement
 export async function sendAgreementsToSmw(deps: BotDeps, r: Referral, version: number): Promise<{ delivery: HandoverDelivery; activityId?: string }> {
   const card = handoverCard(viewOf(deps, 'nl'), r, 'smw');
   const sent = await deps.messenger.sendToUser(r.smw.aadObjectId, cardActivity(card));
-  const delivery: HandoverDelivery = { agreementsVersion: version, recipient: 'smw', channel: 'teams', status: sent.status === 'sent' ? 'sent' : 'unreachable', at: deps.clock.now().toISOString() };
+  const delivery: HandoverDelivery = { agreementsVersion: version, recipient: 'smw', channel: 'teams', status: sent.status === 'sent' ? 'sent' : sent.status === 'failed' ? 'failed' : 'unreachable', at: deps.clock.now().toISOString() };
   return { delivery, ...(sent.status === 'sent' && sent.activityId ? { activityId: sent.activityId } : {}) };
 }
 

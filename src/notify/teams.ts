@@ -5,7 +5,11 @@ import type { ConversationRepository } from '../store/conversations.js';
 import type { WijkteamChannel } from '../store/configRepository.js';
 import { statusOf } from '../store/documents.js';
 
-export type Delivery = { status: 'sent'; activityId?: string } | { status: 'unreachable'; reason: 'noConversation' | 'appRemoved' | 'blocked' };
+export type Delivery =
+  | { status: 'sent'; activityId?: string }
+  | { status: 'unreachable'; reason: 'noConversation' | 'appRemoved' | 'blocked' }
+  /** Teams or the network failed (5xx, 429, timeout): the message may be retried later. */
+  | { status: 'failed' };
 
 /**
  * Immediate messages from inside a turn (intake post, "your casusregisseur is …"): one place for
@@ -101,7 +105,9 @@ export class TeamsMessenger {
         this.log.warn({ user: aadObjectId, status }, 'personal conversation unreachable');
         return { status: 'unreachable', reason: status === 403 ? 'blocked' : 'appRemoved' };
       }
-      throw err;
+      // A notification that fails must not fail the action that caused it (that action is saved).
+      this.log.error({ user: aadObjectId, status: status ?? null, err: { name: (err as Error).name } }, 'proactive message failed');
+      return { status: 'failed' };
     }
   }
 }

@@ -80,6 +80,18 @@ describe('aanmelding from form to casusregisseur, over HTTP', () => {
     expect(toSmw.some((t) => t.includes(`Casusregisseur: **${name}**`))).toBe(true);
   });
 
+  it('a failing notification to the SMW\'er does not undo or fail the take-on', async () => {
+    const { post } = await submitted(smw);
+    h.connector.policy = (req) => (req.method === 'POST' && decodeURIComponent(req.path).includes(personalConversationId(smw)) ? { status: 400 } : undefined);
+    try {
+      const res = await click(lisa, cardOf(post.body), VERBS.intakeTakeOn, {}, h.bot, channelConversation(feijenoordChannel), post.responseId);
+      expect(texts(invokeCard(res)).join(' ')).toContain('Casusregisseur: Lisa Wijkteam');
+    } finally {
+      h.connector.policy = undefined;
+    }
+    expect(h.bot.logs.find('proactive message failed').length).toBeGreaterThan(0);
+  });
+
   it('refuses take-on by someone outside the wijkteam, and audits it', async () => {
     const { post } = await submitted(smw);
     const res = await click(outsider, cardOf(post.body), VERBS.intakeTakeOn, {}, h.bot, channelConversation(feijenoordChannel), post.responseId);
