@@ -18,6 +18,7 @@ export const VERBS = {
   intakeDecline: 'intake.decline',
   consentWithdraw: 'consent.withdraw',
   close: 'referral.close',
+  erase: 'referral.erase',
   handoverPlan: 'handover.plan',
   handoverEdit: 'handover.plan.edit',
   handoverShow: 'handover.show',

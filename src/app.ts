@@ -25,6 +25,7 @@ import { ConversationRepository } from './store/conversations.js';
 import { openStore, type Store } from './store/cosmos.js';
 import { ReferralRepository } from './store/referrals.js';
 import { OutboxRepository } from './store/outbox.js';
+import { FamilyDataRepository } from './store/familyData.js';
 
 export interface Schakel {
   url: string;
@@ -102,6 +103,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     instruments: await loadInstruments(config.instrumentsFile),
     messenger: new TeamsMessenger(adapter, config.bot.appId ?? '', conversations, log),
     outbox: new OutboxRepository(store.containers.outbox),
+    familyData: new FamilyDataRepository(store),
     acceptBy: (at) => normDeadline(acceptRule, at, calendar).lastDay,
     ...(graph ? { meetings: graph } : {}),
     mail,

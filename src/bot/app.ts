@@ -10,6 +10,7 @@ import { registerIntake } from './features/intake.js';
 import { registerCommands } from './features/commands.js';
 import { registerConsent } from './features/consent.js';
 import { registerClosing } from './features/closing.js';
+import { registerFamilyData } from './features/familyData.js';
 import { registerHandover } from './features/handover.js';
 import { registerReminders } from './features/reminders.js';
 import type { Config } from '../config.js';
@@ -48,6 +49,7 @@ export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {
   registerCommands(app, deps);
   registerConsent(app, deps);
   registerClosing(app, deps);
+  registerFamilyData(app, deps);
   registerHandover(app, deps);
   registerReminders(app, deps);
   registerFallback(app);

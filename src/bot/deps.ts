@@ -8,6 +8,7 @@ import type { ConfigRepository } from '../store/configRepository.js';
 import type { InstrumentOptions } from '../domain/sections/safety.js';
 import type { TeamsMessenger } from '../notify/teams.js';
 import type { OutboxRepository } from '../store/outbox.js';
+import type { FamilyDataRepository } from '../store/familyData.js';
 import type { MailSender } from '../notify/mail.js';
 import type { CalendarGateway } from '../meetings/graph.js';
 import type { Referral } from '../domain/referral.js';
@@ -43,6 +44,7 @@ export interface BotDeps {
   instruments: InstrumentOptions;
   messenger: TeamsMessenger;
   outbox: OutboxRepository;
+  familyData: FamilyDataRepository;
   /** Free/busy and meetings through Graph; undefined without Graph (iCalendar invitations instead). */
   meetings?: CalendarGateway;
   /** E-mail to parents: Graph sendMail when configured, else the outbox. */

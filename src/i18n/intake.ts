@@ -129,4 +129,11 @@ export const intake: Catalogue = {
   'close.done': { nl: 'Afgesloten. Herinneringen zijn gestopt; over {days} dagen verwijdert Schakel de gegevens.', en: 'Closed. Reminders have stopped; Schakel removes the data in {days} days.' },
   'timeline.closed': { nl: 'Afgesloten', en: 'Closed' },
   'usage.afsluiten': { nl: 'Typ **afsluiten** en het nummer van de aanmelding, bijvoorbeeld: afsluiten AM-7K3QX2.', en: 'Type **afsluiten** and the referral number, e.g. afsluiten AM-7K3QX2.' },
+  'family.coordinatorOnly': { nl: 'Exporteren en wissen van gegevens kan alleen een coördinator, in een 1-op-1 chat met Schakel.', en: 'Only a coordinator can export or erase data, in a 1:1 chat with Schakel.' },
+  'family.eraseTitle': { nl: 'Alle gegevens van aanmelding {number} wissen', en: 'Erase all data of referral {number}' },
+  'family.eraseExplain': { nl: 'Op verzoek van de ouders of jeugdige (AVG). Dit wist de aanmelding, de tijdlijn en audit, herinneringen en klaargezette e-mail, definitief. Het dossier van het wijkteam valt hierbuiten.', en: 'At the request of the parents or young person (GDPR). This erases the referral, timeline and audit, reminders and waiting e-mail, permanently. The wijkteam\'s own dossier is not affected.' },
+  'family.eraseConfirm': { nl: 'Definitief wissen', en: 'Erase permanently' },
+  'family.erased': { nl: '{count} documenten gewist', en: '{count} documents erased' },
+  'family.erasedNotice': { nl: 'De gegevens zijn gewist. In het logboek staat alleen dat, wanneer en door wie.', en: 'The data is erased. The log only records that it happened, when and by whom.' },
+  'family.exported': { nl: 'Alle gegevens van aanmelding {number} staan in het bijgevoegde bestand. Deze export is vastgelegd.', en: 'All data of referral {number} is in the attached file. This export was logged.' },
 };

@@ -262,6 +262,39 @@ describe('closing', () => {
   });
 });
 
+describe('export and erasure on request (coordinator)', () => {
+  it('exports everything about one family as a file and then erases it from every container', async () => {
+    const { referralId, number } = await takenOn(smw, karim);
+    const mail = new OutboxMailSender(h.bot.schakel.store.containers.outbox, h.bot.schakel.deps.clock, h.bot.schakel.deps.log);
+    await mail.send('ouder@example.org', 'Warme overdracht', '<p>…</p>', { referralId });
+    const reminders = h.bot.schakel.reminders.reminders;
+    expect((await reminders.pendingOfReferral(referralId)).length).toBeGreaterThan(0);
+
+    await h.bot.send(message(smw, `exporteer ${number}`, h.connector.url));
+    expect(String(h.connector.sent(personalConversationId(smw)).at(-1)?.text)).toContain('alleen een coördinator');
+
+    await h.bot.send(message(coordinator, `exporteer ${number}`, h.connector.url));
+    const exported = h.connector.sent(personalConversationId(coordinator)).at(-1)!;
+    const file = (exported.attachments as { contentType: string; name: string; contentUrl: string }[])[0]!;
+    expect(file).toMatchObject({ contentType: 'application/json', name: `schakel-${number}.json` });
+    const json = JSON.parse(Buffer.from(file.contentUrl.split(',')[1]!, 'base64').toString('utf8')) as { referral: { type: string }[]; reminders: unknown[]; outbox: unknown[] };
+    expect(JSON.stringify(json)).toContain('Noa Maria');
+    expect(json.referral.some((d) => d.type === 'referral')).toBe(true);
+    expect(json.referral.some((d) => d.type === 'audit')).toBe(true);
+    expect(json.reminders.length).toBeGreaterThan(0);
+    expect(json.outbox).toHaveLength(1);
+
+    await h.bot.send(message(coordinator, `wis ${number}`, h.connector.url));
+    const confirm = cardOf(h.connector.sent(personalConversationId(coordinator)).at(-1));
+    expect(invokeMessage(await click(smw, confirm, VERBS.erase))).toContain('alleen een coördinator');
+    const erased = invokeCard(await click(coordinator, confirm, VERBS.erase));
+    expect(texts(erased).join(' ')).toMatch(/\d+ documenten gewist/);
+    const left = await h.bot.schakel.deps.familyData.export(referralId);
+    expect(left).toEqual({ referral: [], reminders: [], outbox: [] });
+    expect(h.bot.logs.find('family data erased').map((l) => l.referralId)).toEqual([referralId]);
+  });
+});
+
 describe('privacy', () => {
   it('never logs the pupil\'s or parents\' personal data', () => {
     // Whole words only: ids and timings are full of digits.

@@ -1,0 +1,46 @@
+import type { Container } from '@azure/cosmos';
+import type { Store } from './cosmos.js';
+import { stripMeta } from './documents.js';
+
+/** Everything Schakel holds about one referral (one family), across containers. */
+export interface FamilyData {
+  referral: Record<string, unknown>[];
+  reminders: Record<string, unknown>[];
+  outbox: Record<string, unknown>[];
+}
+
+type Located = { container: Container; id: string; pk: string };
+
+/**
+ * Export and erasure of one family's data on request (AVG): the referral's partition (referral,
+ * audit and timeline entries), its reminders and its outbox mail.
+ */
+export class FamilyDataRepository {
+  constructor(private readonly store: Store) {}
+
+  async export(referralId: string): Promise<FamilyData> {
+    const [referral, reminders, outbox] = await Promise.all([
+      this.all(this.store.containers.referrals, 'SELECT * FROM c WHERE c.referralId = @id', referralId),
+      this.all(this.store.containers.reminders, 'SELECT * FROM c WHERE c.referralId = @id', referralId),
+      this.all(this.store.containers.outbox, 'SELECT * FROM c WHERE c.referralId = @id', referralId),
+    ]);
+    return { referral, reminders, outbox };
+  }
+
+  /** Deletes every document of the referral; returns how many. */
+  async erase(referralId: string): Promise<number> {
+    const { referrals, reminders, outbox } = this.store.containers;
+    const located: Located[] = [
+      ...(await this.all(referrals, 'SELECT c.id FROM c WHERE c.referralId = @id', referralId)).map((d) => ({ container: referrals, id: String(d.id), pk: referralId })),
+      ...(await this.all(reminders, 'SELECT c.id, c.bucket FROM c WHERE c.referralId = @id', referralId)).map((d) => ({ container: reminders, id: String(d.id), pk: String(d.bucket) })),
+      ...(await this.all(outbox, 'SELECT c.id FROM c WHERE c.referralId = @id', referralId)).map((d) => ({ container: outbox, id: String(d.id), pk: referralId })),
+    ];
+    for (const doc of located) await doc.container.item(doc.id, doc.pk).delete();
+    return located.length;
+  }
+
+  private async all(container: Container, query: string, referralId: string): Promise<Record<string, unknown>[]> {
+    const { resources } = await container.items.query<Record<string, unknown>>({ query, parameters: [{ name: '@id', value: referralId }] }).fetchAll();
+    return resources.map(stripMeta);
+  }
+}
