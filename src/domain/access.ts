@@ -13,6 +13,14 @@ export interface AccessFacts {
 
 export type Access = 'details' | 'intake' | 'status' | 'none';
 
+const sameTenant = (r: Referral, a: Actor) => r.tenantId === a.tenantId;
+/** The referral's own SMW'er (same tenant). */
+export const isSmwOf = (r: Referral, a: Actor) => sameTenant(r, a) && r.smw.aadObjectId === a.aadObjectId;
+/** The referral's casusregisseur (same tenant). */
+export const isCaseManagerOf = (r: Referral, a: Actor) => sameTenant(r, a) && r.caseManager?.aadObjectId === a.aadObjectId;
+/** One of the two professionals of the referral: its SMW'er or its casusregisseur. */
+export const isProfessionalOf = (r: Referral, a: Actor) => isSmwOf(r, a) || isCaseManagerOf(r, a);
+
 /**
  * Who sees what of a referral (DESIGN.md §1, privacy):
  * - its SMW'er and its casusregisseur: everything;
@@ -22,8 +30,7 @@ export type Access = 'details' | 'intake' | 'status' | 'none';
  */
 export function accessOf(referral: Referral, actor: Actor, facts: AccessFacts): Access {
   if (referral.tenantId !== actor.tenantId) return 'none';
-  if (referral.smw.aadObjectId === actor.aadObjectId) return 'details';
-  if (referral.caseManager?.aadObjectId === actor.aadObjectId) return 'details';
+  if (isProfessionalOf(referral, actor)) return 'details';
   if (facts.isWijkteamMember && referral.state === 'submitted') return facts.wijkteamSharing === false ? 'status' : 'intake';
   if (facts.isCoordinator || facts.isWijkteamMember) return referral.state === 'draft' ? 'none' : 'status';
   return 'none';

@@ -1,3 +1,4 @@
+import { isProfessionalOf } from './access.js';
 import { refuse, type Decision } from './decision.js';
 import type { Now } from './draft.js';
 import type { Referral, ReferralState } from './referral.js';
@@ -12,8 +13,7 @@ const CLOSABLE: ReferralState[] = ['accepted', 'handoverScheduled', 'agreementsC
  * closed referral only for the configured retention period (the wijkteam keeps its own dossier).
  */
 export function closeReferral(referral: Referral, actor: Actor, now: Now, retentionDays: number): Decision<Referral> {
-  const party = referral.tenantId === actor.tenantId && (referral.smw.aadObjectId === actor.aadObjectId || referral.caseManager?.aadObjectId === actor.aadObjectId);
-  if (!party) return refuse('notAllowed');
+  if (!isProfessionalOf(referral, actor)) return refuse('notAllowed');
   if (referral.state === 'closed') return { ok: true, value: referral, events: [], unchanged: true };
   if (!CLOSABLE.includes(referral.state)) return refuse('invalidState');
   const at = now.at.toISOString();

@@ -1,3 +1,4 @@
+import { isSmwOf } from './access.js';
 import { refuse, type Decision } from './decision.js';
 import type { Now } from './draft.js';
 import type { Referral } from './referral.js';
@@ -51,7 +52,7 @@ export function withdrawable(referral: Referral): { who: Consenter; scope: Conse
  * records it). From then on Schakel stops sharing with that recipient.
  */
 export function withdrawConsent(referral: Referral, actor: Actor, cmd: { who: Consenter; scope: ConsentScope }, now: Now): Decision<Referral> {
-  if (referral.smw.aadObjectId !== actor.aadObjectId || referral.tenantId !== actor.tenantId) return refuse('notAllowed');
+  if (!isSmwOf(referral, actor)) return refuse('notAllowed');
   if (!withdrawable(referral).some((w) => w.who === cmd.who && w.scope === cmd.scope)) return refuse('invalid', { errors: { withdrawWho: 'v.notWithdrawable' } });
   const at = now.at.toISOString();
   return {

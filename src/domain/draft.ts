@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { isSmwOf } from './access.js';
 import { refuse, type Decision } from './decision.js';
 import { referralNumber, SECTION_IDS, type Referral, type ReferralSections, type SectionId } from './referral.js';
 import { consentSchema } from './sections/consent.js';
@@ -48,10 +49,6 @@ export interface SaveSection {
   referralId: string;
 }
 
-function owns(referral: Referral, actor: Actor): boolean {
-  return referral.smw.aadObjectId === actor.aadObjectId && referral.tenantId === actor.tenantId;
-}
-
 function newDraft(actor: Actor, referralId: string, now: Now): Referral {
   const stamp = now.at.toISOString();
   return {
@@ -72,7 +69,7 @@ function newDraft(actor: Actor, referralId: string, now: Now): Referral {
 /** Shared checks of every draft edit: existence, owner, state, version. */
 function editableDraft(current: Referral | undefined, actor: Actor, cmd: { expectedVersion: number; referralId: string }, now: Now): Referral | ReturnType<typeof refuse> {
   if (current === undefined) return cmd.expectedVersion === 0 ? newDraft(actor, cmd.referralId, now) : refuse('notFound');
-  if (!owns(current, actor)) return refuse('notAllowed');
+  if (!isSmwOf(current, actor)) return refuse('notAllowed');
   if (current.state !== 'draft') return refuse('invalidState');
   return current;
 }

@@ -1,4 +1,5 @@
 import { refuse, type Decision, type DomainEvent, type Refusal } from './decision.js';
+import { isCaseManagerOf, isProfessionalOf, isSmwOf } from './access.js';
 import type { AgreedDateChange } from './agreedDateChanges.js';
 import type { Now } from './draft.js';
 import { confirmAgreements, draftAgreements, latestAgreements, type AgreementsRecord } from './agreementHistory.js';
@@ -80,11 +81,9 @@ export const emptyHandover = (): HandoverState => ({ proposals: [], round: 0, ca
 const PLANNING_STATES: ReferralState[] = ['accepted', 'handoverScheduled'];
 const AGREEMENT_STATES: ReferralState[] = ['handoverScheduled', 'agreementsConfirmed'];
 
-const sameTenant = (r: Referral, a: Actor) => r.tenantId === a.tenantId;
-export const isSmwOf = (r: Referral, a: Actor) => sameTenant(r, a) && r.smw.aadObjectId === a.aadObjectId;
-export const isCaseManagerOf = (r: Referral, a: Actor) => sameTenant(r, a) && r.caseManager?.aadObjectId === a.aadObjectId;
+export { isCaseManagerOf, isSmwOf };
 /** The two professionals of the warme overdracht: its SMW'er and its casusregisseur. */
-export const mayPlan = (r: Referral, a: Actor) => isSmwOf(r, a) || isCaseManagerOf(r, a);
+export const mayPlan = isProfessionalOf;
 
 const handoverOf = (r: Referral): HandoverState => r.handover ?? emptyHandover();
 

@@ -1,3 +1,4 @@
+import { isSmwOf } from './access.js';
 import { refuse, type Decision } from './decision.js';
 import type { Now } from './draft.js';
 import { SECTION_IDS, type Referral } from './referral.js';
@@ -7,7 +8,6 @@ import { ageOn } from './sections/pupil.js';
 import type { Actor, Professional } from './types.js';
 
 const professional = (a: Actor): Professional => ({ aadObjectId: a.aadObjectId, name: a.name, teamsUserId: a.teamsUserId });
-const owns = (r: Referral, a: Actor) => r.smw.aadObjectId === a.aadObjectId && r.tenantId === a.tenantId;
 
 /** What must be true before a draft may be sent; the review card lists these. */
 export function submitBlockers(referral: Referral, today: string, routedWijkteamId: string | undefined): Missing[] {
@@ -38,7 +38,7 @@ export interface Submit {
 
 /** Sends the draft: only by its SMW'er, only when complete, consented (or on a legal ground) and routed. */
 export function submit(referral: Referral, actor: Actor, cmd: Submit, now: Now): Decision<Referral> {
-  if (!owns(referral, actor)) return refuse('notAllowed');
+  if (!isSmwOf(referral, actor)) return refuse('notAllowed');
   if (referral.state === 'submitted' && referral.routing?.wijkteamId === cmd.wijkteamId) return { ok: true, value: referral, events: [], unchanged: true };
   if (referral.state !== 'draft') return refuse('invalidState');
   if (cmd.expectedVersion !== referral.version) return refuse('stale');
@@ -74,7 +74,8 @@ export interface WijkteamAct {
   isMember: boolean;
 }
 
-function wijkteamCheck(referral: Referral, act: WijkteamAct) {
+/** Whether a wijkteam member may act on the intake now (take on, redirect, decline); the refusal if not. */
+export function wijkteamCheck(referral: Referral, act: WijkteamAct) {
   if (!act.isMember) return refuse('notAllowed');
   if (referral.state !== 'submitted') return refuse(referral.state === 'accepted' ? 'alreadyTaken' : 'invalidState');
   return undefined;
@@ -159,7 +160,7 @@ export function decline(referral: Referral, actor: Actor, cmd: DeclineCmd, now: 
 
 /** The SMW'er reopens a declined referral as a draft to amend and resend it. */
 export function amend(referral: Referral, actor: Actor, now: Now): Decision<Referral> {
-  if (!owns(referral, actor)) return refuse('notAllowed');
+  if (!isSmwOf(referral, actor)) return refuse('notAllowed');
   if (referral.state === 'draft') return { ok: true, value: referral, events: [], unchanged: true };
   if (referral.state !== 'declined') return refuse('invalidState');
   const at = now.at.toISOString();

@@ -1,5 +1,5 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { OutboxMailSender, type OutboxDocument } from '../../src/notify/outbox.js';
 import type { Store } from '../../src/store/cosmos.js';
@@ -34,8 +34,6 @@ beforeEach(() => {
   clock = new ManualClock('2026-11-18T07:30:00Z');
   run++;
 });
-
-afterEach(() => undefined);
 
 async function stored(id: string, dueAt: string): Promise<ReminderDocument> {
   const { resource } = await store.containers.reminders.item(id, bucketOf(dueAt)).read<ReminderDocument>();

@@ -5,6 +5,7 @@ import { renderFormCard } from '../../../cards/form/index.js';
 import type { AdaptiveCardJson } from '../../../cards/render.js';
 import type { Translate } from '../../../cards/referral/fields.js';
 import { VERBS } from '../../../cards/verbs.js';
+import { isProfessionalOf } from '../../domain/access.js';
 import { closeReferral } from '../../domain/closing.js';
 import type { Referral } from '../../domain/referral.js';
 import { auditRefusal, decideAndSave, parseAction } from '../actions.js';
@@ -29,8 +30,7 @@ export function registerClosing(app: Application, deps: BotDeps): void {
     const actor = actorOf(ctx);
     const number = /^\s*afsluiten\s+(\S+)/i.exec(ctx.activity.text ?? '')?.[1] ?? '';
     const referral = await deps.referrals.findByNumber(number);
-    const party = referral && actor && referral.tenantId === actor.tenantId && (referral.smw.aadObjectId === actor.aadObjectId || referral.caseManager?.aadObjectId === actor.aadObjectId);
-    if (!referral || !party) return void (await ctx.sendActivity(tr('status.notFound', { number })));
+    if (!referral || !actor || !isProfessionalOf(referral, actor)) return void (await ctx.sendActivity(tr('status.notFound', { number })));
     await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(closeCard(tr, referral, deps.config.retentionClosedDays))));
   });
 

@@ -5,6 +5,7 @@ import { renderFormCard } from '../../../cards/form/index.js';
 import type { AdaptiveCardJson } from '../../../cards/render.js';
 import type { Translate } from '../../../cards/referral/fields.js';
 import { VERBS } from '../../../cards/verbs.js';
+import { isSmwOf } from '../../domain/access.js';
 import { withdrawable, withdrawConsent } from '../../domain/consent.js';
 import type { Referral } from '../../domain/referral.js';
 import type { ConsentScope, Consenter } from '../../domain/sections/consent.js';
@@ -50,7 +51,7 @@ export function registerConsent(app: Application, deps: BotDeps): void {
     const actor = actorOf(ctx);
     const number = /^\s*toestemming\s+(\S+)/i.exec(ctx.activity.text ?? '')?.[1] ?? '';
     const referral = await deps.referrals.findByNumber(number);
-    if (!actor || !referral || referral.smw.aadObjectId !== actor.aadObjectId || referral.tenantId !== actor.tenantId) {
+    if (!actor || !referral || !isSmwOf(referral, actor)) {
       return void (await ctx.sendActivity(tr('status.notFound', { number })));
     }
     await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(withdrawCard(tr, referral))));

@@ -6,7 +6,7 @@ import { VERBS } from '../../../cards/verbs.js';
 import { accessOf, canSeeDetails } from '../../domain/access.js';
 import { sharingAllowed } from '../../domain/consent.js';
 import type { Decision } from '../../domain/decision.js';
-import { decline, redirect, takeOn } from '../../domain/intake.js';
+import { decline, redirect, takeOn, wijkteamCheck } from '../../domain/intake.js';
 import type { Referral } from '../../domain/referral.js';
 import type { Actor } from '../../domain/types.js';
 import { translator } from '../../i18n/index.js';
@@ -148,10 +148,11 @@ async function channelCard(deps: BotDeps, referral: Referral, notice?: string): 
 /** Only members of the referral's wijkteam may open the redirect/decline forms. */
 async function mayAct(ctx: TurnContext, deps: BotDeps, actor: Actor, referral: Referral): Promise<boolean> {
   const member = await isWijkteamMember(ctx, deps, referral.routing?.wijkteamId, actor.aadObjectId);
-  if (member && referral.state === 'submitted') return true;
-  deps.log.warn({ referralId: referral.referralId, actor: actor.aadObjectId, member }, 'intake action refused');
-  await deps.referrals.record(referral.referralId, actor.aadObjectId, [{ type: 'audit', action: 'referral.refused', detail: { code: member ? 'invalidState' : 'notAllowed' } }], nowOf(deps).at);
-  await respondWithMessage(ctx, trOf(ctx)(member ? 'refusal.invalidState' : 'refusal.notAllowed'));
+  const refused = wijkteamCheck(referral, { isMember: member });
+  if (!refused) return true;
+  deps.log.warn({ referralId: referral.referralId, actor: actor.aadObjectId, member, code: refused.code }, 'intake action refused');
+  await deps.referrals.record(referral.referralId, actor.aadObjectId, [{ type: 'audit', action: 'referral.refused', detail: { code: refused.code } }], nowOf(deps).at);
+  await respondWithMessage(ctx, trOf(ctx)(`refusal.${refused.code}`));
   return false;
 }
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { pickInputs, toRawValues, type RawValues } from '../../../cards/referral/fields.js';
 import { SECTIONS } from '../../../cards/referral/sections.js';
 import { VERBS } from '../../../cards/verbs.js';
+import { isSmwOf } from '../../domain/access.js';
 import { keepInput, nextOpenSection, saveSection, sectionAfter, sectionBefore } from '../../domain/draft.js';
 import { amend, submit, submitBlockers } from '../../domain/intake.js';
 import { SECTION_IDS, type Referral, type SectionId } from '../../domain/referral.js';
@@ -139,7 +140,7 @@ async function onKeep(ctx: TurnContext, deps: BotDeps, data: unknown, then: 'bac
   let at = deps.clock.now();
   if (action.section === 'review') {
     referral = (await deps.referrals.get(action.referralId))?.doc;
-    if (!referral || referral.smw.aadObjectId !== actor.aadObjectId) return respondWithMessage(ctx, tr('refusal.notFound'));
+    if (!referral || !isSmwOf(referral, actor)) return respondWithMessage(ctx, tr('refusal.notFound'));
   } else {
     const section = action.section;
     const outcome = await decideAndSave(deps, action.referralId, actor, (current, now) =>
@@ -159,7 +160,7 @@ async function onResume(ctx: TurnContext, deps: BotDeps, data: unknown) {
   const parsed = await parseAction(ctx, deps, VERBS.resume, ResumeAction, data);
   if (!parsed) return;
   const stored = await deps.referrals.get(parsed.action.referralId);
-  if (!stored || stored.doc.smw.aadObjectId !== parsed.actor.aadObjectId || stored.doc.tenantId !== parsed.actor.tenantId) {
+  if (!stored || !isSmwOf(stored.doc, parsed.actor)) {
     deps.log.warn({ verb: VERBS.resume, actor: parsed.actor.aadObjectId }, 'resume refused');
     return respondWithMessage(ctx, tr('refusal.notFound'));
   }

@@ -1,5 +1,4 @@
 import type { Application } from '@microsoft/teams-ai';
-import { localize } from '../../scheduler/planner.js';
 import type { TurnContext } from 'botbuilder';
 import { DateTime } from 'luxon';
 import { isAgreementReminder, reminderResultCard, ReminderCardActionSchema, type ReminderCardAction } from '../../../cards/reminder/index.js';
@@ -12,6 +11,7 @@ import type { Referral } from '../../domain/referral.js';
 import type { Actor } from '../../domain/types.js';
 import { t } from '../../i18n/index.js';
 import type { RecipientDelivery, ReminderDocument } from '../../store/reminders.js';
+import { localize } from '../../scheduler/planner.js';
 import { decideAndSave, parseAction } from '../actions.js';
 import { nowOf, respondWithCard, respondWithMessage, trOf } from '../context.js';
 import type { BotDeps } from '../deps.js';
