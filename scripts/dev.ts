@@ -5,6 +5,7 @@
  * Environment: everything `npm start` reads (PORT, LOG_LEVEL, …), plus PLAYGROUND_PORT (56150)
  * and PLAYGROUND_LOCALE (nl-NL; empty = the Playground's own en-US).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSchakel, type Schakel } from '../src/app.js';
 import { ConfigError, loadConfig, type Config } from '../src/config.js';
@@ -17,10 +18,19 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+/** The Entra object id of the Playground's current user in `.m365agentsplayground.yml`. */
+function playgroundUser(): string {
+  const yml = readFileSync('.m365agentsplayground.yml', 'utf8');
+  const current = /^currentUser:\n(?:[ \t]+.*\n)*?[ \t]+aadObjectId:\s*(\S+)/m.exec(yml);
+  return current?.[1] ?? '';
+}
+
 function devConfig(): Config {
   try {
     // Loopback by default: without an app id the bot accepts anyone's requests.
-    const config = loadConfig({ LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...process.env });
+    // The Playground's user is named coordinator explicitly, so that one person can link the
+    // wijkteam channel locally; coordinators are never "everyone".
+    const config = loadConfig({ LOG_LEVEL: 'warn', HOST: '127.0.0.1', COORDINATOR_AAD_IDS: playgroundUser(), ...process.env });
     if (config.bot.appId) fail('MICROSOFT_APP_ID is set, but the Playground sends no Bot Framework token: unset it for local chat.');
     return config;
   } catch (err) {

@@ -26,6 +26,8 @@ import { openStore, type Store } from './store/cosmos.js';
 import { ReferralRepository } from './store/referrals.js';
 import { OutboxRepository } from './store/outbox.js';
 import { FamilyDataRepository } from './store/familyData.js';
+import { CoordinatorDirectory } from './store/coordinators.js';
+import { SecurityLog } from './store/securityLog.js';
 
 export interface Schakel {
   url: string;
@@ -61,6 +63,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   const clock = options.clock ?? systemClock;
   const calendar = new WorkingCalendar(config.timeZone);
   const settings = new ConfigRepository(store.containers.config);
+  if (config.coordinators.length === 0) log.warn('COORDINATOR_AAD_IDS is empty: nobody can link channels or manage coordinators until it is set');
   await settings.seedDistrictMap(config.districtMapFile, clock.now());
   const adapter = createAdapter(config);
   const conversations = new ConversationRepository(store.containers.conversations);
@@ -100,6 +103,8 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     referrals: new ReferralRepository(store.containers.referrals, log),
     conversations,
     settings,
+    coordinators: new CoordinatorDirectory(store.containers.config, config.coordinators),
+    securityLog: new SecurityLog(store.containers.security, config.securityLogRetentionDays),
     instruments: await loadInstruments(config.instrumentsFile),
     messenger: new TeamsMessenger(adapter, config.bot.appId ?? '', conversations, log),
     outbox: new OutboxRepository(store.containers.outbox),

@@ -42,6 +42,7 @@ const ConfigSchema = z
     INSTRUMENTS_FILE: z.string().default('config/instruments.json'),
     SERVICE_NORMS_FILE: z.string().default('config/servicenormen.json'),
     RETENTION_CLOSED_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+    SECURITY_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
     ROSTER_CACHE_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(60),
 
     TIME_ZONE: z.string().default('Europe/Amsterdam'),
@@ -74,6 +75,13 @@ const ConfigSchema = z
     }
     if (c.MICROSOFT_APP_TYPE === 'SingleTenant' && c.MICROSOFT_APP_ID && !c.MICROSOFT_APP_TENANT_ID) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MICROSOFT_APP_TENANT_ID'], message: 'required for a single-tenant bot' });
+    }
+    if (c.NODE_ENV === 'production' && c.COORDINATOR_AAD_IDS.length === 0) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['COORDINATOR_AAD_IDS'],
+        message: 'required in production: coordinators link wijkteam channels and manage the district table; without them nobody (and never everyone) may',
+      });
     }
     if (c.NODE_ENV === 'production' && !c.COSMOS_ENDPOINT) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['COSMOS_ENDPOINT'], message: 'required in production: the embedded database keeps nothing after a restart' });
@@ -109,6 +117,8 @@ export interface Config {
   /** JSON file with the service-norm rules (validated with ServiceNormRulesSchema at start). */
   serviceNormsFile: string;
   rosterCacheMinutes: number;
+  /** Days refusals and configuration changes stay in the security log. */
+  securityLogRetentionDays: number;
   /** Days a closed referral (with its audit and timeline) is kept before Cosmos removes it. */
   retentionClosedDays: number;
   timeZone: string;
@@ -167,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     instrumentsFile: c.INSTRUMENTS_FILE,
     serviceNormsFile: c.SERVICE_NORMS_FILE,
     rosterCacheMinutes: c.ROSTER_CACHE_MINUTES,
+    securityLogRetentionDays: c.SECURITY_LOG_RETENTION_DAYS,
     retentionClosedDays: c.RETENTION_CLOSED_DAYS,
     timeZone: c.TIME_ZONE,
     reminderLocalTime: c.REMINDER_LOCAL_TIME,

@@ -4,6 +4,8 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { trOf } from './context.js';
 import type { BotDeps } from './deps.js';
 import { registerConversations } from './features/conversations.js';
+import { registerGate } from './gate.js';
+import { registerCoordinators } from './features/coordinators.js';
 import { registerFallback, registerHelp } from './features/help.js';
 import { registerReferralForm } from './features/referralForm.js';
 import { registerIntake } from './features/intake.js';
@@ -43,6 +45,8 @@ export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {
   });
 
   registerConversations(app, deps);
+  // Before any feature: the access matrix answers first for every card action and command.
+  registerGate(app, deps);
   registerHelp(app);
   registerReferralForm(app, deps);
   registerIntake(app, deps);
@@ -52,6 +56,7 @@ export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {
   registerFamilyData(app, deps);
   registerHandover(app, deps);
   registerReminders(app, deps);
+  registerCoordinators(app, deps);
   registerFallback(app);
 
   app.error(async (ctx, error) => {

@@ -15,6 +15,8 @@ import type { Referral } from '../domain/referral.js';
 import type { AgreedDate } from '../domain/types.js';
 import type { ReminderPolicy } from '../domain/reminders.js';
 import type { ReminderStore } from '../store/reminders.js';
+import type { CoordinatorDirectory } from '../store/coordinators.js';
+import type { SecurityLog } from '../store/securityLog.js';
 
 /** Plans reminders for the warme overdracht and its agreements; the reminder engine implements it. */
 export interface ReminderPlanner {
@@ -41,6 +43,10 @@ export interface BotDeps {
   referrals: ReferralRepository;
   conversations: ConversationRepository;
   settings: ConfigRepository;
+  /** Who is a coordinator: configured ids plus those added from the chat; never everyone. */
+  coordinators: CoordinatorDirectory;
+  /** Refusals and configuration changes that have no referral to be audited on. */
+  securityLog: SecurityLog;
   instruments: InstrumentOptions;
   messenger: TeamsMessenger;
   outbox: OutboxRepository;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { OutboxDocument } from '../../src/notify/outbox.js';
-import { cardAction, makeUser, message, personalConversationId } from '../support/activities.js';
+import { REFUSED, cardAction, makeUser, message, personalConversationId } from '../support/activities.js';
 import { actions, errorBeside, input, invokeCard, invokeMessage, texts } from '../support/cards.js';
 import { AGREEMENTS, PLAN, icsTo, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -172,7 +172,7 @@ describe('warme overdracht without Graph (local mode)', () => {
   it('the agreements: only the casusregisseur opens and confirms them; a stale card cannot overwrite a newer version', async () => {
     const { referralId, number } = await bookedByKarim();
     await h.bot.send(message(smw, `afspraken ${number}`, h.connector.url));
-    expect(String(h.connector.sent(personalConversationId(smw)).at(-1)?.text)).toContain('waarvan u casusregisseur bent');
+    expect(String(h.connector.sent(personalConversationId(smw)).at(-1)?.text)).toContain(REFUSED);
 
     await h.bot.send(message(karim, `afspraken ${number}`, h.connector.url));
     const cardA = lastCardTo(h, karim).card;
@@ -197,19 +197,19 @@ describe('warme overdracht without Graph (local mode)', () => {
 
     // Someone else sends a well-formed confirm for this referral (a crafted invoke): refused and audited.
     const forged = await h.bot.send(cardAction(lisa, VERBS.agreementsConfirm, { referralId, revision: doc.handover!.agreementsRevision, ...AGREEMENTS }, h.connector.url));
-    expect(invokeMessage(forged.body)).toContain('niet doen');
+    expect(invokeMessage(forged.body)).toContain(REFUSED);
     const bySmw = await h.bot.send(cardAction(smw, VERBS.agreementsConfirm, { referralId, revision: doc.handover!.agreementsRevision, ...AGREEMENTS }, h.connector.url));
-    expect(invokeMessage(bySmw.body)).toContain('niet doen');
+    expect(invokeMessage(bySmw.body)).toContain(REFUSED);
     expect((await stored(referralId)).state).toBe('handoverScheduled');
     const audit = await h.bot.schakel.deps.referrals.entries(referralId, 'audit');
-    const refusals = audit.filter((e) => e.action === 'referral.refused');
-    expect(refusals.map((e) => [e.actor, e.detail?.verb])).toEqual(
+    const refusals = audit.filter((e) => e.action === 'access.refused');
+    expect(refusals.map((e) => [e.actor, e.detail?.operation])).toEqual(
       expect.arrayContaining([
         [lisa.aadObjectId, VERBS.agreementsConfirm],
         [smw.aadObjectId, VERBS.agreementsConfirm],
       ]),
     );
-    expect(h.bot.logs.find('card action refused').some((l) => l.actor === lisa.aadObjectId && l.verb === VERBS.agreementsConfirm)).toBe(true);
+    expect(h.bot.logs.find('access refused').some((l) => l.actor === lisa.aadObjectId && l.operation === VERBS.agreementsConfirm)).toBe(true);
   });
 
   it('confirming: state agreementsConfirmed, reminders planned, the SMW\'er gets the agreements, the parent an e-mail without case details; a change becomes version 2', async () => {
@@ -286,13 +286,13 @@ describe('warme overdracht without Graph (local mode)', () => {
     await click(smw, smwCard.card, VERBS.handoverPlan, { ...PLAN, parentAvailability: '3-middag' }, h.bot, undefined, smwCard.activityId);
     expect(updatesOf(h, karim, shown.activityId)).toHaveLength(1);
     await h.bot.send(message(lisa, `overdracht ${number}`, h.connector.url));
-    expect(String(h.connector.sent(personalConversationId(lisa)).at(-1)?.text)).toContain('Ik vind geen aanmelding');
+    expect(String(h.connector.sent(personalConversationId(lisa)).at(-1)?.text)).toContain(REFUSED);
   });
 
   it('someone outside the referral cannot plan, book or open its agreements', async () => {
     const { referralId, proposals } = await planned();
-    expect(invokeMessage(await click(lisa, proposals, VERBS.handoverBook))).toContain('niet doen');
-    expect(invokeMessage(await click(lisa, proposals, VERBS.handoverEdit))).toContain('niet doen');
+    expect(invokeMessage(await click(lisa, proposals, VERBS.handoverBook))).toContain(REFUSED);
+    expect(invokeMessage(await click(lisa, proposals, VERBS.handoverEdit))).toContain(REFUSED);
     expect((await stored(referralId)).state).toBe('accepted');
   });
 

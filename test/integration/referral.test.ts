@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
-import { cardAction, channelMessage, installationUpdate, makeUser, message, personalConversationId } from '../support/activities.js';
+import { REFUSED, cardAction, channelMessage, installationUpdate, makeUser, message, personalConversationId } from '../support/activities.js';
 import { action, cardOf, errorBeside, input, invokeCard, invokeMessage, texts } from '../support/cards.js';
 import { FORM } from '../support/factories.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -95,8 +95,8 @@ describe('aanmelding from form to casusregisseur, over HTTP', () => {
   it('refuses take-on by someone outside the wijkteam, and audits it', async () => {
     const { post } = await submitted(smw);
     const res = await click(outsider, cardOf(post.body), VERBS.intakeTakeOn, {}, h.bot, channelConversation(feijenoordChannel), post.responseId);
-    expect(invokeMessage(res)).toContain('niet doen');
-    expect(h.bot.logs.find('card action refused').some((l) => l.actor === outsider.aadObjectId)).toBe(true);
+    expect(invokeMessage(res)).toContain(REFUSED);
+    expect(h.bot.logs.find('access refused').some((l) => l.actor === outsider.aadObjectId)).toBe(true);
   });
 
   it('shows full details only to a member who asks, and writes the view to the audit trail', async () => {
@@ -104,7 +104,7 @@ describe('aanmelding from form to casusregisseur, over HTTP', () => {
     const details = invokeCard(await click(karim, cardOf(post.body), VERBS.intakeDetails, {}, h.bot, channelConversation(feijenoordChannel)));
     expect(JSON.stringify(details)).toContain('Noa Maria de Vries');
     const refused = await click(outsider, cardOf(post.body), VERBS.intakeDetails, {}, h.bot, channelConversation(feijenoordChannel));
-    expect(invokeMessage(refused)).toContain('niet doen');
+    expect(invokeMessage(refused)).toContain(REFUSED);
     // the channel message itself was not changed by looking
     expect(h.connector.calls.filter((c) => c.method === 'PUT' && c.activityId === post.responseId)).toHaveLength(0);
   });
@@ -122,7 +122,7 @@ describe('aanmelding from form to casusregisseur, over HTTP', () => {
     expect(String(h.connector.sent(personalConversationId(smw)).at(-1)?.text)).toContain('doorverwezen naar Wijkteam Charlois');
     // Feijenoord members can no longer take it on; Charlois members can.
     const newPost = postsIn(charloisChannel).at(-1)!;
-    expect(invokeMessage(await click(karim, cardOf(newPost.body), VERBS.intakeTakeOn, {}, h.bot, channelConversation(charloisChannel)))).toContain('niet doen');
+    expect(invokeMessage(await click(karim, cardOf(newPost.body), VERBS.intakeTakeOn, {}, h.bot, channelConversation(charloisChannel)))).toContain(REFUSED);
     expect(texts(invokeCard(await click(outsider, cardOf(newPost.body), VERBS.intakeTakeOn, {}, h.bot, channelConversation(charloisChannel)))).join(' ')).toContain('Casusregisseur: Olaf');
   });
 
@@ -191,7 +191,7 @@ describe('drafts and lists', () => {
     expect(status).toContain('Opgepakt door een casusregisseur');
     expect(status).toContain('Casusregisseur: Karim Wijkteam');
     await h.bot.send(message(outsider, `status ${number}`, h.connector.url));
-    expect(String(h.connector.sent(personalConversationId(outsider)).at(-1)?.text)).toContain('geen aanmelding');
+    expect(String(h.connector.sent(personalConversationId(outsider)).at(-1)?.text)).toContain(REFUSED);
   });
 
   it('lets only coordinators link channels and replace the postcode table; a bad table is explained per line', async () => {
@@ -215,7 +215,7 @@ describe('consent withdrawn later', () => {
     const done = invokeCard(await click(smw, form, VERBS.consentWithdraw, { withdrawWho: 'parent0:wijkteam' }));
     expect(texts(done).join(' ')).toContain('trekt de toestemming in voor delen met het wijkteam');
     const refused = await click(karim, cardOf(post.body), VERBS.intakeDetails, {}, h.bot, channelConversation(feijenoordChannel));
-    expect(invokeMessage(refused)).toContain('niet doen');
+    expect(invokeMessage(refused)).toContain(REFUSED);
     const again = invokeCard(await click(smw, done, VERBS.consentWithdraw, { withdrawWho: 'parent0:wijkteam' }));
     expect(errorBeside(again, 'withdrawWho')).toBe('Deze toestemming is niet gegeven of al ingetrokken.');
   });
@@ -244,10 +244,10 @@ describe('closing', () => {
     const reminders = h.bot.schakel.reminders.reminders;
     expect((await reminders.pendingOfReferral(referralId)).length).toBeGreaterThan(0); // the handover norm runs
     await h.bot.send(message(outsider, `afsluiten ${number}`, h.connector.url));
-    expect(String(h.connector.sent(personalConversationId(outsider)).at(-1)?.text)).toContain('geen aanmelding');
+    expect(String(h.connector.sent(personalConversationId(outsider)).at(-1)?.text)).toContain(REFUSED);
     await h.bot.send(message(smw, `afsluiten ${number}`, h.connector.url));
     const card = cardOf(h.connector.sent(personalConversationId(smw)).at(-1));
-    expect(invokeMessage(await click(outsider, card, VERBS.close))).toContain('niet doen');
+    expect(invokeMessage(await click(outsider, card, VERBS.close))).toContain(REFUSED);
     const done = invokeCard(await click(smw, card, VERBS.close));
     expect(texts(done).join(' ')).toContain('Afgesloten');
     const container = h.bot.schakel.store.containers.referrals;
@@ -271,7 +271,7 @@ describe('export and erasure on request (coordinator)', () => {
     expect((await reminders.pendingOfReferral(referralId)).length).toBeGreaterThan(0);
 
     await h.bot.send(message(smw, `exporteer ${number}`, h.connector.url));
-    expect(String(h.connector.sent(personalConversationId(smw)).at(-1)?.text)).toContain('alleen een coördinator');
+    expect(String(h.connector.sent(personalConversationId(smw)).at(-1)?.text)).toContain('alleen voor coördinatoren');
 
     await h.bot.send(message(coordinator, `exporteer ${number}`, h.connector.url));
     const exported = h.connector.sent(personalConversationId(coordinator)).at(-1)!;
@@ -286,7 +286,7 @@ describe('export and erasure on request (coordinator)', () => {
 
     await h.bot.send(message(coordinator, `wis ${number}`, h.connector.url));
     const confirm = cardOf(h.connector.sent(personalConversationId(coordinator)).at(-1));
-    expect(invokeMessage(await click(smw, confirm, VERBS.erase))).toContain('alleen een coördinator');
+    expect(invokeMessage(await click(smw, confirm, VERBS.erase))).toContain('alleen voor coördinatoren');
     const erased = invokeCard(await click(coordinator, confirm, VERBS.erase));
     expect(texts(erased).join(' ')).toMatch(/\d+ documenten gewist/);
     const left = await h.bot.schakel.deps.familyData.export(referralId);

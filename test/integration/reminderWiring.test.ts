@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { OutboxDocument } from '../../src/notify/outbox.js';
-import { cardAction, channelMessage, makeUser, personalConversationId, type TeamsUser } from '../support/activities.js';
+import { REFUSED, cardAction, channelMessage, makeUser, personalConversationId, type TeamsUser } from '../support/activities.js';
 import { action, cardOf, invokeCard, invokeMessage, texts } from '../support/cards.js';
 import { AGREEMENTS, PLAN, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -123,12 +123,14 @@ describe('reminders wired into the bot', () => {
   it('only a recipient may act on it (others refused and audited); Later, Gedaan with a note that is never logged, and Verzet datum', async () => {
     const card = cardOf(remindersTo(karim).at(-1));
     const done = action(card, VERBS.reminderDone).data;
-    for (const outsider of [lisa, smw]) {
-      const res = await h.bot.send(cardAction(outsider, VERBS.reminderDone, done, h.connector.url));
-      expect(invokeMessage(res.body)).toBe('Deze herinnering is niet voor u bedoeld.');
-    }
+    // Someone outside the referral is stopped by the access matrix; its SMW'er by the reminder's own recipients.
+    const outside = await h.bot.send(cardAction(lisa, VERBS.reminderDone, done, h.connector.url));
+    expect(invokeMessage(outside.body)).toContain(REFUSED);
+    const other = await h.bot.send(cardAction(smw, VERBS.reminderDone, done, h.connector.url));
+    expect(invokeMessage(other.body)).toBe('Deze herinnering is niet voor u bedoeld.');
     const audit = await h.bot.schakel.deps.referrals.entries(confirmedId, 'audit');
-    expect(audit.filter((e) => e.action === 'reminder.refused').map((e) => e.actor)).toEqual([lisa.aadObjectId, smw.aadObjectId]);
+    expect(audit.filter((e) => e.action === 'access.refused').map((e) => e.actor)).toEqual([lisa.aadObjectId]);
+    expect(audit.filter((e) => e.action === 'reminder.refused').map((e) => e.actor)).toEqual([smw.aadObjectId]);
 
     const later = invokeCard(await click(karim, card, VERBS.reminderSnooze, {}));
     expect(texts(later).join(' ')).toContain('opnieuw op woensdag 9 december 2026 om 08:30');

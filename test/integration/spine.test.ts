@@ -2,7 +2,7 @@ import { CosmosClient } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { LOCAL_COSMOS_KEY } from '../../src/store/localCosmos.js';
-import { cardAction, installationUpdate, makeUser, message, personalConversationId } from '../support/activities.js';
+import { REFUSED, cardAction, installationUpdate, makeUser, message, personalConversationId } from '../support/activities.js';
 import { action, cardOf, errorBeside, input, invokeCard, invokeMessage, texts } from '../support/cards.js';
 import { startBot, startHarness, type Harness } from '../support/harness.js';
 
@@ -150,14 +150,14 @@ describe('the spine over HTTP', () => {
     await h.bot.send(cardAction(smw, VERBS.sectionSave, { ...data, ...validPupil }, h.connector.url));
     const other = makeUser('Iemand Anders');
     const res = await h.bot.send(cardAction(other, VERBS.sectionSave, { ...data, version: 1, ...validPupil, school: 'Gekaapt' }, h.connector.url));
-    expect(invokeMessage(res.body)).toContain('niet doen');
+    expect(invokeMessage(res.body)).toContain(REFUSED);
     expect(await readReferral(String(data.referralId))).toMatchObject({ version: 1, sections: { pupil: { school: validPupil.school } } });
     const { resources } = await cosmos
       .database(h.database)
       .container('referrals')
       .items.query({ query: 'SELECT * FROM c WHERE c.referralId = @id AND c.type = "audit"', parameters: [{ name: '@id', value: String(data.referralId) }] })
       .fetchAll();
-    expect(resources.map((r) => [r.action, r.actor])).toContainEqual(['referral.refused', other.aadObjectId]);
+    expect(resources.map((r) => [r.action, r.actor])).toContainEqual(['access.refused', other.aadObjectId]);
   });
 
   it('refuses forged action data and users Teams did not identify, and logs it', async () => {
@@ -166,7 +166,8 @@ describe('the spine over HTTP', () => {
     const anonymous = cardAction(smw, VERBS.sectionSave, { referralId: crypto.randomUUID(), version: 0, ...validPupil }, h.connector.url);
     delete (anonymous.from as { aadObjectId?: string }).aadObjectId;
     expect(invokeMessage((await h.bot.send(anonymous)).body)).toContain('niet vaststellen wie u bent');
-    expect(h.bot.logs.find('refused malformed card action').length).toBeGreaterThanOrEqual(2);
+    expect(h.bot.logs.find('refused malformed card action').length).toBeGreaterThanOrEqual(1);
+    expect(h.bot.logs.find('access refused').some((l) => l.actor === null && l.operation === VERBS.sectionSave)).toBe(true);
   });
 
   it('answers an unknown verb with 501 and keeps running', async () => {

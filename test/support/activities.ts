@@ -10,6 +10,9 @@ export interface TeamsUser {
   locale?: string;
 }
 
+/** What the access gate answers to a refused action or command (it names nothing of the referral). */
+export const REFUSED = 'geen toegang';
+
 export const TENANT = '72f988bf-0000-4000-8000-00000000aa01';
 export const BOT = { id: '28:00000000-0000-4000-8000-00000000b071', name: 'Schakel' };
 

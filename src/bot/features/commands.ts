@@ -13,13 +13,8 @@ import { isWijkteamMember } from '../roster.js';
 
 const OPEN_STATES: ReferralState[] = ['draft', 'submitted', 'accepted', 'handoverScheduled', 'agreementsConfirmed', 'aftercare', 'declined'];
 
-function isCoordinator(deps: BotDeps, aadObjectId: string): boolean {
-  if (deps.config.coordinators.length === 0) {
-    deps.log.warn({ actor: aadObjectId }, 'no COORDINATOR_AAD_IDS configured: coordinator command allowed for anyone');
-    return true;
-  }
-  return deps.config.coordinators.includes(aadObjectId);
-}
+/** Never "everyone": an empty configuration means nobody (the gate asked the matrix first). */
+const isCoordinator = (deps: BotDeps, aadObjectId: string) => deps.coordinators.has(aadObjectId);
 
 export function registerCommands(app: Application, deps: BotDeps): void {
   app.message(/^\s*concepten\s*$/i, async (ctx) => {
@@ -59,7 +54,7 @@ export function registerCommands(app: Application, deps: BotDeps): void {
     const number = /^\s*status\s+(\S+)/i.exec(ctx.activity.text ?? '')?.[1] ?? '';
     const referral = await deps.referrals.findByNumber(number);
     const member = referral ? await isWijkteamMember(ctx, deps, referral.routing?.wijkteamId, actor.aadObjectId) : false;
-    const access = referral ? accessOf(referral, actor, { isWijkteamMember: member, isCoordinator: deps.config.coordinators.includes(actor.aadObjectId) }) : 'none';
+    const access = referral ? accessOf(referral, actor, { isWijkteamMember: member, isCoordinator: await isCoordinator(deps, actor.aadObjectId) }) : 'none';
     if (!referral || !canSeeStatus(access)) {
       deps.log.warn({ actor: actor.aadObjectId, found: Boolean(referral) }, 'status refused');
       if (referral) await deps.referrals.record(referral.referralId, actor.aadObjectId, [{ type: 'audit', action: 'referral.statusRefused' }], nowOf(deps).at);
@@ -97,7 +92,7 @@ export function registerCommands(app: Application, deps: BotDeps): void {
   app.message(/^\s*wijkindeling\b/i, async (ctx) => {
     const tr = trOf(ctx);
     const actor = actorOf(ctx);
-    if (!actor || !isCoordinator(deps, actor.aadObjectId)) return void (await ctx.sendActivity(tr('coordinator.only')));
+    if (!actor || !(await isCoordinator(deps, actor.aadObjectId))) return void (await ctx.sendActivity(tr('coordinator.only')));
     const csv = (ctx.activity.text ?? '').replace(/^\s*wijkindeling\s*/i, '');
     if (!csv.trim()) {
       const map = await deps.settings.districtMap();
@@ -122,7 +117,7 @@ async function coordinatorInChannel(ctx: TurnContext, deps: BotDeps, wrongPlaceK
     await ctx.sendActivity(tr(wrongPlaceKey));
     return undefined;
   }
-  if (!isCoordinator(deps, actor.aadObjectId)) {
+  if (!(await isCoordinator(deps, actor.aadObjectId))) {
     await ctx.sendActivity(tr('coordinator.only'));
     return undefined;
   }

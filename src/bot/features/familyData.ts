@@ -9,7 +9,7 @@ import type { BotDeps } from '../deps.js';
 
 const EraseAction = z.object({ referralId: z.string().uuid() });
 
-const isCoordinator = (deps: BotDeps, aadObjectId: string) => deps.config.coordinators.includes(aadObjectId);
+const isCoordinator = (deps: BotDeps, aadObjectId: string) => deps.coordinators.has(aadObjectId);
 
 /**
  * A coordinator exports or erases one family's data on request (AVG inzage / vergetelheid):
@@ -21,7 +21,7 @@ export function registerFamilyData(app: Application, deps: BotDeps): void {
     const tr = trOf(ctx);
     const actor = actorOf(ctx);
     const [, verb = '', number = ''] = /^\s*(exporteer|wis)\s+(\S+)/i.exec(ctx.activity.text ?? '') ?? [];
-    if (!actor || !isCoordinator(deps, actor.aadObjectId) || ctx.activity.conversation?.conversationType !== 'personal') {
+    if (!actor || !(await isCoordinator(deps, actor.aadObjectId)) || ctx.activity.conversation?.conversationType !== 'personal') {
       deps.log.warn({ actor: actor?.aadObjectId ?? null, command: verb.toLowerCase() }, 'family data command refused');
       return void (await ctx.sendActivity(tr('family.coordinatorOnly')));
     }
@@ -56,7 +56,7 @@ async function onErase(ctx: TurnContext, deps: BotDeps, data: unknown): Promise<
   const tr = trOf(ctx);
   const parsed = await parseAction(ctx, deps, VERBS.erase, EraseAction, data);
   if (!parsed) return;
-  if (!isCoordinator(deps, parsed.actor.aadObjectId)) {
+  if (!(await isCoordinator(deps, parsed.actor.aadObjectId))) {
     deps.log.warn({ actor: parsed.actor.aadObjectId }, 'erase refused');
     return respondWithMessage(ctx, tr('family.coordinatorOnly'));
   }

@@ -46,7 +46,7 @@ export function registerIntake(app: Application, deps: BotDeps): void {
     const now = nowOf(deps);
     const access = accessOf(referral, actor, {
       isWijkteamMember: member,
-      isCoordinator: deps.config.coordinators.includes(actor.aadObjectId),
+      isCoordinator: await deps.coordinators.has(actor.aadObjectId),
       wijkteamSharing: sharingAllowed(referral, 'wijkteam', now.today),
     });
     if (!canSeeDetails(access)) {
