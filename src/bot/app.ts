@@ -47,7 +47,7 @@ export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {
   registerConversations(app, deps);
   // Before any feature: the access matrix answers first for every card action and command.
   registerGate(app, deps);
-  registerHelp(app);
+  registerHelp(app, deps);
   registerReferralForm(app, deps);
   registerIntake(app, deps);
   registerCommands(app, deps);

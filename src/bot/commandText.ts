@@ -27,7 +27,8 @@ const PATTERNS: readonly { pattern: RegExp; command: Command }[] = [
   { pattern: /^wijkindeling\b/i, command: 'wijkindeling' },
   { pattern: /^co[öo]rdinator(?:en)?\b/i, command: 'coordinatoren' },
   // The bare words from Teams' command menu only explain what follows them.
-  { pattern: /^(?:help|hulp|\?|status|afspraken|overdracht|toestemming|afsluiten)$/i, command: 'help' },
+  { pattern: /^(?:help|hulp|\?)(?:\s+(?:alles|meer|all|more))?$/i, command: 'help' },
+  { pattern: /^(?:status|afspraken|overdracht|toestemming|afsluiten)$/i, command: 'help' },
 ];
 
 export function typedCommand(text: string | undefined): TypedCommand | undefined {

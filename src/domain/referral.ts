@@ -119,10 +119,14 @@ export function referralNumber(referralId: string): string {
   return `AM-${out}`;
 }
 
+/** Tussenvoegsels keep a lowercase initial, as Dutch initials are written: "Noa Maria de Vries" → "N.M.d.V.". */
+const PARTICLES = new Set(['de', 'den', 'der', 'van', 'von', 'het', "'t", 'te', 'ten', 'ter', 'in', 'op', 'aan', 'bij']);
+
 /** Initials for places where a name must not appear (channel cards): "Jan Karel de Vries" → "J.K.d.V.". */
 export function initialsOf(firstNames: string, surname: string): string {
-  const letters = [...firstNames.split(/\s+/), ...surname.split(/\s+/)]
-    .filter((w) => w.length > 0)
-    .map((w) => `${w[0]}.`);
-  return letters.join('').toUpperCase();
+  const first = firstNames.split(/\s+/).filter((w) => w.length > 0).map((w) => `${w[0]!.toUpperCase()}.`);
+  const words = surname.split(/\s+/).filter((w) => w.length > 0);
+  const last = words.length - 1;
+  const rest = words.map((w, i) => (i < last && PARTICLES.has(w.toLowerCase()) ? `${w[0]!.toLowerCase()}.` : `${w[0]!.toUpperCase()}.`));
+  return [...first, ...rest].join('');
 }

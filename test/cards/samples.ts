@@ -9,6 +9,7 @@ import { makeFullReferral } from '../support/factories.js';
 import { reminderCard, reminderResultCard } from '../../cards/reminder/index.js';
 import { closeCard } from '../../src/bot/features/closing.js';
 import { toDocument, type ReminderDocument } from '../../src/store/reminders.js';
+import { casesCard, draftsCard } from '../../src/bot/views/caseLists.js';
 
 const instruments = { etmOutcomes: ['Geen zorgen', 'Ernstige zorgen'], lirikOutcomes: ['Laag risico', 'Hoog risico'] };
 const wijkteams = [
@@ -100,6 +101,9 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
     out[`${lang}/close-done`] = closeCard(tr, submitted, 365, true);
     out[`${lang}/reminder-done`] = reminderResultCard(agreement, tr('reminder.markedDone'), lang);
     out[`${lang}/declined`] = declinedCard(tr, { ...submitted, state: 'declined', decline: { reason: 'Past niet', advice: 'Bel het CJG', by: { aadObjectId: 'x', name: 'Karim' }, at: '2026-11-23T10:00:00Z' } });
+    const lists = { tr, lang, zone: 'Europe/Amsterdam', today: '2026-12-02' };
+    out[`${lang}/drafts`] = draftsCard(lists, [referral, { ...referral, referralId: 'd2', number: 'AM-2B3C4D', sections: { pupil: referral.sections.pupil } }]);
+    out[`${lang}/cases`] = casesCard(lists, [submitted, accepted, { ...accepted, number: 'AM-9Z8Y7X', acceptBy: '2026-11-30', state: 'submitted' }], 'smw-1');
   }
   return out;
 }

@@ -60,6 +60,18 @@ describe('the spine over HTTP', () => {
     expect(String(h.connector.sent().at(-1)?.text)).toContain('start a new referral');
   });
 
+  it('shows each person what they may do: coordinator commands only to coordinators, or behind "help alles"', async () => {
+    await h.bot.send(message(smw, 'help', h.connector.url));
+    const mine = String(h.connector.sent().at(-1)?.text);
+    expect(mine).toContain('mijn casussen');
+    expect(mine).not.toContain('wijkindeling');
+    expect(mine).toContain('help alles');
+    await h.bot.send(message(smw, 'help alles', h.connector.url));
+    const all = String(h.connector.sent().at(-1)?.text);
+    expect(all).toContain('Alleen voor coördinatoren');
+    expect(all).toContain('wijkindeling');
+  });
+
   it('points to help when a message is not understood', async () => {
     await h.bot.send(message(smw, 'goedemorgen', h.connector.url));
     expect(String(h.connector.sent().at(-1)?.text)).toContain('help');

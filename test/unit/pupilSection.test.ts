@@ -66,7 +66,9 @@ describe('saveSection', () => {
 
 describe('names kept out of shared places', () => {
   it('derives initials', () => {
-    expect(initialsOf('Noa Maria', 'de Vries')).toBe('N.M.D.V.');
+    expect(initialsOf('Noa Maria', 'de Vries')).toBe('N.M.d.V.');
+    expect(initialsOf('jan karel', 'van der Berg')).toBe('J.K.v.d.B.');
+    expect(initialsOf('Ayşe', 'El Amrani')).toBe('A.E.A.');
     expect(referralNumber('0f8fad5b-d9cb-469f-a165-70867728950e')).toMatch(/^AM-[0-9A-Z]{6}$/);
   });
 });

@@ -1,20 +1,20 @@
 import type { Application } from '@microsoft/teams-ai';
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import { renderFormCard } from '../../../cards/form/index.js';
-import { VERBS } from '../../../cards/verbs.js';
-import { accessOf, canSeeStatus } from '../../domain/access.js';
-import { nextDate } from '../../domain/nextDate.js';
 import type { ReferralState } from '../../domain/referral.js';
 import { parseDistrictCsv } from '../../store/configRepository.js';
-import { actorOf, nowOf, tenantOf, trOf } from '../context.js';
+import { formatMoment } from '../../i18n/format.js';
+import { actorOf, langOfTurn, nowOf, tenantOf, trOf } from '../context.js';
+import { grantOf } from '../gate.js';
+import { casesCard, draftsCard, type ListView } from '../views/caseLists.js';
 import type { BotDeps } from '../deps.js';
 import { postIntake, wijkteamNamer } from '../intakePosting.js';
-import { isWijkteamMember } from '../roster.js';
 
 const OPEN_STATES: ReferralState[] = ['draft', 'submitted', 'accepted', 'handoverScheduled', 'agreementsConfirmed', 'aftercare', 'declined'];
 
 /** Never "everyone": an empty configuration means nobody (the gate asked the matrix first). */
 const isCoordinator = (deps: BotDeps, aadObjectId: string) => deps.coordinators.has(aadObjectId);
+
+const listView = (ctx: TurnContext, deps: BotDeps): ListView => ({ tr: trOf(ctx), lang: langOfTurn(ctx), zone: deps.config.timeZone, today: nowOf(deps).today });
 
 export function registerCommands(app: Application, deps: BotDeps): void {
   app.message(/^\s*concepten\s*$/i, async (ctx) => {
@@ -23,28 +23,16 @@ export function registerCommands(app: Application, deps: BotDeps): void {
     if (!actor) return void (await ctx.sendActivity(tr('error.unknownUser')));
     const drafts = (await deps.referrals.listForSmw(actor.aadObjectId, ['draft'])).filter((r) => r.tenantId === actor.tenantId).slice(0, 20);
     if (drafts.length === 0) return void (await ctx.sendActivity(tr('drafts.none')));
-    const card = renderFormCard({
-      title: tr('drafts.title'),
-      facts: drafts.map((r) => ({ title: r.number, value: tr('drafts.line', { updated: r.updatedAt.slice(0, 10), sections: Object.keys(r.sections).length }) })),
-      actions: drafts.slice(0, 5).map((r) => ({ verb: VERBS.resume, title: tr('drafts.resume', { number: r.number }), data: { referralId: r.referralId }, validate: false })),
-    });
-    await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+    await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(draftsCard(listView(ctx, deps), drafts))));
   });
 
   app.message(/^\s*mijn casussen\s*$/i, async (ctx) => {
     const tr = trOf(ctx);
     const actor = actorOf(ctx);
     if (!actor) return void (await ctx.sendActivity(tr('error.unknownUser')));
-    const mine = (await deps.referrals.listForPerson(actor.aadObjectId, OPEN_STATES)).filter((r) => r.tenantId === actor.tenantId && r.state !== 'draft');
+    const mine = (await deps.referrals.listForPerson(actor.aadObjectId, OPEN_STATES)).filter((r) => r.tenantId === actor.tenantId && r.state !== 'draft').slice(0, 40);
     if (mine.length === 0) return void (await ctx.sendActivity(tr('cases.none')));
-    const today = nowOf(deps).today;
-    const lines = mine.map((r) => {
-      const role = r.smw.aadObjectId === actor.aadObjectId ? tr('role.smw') : tr('role.caseManager');
-      const upcoming = nextDate(r, today);
-      const next = upcoming ? ` · ${tr(upcoming.key, { date: upcoming.at.slice(0, 10) })}` : '';
-      return `- **${r.number}** — ${tr(`state.${r.state}`)} (${role})${next}`;
-    });
-    await ctx.sendActivity(`${tr('cases.title')}\n\n${lines.join('\n')}`);
+    await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(casesCard(listView(ctx, deps), mine, actor.aadObjectId))));
   });
 
   app.message(/^\s*status\s+(\S+)\s*$/i, async (ctx) => {
@@ -52,18 +40,14 @@ export function registerCommands(app: Application, deps: BotDeps): void {
     const actor = actorOf(ctx);
     if (!actor) return void (await ctx.sendActivity(tr('error.unknownUser')));
     const number = /^\s*status\s+(\S+)/i.exec(ctx.activity.text ?? '')?.[1] ?? '';
-    const referral = await deps.referrals.findByNumber(number);
-    const member = referral ? await isWijkteamMember(ctx, deps, referral.routing?.wijkteamId, actor.aadObjectId) : false;
-    const access = referral ? accessOf(referral, actor, { isWijkteamMember: member, isCoordinator: await isCoordinator(deps, actor.aadObjectId) }) : 'none';
-    if (!referral || !canSeeStatus(access)) {
-      deps.log.warn({ actor: actor.aadObjectId, found: Boolean(referral) }, 'status refused');
-      if (referral) await deps.referrals.record(referral.referralId, actor.aadObjectId, [{ type: 'audit', action: 'referral.statusRefused' }], nowOf(deps).at);
-      return void (await ctx.sendActivity(tr('status.notFound', { number })));
-    }
+    // The gate loaded it and asked the matrix: a refused person never reaches this line.
+    const referral = grantOf(ctx)?.referral ?? (await deps.referrals.findByNumber(number));
+    if (!referral) return void (await ctx.sendActivity(tr('status.notFound', { number })));
     await deps.referrals.record(referral.referralId, actor.aadObjectId, [{ type: 'audit', action: 'referral.viewed', detail: { view: 'status' } }], nowOf(deps).at);
     const timeline = await deps.referrals.entries(referral.referralId, 'timeline');
     const namer = await wijkteamNamer(deps);
-    const lines = timeline.map((e) => `- ${e.at.slice(0, 16).replace('T', ' ')} UTC — ${tr(`timeline.${e.action}`, { wijkteam: namer(String(e.detail?.wijkteam ?? e.detail?.to ?? '')) })}`);
+    const { lang, zone } = listView(ctx, deps);
+    const lines = timeline.map((e) => `- ${formatMoment(e.at, lang, zone)} — ${tr(`timeline.${e.action}`, { wijkteam: namer(String(e.detail?.wijkteam ?? e.detail?.to ?? '')) })}`);
     const header = tr('status.header', { number: referral.number, state: tr(`state.${referral.state}`), wijkteam: namer(referral.routing?.wijkteamId ?? '') });
     const cm = referral.caseManager ? `\n\n${tr('status.caseManager', { name: referral.caseManager.name })}` : '';
     await ctx.sendActivity(`${header}${cm}\n\n${lines.join('\n') || tr('status.noTimeline')}`);
@@ -77,7 +61,8 @@ export function registerCommands(app: Application, deps: BotDeps): void {
     const mails = await deps.outbox.forReferrals(mine.filter((r) => r.tenantId === actor.tenantId).map((r) => r.referralId));
     if (mails.length === 0) return void (await ctx.sendActivity(tr(deps.config.graph ? 'outbox.graph' : 'outbox.none')));
     const number = new Map(mine.map((r) => [r.referralId, r.number]));
-    const lines = mails.map((m) => `- ${m.createdAt.slice(0, 16).replace('T', ' ')} UTC · ${number.get(m.referralId) ?? ''} · ${tr('outbox.to', { to: m.to })} · **${m.subject}**`);
+    const { lang, zone } = listView(ctx, deps);
+    const lines = mails.map((m) => `- ${formatMoment(m.createdAt, lang, zone)} · ${number.get(m.referralId) ?? ''} · ${tr('outbox.to', { to: m.to })} · **${m.subject}**`);
     await ctx.sendActivity(`${tr('outbox.title')}\n\n${lines.join('\n')}`);
   });
 

@@ -1,10 +1,28 @@
 import type { Application } from '@microsoft/teams-ai';
-import { trOf } from '../context.js';
+import { COMMAND_RULES, COMMANDS, type Command } from '../../domain/accessMatrix.js';
+import { actorOf, trOf } from '../context.js';
+import type { BotDeps } from '../deps.js';
 
-/** `help` (also `hulp`, `?`): what Schakel can do, in the user's language. */
-export function registerHelp(app: Application): void {
-  app.message(/^\s*(help|hulp|\?)\s*$/i, async (ctx) => {
-    await ctx.sendActivity(trOf(ctx)('help.text'));
+/** Commands only coordinators may use (every cell of their row is the coordinator's). */
+const coordinatorOnly = (c: Command) => Object.keys(COMMAND_RULES[c].cells).join() === 'coordinator';
+
+/**
+ * `help` (also `hulp`, `?`): what this person can do, from the access matrix — a coordinator also
+ * sees the coordinator commands; `help alles` shows everything, marked.
+ */
+export function registerHelp(app: Application, deps: BotDeps): void {
+  app.message(/^\s*(help|hulp|\?)(\s+(alles|meer|all|more))?\s*$/i, async (ctx) => {
+    const tr = trOf(ctx);
+    const all = /\s(alles|meer|all|more)\s*$/i.test(ctx.activity.text ?? '');
+    const actor = actorOf(ctx);
+    const coordinator = actor ? await deps.coordinators.has(actor.aadObjectId) : false;
+    const line = (c: Command) => `- ${tr(`help.cmd.${c}`)}`;
+    const everyone = COMMANDS.filter((c) => !coordinatorOnly(c) && c !== 'help').map(line);
+    const extra = COMMANDS.filter(coordinatorOnly).map(line);
+    const parts = [tr('help.intro'), everyone.join('\n')];
+    if (coordinator || all) parts.push(`${tr(coordinator ? 'help.coordinator' : 'help.coordinatorOnly')}\n\n${extra.join('\n')}`);
+    parts.push(line('help'), tr('help.outro'));
+    await ctx.sendActivity(parts.join('\n\n'));
   });
 }
 

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { expandCard, type AdaptiveCardJson } from '../render.js';
+import template from './template.json' with { type: 'json' };
+
+/** One case (or draft) in a person's list: who, where it stands, what is next, and one button to open it. */
+export const CaseRowSchema = z.object({
+  heading: z.string(),
+  detail: z.string(),
+  next: z.string().default(''),
+  /** `Attention` for overdue, `Warning` for due within two days, else `Default`. */
+  nextColor: z.enum(['Default', 'Warning', 'Attention']).default('Default'),
+  open: z.object({ title: z.string(), verb: z.string().min(1), data: z.record(z.unknown()) }),
+});
+
+export const CaseListDataSchema = z.object({
+  title: z.string(),
+  subtitle: z.string().default(''),
+  rows: z.array(CaseRowSchema),
+  footer: z.string().default(''),
+});
+
+export type CaseListInput = z.input<typeof CaseListDataSchema>;
+
+/** `mijn casussen` and `concepten`: a list card, overdue first. */
+export function renderCaseList(data: CaseListInput): AdaptiveCardJson {
+  return expandCard(template, CaseListDataSchema.parse(data));
+}
