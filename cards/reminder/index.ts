@@ -3,8 +3,8 @@ import { reminders as texts } from '../../src/i18n/reminders.js';
 import type { Lang } from '../../src/i18n/index.js';
 import { reminderMail, reminderTitle, type ReminderRenderer } from '../../src/notify/reminderMessages.js';
 import type { RecipientDelivery, ReminderDocument } from '../../src/store/reminders.js';
-import type { AdaptiveCardJson } from '../render.js';
-import { VERBS } from '../verbs.js';
+import { expandCard, type AdaptiveCardJson } from '../render.js';
+import template from './template.json' with { type: 'json' };
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const isoDate = z.preprocess(blankToUndefined, z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional());
@@ -33,51 +33,68 @@ const say = (lang: Lang, key: string) => texts[key]?.[lang] ?? key;
 /** A reminder can be moved from its card when it points at a dated agreement. */
 export const isAgreementReminder = (doc: ReminderDocument) => doc.kind !== 'agreementsPrompt' && doc.kind !== 'normEscalation' && Boolean(doc.subject.agreementId);
 
-/** The reminder card (Adaptive Card 1.5): Gedaan with an optional note, Later, and Verzet datum for agreements. */
-export function reminderCard(doc: ReminderDocument, recipient: Pick<RecipientDelivery, 'key' | 'teamsChannelKey'>, lang: Lang = 'nl'): AdaptiveCardJson {
-  if (recipient.teamsChannelKey) {
-    // A channel is told, not asked: only the person who must act can mark it done or snooze it.
-    const body = [
-      { type: 'TextBlock', id: `reminder:${doc.id}`, text: reminderTitle(doc, lang), wrap: true, weight: 'Bolder' },
-      { type: 'TextBlock', text: say(lang, 'reminder.channelInfo'), wrap: true, isSubtle: true },
-    ];
-    return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, actions: [] } as AdaptiveCardJson;
-  }
-  const data = (extra: Record<string, unknown> = {}) => ({ reminderId: doc.id, bucket: doc.bucket, recipientKey: recipient.key, ...extra });
-  const movable = isAgreementReminder(doc);
-  const body: Record<string, unknown>[] = [
-    { type: 'TextBlock', id: `reminder:${doc.id}`, text: reminderTitle(doc, lang), wrap: true, weight: 'Bolder' },
-    { type: 'Input.Text', id: 'note', label: say(lang, 'reminder.noteLabel'), isMultiline: true, maxLength: 1000 },
-    { type: 'Input.Date', id: 'snoozeDate', label: say(lang, 'reminder.snoozeDateLabel') },
-  ];
-  if (movable) {
-    body.push(
-      { type: 'Input.Date', id: 'newDate', label: say(lang, 'reminder.newDateLabel') },
-      { type: 'Input.Time', id: 'newTime', label: say(lang, 'reminder.newTimeLabel') },
-    );
-  }
-  const actions: Record<string, unknown>[] = [
-    ...(doc.kind === 'agreementsPrompt' ? [{ type: 'Action.Execute', title: say(lang, 'reminder.openAgreements'), verb: VERBS.agreementsOpen, data: { referralId: doc.referralId }, style: 'positive' }] : []),
-    { type: 'Action.Execute', title: say(lang, 'reminder.done'), verb: VERBS.reminderDone, data: data() },
-    { type: 'Action.Execute', title: say(lang, 'reminder.snoozeNextDay'), verb: VERBS.reminderSnooze, data: data({ snooze: 'nextWorkingDay' }) },
-    { type: 'Action.Execute', title: say(lang, 'reminder.snoozeTwoDays'), verb: VERBS.reminderSnooze, data: data({ snooze: 'workingDays', days: 2 }) },
-    { type: 'Action.Execute', title: say(lang, 'reminder.snoozeDate'), verb: VERBS.reminderSnooze, data: data({ snooze: 'date' }) },
-    ...(movable ? [{ type: 'Action.Execute', title: say(lang, 'reminder.reschedule'), verb: VERBS.reminderReschedule, data: data() }] : []),
-  ];
-  return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, actions } as AdaptiveCardJson;
+const RoleData = z.object({ reminderId: z.string(), bucket: z.string(), recipientKey: z.string() });
+
+/** Data of the reminder card template: identity first, one primary action, the rest behind "Later" and "Meer". */
+export const ReminderCardDataSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  caseLine: z.string(),
+  hint: z.string(),
+  notice: z.string().default(''),
+  /** false: a channel notice or a result card — told, not asked. */
+  buttons: z.boolean(),
+  prompt: z.boolean(),
+  movable: z.boolean(),
+  referralId: z.string(),
+  data: RoleData,
+  labels: z.record(z.string()),
+});
+
+const LABELS = ['done', 'doneWithNote', 'later', 'more', 'openAgreements', 'snoozeNextDay', 'snoozeTwoDays', 'snoozeDate', 'snoozeDateLabel', 'noteLabel', 'newDateLabel', 'newTimeLabel', 'reschedule'] as const;
+
+/** "AM-7K3QX2 · N.M.d.V. · OBS De Regenboog": which family, without a name. */
+export function caseLineOf(doc: ReminderDocument): string {
+  const c = doc.subject.case;
+  return c ? [c.number, c.initials, c.school].filter(Boolean).join(' · ') : '';
 }
 
-/** The card after an action: the title and what happened, without buttons. */
+function hintOf(doc: ReminderDocument, lang: Lang, channel: boolean): string {
+  if (channel) return say(lang, 'reminder.channelInfo');
+  if (doc.kind === 'agreementsPrompt') return say(lang, 'reminder.hint.prompt');
+  if (doc.kind === 'normEscalation') return say(lang, 'reminder.hint.escalation');
+  return say(lang, 'reminder.hint.agreement');
+}
+
+function cardData(doc: ReminderDocument, recipient: Pick<RecipientDelivery, 'key' | 'teamsChannelKey'>, lang: Lang, notice = '') {
+  const channel = Boolean(recipient.teamsChannelKey);
+  return ReminderCardDataSchema.parse({
+    id: doc.id,
+    title: reminderTitle(doc, lang),
+    caseLine: caseLineOf(doc),
+    hint: notice ? '' : hintOf(doc, lang, channel),
+    notice,
+    buttons: !channel && !notice,
+    prompt: doc.kind === 'agreementsPrompt',
+    movable: isAgreementReminder(doc),
+    referralId: doc.referralId,
+    data: { reminderId: doc.id, bucket: doc.bucket, recipientKey: recipient.key },
+    labels: Object.fromEntries(LABELS.map((l) => [l, say(lang, `reminder.${l}`)])),
+  });
+}
+
+/**
+ * The reminder card (Adaptive Card 1.5, from the template): which case, what to do, one primary
+ * action (Gedaan, or Afspraken invullen for the prompt) and "Later" and "Meer" behind
+ * Action.ShowCard — never more than three buttons in a row. A channel is told, not asked.
+ */
+export function reminderCard(doc: ReminderDocument, recipient: Pick<RecipientDelivery, 'key' | 'teamsChannelKey'>, lang: Lang = 'nl'): AdaptiveCardJson {
+  return expandCard(template, cardData(doc, recipient, lang));
+}
+
+/** The card after an action: the title, the case and what happened, without buttons. */
 export function reminderResultCard(doc: ReminderDocument, notice: string, lang: Lang = 'nl'): AdaptiveCardJson {
-  return {
-    type: 'AdaptiveCard',
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.5',
-    body: [
-      { type: 'TextBlock', id: `reminder:${doc.id}`, text: reminderTitle(doc, lang), wrap: true, weight: 'Bolder' },
-      { type: 'TextBlock', text: notice, wrap: true, color: 'Good' },
-    ],
-  } as AdaptiveCardJson;
+  return expandCard(template, cardData(doc, { key: '' }, lang, notice));
 }
 
 /** What the scheduler sends: this card in Teams; the engine's short e-mail (no case details) otherwise. */

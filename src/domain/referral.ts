@@ -130,3 +130,9 @@ export function initialsOf(firstNames: string, surname: string): string {
   const rest = words.map((w, i) => (i < last && PARTICLES.has(w.toLowerCase()) ? `${w[0]!.toLowerCase()}.` : `${w[0]!.toUpperCase()}.`));
   return [...first, ...rest].join('');
 }
+
+/** The case as a reminder or list names it: number, initials and school, never a name. */
+export function caseRefOf(r: Referral): { number: string; initials: string; school: string } {
+  const p = r.sections.pupil;
+  return { number: r.number, initials: p ? initialsOf(p.firstNames, p.surname) : '', school: p?.school ?? '' };
+}

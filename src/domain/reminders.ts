@@ -26,8 +26,17 @@ export interface RecipientAddress {
 }
 
 /** What a reminder is about; only non-identifying data (labels are short and generic). */
+/** Which case a reminder is about, as a professional recognises it without a name: number, initials, school. */
+export interface CaseRef {
+  number: string;
+  initials: string;
+  school: string;
+}
+
 export interface ReminderSubject {
   label: string;
+  /** Set when planned from a referral: the card says which family without naming anyone. */
+  case?: CaseRef;
   agreementId?: string;
   agreementKind?: AgreedDateKind;
   /** The agreed local date and time the reminder points at. */

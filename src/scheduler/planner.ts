@@ -3,7 +3,7 @@ import { effectiveAgreedDates } from '../domain/agreedDateChanges.js';
 import { planAgreementsPrompt } from '../domain/agreementsPrompt.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import type { Clock } from '../domain/clock.js';
-import type { Referral } from '../domain/referral.js';
+import { caseRefOf, type Referral } from '../domain/referral.js';
 import { partiesOf, referralHistory } from '../domain/referralParties.js';
 import { planAgreementReminders, type PlanContext, type PlannedReminder, type ReminderPolicy } from '../domain/reminders.js';
 import { normRemindersOnEvent, type ServiceNormRule } from '../domain/serviceNorms.js';
@@ -24,8 +24,12 @@ export interface PlannerDeps {
 
 export type LanguageOf = (aadObjectId: string) => Promise<'nl' | 'en' | undefined>;
 
-/** Gives every Teams recipient of these reminders the language of their Teams client. */
-export async function localize(planned: PlannedReminder[], languageOf: LanguageOf): Promise<PlannedReminder[]> {
+/**
+ * Gives every Teams recipient of these reminders the language of their Teams client, and every
+ * reminder the case it is about (number, initials, school), so its card says which family.
+ */
+export async function localize(planned: PlannedReminder[], languageOf: LanguageOf, referral?: Referral): Promise<PlannedReminder[]> {
+  const caseRef = referral ? caseRefOf(referral) : undefined;
   const known = new Map<string, 'nl' | 'en' | undefined>();
   const langOf = async (id: string) => {
     if (!known.has(id)) known.set(id, await languageOf(id));
@@ -34,6 +38,7 @@ export async function localize(planned: PlannedReminder[], languageOf: LanguageO
   return Promise.all(
     planned.map(async (p) => ({
       ...p,
+      ...(caseRef && !p.subject.case ? { subject: { ...p.subject, case: caseRef } } : {}),
       recipients: await Promise.all(p.recipients.map(async (r) => (r.aadObjectId && !r.lang ? { ...r, lang: (await langOf(r.aadObjectId)) ?? 'nl' } : r))),
     })),
   );
@@ -63,20 +68,20 @@ export class StoredReminderPlanner implements ReminderPlanner {
     const meeting = r.handover?.meeting;
     if (!meeting) return;
     const prompt = planAgreementsPrompt(r.referralId, meeting, partiesOf(r), this.ctx);
-    await this.replace(r.referralId, (doc) => doc.kind === 'agreementsPrompt', prompt ? [prompt] : []);
+    await this.replace(r, (doc) => doc.kind === 'agreementsPrompt', prompt ? [prompt] : []);
     await this.normEvent(r, 'handoverHeld', new Date(meeting.end));
     this.deps.log.info({ referralId: r.referralId, prompt: prompt?.dueAt }, 'agreements prompt planned');
   }
 
   async referralClosed(r: Referral): Promise<void> {
-    await this.replace(r.referralId, () => true, []);
+    await this.replace(r, () => true, []);
     this.deps.log.info({ referralId: r.referralId }, 'reminders of a closed referral withdrawn');
   }
 
   /** The meeting was called off: its prompt and the norms it started go; the handover norm runs again. */
   async handoverCancelled(r: Referral): Promise<void> {
     const startedByMeeting = new Set(this.deps.norms.filter((n) => n.startEvent === 'handoverHeld').map((n) => n.id));
-    await this.replace(r.referralId, (doc) => doc.kind === 'agreementsPrompt' || (doc.kind === 'normEscalation' && startedByMeeting.has(doc.subject.normId ?? '')), []);
+    await this.replace(r, (doc) => doc.kind === 'agreementsPrompt' || (doc.kind === 'normEscalation' && startedByMeeting.has(doc.subject.normId ?? '')), []);
     if (r.acceptedAt) await this.normEvent(r, 'accepted', new Date(r.acceptedAt));
     this.deps.log.info({ referralId: r.referralId }, 'reminders of a cancelled warme overdracht withdrawn');
   }
@@ -88,8 +93,8 @@ export class StoredReminderPlanner implements ReminderPlanner {
     const previous = this.previousConfirmed(r);
     const stale = previous ? planAgreementReminders({ referralId: r.referralId, agreedDates: previous, parties }, this.ctx).reminders.filter((p) => !planned.has(p.id)) : [];
     const cancelled = await this.deps.store.cancel(stale);
-    const saved = await this.deps.store.save(await localize(plan.reminders, this.deps.languageOf));
-    await this.replace(r.referralId, (doc) => doc.kind === 'agreementsPrompt', []);
+    const saved = await this.deps.store.save(await localize(plan.reminders, this.deps.languageOf, r));
+    await this.replace(r, (doc) => doc.kind === 'agreementsPrompt', []);
     const confirmedAt = r.handover?.agreements.filter((a) => a.confirmedAt).at(-1)?.confirmedAt;
     if (confirmedAt) await this.normEvent(r, 'agreementsConfirmed', new Date(confirmedAt));
     this.deps.log.info(
@@ -112,20 +117,20 @@ export class StoredReminderPlanner implements ReminderPlanner {
     const started = new Set(this.deps.norms.filter((n) => n.startEvent === type).map((n) => n.id));
     // A norm whose end event happened is met, whenever its clock started.
     const ended = new Set(this.deps.norms.filter((n) => n.endEvent === type).map((n) => n.id));
-    await this.replace(r.referralId, (doc) => doc.kind === 'normEscalation' && ended.has(doc.subject.normId ?? '') && !started.has(doc.subject.normId ?? ''), []);
+    await this.replace(r, (doc) => doc.kind === 'normEscalation' && ended.has(doc.subject.normId ?? '') && !started.has(doc.subject.normId ?? ''), []);
     const keep = new Set(changes.create.map((c) => c.id));
-    await this.replace(r.referralId, (doc) => doc.kind === 'normEscalation' && started.has(doc.subject.normId ?? '') && !keep.has(doc.id), []);
-    await this.deps.store.save(await localize(changes.create, this.deps.languageOf));
+    await this.replace(r, (doc) => doc.kind === 'normEscalation' && started.has(doc.subject.normId ?? '') && !keep.has(doc.id), []);
+    await this.deps.store.save(await localize(changes.create, this.deps.languageOf, r));
     if (changes.create.length + changes.cancel.length > 0) {
       this.deps.log.info({ referralId: r.referralId, event: type, created: changes.create.length, cancelled: changes.cancel.length }, 'service-norm escalations updated');
     }
   }
 
   /** Cancels pending reminders of the referral that match and are not in `next`, then saves `next`. */
-  private async replace(referralId: string, matches: (doc: PlannedReminder) => boolean, next: PlannedReminder[]): Promise<void> {
+  private async replace(referral: Referral, matches: (doc: PlannedReminder) => boolean, next: PlannedReminder[]): Promise<void> {
     const ids = new Set(next.map((n) => n.id));
-    const old = (await this.deps.store.pendingOfReferral(referralId)).filter((d) => matches(d) && !ids.has(d.id));
+    const old = (await this.deps.store.pendingOfReferral(referral.referralId)).filter((d) => matches(d) && !ids.has(d.id));
     await this.deps.store.cancel(old);
-    await this.deps.store.save(await localize(next, this.deps.languageOf));
+    await this.deps.store.save(await localize(next, this.deps.languageOf, referral));
   }
 }

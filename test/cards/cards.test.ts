@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { missingKeys } from '../../src/i18n/index.js';
 import { lintCard } from '../support/cardLint.js';
+import { texts } from '../support/cards.js';
 import { sampleCards } from './samples.js';
 
 describe('every card renders as Adaptive Cards 1.5 that Teams accepts', () => {
@@ -27,6 +28,24 @@ describe('every card renders as Adaptive Cards 1.5 that Teams accepts', () => {
     expect(problems).toMatch(/Carousel/);
     expect(problems).toMatch(/no label/);
     expect(problems).toMatch(/[Dd]uplicate/);
+  });
+
+  it('a reminder card says which case and what to do, with at most three buttons in a row', () => {
+    const reminders = Object.entries(cards).filter(([name]) => /\/reminder-/.test(name));
+    expect(reminders.length).toBeGreaterThanOrEqual(8);
+    for (const [name, card] of reminders) {
+      expect(texts(card).join(' '), name).toContain('AM-7K3QX2 · N.M.d.V. · OBS De Regenboog');
+      expect(((card.actions ?? []) as unknown[]).length, name).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it('no card shows an ISO date or UTC where a person reads it', () => {
+    for (const [name, card] of Object.entries(cards)) {
+      for (const text of texts(card)) {
+        expect(text, name).not.toMatch(/\b\d{4}-\d{2}-\d{2}\b/);
+        expect(text, name).not.toMatch(/\bUTC\b/);
+      }
+    }
   });
 
   it('asks the catalogue only for keys it has (Dutch and English)', () => {

@@ -91,7 +91,7 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
     out[`${lang}/agreements-confirmed-cm`] = handoverCard(v, confirmed, 'caseManager', { kind: 'good', text: tr('handover.confirmed.notice') });
     out[`${lang}/agreements-v2`] = agreementsCard(v, confirmed);
     const reminder = (kind: ReminderDocument['kind'], subject: ReminderDocument['subject']) =>
-      toDocument({ id: `r-${kind}`, referralId: referral.referralId, kind, dueAt: '2026-12-08T07:30:00.000Z', timeZone: 'Europe/Amsterdam', recipients: [{ key: 'caseManager:cm', role: 'caseManager', channel: 'teams', aadObjectId: 'cm' }], subject }, new Date('2026-12-01T10:00:00Z'));
+      toDocument({ id: `r-${kind}`, referralId: referral.referralId, kind, dueAt: '2026-12-08T07:30:00.000Z', timeZone: 'Europe/Amsterdam', recipients: [{ key: 'caseManager:cm', role: 'caseManager', channel: 'teams', aadObjectId: 'cm' }], subject: { ...subject, case: { number: 'AM-7K3QX2', initials: 'N.M.d.V.', school: 'OBS De Regenboog' } } }, new Date('2026-12-01T10:00:00Z'));
     const agreement = reminder('agreementBefore', { label: 'Terugkoppeling aan de SMW', agreementId: 'feedback0', agreementKind: 'feedback', date: '2026-12-10', time: '10:00' });
     out[`${lang}/reminder-agreement`] = reminderCard(agreement, { key: 'caseManager:cm' }, lang);
     out[`${lang}/reminder-prompt`] = reminderCard(reminder('agreementsPrompt', { label: 'reminder.agreementsPrompt', date: '2026-12-08' }), { key: 'caseManager:cm' }, lang);

@@ -117,6 +117,9 @@ describe('reminders wired into the bot', () => {
     const cards = remindersTo(karim).slice(before);
     expect(cards).toHaveLength(1);
     expect(texts(cardOf(cards[0])).join(' ')).toContain('op donderdag 10 december 2026 om 10:00');
+    // which family, without a name: number, initials and school
+    expect(texts(cardOf(cards[0])).join(' ')).toContain(`${confirmedNumber} · N.M.d.V. · OBS De Regenboog`);
+    expect(JSON.stringify(cards[0])).not.toContain('Noa');
     expect(remindersTo(smw).length).toBe(smwBefore);
   });
 

@@ -99,7 +99,7 @@ export function registerReminders(app: Application, deps: BotDeps): void {
     if (!outcome.decision.ok || !moved) return respondWithMessage(ctx, tr(`refusal.${outcome.decision.ok ? 'stale' : outcome.decision.code}`));
     const { referral, event } = moved;
     await deps.reminderStore.cancel(moved.cancel);
-    await deps.reminderStore.save(await localize(moved.create, deps.languageOf));
+    await deps.reminderStore.save(await localize(moved.create, deps.languageOf, referral));
     await tellOthers(deps, referral, event, actor);
     deps.log.info({ referralId: referral.referralId, agreementId, by: recipient.role }, 'agreement rescheduled');
     return respondWithCard(ctx, reminderResultCard(doc, tr('reminder.rescheduledNotice', { to: longDate(event.to) })));
