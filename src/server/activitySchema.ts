@@ -5,7 +5,7 @@ export const DOOR_LIMITS = {
   /** Characters of `text` (Teams caps a message at about 28 KB). */
   textChars: 28_000,
   /** Serialised bytes of `value` (card submits: the form's answers are capped far below this). */
-  valueBytes: 256_000,
+  valueBytes: 640_000,
   /** Serialised bytes of `channelData` and of `entities`. */
   extraBytes: 64_000,
   idChars: 512,
