@@ -16,6 +16,7 @@ import { registerReminders } from './features/reminders.js';
 import type { Config } from '../config.js';
 import type { ServiceUrlTrust } from '../server/trust.js';
 import { guardConnectorCalls } from './connector.js';
+import { refuseBadTokensAs401 } from './authentication.js';
 
 export interface Bot {
   adapter: TeamsAdapter;
@@ -62,6 +63,7 @@ export function createAdapter(config: Config, trust: ServiceUrlTrust, channelAut
       : {},
   );
   guardConnectorCalls(adapter, trust, bot.connectorTimeoutMs);
+  refuseBadTokensAs401(adapter);
   return adapter;
 }
 

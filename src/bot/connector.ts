@@ -1,4 +1,3 @@
-// Types only: botframework-connector is botbuilder's own dependency (same version).
 import type { BotFrameworkAuthentication, ClaimsIdentity, ConnectorClient, ConnectorFactory } from 'botframework-connector';
 import type { CloudAdapter } from 'botbuilder';
 import type { ServiceUrlTrust } from '../server/trust.js';
