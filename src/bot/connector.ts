@@ -1,5 +1,5 @@
-import type { BotFrameworkAuthentication, ClaimsIdentity, ConnectorClient, ConnectorFactory } from 'botframework-connector';
-import type { CloudAdapter } from 'botbuilder';
+import type { AuthenticateRequestResult, BotFrameworkAuthentication, ClaimsIdentity, ConnectorClient, ConnectorFactory } from 'botframework-connector';
+import type { Activity, CloudAdapter } from 'botbuilder';
 import type { ServiceUrlTrust } from '../server/trust.js';
 
 /** The raised error when the bot is asked to call a service URL it does not trust. */
@@ -28,6 +28,12 @@ export function guardConnectorCalls(adapter: CloudAdapter, trust: ServiceUrlTrus
   const auth = (adapter as unknown as { botFrameworkAuthentication: BotFrameworkAuthentication }).botFrameworkAuthentication;
   const create = auth.createConnectorFactory.bind(auth);
   auth.createConnectorFactory = (identity: ClaimsIdentity) => new GuardedConnectorFactory(create(identity), trust, timeoutMs);
+  // An incoming turn's factory comes with its authentication result, made by botbuilder's inner object.
+  const authenticate = auth.authenticateRequest.bind(auth);
+  auth.authenticateRequest = async (activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> => {
+    const result = await authenticate(activity, authHeader);
+    return result.connectorFactory ? { ...result, connectorFactory: new GuardedConnectorFactory(result.connectorFactory, trust, timeoutMs) } : result;
+  };
 }
 
 class GuardedConnectorFactory implements ConnectorFactory {

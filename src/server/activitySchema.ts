@@ -18,7 +18,7 @@ const shortText = z.string().max(DOOR_LIMITS.nameChars);
 const account = z
   .object({
     id: id.optional(),
-    name: shortText.nullish(),
+    name: shortText.optional(),
     aadObjectId: z.string().max(128).optional(),
     role: z.string().max(32).optional(),
   })
@@ -27,10 +27,12 @@ const account = z
 const conversation = z
   .object({
     id,
-    name: shortText.nullish(),
+    name: shortText.optional(),
     conversationType: z.string().max(32).optional(),
     tenantId: z.string().max(128).optional(),
-    isGroup: z.boolean().nullish(),
+    aadObjectId: z.string().max(128).optional(),
+    role: z.string().max(32).optional(),
+    isGroup: z.boolean().optional(),
   })
   .passthrough();
 
@@ -68,7 +70,7 @@ export const ActivityAtTheDoor = z
     recipient: account.extend({ id }),
     conversation,
     locale: z.string().max(20).nullish(),
-    text: z.string().max(DOOR_LIMITS.textChars).nullish(),
+    text: z.string().max(DOOR_LIMITS.textChars).optional(),
     textFormat: z.string().max(32).optional(),
     replyToId: id.optional(),
     action: z.string().max(64).optional(),

@@ -4,6 +4,8 @@ import { createAdapter } from '../../src/bot/app.js';
 import { UntrustedServiceUrlError } from '../../src/bot/connector.js';
 import { loadConfig } from '../../src/config.js';
 import { trustOf } from '../../src/server/trust.js';
+import { makeUser, message } from '../support/activities.js';
+import { startHarness } from '../support/harness.js';
 
 /** A host that accepts connections and never answers. */
 let silent: Server;
@@ -61,5 +63,19 @@ describe('outbound connector calls', () => {
     const { error, ms } = await send('http://evil.example/');
     expect(error).toBeInstanceOf(UntrustedServiceUrlError);
     expect(ms).toBeLessThan(500);
+  });
+});
+
+describe('connector calls inside a turn', () => {
+  it('a reply to a dead loopback port (trusted in anonymous mode) ends within the deadline, not after the retries', async () => {
+    const h = await startHarness({ env: { CONNECTOR_TIMEOUT_MS: '500' } });
+    try {
+      const started = Date.now();
+      const res = await h.bot.send(message(makeUser('Dood'), 'help', 'http://127.0.0.1:1/'));
+      expect(res.status).toBeLessThan(500);
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      await h.stop();
+    }
   });
 });
