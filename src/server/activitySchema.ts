@@ -90,5 +90,5 @@ export type DoorActivity = z.infer<typeof ActivityAtTheDoor>;
 
 /** Names of the invalid fields only (never their values), for a warn log line. */
 export function invalidFields(error: z.ZodError): string[] {
-  return [...new Set(error.issues.map((i) => i.path.slice(0, 2).join('.') || '(root)'))].slice(0, 10);
+  return [...new Set(error.issues.map((i) => i.path.slice(0, 2).map((p) => String(p).slice(0, 40)).join('.') || '(root)'))].slice(0, 10);
 }

@@ -66,6 +66,12 @@ describe('the door refuses malformed activities with 400 and a neutral body', ()
     expect(h.bot.logs.find('client error at the door').filter((l) => l.level === WARN).length).toBeGreaterThanOrEqual(2);
     for (const text of [bad.text, big.text]) expect(text).not.toMatch(/Unexpected|JSON at position|entity too large|stack/i);
   });
+
+  it('a body that is not JSON at all, or JSON that is not an object: 400', async () => {
+    const plain = await fetch(h.bot.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'help' });
+    expect(plain.status).toBe(400);
+    for (const body of ['null', '[]', '42', '"message"']) expect((await post(body)).status, body).toBe(400);
+  });
 });
 
 describe('unknown invokes get the Teams-conventional answer', () => {
