@@ -2,7 +2,7 @@ import type { Config } from './config.js';
 import { redactedSummary } from './config.js';
 import { WorkingCalendar } from './domain/calendar.js';
 import { systemClock, type Clock } from './domain/clock.js';
-import { createAdapter, createBot } from './bot/app.js';
+import { createAdapter, createBot, type ChannelAuthOverride } from './bot/app.js';
 import { langOf } from './i18n/index.js';
 import { TeamsMessenger } from './notify/teams.js';
 import { ConfigRepository, loadInstruments } from './store/configRepository.js';
@@ -21,6 +21,7 @@ import { loadServiceNorms } from './store/configRepository.js';
 import { reminderCardRenderer } from '../cards/reminder/index.js';
 import type { Logger } from './log.js';
 import { startHttp, type HttpServer } from './server/http.js';
+import { trustOf } from './server/trust.js';
 import { ConversationRepository } from './store/conversations.js';
 import { openStore, type Store } from './store/cosmos.js';
 import { ReferralRepository } from './store/referrals.js';
@@ -47,6 +48,8 @@ export interface StartOptions {
   graph?: GraphGatewayOptions;
   /** false: the scheduler loop is not started (tests call `reminders.scheduler.tick()`). Default true. */
   startScheduler?: boolean;
+  /** Tests only: check Bot Framework tokens against OpenID metadata served on loopback. */
+  channelAuth?: ChannelAuthOverride;
 }
 
 /** The composition root: database, repositories, bot and HTTP server, wired once. */
@@ -65,7 +68,8 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   const settings = new ConfigRepository(store.containers.config);
   if (config.coordinators.length === 0) log.warn('COORDINATOR_AAD_IDS is empty: nobody can link channels or manage coordinators until it is set');
   await settings.seedDistrictMap(config.districtMapFile, clock.now());
-  const adapter = createAdapter(config);
+  const trust = trustOf(config);
+  const adapter = createAdapter(config, trust, options.channelAuth);
   const conversations = new ConversationRepository(store.containers.conversations);
   // Graph is called inside card clicks, which Teams expects answered within seconds: a tight retry
   // budget here (the gateway's default allows 45 s of waiting, fit for background work only).
@@ -119,7 +123,11 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   };
   problems = (p) => reportDeliveryProblem(deps, p);
   const bot = createBot(deps, adapter);
-  const http = await startHttp({ bot, log, allowedTenantIds: config.bot.allowedTenantIds, ready: store.ping }, config.port, config.host);
+  const http = await startHttp(
+    { bot, log, allowedTenantIds: config.bot.allowedTenantIds, ready: store.ping, authenticated: Boolean(config.bot.appId), trust, budgets: config.door },
+    config.port,
+    config.host,
+  );
   log.info({ url: http.url }, 'Schakel listening on /api/messages');
   if (options.startScheduler ?? true) engine.scheduler.start();
 

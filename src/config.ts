@@ -17,7 +17,8 @@ const ConfigSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: port.default(3978),
-    HOST: z.string().default('0.0.0.0'),
+    // Default depends on the mode: loopback without MICROSOFT_APP_ID, all interfaces with it.
+    HOST: optionalString,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     MICROSOFT_APP_ID: optionalString,
@@ -25,6 +26,10 @@ const ConfigSchema = z
     MICROSOFT_APP_TENANT_ID: optionalString,
     MICROSOFT_APP_TYPE: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).default('SingleTenant'),
     ALLOWED_TENANT_IDS: csv,
+    TRUSTED_SERVICE_URL_HOSTS: csv,
+    DOOR_USER_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    DOOR_IP_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(6_000),
+    CONNECTOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
 
     COSMOS_ENDPOINT: optionalString.pipe(z.string().url().optional()),
     COSMOS_KEY: optionalString,
@@ -70,6 +75,20 @@ const ConfigSchema = z
         message: 'required in production: without it the bot accepts unauthenticated requests',
       });
     }
+    if (c.NODE_ENV === 'production' && c.ALLOWED_TENANT_IDS.length === 0) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['ALLOWED_TENANT_IDS'],
+        message: 'required in production: without a tenant allow-list users of any Microsoft 365 tenant can reach the bot',
+      });
+    }
+    if (!c.MICROSOFT_APP_ID && c.HOST !== undefined && !isLoopbackHost(c.HOST)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['HOST'],
+        message: 'without MICROSOFT_APP_ID the bot accepts unauthenticated requests, so it listens on loopback only (127.0.0.1 or ::1)',
+      });
+    }
     if (c.MICROSOFT_APP_ID && c.MICROSOFT_APP_TYPE !== 'UserAssignedMSI' && !c.MICROSOFT_APP_PASSWORD) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MICROSOFT_APP_PASSWORD'], message: 'required when MICROSOFT_APP_ID is set' });
     }
@@ -95,6 +114,21 @@ const ConfigSchema = z
     }
   });
 
+/** Microsoft's Bot Framework / Teams service URL hosts (public, GCC, GCC High, DoD). */
+export const DEFAULT_TRUSTED_SERVICE_URL_HOSTS = [
+  'smba.trafficmanager.net',
+  '*.botframework.com',
+  'smba.infra.gcc.teams.microsoft.com',
+  'smba.infra.gov.teams.microsoft.us',
+  'smba.infra.dod.teams.microsoft.us',
+];
+
+/** 127.0.0.0/8, ::1 and localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
 export type RawConfig = z.infer<typeof ConfigSchema>;
 
 export interface Config {
@@ -108,7 +142,13 @@ export interface Config {
     appTenantId?: string;
     appType: RawConfig['MICROSOFT_APP_TYPE'];
     allowedTenantIds: string[];
+    /** Host patterns (`*.example.com` allowed) a serviceUrl may have when authentication is on. */
+    trustedServiceUrlHosts: string[];
+    /** Budget of each connector call (all retries included), in milliseconds. */
+    connectorTimeoutMs: number;
   };
+  /** Token buckets at the door: requests per minute per user (aadObjectId) and per client IP. */
+  door: { userRequestsPerMinute: number; ipRequestsPerMinute: number };
   cosmos: { endpoint?: string; key?: string; database: string; localPort: number };
   graph?: { tenantId: string; clientId: string; clientSecret: string; baseUrl?: string; mailSender?: string };
   coordinators: string[];
@@ -158,7 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     env: c.NODE_ENV,
     port: c.PORT,
-    host: c.HOST,
+    host: c.HOST ?? (c.MICROSOFT_APP_ID ? '0.0.0.0' : '127.0.0.1'),
     logLevel: c.LOG_LEVEL,
     bot: {
       appId: c.MICROSOFT_APP_ID,
@@ -166,7 +206,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       appTenantId: c.MICROSOFT_APP_TENANT_ID,
       appType: c.MICROSOFT_APP_TYPE,
       allowedTenantIds: c.ALLOWED_TENANT_IDS,
+      trustedServiceUrlHosts: c.TRUSTED_SERVICE_URL_HOSTS.length > 0 ? c.TRUSTED_SERVICE_URL_HOSTS : DEFAULT_TRUSTED_SERVICE_URL_HOSTS,
+      connectorTimeoutMs: c.CONNECTOR_TIMEOUT_MS,
     },
+    door: { userRequestsPerMinute: c.DOOR_USER_REQUESTS_PER_MINUTE, ipRequestsPerMinute: c.DOOR_IP_REQUESTS_PER_MINUTE },
     cosmos: { endpoint: c.COSMOS_ENDPOINT, key: c.COSMOS_KEY, database: c.COSMOS_DATABASE, localPort: c.LOCAL_COSMOS_PORT },
     graph:
       c.GRAPH_TENANT_ID && c.GRAPH_CLIENT_ID && c.GRAPH_CLIENT_SECRET

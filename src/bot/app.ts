@@ -16,20 +16,57 @@ import { registerFamilyData } from './features/familyData.js';
 import { registerHandover } from './features/handover.js';
 import { registerReminders } from './features/reminders.js';
 import type { Config } from '../config.js';
+import type { ServiceUrlTrust } from '../server/trust.js';
+import { guardConnectorCalls } from './connector.js';
+import { refuseBadTokensAs401 } from './authentication.js';
 
 export interface Bot {
   adapter: TeamsAdapter;
   app: Application;
 }
 
-/** Builds the adapter (Bot Framework auth from config) and the teams-ai Application with all features. */
-export function createAdapter(config: Config): TeamsAdapter {
+/**
+ * Where incoming Bot Framework tokens are checked against, for a test of the authenticated door
+ * on loopback (OpenID metadata and keys served locally). Never read from the environment.
+ */
+export interface ChannelAuthOverride {
+  openIdMetadataUrl: string;
+  tokenIssuer: string;
+}
+
+/**
+ * Builds the adapter (Bot Framework auth from config). Its connector calls go only to trusted
+ * service URLs and end within CONNECTOR_TIMEOUT_MS (see connector.ts).
+ */
+export function createAdapter(config: Config, trust: ServiceUrlTrust, channelAuth?: ChannelAuthOverride): TeamsAdapter {
   const { bot } = config;
-  return new TeamsAdapter(
+  const adapter = new TeamsAdapter(
     bot.appId
-      ? { MicrosoftAppId: bot.appId, MicrosoftAppPassword: bot.appPassword, MicrosoftAppType: bot.appType, MicrosoftAppTenantId: bot.appTenantId }
+      ? {
+          MicrosoftAppId: bot.appId,
+          MicrosoftAppPassword: bot.appPassword,
+          MicrosoftAppType: bot.appType,
+          MicrosoftAppTenantId: bot.appTenantId,
+          ...(channelAuth
+            ? {
+                // Setting one endpoint makes botbuilder take all of them from here: public cloud values
+                // except where the token is checked.
+                ToBotFromChannelOpenIdMetadataUrl: channelAuth.openIdMetadataUrl,
+                ToBotFromChannelTokenIssuer: channelAuth.tokenIssuer,
+                ToBotFromEmulatorOpenIdMetadataUrl: channelAuth.openIdMetadataUrl,
+                ToChannelFromBotLoginUrl: `https://login.microsoftonline.com/${bot.appTenantId ?? 'botframework.com'}`,
+                ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+                OAuthUrl: 'https://api.botframework.com',
+                CallerId: 'urn:botframework:azure',
+                ValidateAuthority: true,
+              }
+            : {}),
+        }
       : {},
   );
+  guardConnectorCalls(adapter, trust, bot.connectorTimeoutMs);
+  refuseBadTokensAs401(adapter);
+  return adapter;
 }
 
 export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {

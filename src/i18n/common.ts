@@ -4,6 +4,7 @@ import type { Catalogue } from './index.js';
 export const common: Catalogue = {
   'v.required': { nl: 'Dit veld is verplicht.', en: 'This field is required.' },
   'v.tooLong': { nl: 'Dit is te lang.', en: 'This is too long.' },
+  'v.maxChars': { nl: 'Maximaal {max} tekens.', en: 'At most {max} characters.' },
   'v.choose': { nl: 'Maak een keuze.', en: 'Please choose an option.' },
   'v.invalid': { nl: 'Deze waarde klopt niet.', en: 'This value is not valid.' },
   'v.date': { nl: 'Vul een geldige datum in (dd-mm-jjjj).', en: 'Enter a valid date.' },

@@ -32,6 +32,28 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...complete, COORDINATOR_AAD_IDS: 'a,b' }).coordinators).toEqual(['a', 'b']);
   });
 
+  it('refuses production without a tenant allow-list, naming ALLOWED_TENANT_IDS and why', () => {
+    const prod = { NODE_ENV: 'production', MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'p', MICROSOFT_APP_TENANT_ID: 't', COSMOS_ENDPOINT: 'https://x.documents.azure.com:443/' };
+    expect(() => loadConfig(prod)).toThrow(/ALLOWED_TENANT_IDS: required in production: without a tenant allow-list/);
+    expect(() => loadConfig({ ...prod, ALLOWED_TENANT_IDS: 't' })).not.toThrow(/ALLOWED_TENANT_IDS/);
+  });
+
+  it('anonymous mode listens on loopback only: default 127.0.0.1, another HOST refused', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
+    expect(loadConfig({ HOST: 'localhost' }).host).toBe('localhost');
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/HOST: without MICROSOFT_APP_ID/);
+    expect(() => loadConfig({ HOST: '192.168.1.5' })).toThrow(/HOST/);
+    const auth = { MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'p', MICROSOFT_APP_TENANT_ID: 't' };
+    expect(loadConfig(auth).host).toBe('0.0.0.0');
+    expect(loadConfig({ ...auth, HOST: '10.0.0.4' }).host).toBe('10.0.0.4');
+  });
+
+  it('trusts Microsoft service URL hosts by default; the list is configurable', () => {
+    expect(loadConfig({}).bot.trustedServiceUrlHosts).toContain('smba.trafficmanager.net');
+    expect(loadConfig({ TRUSTED_SERVICE_URL_HOSTS: 'a.example, *.b.example' }).bot.trustedServiceUrlHosts).toEqual(['a.example', '*.b.example']);
+  });
+
   it('requires the secret and tenant with an app id', () => {
     expect(() => loadConfig({ MICROSOFT_APP_ID: 'id' })).toThrow(/MICROSOFT_APP_PASSWORD[\s\S]*MICROSOFT_APP_TENANT_ID/);
   });

@@ -3,6 +3,7 @@ import { TurnContext } from 'botbuilder';
 import type { ConversationRecord } from '../../store/conversations.js';
 import { tenantOf, trOf } from '../context.js';
 import type { BotDeps } from '../deps.js';
+import { trustOf } from '../../server/trust.js';
 
 /**
  * Keeps the conversation references proactive messages need: on install, on members added and
@@ -33,6 +34,11 @@ export function registerConversations(app: Application, deps: BotDeps): void {
 }
 
 async function remember(ctx: TurnContext, deps: BotDeps): Promise<void> {
+  // The door refuses such activities already; a stored reference is never replaced from one.
+  if (!trustOf(deps.config).isTrusted(ctx.activity.serviceUrl)) {
+    deps.log.warn({ type: ctx.activity.type }, 'conversation reference not stored: untrusted serviceUrl');
+    return;
+  }
   const record = recordOf(ctx, deps.clock.now());
   if (!record) {
     deps.log.warn({ type: ctx.activity.type }, 'conversation reference not stored: tenant or user missing');

@@ -1,6 +1,6 @@
 import { renderFormCard, type FieldViewInput } from '../../../cards/form/index.js';
 import type { AdaptiveCardJson } from '../../../cards/render.js';
-import { fieldViews, type RawValues, type Translate } from '../../../cards/referral/fields.js';
+import { fieldViews, type FieldDef, type RawValues, type Translate } from '../../../cards/referral/fields.js';
 import { SECTIONS } from '../../../cards/referral/sections.js';
 import { VERBS } from '../../../cards/verbs.js';
 import { SECTION_IDS, type Referral, type SectionId } from '../../domain/referral.js';
@@ -36,9 +36,37 @@ function subtitle(tr: Translate, step: number, referral?: Referral): string {
   return referral ? tr('referral.step', { step, of: STEPS, number: referral.number }) : tr('referral.stepNew', { step, of: STEPS });
 }
 
+/** What fieldViews gives an input without its own maxLength. */
+const DEFAULT_MAX_LENGTH = 500;
+const MAX_CHARS_ERROR = 'v.maxChars:';
+
+/**
+ * A value longer than its field may hold is shown cut to the field's length with "Maximaal N
+ * tekens" beside it, so the card stays within Teams' size budget and everything else is kept.
+ */
+function fitValues(defs: FieldDef[], values: RawValues, errors: FieldErrors): { values: RawValues; errors: FieldErrors } {
+  const fitted: RawValues = { ...values };
+  const withLimits: FieldErrors = { ...errors };
+  for (const d of defs) {
+    const max = d.maxLength ?? DEFAULT_MAX_LENGTH;
+    const value = fitted[d.id];
+    const tooLong = value !== undefined && value.length > max;
+    if (tooLong) fitted[d.id] = value.slice(0, max);
+    if (tooLong || withLimits[d.id] === 'v.tooLong') withLimits[d.id] = `${MAX_CHARS_ERROR}${max}`;
+  }
+  return { values: fitted, errors: withLimits };
+}
+
+/** Resolves the length errors of {@link fitValues}; every other key as the catalogue has it. */
+function withLengthErrors(tr: Translate): Translate {
+  return (key, params) => (key.startsWith(MAX_CHARS_ERROR) ? tr('v.maxChars', { max: key.slice(MAX_CHARS_ERROR.length) }) : tr(key, params));
+}
+
 /** One section of the aanmeldformulier as a card; action data carries only ids, the section and the version. */
 export function referralFormCard(tr: Translate, view: ReferralFormView): AdaptiveCardJson {
   const section = SECTIONS[view.section];
+  const defs = section.fields({ referral: view.referral, instruments: view.instruments });
+  const fitted = fitValues(defs, view.values, view.errors ?? {});
   const step = SECTION_IDS.indexOf(view.section) + 1;
   const data = { referralId: view.referralId, version: view.version, section: view.section };
   const actions = [
@@ -50,7 +78,7 @@ export function referralFormCard(tr: Translate, view: ReferralFormView): Adaptiv
     title: `${tr('referral.title')} — ${tr(section.titleKey)}`,
     subtitle: subtitle(tr, step, view.referral),
     notice: noticeOf(view.notice),
-    fields: fieldViews(section.fields({ referral: view.referral, instruments: view.instruments }), view.values, view.errors ?? {}, tr),
+    fields: fieldViews(defs, fitted.values, fitted.errors, withLengthErrors(tr)),
     footer: tr('referral.privacyFooter'),
     actions,
   });

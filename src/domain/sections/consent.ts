@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, optionalText, toggle } from './fields.js';
+import { isoDate, optionalText, rawInput, toggle } from './fields.js';
 import type { Parent } from './parents.js';
 
 export const CONSENT_HOW = ['mondeling', 'schriftelijk'] as const;
@@ -38,8 +38,8 @@ export function consentSchema(today: string, parents: Parent[]) {
   for (const who of people) {
     shape[consentField(who, 'wijkteam')] = toggle;
     shape[consentField(who, 'school')] = toggle;
-    shape[consentField(who, 'how')] = z.string().optional();
-    shape[consentField(who, 'date')] = z.string().optional();
+    shape[consentField(who, 'how')] = rawInput();
+    shape[consentField(who, 'date')] = rawInput(30);
   }
   return z
     .object(shape)

@@ -10,6 +10,11 @@ export const optionalText = (max: number) =>
     .max(max, 'v.tooLong')
     .optional()
     .transform((v) => (v === undefined || v === '' ? undefined : v));
+/**
+ * A raw input checked further on (a choice, a phone number, a date): capped here so that no
+ * value beyond what the card can show again is ever accepted or stored.
+ */
+export const rawInput = (max = 200) => z.string().max(max, 'v.tooLong').optional();
 export const toggle = z
   .union([z.boolean(), z.enum(['true', 'false']), z.literal('')])
   .optional()

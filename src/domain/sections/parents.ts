@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { email, optionalText, phone, text } from './fields.js';
+import { email, optionalText, phone, rawInput, text } from './fields.js';
 
 export const RELATIONS = ['moeder', 'vader', 'verzorger', 'voogd', 'anders'] as const;
 export const YES_NO_UNKNOWN = ['ja', 'nee', 'onbekend'] as const;
@@ -37,12 +37,12 @@ export function parentsSchema() {
   const shape: Record<string, z.ZodTypeAny> = {};
   for (let slot = 0; slot < PARENT_SLOTS; slot++) {
     shape[parentField(slot, 'name')] = slot === 0 ? text(100) : optionalText(100);
-    shape[parentField(slot, 'relation')] = z.string().optional();
-    shape[parentField(slot, 'authority')] = z.string().optional();
-    shape[parentField(slot, 'phone')] = z.string().optional();
-    shape[parentField(slot, 'email')] = z.string().optional();
-    shape[parentField(slot, 'informed')] = z.union([z.string(), z.boolean()]).optional();
-    shape[parentField(slot, 'agrees')] = z.string().optional();
+    shape[parentField(slot, 'relation')] = rawInput();
+    shape[parentField(slot, 'authority')] = rawInput();
+    shape[parentField(slot, 'phone')] = rawInput(30);
+    shape[parentField(slot, 'email')] = rawInput(254);
+    shape[parentField(slot, 'informed')] = z.union([z.string().max(10, 'v.tooLong'), z.boolean()]).optional();
+    shape[parentField(slot, 'agrees')] = rawInput();
   }
   return z
     .object(shape)

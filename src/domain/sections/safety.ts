@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, optionalText, toggle } from './fields.js';
+import { isoDate, optionalText, rawInput, toggle } from './fields.js';
 
 /**
  * The ETM and LIRIK outcome categories are not public: they come from configuration
@@ -26,11 +26,11 @@ export function safetySchema(today: string, options: InstrumentOptions) {
       safetyConcerns: enumOf(SAFETY_CONCERN),
       safetyExplanation: optionalText(1000),
       etmUsed: toggle,
-      etmOutcome: z.string().optional(),
-      etmDate: z.string().optional(),
+      etmOutcome: rawInput(),
+      etmDate: rawInput(30),
       lirikUsed: toggle,
-      lirikOutcome: z.string().optional(),
-      lirikDate: z.string().optional(),
+      lirikOutcome: rawInput(),
+      lirikDate: rawInput(30),
       meldcode: enumOf(MELDCODE),
       sisa: enumOf(SISA),
       urgency: enumOf(URGENCY),
