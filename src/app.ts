@@ -124,7 +124,9 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   problems = (p) => reportDeliveryProblem(deps, p);
   const bot = createBot(deps, adapter);
   const http = await startHttp(
-    { bot, log, allowedTenantIds: config.bot.allowedTenantIds, ready: store.ping, authenticated: Boolean(config.bot.appId), trust, budgets: config.door },
+    { bot, log, allowedTenantIds: config.bot.allowedTenantIds, ready: store.ping, authenticated: Boolean(config.bot.appId), trust, budgets: config.door,
+      audit: ({ reason, tenantId, actor }) => deps.securityLog.write({ action: 'door', outcome: 'refused', ...(actor ? { actor } : {}), ...(tenantId ? { tenantId } : {}), detail: { reason } }, clock.now()),
+    },
     config.port,
     config.host,
   );

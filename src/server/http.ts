@@ -25,6 +25,8 @@ export interface HttpOptions {
   trust: ServiceUrlTrust;
   /** Requests per minute per user and per client IP (429 with Retry-After past them). */
   budgets: { userRequestsPerMinute: number; ipRequestsPerMinute: number };
+  /** Writes a refusal of another tenant to the security log (ids only); failures are logged, never answered. */
+  audit?: (entry: { reason: string; tenantId?: string; actor?: string }) => Promise<void>;
 }
 
 export interface HttpServer {
@@ -127,6 +129,10 @@ export async function startHttp(opts: HttpOptions, port: number, host: string): 
       const tenant = tenantOfBody(activity);
       if (opts.allowedTenantIds.length > 0 && (!tenant || !opts.allowedTenantIds.includes(tenant))) {
         log.warn({ correlationId, tenant: tenant ?? null, type: activity.type }, 'activity from a tenant that is not allowed refused');
+        const actor = (activity as { from?: { aadObjectId?: unknown } }).from?.aadObjectId;
+        opts.audit?.({ reason: 'tenantNotAllowed', ...(tenant ? { tenantId: tenant } : {}), ...(typeof actor === 'string' ? { actor } : {}) }).catch((err: unknown) => {
+          log.error({ err: { message: (err as Error).message } }, 'refusal at the door could not be audited');
+        });
         return res.status(403).json({ error: 'tenant not allowed' });
       }
       inFlight++;

@@ -216,6 +216,8 @@ describe('access at the door', () => {
       const res = await bot.send(message(smw, 'help', h.connector.url));
       expect(res.status).toBe(403);
       expect(bot.logs.find('activity from a tenant that is not allowed refused')).toHaveLength(1);
+      const today = new Date().toISOString().slice(0, 10);
+      await expect.poll(async () => (await bot.schakel.deps.securityLog.day(today)).filter((e) => e.action === 'door' && e.actor === smw.aadObjectId).map((e) => [e.tenantId, e.detail?.reason])).toEqual([[smw.tenantId, 'tenantNotAllowed']]);
       const allowed = await bot.send(message(makeUser('X', { tenantId: 'aaaaaaaa-0000-4000-8000-000000000001' }), 'help', h.connector.url));
       expect(allowed.status).toBe(200);
     } finally {
