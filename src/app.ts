@@ -101,7 +101,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     conversations,
     settings,
     instruments: await loadInstruments(config.instrumentsFile),
-    messenger: new TeamsMessenger(adapter, config.bot.appId ?? '', conversations, log),
+    messenger: new TeamsMessenger(adapter, config.bot.appId ?? '', conversations, log, (conversationId) => engine.sender.reserve(conversationId)),
     outbox: new OutboxRepository(store.containers.outbox),
     familyData: new FamilyDataRepository(store),
     acceptBy: (at) => normDeadline(acceptRule, at, calendar).lastDay,
@@ -131,6 +131,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
       await http.close(config.shutdownGraceMs);
       // The scheduler finishes its in-flight sends while the store is still open.
       await engine.scheduler.stop();
+      await engine.budget.stop(); // hands this instance's share of the tenant's send budget back
       await store.close();
       log.info('Schakel stopped');
     },
