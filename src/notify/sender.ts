@@ -129,7 +129,10 @@ export class TeamsSender {
           return { status: 'deadLettered', attempts, failures: failures + 1, error: failure.code };
         case 'throttled': {
           const wait = failure.retryAfterMs ?? this.o.defaultRetryAfterMs;
-          this.limiter.block(reference ? conversationKey(reference) : this.tenantKey().key, wait);
+          // Teams does not say which limit was hit: the conversation and this process's tenant
+          // requests both pause (a shared back-off), so a tenant-wide 429 does not cascade.
+          if (reference) this.limiter.block(conversationKey(reference), wait);
+          this.limiter.block(this.tenantKey().key, wait);
           if (Date.now() + wait > notAfter()) return { status: 'deferred', attempts, failures, error: failure.code, retryAt: new Date(Date.now() + wait) };
           continue;
         }
@@ -154,8 +157,15 @@ export class TeamsSender {
     const key = conversationKey(reference);
     return this.serialised(key, async () => {
       const keys = [{ key, windows: this.conversationWindows }, this.tenantKey()];
-      if (!(await this.limiter.acquire(keys, notAfter() - Date.now() + performance.now()))) return 'late';
+      // Wait for room first, record the attempt (a database write), and only then take the slot:
+      // a slot taken before that write would be spent whenever the write is slow, and the requests
+      // would reach Teams bunched closer together than the limiter spaced them.
+      for (let wait = this.limiter.waitTime(keys); wait > 0; wait = this.limiter.waitTime(keys)) {
+        if (Date.now() + wait > notAfter()) return 'late';
+        await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
+      }
       if (!(await begin())) return 'aborted';
+      await this.limiter.acquire(keys);
       await this.options.adapter.continueConversationAsync(this.options.appId, reference, async (context) => {
         this.withoutBuiltInRetry(context);
         await context.sendActivity({ type: 'message', ...message });
