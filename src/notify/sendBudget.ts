@@ -176,16 +176,18 @@ export class SharedSendBudget implements SendBudget {
     const members: Record<string, Member> = {};
     const committed = (m: Member) => (now < m.expires + this.windowMs ? Math.max(m.share, now < m.heldUntil ? m.held : 0) : now < m.heldUntil ? m.held : 0);
     let others = 0;
-    let live = idle ? 0 : 1;
+    const live = idle ? [] : [this.o.owner];
     for (const [owner, m] of Object.entries(doc?.members ?? {})) {
       if (owner === this.o.owner) continue;
       if (committed(m) === 0 && now >= m.expires) continue; // gone for more than a window: forget it
       members[owner] = m;
       others += committed(m);
-      if (now < m.expires) live++;
+      if (now < m.expires) live.push(owner);
     }
     const mine = doc?.members[this.o.owner];
-    const fair = idle ? 0 : Math.floor(this.limit / Math.max(1, live));
+    // Equal parts; the remainder goes one each to the first owners in name order.
+    const rank = live.sort().indexOf(this.o.owner);
+    const fair = idle ? 0 : Math.floor(this.limit / live.length) + (rank < this.limit % live.length ? 1 : 0);
     // Raise only into room nobody else counts on; lowering is always allowed.
     const target = fair > this.share ? Math.max(this.share, Math.min(fair, this.limit - others)) : fair;
     const givenUp = this.share > target ? this.share : 0;
