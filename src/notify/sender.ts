@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import type { ConversationDirectory } from './conversationDirectory.js';
 import { backoffMs, classify, type Failure } from './failures.js';
 import { SlidingWindowLimiter, TEAMS_CONVERSATION_WINDOWS, TEAMS_TENANT_WINDOWS, type RateKey, type RateWindow } from './rateLimiter.js';
-import { LocalSendBudget, type SendBudget } from './sendBudget.js';
+import type { SendBudget } from './sendBudget.js';
 
 /** A message in plain JSON (no SDK types), so callers outside `src/notify` stay SDK-free. */
 export interface OutboundMessage {
