@@ -1,10 +1,14 @@
 /**
- * Reminder dispatch benchmark: N due reminders over M personal conversations, one scheduler
- * instance, against a fake Bot Connector that enforces Teams' per-conversation limits with
- * 429 + Retry-After. Prints figures; asserts nothing.
+ * Reminder dispatch benchmark: N due reminders over M personal conversations, K scheduler
+ * instances (each with its own database client and its share of the tenant's send budget)
+ * against one database and one fake Bot Connector that enforces Teams' limits with
+ * 429 + Retry-After: per conversation, and ~50 requests per second per tenant over all
+ * conversations. Prints figures; asserts nothing.
  *
- *   npm run bench:reminders            (2,000 reminders over 400 conversations)
- *   BENCH_REMINDERS=500 BENCH_CONVERSATIONS=50 npm run bench:reminders
+ *   npm run bench:reminders                                   (2,000 reminders over 400 conversations, 1 instance)
+ *   npm run bench:reminders -- --reminders 10000 --conversations 2000
+ *   npm run bench:reminders -- --instances 3
+ *   (or BENCH_REMINDERS, BENCH_CONVERSATIONS, BENCH_INSTANCES, BENCH_CONCURRENCY)
  *
  * Theoretical floor: under a set of sliding windows (limit L_i per D_i ms) the earliest start
  * of the k-th of n requests to one key (0-based) is t_k = max_i (t_{k-L_i} + D_i) for k >= L_i,
@@ -12,19 +16,25 @@
  * the whole load is the latest such start over every key the sender must respect:
  *   floor = max( max over conversations c of t_{n_c - 1}(per-conversation windows),
  *                t_{N - 1}(per-tenant windows) )
- * It ignores latency and storage work, so real runs can only be slower.
+ * It ignores latency and storage work, so real runs can only be slower. It does not depend on
+ * the number of instances: they share one tenant limit.
  */
 import { systemClock } from '../src/domain/clock.js';
+import { parseArgs } from 'node:util';
+import { SharedSendBudget } from '../src/notify/sendBudget.js';
 import { TEAMS_CONVERSATION_WINDOWS, TEAMS_TENANT_WINDOWS, type RateWindow } from '../src/notify/rateLimiter.js';
+import type { Store } from '../src/store/cosmos.js';
 import { startLocalCosmos } from '../src/store/localCosmos.js';
 import type { ReminderDocument } from '../src/store/reminders.js';
 import { FakeConnector, countDeliveries, teamsRateLimitPolicy, type RateLimitStats } from '../test/support/fakeConnector.js';
 import { MemoryDirectory } from '../test/support/memoryDirectory.js';
-import { buildEngine, conversationOf, makeReminders, openTestStore, seedDirectory, teamsRecipient } from '../test/support/reminderHarness.js';
+import { TENANT, buildEngine, conversationOf, makeReminders, openTestStore, quietLog, seedDirectory, teamsRecipient, type Engine } from '../test/support/reminderHarness.js';
 
-const REMINDERS = Number(process.env.BENCH_REMINDERS ?? 2_000);
-const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 400);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const { values: args } = parseArgs({ options: { reminders: { type: 'string' }, conversations: { type: 'string' }, instances: { type: 'string' }, concurrency: { type: 'string' } } });
+const REMINDERS = Number(args.reminders ?? process.env.BENCH_REMINDERS ?? 2_000);
+const CONVERSATIONS = Number(args.conversations ?? process.env.BENCH_CONVERSATIONS ?? 400);
+const INSTANCES = Number(args.instances ?? process.env.BENCH_INSTANCES ?? 1);
+const CONCURRENCY = Number(args.concurrency ?? process.env.BENCH_CONCURRENCY ?? 64);
 const MARGIN_MS = 50;
 
 /** Start of the last of `n` requests to one key when each goes as early as the windows allow. */
@@ -40,11 +50,22 @@ export function floorMs(n: number, windows: RateWindow[]): number {
 
 const fmtWindows = (ws: RateWindow[]) => ws.map((w) => `${w.limit}/${w.ms >= 3_600_000 ? `${w.ms / 3_600_000}h` : `${w.ms / 1000}s`}`).join(', ');
 
+/** The most requests the connector received in any sliding 1-second interval. */
+function peakPerSecond(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let peak = 0;
+  for (let lo = 0, hi = 0; hi < sorted.length; hi++) {
+    while ((sorted[hi] as number) - (sorted[lo] as number) >= 1_000) lo++;
+    peak = Math.max(peak, hi - lo + 1);
+  }
+  return peak;
+}
+
 async function main(): Promise<void> {
   const cosmos = await startLocalCosmos();
-  const store = await openTestStore(cosmos.endpoint, 'schakel-bench');
+  const admin = await openTestStore(cosmos.endpoint, 'schakel-bench');
   const connector = await new FakeConnector().start();
-  const stats: RateLimitStats = { throttled: 0, earlyAfterRetryAfter: 0 };
+  const stats: RateLimitStats = { throttled: 0, earlyAfterRetryAfter: 0, tenantThrottled: 0 };
   connector.policy = teamsRateLimitPolicy(undefined, stats);
 
   const users = Array.from({ length: CONVERSATIONS }, (_, i) => `bench-user${i}`);
@@ -53,16 +74,30 @@ async function main(): Promise<void> {
   const recipientOf = (i: number) => users[i % users.length] as string;
   const reminders = makeReminders(REMINDERS, new Date(Date.now() - 60_000), (i) => [teamsRecipient(recipientOf(i))], 'bench');
 
-  const engine = buildEngine({
-    container: store.containers.reminders,
-    serviceUrl: connector.url,
-    directory,
-    clock: systemClock,
-    scheduler: { concurrency: CONCURRENCY, batchSize: 200, leaseMs: 60_000, intervalMs: 50 },
-    sender: { windowMarginMs: MARGIN_MS },
-  });
+  // Every instance as in production: its own database client, its owner id, its share of the tenant budget.
+  const stores: Store[] = [];
+  const budgets: SharedSendBudget[] = [];
+  const engines: Engine[] = [];
+  for (let k = 0; k < INSTANCES; k++) {
+    const store = k === 0 ? admin : await openTestStore(cosmos.endpoint, 'schakel-bench');
+    if (k > 0) stores.push(store);
+    const owner = `bench-instance-${k}`;
+    const budget = new SharedSendBudget({ container: store.containers.config, tenantId: TENANT, owner, log: quietLog() });
+    budgets.push(budget);
+    engines.push(
+      buildEngine({
+        container: store.containers.reminders,
+        serviceUrl: connector.url,
+        directory,
+        clock: systemClock,
+        owner,
+        scheduler: { concurrency: CONCURRENCY, batchSize: 200, leaseMs: 60_000, intervalMs: 50 },
+        sender: { windowMarginMs: MARGIN_MS, budget },
+      }),
+    );
+  }
   const seedStart = performance.now();
-  await engine.reminders.save(reminders);
+  await (engines[0] as Engine).reminders.save(reminders);
   const seedMs = performance.now() - seedStart;
 
   const perConversation = new Map<string, number>();
@@ -72,16 +107,15 @@ async function main(): Promise<void> {
   const floor = Math.max(conversationFloor, tenantFloor);
 
   const start = performance.now();
-  engine.scheduler.start();
+  for (const e of engines) e.scheduler.start();
   const deadline = Date.now() + 15 * 60_000;
-  let delivered = 0;
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 100));
-    delivered = [...countDeliveries(connector.calls).values()].length;
-    if (delivered >= REMINDERS) break;
+    if (countDeliveries(connector.calls).size >= REMINDERS) break;
   }
   const totalMs = performance.now() - start;
-  await engine.scheduler.stop();
+  await Promise.all(engines.map((e) => e.scheduler.stop()));
+  await Promise.all(budgets.map((b) => b.stop()));
 
   const counts = countDeliveries(connector.calls);
   let losses = 0;
@@ -89,13 +123,14 @@ async function main(): Promise<void> {
     if (!counts.has(`${conversationOf(recipientOf(i))}|${r.id}`)) losses++;
   });
   const duplicates = [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
-  const { resources: open } = await store.containers.reminders.items
+  const { resources: open } = await admin.containers.reminders.items
     .query<ReminderDocument>({ query: "SELECT VALUE COUNT(1) FROM c WHERE c.status = 'pending'" })
     .fetchAll();
+  const peak = peakPerSecond(connector.calls.map((c) => c.at));
 
   const lines = [
-    `reminders            ${REMINDERS} due, over ${CONVERSATIONS} personal conversations (max ${Math.max(...perConversation.values())} per conversation); 1 instance, concurrency ${CONCURRENCY}`,
-    `limits               per conversation ${fmtWindows(TEAMS_CONVERSATION_WINDOWS)} (enforced by the fake connector with 429 + Retry-After); per tenant ${fmtWindows(TEAMS_TENANT_WINDOWS)} (kept by the sender)`,
+    `reminders            ${REMINDERS} due, over ${CONVERSATIONS} personal conversations (max ${Math.max(...perConversation.values())} per conversation); ${INSTANCES} instance(s) against one database, concurrency ${CONCURRENCY} each`,
+    `limits               per conversation ${fmtWindows(TEAMS_CONVERSATION_WINDOWS)}; per tenant ${fmtWindows(TEAMS_TENANT_WINDOWS)} over every request; both enforced by the fake connector with 429 + Retry-After, kept by the senders through one budget shared in Cosmos`,
     `seeding              ${(seedMs / 1000).toFixed(2)} s`,
     `theoretical floor    ${(floor / 1000).toFixed(2)} s = max(conversation ${(conversationFloor / 1000).toFixed(2)} s, tenant ${(tenantFloor / 1000).toFixed(2)} s)`,
     `total time           ${(totalMs / 1000).toFixed(2)} s`,
@@ -104,13 +139,14 @@ async function main(): Promise<void> {
     `duplicates           ${duplicates}`,
     `losses               ${losses}`,
     `still pending        ${open[0] ?? '?'}`,
-    `429s from connector  ${stats.throttled} (requests before Retry-After elapsed: ${stats.earlyAfterRetryAfter})`,
-    `connector requests   ${connector.calls.length}`,
+    `429s from connector  ${stats.throttled} (of which tenant limit: ${stats.tenantThrottled}; requests before Retry-After elapsed: ${stats.earlyAfterRetryAfter})`,
+    `connector requests   ${connector.calls.length}; at most ${peak} in any 1 s (tenant limit 50)`,
     `peak RSS             ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  await store.close();
+  for (const s of stores) await s.close();
+  await admin.close();
   await connector.stop();
   await cosmos.close();
 }

@@ -7,15 +7,30 @@
  *   b) aanmeld card submit: invoke adaptiveCard/action `referral.section.save` with valid data,
  *      each a new draft (point read, create, audit write), answered in the HTTP body.
  *
- * Prints p50/p95/p99, the ratio b/a per percentile and the peak RSS. It never asserts timings;
- * it exits non-zero only when a turn gives a wrong answer.
+ *   c) raw Cosmos: the submit's three database calls (point read of a missing referral, create
+ *      of a referral document, create of an audit entry) issued with the bot's own client
+ *      against the same server, with nothing around them.
+ *
+ * Prints p50/p95/p99, the ratio b/a per percentile, and P1 = (p95 submit − p95 help) ÷ p95 raw
+ * Cosmos, the cost of a submit beyond the framework's floor relative to its database work.
+ *
+ * Then, with the compiled bot started as `npm start` does (node --max-old-space-size=192
+ * dist/src/main.js, its own process, against the database of this process): the time from
+ * spawn to `/readyz` 200 and its peak RSS over 1,000 turns from 50 conversations at once,
+ * beside a bare `node` process that only imports the packages the bot requires (time from
+ * spawn to imports done, and its peak RSS), started the same way in the same run.
+ *
+ * It never asserts timings; it exits non-zero only when a turn gives a wrong answer.
  *
  * Environment: BENCH_N (300 per kind and phase), BENCH_WARMUP (50), BENCH_CONCURRENCY (8; 1 = sequential only),
- * BENCH_LOG_LEVEL (info: log lines are serialised as in production, then discarded).
+ * BENCH_LOG_LEVEL (info: log lines are serialised as in production, then discarded),
+ * BENCH_RSS_TURNS (1000) and BENCH_RSS_CONVERSATIONS (50).
  */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { cpus } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { cpus, loadavg } from 'node:os';
 import { Writable } from 'node:stream';
 import { createHttpServer } from '@vercel/cosmosdb-server';
 import { VERBS } from '../cards/verbs.js';
@@ -29,6 +44,29 @@ const N = Number(process.env.BENCH_N ?? 300);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
+const RSS_TURNS = Number(process.env.BENCH_RSS_TURNS ?? 1_000);
+const RSS_CONVERSATIONS = Number(process.env.BENCH_RSS_CONVERSATIONS ?? 50);
+const HEAP_FLAG = '--max-old-space-size=192';
+
+/**
+ * The packages the bot needs at start (package.json dependencies, less the two it imports only
+ * when used: the embedded database server and @azure/identity), each by its main entry point.
+ */
+const REQUIRED_PACKAGES = [
+  '@azure/cosmos',
+  '@microsoft/microsoft-graph-client',
+  '@microsoft/teams-ai',
+  '@touch4it/ical-timezones',
+  'adaptivecards-templating',
+  'botbuilder',
+  'csv-parse',
+  'date-holidays',
+  'express',
+  'ical-generator',
+  'luxon',
+  'pino',
+  'zod',
+];
 
 const validPupil = {
   firstNames: 'Noa Maria',
@@ -95,6 +133,66 @@ function report(title: string, a: Result, b: Result): void {
   process.stdout.write(`  ${'ratio b/a'.padEnd(28)}${(b.p50 / a.p50).toFixed(2).padStart(8)} ${(b.p95 / a.p95).toFixed(2).padStart(8)} ${(b.p99 / a.p99).toFixed(2).padStart(8)} ${(b.mean / a.mean).toFixed(2).padStart(8)}\n`);
 }
 
+function reportP1(title: string, help: Result, submit: Result, raw: Result): void {
+  process.stdout.write(
+    `  ${title}: raw Cosmos (3 calls) p50 ${raw.p50.toFixed(2)} / p95 ${raw.p95.toFixed(2)} ms; ` +
+      `P1 = (p95 submit ${submit.p95.toFixed(2)} − p95 help ${help.p95.toFixed(2)}) ÷ p95 raw ${raw.p95.toFixed(2)} = ${((submit.p95 - help.p95) / raw.p95).toFixed(2)}\n`,
+  );
+}
+
+/** Peak resident set (VmHWM) of a process in MB, from /proc (Linux). */
+function peakRssMb(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
+    return kb / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+/** The bare floor: a node process (same heap flag) that imports the required packages and reports. */
+async function bareProcess(): Promise<{ readyMs: number; peakMb: number }> {
+  const code = `for (const p of ${JSON.stringify(REQUIRED_PACKAGES)}) await import(p); process.stdout.write('imported\\n'); setInterval(() => {}, 1000);`;
+  const started = performance.now();
+  const child = spawn(process.execPath, [HEAP_FLAG, '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => d.toString().includes('imported') && resolve());
+    child.once('exit', (c) => reject(new Error(`bare import process exited with ${c}`)));
+  });
+  const readyMs = performance.now() - started;
+  await new Promise((r) => setTimeout(r, 500)); // as long as the bot idles before its turns start
+  const peakMb = peakRssMb(child.pid);
+  child.kill();
+  return { readyMs, peakMb };
+}
+
+/** The compiled bot as `npm start` runs it, against the given database; resolves once /readyz answers 200. */
+async function startBuiltBot(cosmosEndpoint: string): Promise<{ child: ChildProcess; url: string; readyMs: number }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  const child = spawn(process.execPath, [HEAP_FLAG, 'dist/src/main.js'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'development', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', COSMOS_ENDPOINT: cosmosEndpoint, COSMOS_DATABASE: 'schakel-bench-built' },
+  });
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the built bot exited with ${child.exitCode}`);
+    const ok = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return { child, url, readyMs: performance.now() - started };
+}
+
 async function main(): Promise<void> {
   const connector = await new FakeConnector().start();
   const discard = new Writable({ write: (_chunk, _enc, done) => done() });
@@ -125,6 +223,16 @@ async function main(): Promise<void> {
     if (status !== 200 || !body.includes('Concept opgeslagen')) failures++;
   };
 
+  // c) The submit's database work alone: the same client (the bot's), the same server, documents of the same shape.
+  const referrals = schakel.store.containers.referrals;
+  const rawReferral = (id: string) => ({ id, referralId: id, type: 'referral', state: 'draft', number: 'AM-0000', version: 1, smw: { aadObjectId: smw.aadObjectId, name: smw.name }, sections: { pupil: validPupil }, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() });
+  const raw: Turn = async () => {
+    const id = randomUUID();
+    await referrals.item(id, id).read();
+    await referrals.items.create(rawReferral(id));
+    await referrals.items.create({ id: randomUUID(), referralId: id, type: 'audit', at: new Date().toISOString(), actor: smw.aadObjectId, action: 'draftSaved', detail: { section: 'pupil' } });
+  };
+
   process.stdout.write(
     `Schakel turn benchmark: ${N} turns per kind and phase after ${WARMUP} warm-up turns each; ` +
       `Node ${process.version}, ${cpus().length} CPUs, log level ${LOG_LEVEL}; bot, embedded Cosmos server and fake connector in one process.\n`,
@@ -140,22 +248,81 @@ async function main(): Promise<void> {
     await measure(submit, WARMUP, 1);
     connector.reset();
     process.stdout.write(`\nPer turn: a) help ${await perTurn(help)}; b) submit ${await perTurn(submit)}\n`);
+    await measure(raw, WARMUP, 1);
     const helpSeq = await measure(help, N, 1);
     const submitSeq = await measure(submit, N, 1);
+    const rawSeq = await measure(raw, N, 1);
     report('Sequential (one turn at a time)', helpSeq, submitSeq);
+    reportP1('P1 sequential', helpSeq, submitSeq, rawSeq);
     if (CONCURRENCY > 1) {
       const helpPar = await measure(help, N, CONCURRENCY);
       const submitPar = await measure(submit, N, CONCURRENCY);
+      const rawPar = await measure(raw, N, CONCURRENCY);
       report(`Concurrency ${CONCURRENCY}`, helpPar, submitPar);
+      reportP1(`P1 concurrency ${CONCURRENCY}`, helpPar, submitPar, rawPar);
     }
   } finally {
     await schakel.stop();
+  }
+  const inProcessRssMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`\nPeak RSS of this process (bot, database server and fake connector together): ${inProcessRssMb.toFixed(0)} MB\n`);
+
+  // The process as `npm start` runs it: compiled JavaScript, heap limit, its own process.
+  try {
+    const build = spawnSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('build failed');
+    // Start times swing with the machine's load: bare and bot alternate three times, medians are compared.
+    const bares: { readyMs: number; peakMb: number }[] = [];
+    const readies: number[] = [];
+    let bot = await startBuiltBot(cosmosEndpoint);
+    for (let round = 0; round < 3; round++) {
+      if (round > 0) {
+        bot.child.kill('SIGTERM');
+        await new Promise((r) => bot.child.once('exit', r));
+        bot = await startBuiltBot(cosmosEndpoint);
+      }
+      readies.push(bot.readyMs);
+      bares.push(await bareProcess());
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+    const bare = { readyMs: median(bares.map((b) => b.readyMs)), peakMb: median(bares.map((b) => b.peakMb)) };
+    const readyMs = median(readies);
+    const idleMb = peakRssMb(bot.child.pid);
+    const users = Array.from({ length: RSS_CONVERSATIONS }, (_, i) => makeUser(`Collega ${i}`));
+    const botEndpoint = `${bot.url}/api/messages`;
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      users.map(async (user) => {
+        for (let turn = 0; next < RSS_TURNS; turn++) {
+          next++;
+          const activity =
+            turn % 2 === 0
+              ? message(user, 'help', connector.url)
+              : cardAction(user, VERBS.sectionSave, { referralId: randomUUID(), version: 0, section: 'pupil', ...validPupil }, connector.url);
+          const res = await fetch(botEndpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+          await res.text();
+          if (res.status !== 200) failures++;
+        }
+        if (connector.calls.length > 1000) connector.reset();
+      }),
+    );
+    const turnsMs = performance.now() - started;
+    const peakMb = peakRssMb(bot.child.pid);
+    bot.child.kill('SIGTERM');
+    await new Promise((r) => bot.child.once('exit', r));
+    process.stdout.write(
+      `\nBuilt bot (node ${HEAP_FLAG} dist/src/main.js) beside a bare node process importing the ${REQUIRED_PACKAGES.length} required packages (same flag):\n` +
+        `  ready (spawn → /readyz 200)   median ${readyMs.toFixed(0)} ms (${readies.map((x) => x.toFixed(0)).join(', ')})   bare process import time median ${bare.readyMs.toFixed(0)} ms (${bares.map((b) => b.readyMs.toFixed(0)).join(', ')})   ratio ${(readyMs / bare.readyMs).toFixed(2)}\n` +
+        `  peak RSS over ${RSS_TURNS} turns (help and submit alternating) from ${RSS_CONVERSATIONS} conversations at once, in ${(turnsMs / 1000).toFixed(1)} s: ${peakMb.toFixed(0)} MB (idle after start ${idleMb.toFixed(0)} MB)\n` +
+        `  bare process peak RSS ${bare.peakMb.toFixed(0)} MB   ratio ${(peakMb / bare.peakMb).toFixed(2)}\n`,
+    );
+  } finally {
     await connector.stop();
     cosmos.closeAllConnections();
     await new Promise<void>((r) => cosmos.close(() => r()));
   }
-  const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`\nPeak RSS of the process: ${maxRssMb.toFixed(0)} MB\n`);
+  process.stdout.write(`\nLoad average (1/5/15 min) at the end: ${loadavg().map((x) => x.toFixed(2)).join(' / ')} on ${cpus().length} CPUs\n`);
   if (failures > 0) {
     process.stderr.write(`${failures} turn(s) gave a wrong answer: the figures above are not valid.\n`);
     process.exit(1);

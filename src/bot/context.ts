@@ -32,9 +32,18 @@ export function nowOf(deps: BotDeps): Now {
   return { at, today: deps.calendar.localDate(at) };
 }
 
+/** One formatter per time zone: building an `Intl.DateTimeFormat` costs far more than using it. */
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Local time of day for "saved at" notices. */
 export function localTime(deps: BotDeps, at: Date): string {
-  return at.toLocaleTimeString('nl-NL', { timeZone: deps.config.timeZone, hour: '2-digit', minute: '2-digit' });
+  const zone = deps.config.timeZone;
+  let format = timeFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('nl-NL', { timeZone: zone, hour: '2-digit', minute: '2-digit' });
+    timeFormats.set(zone, format);
+  }
+  return format.format(at);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ClientSecretCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import { Client, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../log.js';
 import { DEFAULT_RETRY, isRetryable, retryDelayMs, type RetryOptions } from './retryPolicy.js';
@@ -19,11 +19,25 @@ export interface GraphCredentialSettings {
   trustedCa?: string;
 }
 
+/**
+ * The app's client-secret credential. @azure/identity (and MSAL under it) is imported on the
+ * first token request, so a process without Graph never loads it.
+ */
 export function graphCredential(s: GraphCredentialSettings): TokenCredential {
-  return new ClientSecretCredential(s.tenantId, s.clientId, s.clientSecret, {
-    ...(s.authorityHost ? { authorityHost: s.authorityHost, disableInstanceDiscovery: true } : {}),
-    ...(s.trustedCa ? { tlsOptions: { ca: s.trustedCa } } : {}),
-  });
+  let real: Promise<TokenCredential> | undefined;
+  const load = async (): Promise<TokenCredential> => {
+    const { ClientSecretCredential } = await import('@azure/identity');
+    return new ClientSecretCredential(s.tenantId, s.clientId, s.clientSecret, {
+      ...(s.authorityHost ? { authorityHost: s.authorityHost, disableInstanceDiscovery: true } : {}),
+      ...(s.trustedCa ? { tlsOptions: { ca: s.trustedCa } } : {}),
+    });
+  };
+  return {
+    getToken: async (scopes, options) => {
+      real ??= load();
+      return (await real).getToken(scopes, options);
+    },
+  };
 }
 
 export interface GraphClientOptions {

@@ -15,7 +15,10 @@ export const TEAMS_CONVERSATION_WINDOWS: RateWindow[] = [
 /** Teams' limit per app per tenant (about 50 requests per second). */
 export const TEAMS_TENANT_WINDOWS: RateWindow[] = [{ limit: 50, ms: 1_000 }];
 
-/** One key (a conversation, a tenant) and the windows that apply to it. */
+/** How soon a key whose limit is 0 is tried again. */
+const ZERO_LIMIT_RETRY_MS = 50;
+
+/** One key (a conversation, a tenant) and the windows that apply to it; `windows` is read at every try, so it may change. */
 export interface RateKey {
   key: string;
   windows: RateWindow[];
@@ -82,6 +85,11 @@ export class SlidingWindowLimiter {
     while (s.times.length > 0 && (s.times[0] as number) <= now - this.horizon) s.times.shift();
     let earliest = Math.max(now, s.blockedUntil);
     for (const w of k.windows) {
+      // A limit of 0 (no share of a shared budget yet): look again shortly.
+      if (w.limit <= 0) {
+        earliest = Math.max(earliest, now + ZERO_LIMIT_RETRY_MS);
+        continue;
+      }
       // With `limit` events already inside (earliest - ms, earliest], wait until the oldest of them leaves.
       const inWindow = s.times.length - lowerBound(s.times, earliest - w.ms + 1e-6);
       if (inWindow >= w.limit) earliest = Math.max(earliest, (s.times[s.times.length - w.limit] as number) + w.ms);

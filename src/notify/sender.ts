@@ -3,6 +3,7 @@ import type { Logger } from '../log.js';
 import type { ConversationDirectory } from './conversationDirectory.js';
 import { backoffMs, classify, type Failure } from './failures.js';
 import { SlidingWindowLimiter, TEAMS_CONVERSATION_WINDOWS, TEAMS_TENANT_WINDOWS, type RateKey, type RateWindow } from './rateLimiter.js';
+import type { SendBudget } from './sendBudget.js';
 
 /** A message in plain JSON (no SDK types), so callers outside `src/notify` stay SDK-free. */
 export interface OutboundMessage {
@@ -53,7 +54,10 @@ export interface TeamsSenderOptions {
   /** Used when a 429 has no Retry-After. */
   defaultRetryAfterMs?: number;
   conversationWindows?: RateWindow[];
+  /** Per-tenant windows for this process alone; ignored when `budget` is given. */
   tenantWindows?: RateWindow[];
+  /** The tenant's requests per second shared by all instances (default: the whole limit for this process). */
+  budget?: SendBudget;
   /** Added to every window, so arrival jitter at the service cannot push two sends into one window. */
   windowMarginMs?: number;
   limiter?: SlidingWindowLimiter;
@@ -70,6 +74,8 @@ export class TeamsSender {
   private readonly limiter: SlidingWindowLimiter;
   private readonly conversationWindows: RateWindow[];
   private readonly tenantWindows: RateWindow[];
+  private readonly budget: SendBudget | undefined;
+  private readonly margin: number;
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly o: Required<Pick<TeamsSenderOptions, 'maxFailures' | 'backoffBaseMs' | 'backoffMaxMs' | 'defaultRetryAfterMs'>>;
   private warnedRetry = false;
@@ -79,6 +85,8 @@ export class TeamsSender {
     const widen = (ws: RateWindow[]) => ws.map((w) => ({ limit: w.limit, ms: w.ms + margin }));
     this.conversationWindows = widen(options.conversationWindows ?? TEAMS_CONVERSATION_WINDOWS);
     this.tenantWindows = widen(options.tenantWindows ?? TEAMS_TENANT_WINDOWS);
+    this.budget = options.budget;
+    this.margin = margin;
     this.limiter = options.limiter ?? new SlidingWindowLimiter();
     this.o = {
       maxFailures: options.maxFailures ?? 5,
@@ -121,7 +129,10 @@ export class TeamsSender {
           return { status: 'deadLettered', attempts, failures: failures + 1, error: failure.code };
         case 'throttled': {
           const wait = failure.retryAfterMs ?? this.o.defaultRetryAfterMs;
-          this.limiter.block(reference ? conversationKey(reference) : this.tenantKey().key, wait);
+          // Teams does not say which limit was hit: the conversation and this process's tenant
+          // requests both pause (a shared back-off), so a tenant-wide 429 does not cascade.
+          if (reference) this.limiter.block(conversationKey(reference), wait);
+          this.limiter.block(this.tenantKey().key, wait);
           if (Date.now() + wait > notAfter()) return { status: 'deferred', attempts, failures, error: failure.code, retryAt: new Date(Date.now() + wait) };
           continue;
         }
@@ -146,8 +157,15 @@ export class TeamsSender {
     const key = conversationKey(reference);
     return this.serialised(key, async () => {
       const keys = [{ key, windows: this.conversationWindows }, this.tenantKey()];
-      if (!(await this.limiter.acquire(keys, notAfter() - Date.now() + performance.now()))) return 'late';
+      // Wait for room first, record the attempt (a database write), and only then take the slot:
+      // a slot taken before that write would be spent whenever the write is slow, and the requests
+      // would reach Teams bunched closer together than the limiter spaced them.
+      for (let wait = this.limiter.waitTime(keys); wait > 0; wait = this.limiter.waitTime(keys)) {
+        if (Date.now() + wait > notAfter()) return 'late';
+        await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
+      }
       if (!(await begin())) return 'aborted';
+      await this.limiter.acquire(keys);
       await this.options.adapter.continueConversationAsync(this.options.appId, reference, async (context) => {
         this.withoutBuiltInRetry(context);
         await context.sendActivity({ type: 'message', ...message });
@@ -199,8 +217,34 @@ export class TeamsSender {
     return new Date(Date.now() + Math.max(wait, 1_000));
   }
 
+  /**
+   * Waits until one more Bot Connector request fits the tenant's budget (and the conversation's
+   * windows, when given) and counts it. For requests made outside `send` (channel posts, card
+   * updates, member lookups), so that every request of this process shares one limit.
+   */
+  async reserve(conversationId?: string): Promise<void> {
+    const keys = conversationId ? [{ key: `conv:${conversationId}`, windows: this.conversationWindows }, this.tenantKey()] : [this.tenantKey()];
+    await this.limiter.acquire(keys);
+  }
+
   private tenantKey(): RateKey {
-    return { key: `tenant:${this.options.tenantId}`, windows: this.tenantWindows };
+    const key = `tenant:${this.options.tenantId}`;
+    const budget = this.budget;
+    if (!budget) return { key, windows: this.tenantWindows };
+    const ms = 1_000 + this.margin;
+    // Read at every try: the share changes as instances come and go. The second window spreads
+    // the share over the second (a fifth per 200 ms): requests taken in one burst reach Teams
+    // spread by varying delays, and the next burst could then fall into the same second there.
+    return {
+      key,
+      get windows() {
+        const share = budget.perSecond();
+        return [
+          { limit: share, ms },
+          { limit: Math.ceil(share / 5), ms: 200 },
+        ];
+      },
+    };
   }
 
   /**

@@ -22,6 +22,8 @@ export class TeamsMessenger {
     private readonly appId: string,
     private readonly conversations: ConversationRepository,
     private readonly log: Logger,
+    /** Waits for room in the tenant's send budget (and the conversation's limits); every request here counts. */
+    private readonly pace: (conversationId: string) => Promise<void> = async () => undefined,
   ) {}
 
   channelReference(channel: WijkteamChannel): Partial<ConversationReference> {
@@ -36,6 +38,7 @@ export class TeamsMessenger {
   /** Posts a new message in the wijkteam's channel; returns the new activity id. */
   async postToChannel(channel: WijkteamChannel, activity: Partial<Activity>): Promise<string> {
     let id = '';
+    await this.pace(channel.channelId);
     await this.adapter.continueConversationAsync(this.appId, this.channelReference(channel), async (ctx) => {
       const res = await ctx.sendActivity(activity);
       id = res?.id ?? '';
@@ -45,6 +48,7 @@ export class TeamsMessenger {
 
   /** Replaces an earlier channel message (everyone sees the new version). */
   async updateInChannel(channel: WijkteamChannel, activityId: string, activity: Partial<Activity>): Promise<void> {
+    await this.pace(channel.channelId);
     await this.adapter.continueConversationAsync(this.appId, this.channelReference(channel), async (ctx) => {
       await ctx.updateActivity({ ...activity, id: activityId });
     });
@@ -97,6 +101,7 @@ export class TeamsMessenger {
       bot: { id: record.botId, name: record.botName ?? 'Schakel' },
     };
     try {
+      await this.pace(record.conversationId);
       await this.adapter.continueConversationAsync(this.appId, reference, work);
       return { status: 'sent' };
     } catch (err) {

@@ -5,6 +5,9 @@ import type { Logger } from '../log.js';
 import type { ConversationDirectory } from '../notify/conversationDirectory.js';
 import type { MailSender } from '../notify/mail.js';
 import type { ReminderRenderer } from '../notify/reminderMessages.js';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { SharedSendBudget, type SendBudget } from '../notify/sendBudget.js';
 import { TeamsSender } from '../notify/sender.js';
 import { ReminderStore } from '../store/reminders.js';
 import type { Store } from '../store/cosmos.js';
@@ -30,6 +33,8 @@ export interface ReminderEngine {
   reminders: ReminderStore;
   sender: TeamsSender;
   scheduler: ReminderScheduler;
+  /** This instance's share of the tenant's Bot Connector requests per second; `stop()` on shutdown. */
+  budget: SendBudget;
 }
 
 /**
@@ -47,7 +52,10 @@ export function createReminderEngine(deps: ReminderEngineDeps): ReminderEngine {
   const { config, clock, log } = deps;
   const r = config.reminders;
   const reminders = new ReminderStore(deps.store.containers.reminders, clock);
+  const owner = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`.toLowerCase();
+  const budget = new SharedSendBudget({ container: deps.store.containers.config, tenantId: deps.tenantId, owner, log });
   const sender = new TeamsSender({
+    budget,
     adapter: deps.adapter,
     appId: config.bot.appId ?? '',
     directory: deps.directory,
@@ -62,7 +70,7 @@ export function createReminderEngine(deps: ReminderEngineDeps): ReminderEngine {
   );
   const scheduler = new ReminderScheduler(
     { store: reminders, dispatcher, clock, log },
-    { intervalMs: config.schedulerIntervalMs, leaseMs: r.leaseMs, batchSize: r.batchSize, concurrency: r.concurrency, lookbackDays: r.lookbackDays },
+    { owner, intervalMs: config.schedulerIntervalMs, leaseMs: r.leaseMs, batchSize: r.batchSize, concurrency: r.concurrency, lookbackDays: r.lookbackDays },
   );
-  return { reminders, sender, scheduler };
+  return { reminders, sender, scheduler, budget };
 }

@@ -84,18 +84,55 @@ export class ReminderScheduler {
     this.stopping = false;
   }
 
-  /** One round: find due reminders, claim and dispatch them; repeats while full batches come back. */
+  /**
+   * One round: find due reminders, claim and dispatch them, until no more are due. The next
+   * batch is queried while the current one is still being sent (when half of it is left), so
+   * the sends never wait for the due query. Each reminder is handled at most once per round.
+   */
   async tick(): Promise<TickResult> {
     const total: TickResult = { found: 0, claimed: 0, finished: 0, deferred: 0, leaseLost: 0, errors: 0 };
-    for (;;) {
-      const due = await this.deps.store.findDue(this.buckets(), this.options.batchSize);
-      const fresh = shuffle(due.filter((d) => !this.inProgress.has(d.doc.id)));
+    const { batchSize, concurrency } = this.options;
+    const queue: Versioned<ReminderDocument>[] = [];
+    const seen = new Set<string>();
+    const buckets = this.buckets();
+    let fetching: Promise<void> | undefined;
+    let exhausted = false;
+    let failure: unknown;
+    const fetchMore = async () => {
+      // Reminders already queued or in progress come back from the query too: ask for that many more.
+      const limit = batchSize + queue.length + this.inProgress.size + total.errors;
+      const due = await this.deps.store.findDue(buckets, limit);
+      const fresh = shuffle(due.filter((d) => !seen.has(d.doc.id) && !this.inProgress.has(d.doc.id)));
+      for (const d of fresh) seen.add(d.doc.id);
       total.found += fresh.length;
-      const before = total.claimed;
-      await pool(fresh, this.options.concurrency, (found) => (this.stopping ? Promise.resolve() : this.handle(found, total)));
-      if (due.length < this.options.batchSize || total.claimed === before || this.stopping) break;
-    }
+      queue.push(...fresh);
+      if (due.length < limit || fresh.length === 0) exhausted = true;
+    };
+    const prefetch = () => {
+      if (fetching || exhausted || failure !== undefined || queue.length > Math.max(concurrency, batchSize / 2)) return;
+      fetching = fetchMore()
+        .catch((err: unknown) => {
+          failure = err;
+          exhausted = true;
+        })
+        .finally(() => {
+          fetching = undefined;
+        });
+    };
+    const worker = async () => {
+      while (!this.stopping) {
+        prefetch();
+        const next = queue.shift();
+        if (next) await this.handle(next, total);
+        else if (fetching) await fetching;
+        else if (exhausted) return;
+      }
+    };
+    await fetchMore();
+    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, queue.length)) }, worker));
+    if (fetching) await fetching;
     if (total.found > 0) this.deps.log.debug({ owner: this.owner, ...total }, 'scheduler tick');
+    if (failure !== undefined) throw failure;
     return total;
   }
 
@@ -137,14 +174,6 @@ export class ReminderScheduler {
     }, delay);
     this.timer.unref();
   }
-}
-
-async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
 }
 
 /** Instances that found the same reminders start at different ones, so fewer claims collide. */

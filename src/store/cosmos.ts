@@ -1,5 +1,4 @@
 import { CosmosClient, type Container, type Database } from '@azure/cosmos';
-import { DefaultAzureCredential } from '@azure/identity';
 import type { Logger } from '../log.js';
 import { LOCAL_COSMOS_KEY, startLocalCosmos, type LocalCosmosServer } from './localCosmos.js';
 
@@ -51,9 +50,11 @@ export async function openStore(options: StoreOptions, log: Logger): Promise<Sto
     log.info({ endpoint }, 'embedded Cosmos-compatible server started (data is kept in memory only)');
   }
   const loopback = isLocal(endpoint);
+  // @azure/identity is loaded only when a managed identity or Entra login is actually used.
+  const auth = options.key || loopback ? { key: options.key ?? LOCAL_COSMOS_KEY } : { aadCredentials: new (await import('@azure/identity')).DefaultAzureCredential() };
   const client = new CosmosClient({
     endpoint,
-    ...(options.key || loopback ? { key: options.key ?? LOCAL_COSMOS_KEY } : { aadCredentials: new DefaultAzureCredential() }),
+    ...auth,
     // The local server has no geo-replication metadata to discover.
     connectionPolicy: loopback ? { enableEndpointDiscovery: false } : undefined,
   });

@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createHttpServer } from '@vercel/cosmosdb-server';
 
 /** A Cosmos-compatible server in this process, on loopback only. Keeps data in memory. */
 export interface LocalCosmosServer {
@@ -12,6 +11,7 @@ export interface LocalCosmosServer {
 export const LOCAL_COSMOS_KEY = Buffer.from('schakel-local-cosmos-key').toString('base64');
 
 export async function startLocalCosmos(port = 0, host = '127.0.0.1'): Promise<LocalCosmosServer> {
+  const { createHttpServer } = await import('@vercel/cosmosdb-server'); // loaded only when the embedded server is used
   const server: Server = createHttpServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -166,41 +166,67 @@ export const TEAMS_PER_CONVERSATION: ConnectorWindow[] = [
   { limit: 1_800, ms: 3_600_000 },
 ];
 
+/** Teams' limit per app per tenant: about 50 requests per second over all conversations. */
+export const TEAMS_PER_TENANT: ConnectorWindow[] = [{ limit: 50, ms: 1_000 }];
+
 /** Counters of what a {@link teamsRateLimitPolicy} did, for tests and benchmarks to print. */
 export interface RateLimitStats {
+  /** Every 429 answered (per-conversation and per-tenant). */
   throttled: number;
   /** Requests that arrived while the conversation's Retry-After had not yet elapsed. */
   earlyAfterRetryAfter: number;
+  /** Of `throttled`, those answered because the tenant's limit was exceeded. */
+  tenantThrottled?: number;
 }
 
+/** Sliding-log check: the instant from which one more request fits every window (0 = fits now). */
+function fitsAt(times: number[], windows: ConnectorWindow[], now: number): number {
+  let until = 0;
+  for (const w of windows) {
+    let inside = 0;
+    for (let i = times.length - 1; i >= 0 && (times[i] as number) > now - w.ms; i--) inside++;
+    if (inside >= w.limit) until = Math.max(until, (times[times.length - w.limit] as number) + w.ms);
+  }
+  return until;
+}
+
+const throttle = (seconds: number) => ({ status: 429, headers: { 'Retry-After': String(seconds) }, body: { error: { code: 'ThrottledRequest', message: 'too many requests' } } });
+
 /**
- * Enforces Teams' per-conversation limits on activity posts: a request that would exceed a
- * window is answered 429 with the Retry-After (whole seconds, rounded up) after which it fits.
- * Throttled requests count too, as they do at Teams.
+ * Enforces Teams' limits: per conversation on activity posts, and per tenant on every request
+ * to the connector (posts, updates, deletes, new conversations, member lookups) across all
+ * conversations. A request that would exceed a window is answered 429 with the Retry-After
+ * (whole seconds, rounded up) after which it fits. Throttled requests count too, as they do at Teams.
  */
-export function teamsRateLimitPolicy(windows: ConnectorWindow[] = TEAMS_PER_CONVERSATION, stats?: RateLimitStats): ConnectorPolicy {
+export function teamsRateLimitPolicy(windows: ConnectorWindow[] = TEAMS_PER_CONVERSATION, stats?: RateLimitStats, tenantWindows: ConnectorWindow[] = TEAMS_PER_TENANT): ConnectorPolicy {
   const seen = new Map<string, number[]>();
   const retryUntil = new Map<string, number>();
   const horizon = Math.max(...windows.map((w) => w.ms));
+  const tenantHorizon = Math.max(0, ...tenantWindows.map((w) => w.ms));
+  let tenantTimes: number[] = [];
   return (req) => {
-    const match = req.method === 'POST' ? req.path.match(/^\/v3\/conversations\/([^/]+)\/activities/) : null;
-    if (!match) return undefined;
-    const conversation = decodeURIComponent(match[1] as string);
+    if (!req.path.startsWith('/v3/conversations')) return undefined;
     const now = Date.now();
-    const times = (seen.get(conversation) ?? []).filter((t) => t > now - horizon);
-    seen.set(conversation, times);
-    if ((retryUntil.get(conversation) ?? 0) > now && stats) stats.earlyAfterRetryAfter++;
+    tenantTimes = tenantTimes[0] !== undefined && tenantTimes[0] <= now - tenantHorizon ? tenantTimes.filter((t) => t > now - tenantHorizon) : tenantTimes;
+    const tenantUntil = fitsAt(tenantTimes, tenantWindows, now);
+    tenantTimes.push(now);
+    const match = req.method === 'POST' ? req.path.match(/^\/v3\/conversations\/([^/]+)\/activities/) : null;
     let until = 0;
-    for (const w of windows) {
-      const inside = times.filter((t) => t > now - w.ms);
-      if (inside.length >= w.limit) until = Math.max(until, (inside[inside.length - w.limit] as number) + w.ms);
+    if (match) {
+      const conversation = decodeURIComponent(match[1] as string);
+      const times = (seen.get(conversation) ?? []).filter((t) => t > now - horizon);
+      seen.set(conversation, times);
+      if ((retryUntil.get(conversation) ?? 0) > now && stats) stats.earlyAfterRetryAfter++;
+      until = fitsAt(times, windows, now);
+      times.push(now);
+      if (until > 0) retryUntil.set(conversation, now + Math.max(1, Math.ceil((until - now) / 1000)) * 1000);
     }
-    times.push(now);
-    if (until === 0) return undefined;
-    const seconds = Math.max(1, Math.ceil((until - now) / 1000));
-    retryUntil.set(conversation, now + seconds * 1000);
-    if (stats) stats.throttled++;
-    return { status: 429, headers: { 'Retry-After': String(seconds) }, body: { error: { code: 'ThrottledRequest', message: 'too many requests' } } };
+    if (until === 0 && tenantUntil === 0) return undefined;
+    if (stats) {
+      stats.throttled++;
+      if (tenantUntil > 0) stats.tenantThrottled = (stats.tenantThrottled ?? 0) + 1;
+    }
+    return throttle(Math.max(1, Math.ceil((Math.max(until, tenantUntil) - now) / 1000)));
   };
 }
 
