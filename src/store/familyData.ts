@@ -35,6 +35,12 @@ export class FamilyDataRepository {
       ...(await this.all(reminders, 'SELECT c.id, c.bucket FROM c WHERE c.referralId = @id', referralId)).map((d) => ({ container: reminders, id: String(d.id), pk: String(d.bucket) })),
       ...(await this.all(outbox, 'SELECT c.id FROM c WHERE c.referralId = @id', referralId)).map((d) => ({ container: outbox, id: String(d.id), pk: referralId })),
     ];
+    // The case index and the runner's due mark point at the referral: they go too.
+    const { cases, effects } = this.store.containers;
+    located.push(
+      ...(await this.all(cases, 'SELECT c.id, c.key FROM c WHERE c.referralId = @id', referralId)).map((d) => ({ container: cases, id: String(d.id), pk: String(d.key) })),
+      ...(await this.all(effects, 'SELECT c.id, c.bucket FROM c WHERE c.referralId = @id', referralId)).map((d) => ({ container: effects, id: String(d.id), pk: String(d.bucket) })),
+    );
     for (const doc of located) await doc.container.item(doc.id, doc.pk).delete();
     return located.length;
   }

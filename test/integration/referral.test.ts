@@ -137,6 +137,7 @@ describe('aanmelding from form to casusregisseur, over HTTP', () => {
     const before = postsIn(feijenoordChannel).length;
     const again = invokeCard(await click(smw, reopened, VERBS.submit));
     expect(texts(again).join(' ')).toContain('Verstuurd naar Wijkteam Feijenoord');
+    await h.bot.schakel.effects.idle();
     expect(postsIn(feijenoordChannel).length).toBe(before + 1);
   });
 
@@ -146,6 +147,7 @@ describe('aanmelding from form to casusregisseur, over HTTP', () => {
     const activity = cardAction(smw, VERBS.submit, action(review, VERBS.submit).data, h.connector.url);
     const [a, b] = await Promise.all([h.bot.send(activity), h.bot.send(activity)]);
     expect([a.status, b.status]).toEqual([200, 200]);
+    await h.bot.schakel.effects.idle();
     expect(postsIn(feijenoordChannel).length).toBe(before + 1);
   });
 });

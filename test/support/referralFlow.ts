@@ -60,6 +60,8 @@ export function referralFlow(harness: () => Harness) {
     const before = postsIn(feijenoordChannel).length;
     const done = invokeCard(await click(user, review, VERBS.submit));
     expect(texts(done).join(' ')).toContain('Verstuurd naar Wijkteam Feijenoord');
+    // The intake card is an effect: carried out right after the commit, in the background.
+    await harness().bot.schakel.effects.idle();
     const posts = postsIn(feijenoordChannel);
     expect(posts.length).toBe(before + 1);
     const post = posts.at(-1)!;
