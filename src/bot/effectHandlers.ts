@@ -19,7 +19,6 @@ const outcomeOf = (r: PortResult): EffectOutcome => (r.ok ? { ok: true } : r);
  */
 export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
   return async (effect: Effect, referral: Referral): Promise<{ outcome: EffectOutcome; result?: EffectResult }> => {
-    const lang = (await deps.languageOf(referral.smw.aadObjectId)) ?? 'nl';
     switch (effect.kind) {
       case 'postIntakeCard': {
         const channel = await deps.settings.channel(effect.wijkteamId);
@@ -33,6 +32,7 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         return { outcome: { ok: true }, result: { intakePost: { wijkteamId: channel.wijkteamId, conversationId: channel.channelId, activityId: sent.activityId ?? '', postedAt } } };
       }
       case 'updatePersonCard': {
+        const lang = (await deps.languageOf(effect.aadObjectId)) ?? 'nl';
         const map = await deps.settings.districtMap();
         const wijkteamId = referral.routing?.wijkteamId ?? '';
         const card = submittedCard(translator(lang), referral, map?.wijkteam(wijkteamId)?.name ?? wijkteamId, intakeDelivery(referral));

@@ -23,18 +23,19 @@ export class EffectIndex {
 
   /** Marks a referral due at `nextAt`; keeps a runner's lease (patch), so the holder sees the change on release. */
   async mark(referralId: string, nextAt: string): Promise<void> {
+    // Usually the first mark (a fresh commit): create; when one exists, patch so a runner keeps its lease.
     for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        await this.container.item(referralId, BUCKET).patch([{ op: 'set', path: '/nextAt', value: nextAt }]);
-        return;
-      } catch (err) {
-        if (statusOf(err) !== 404) throw err;
-      }
       try {
         await this.container.items.create<DueMark>({ id: referralId, bucket: BUCKET, referralId, nextAt });
         return;
       } catch (err) {
         if (statusOf(err) !== 409) throw err;
+      }
+      try {
+        await this.container.item(referralId, BUCKET).patch([{ op: 'set', path: '/nextAt', value: nextAt }]);
+        return;
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
       }
     }
   }
