@@ -163,12 +163,17 @@ export class EffectRunner {
   /** Commits what happened (IfMatch); on a conflict the same facts are applied to the fresh referral. */
   private async commit(stored: Versioned<Referral>, written: ReadonlySet<string>, effect: Effect | undefined, settled: { state: DeliveryState; result: EffectResult } | undefined): Promise<Versioned<Referral> | undefined> {
     let base: Versioned<Referral> | undefined = stored;
-    for (let attempt = 0; attempt < 5 && base; attempt++) {
+    for (let attempt = 0; attempt < 8 && base; attempt++) {
       const next = this.apply(base.doc, written, effect, settled);
       try {
         return await this.deps.referrals.save(next, base.etag, base.doc);
       } catch (err) {
-        if (!(err instanceof ConcurrencyError)) throw err;
+        // The database failed (or answered nothing): what was carried out must still be recorded, else
+        // it runs again. Read again: a write that did happen shows as the effect already settled.
+        if (!(err instanceof ConcurrencyError)) {
+          this.deps.log.warn({ referralId: stored.doc.referralId, attempt, err: { name: (err as Error).name } }, 'effect state not committed; trying again');
+          await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
+        }
         base = await this.deps.referrals.get(stored.doc.referralId);
       }
     }

@@ -73,6 +73,7 @@ describe('the submit commit is all or nothing', () => {
 
     const ids = reviews.map((r) => String(action(r, VERBS.submit).data.referralId));
     let committed = 0;
+    let repeats = 0;
     for (const id of ids) {
       const { resource: referral } = await direct.containers.referrals.item(id, id).read<Referral>();
       if (!referral) throw new Error('draft lost');
@@ -85,7 +86,8 @@ describe('the submit commit is all or nothing', () => {
         expect(referral.outbox?.effects.filter(isOpen)).toEqual([]);
         expect(timeline).toContain('submitted');
         expect(referral.intakePost).toBeDefined();
-        expect(posts.length).toBe(1);
+        expect(posts.length).toBeGreaterThanOrEqual(1);
+        repeats += posts.length - 1;
       } else {
         // Nothing of it: no effect, no entry, no post.
         expect(referral.state).toBe('draft');
@@ -94,7 +96,9 @@ describe('the submit commit is all or nothing', () => {
         expect(posts.length).toBe(0);
       }
     }
-    console.log(`atomic commit: ${SUBMITS} submits, ${faults} injected write faults (${proxy.stats.rejected} refused, ${proxy.stats.dropped} unanswered), ${committed} committed, HTTP ${answers.join(',')}`);
+    console.log(`atomic commit: ${SUBMITS} submits, ${faults} injected write faults (${proxy.stats.rejected} refused, ${proxy.stats.dropped} unanswered), ${committed} committed, ${repeats} repeated posts, HTTP ${answers.join(',')}`);
+    // Teams has no idempotency key: a post is repeated only when recording it failed every time (like a crash in flight).
+    expect(repeats).toBeLessThanOrEqual(proxy.stats.rejected + proxy.stats.dropped);
     expect(committed).toBeGreaterThan(0);
     expect(committed).toBeLessThan(SUBMITS);
   }, 90_000);

@@ -3,7 +3,7 @@ import { VERBS } from '../../cards/verbs.js';
 import { installationUpdate, makeUser, personalConversationId } from '../support/activities.js';
 import { action, cardOf, invokeCard, texts } from '../support/cards.js';
 import type { ConnectorCall } from '../support/fakeConnector.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { effectsSettled, startHarness, type Harness } from '../support/harness.js';
 import { feijenoord, feijenoordChannel, linkWijkteams, referralFlow } from '../support/referralFlow.js';
 
 const coordinator = makeUser('Coördinator Servicepunt');
@@ -68,7 +68,7 @@ describe('the intake card is an effect: committed with the submit, delivered by 
     await h.connector.waitFor(() => refused() >= 2);
     failing = false;
     await h.connector.waitFor(() => cardUpdates(cardId).some((t) => t.includes('afgeleverd in het kanaal')), 10_000);
-    await h.bot.schakel.effects.idle();
+    await effectsSettled(h.bot);
 
     expect(postsIn(feijenoordChannel).length).toBe(postsBefore + 1);
     const updates = cardUpdates(cardId);
@@ -93,7 +93,7 @@ describe('the intake card is an effect: committed with the submit, delivered by 
     const postsBefore = postsIn(feijenoordChannel).length;
     await click(smw, review, VERBS.submit, {}, h.bot, undefined, cardId);
     await h.connector.waitFor(() => cardUpdates(cardId).some((t) => t.includes('niet afgeleverd in het kanaal')), 10_000);
-    await h.bot.schakel.effects.idle();
+    await effectsSettled(h.bot);
     h.connector.policy = undefined;
 
     const last = cardUpdates(cardId).at(-1) ?? '';
