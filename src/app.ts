@@ -29,6 +29,12 @@ import { OutboxRepository } from './store/outbox.js';
 import { FamilyDataRepository } from './store/familyData.js';
 import { CoordinatorDirectory } from './store/coordinators.js';
 import { SecurityLog } from './store/securityLog.js';
+import { EffectIndex } from './store/effectIndex.js';
+import { EffectRunner } from './effects/runner.js';
+import { effectHandlers } from './bot/effectHandlers.js';
+import { SenderTeamsPort } from './notify/teamsPort.js';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
 
 export interface Schakel {
   url: string;
@@ -36,6 +42,8 @@ export interface Schakel {
   store: Store;
   deps: BotDeps;
   reminders: ReminderEngine;
+  /** Carries out committed effects; tests wait with `effects.idle()` or drive `effects.tick()`. */
+  effects: EffectRunner;
   stop(): Promise<void>;
 }
 
@@ -99,12 +107,14 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     const locale = (await conversations.personal(aadObjectId))?.locale;
     return locale ? langOf(locale) : undefined;
   };
+  const effectIndex = new EffectIndex(store.containers.effects);
+  let runner: EffectRunner | undefined;
   const deps: BotDeps = {
     config,
     log,
     clock,
     calendar,
-    referrals: new ReferralRepository(store.containers.referrals, log),
+    referrals: new ReferralRepository(store.containers.referrals, log, store.containers.cases),
     conversations,
     settings,
     coordinators: new CoordinatorDirectory(store.containers.config, config.coordinators),
@@ -117,11 +127,27 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     ...(graph ? { meetings: graph } : {}),
     mail,
     reminders: new StoredReminderPlanner({ store: engine.reminders, calendar, clock, policy, norms, log, languageOf }),
+    effects: { mark: (id, at) => effectIndex.mark(id, at), kick: (id) => runner?.kick(id) },
     languageOf,
     reminderStore: engine.reminders,
     reminderPolicy: policy,
   };
   problems = (p) => reportDeliveryProblem(deps, p);
+  const e = config.effects;
+  runner = new EffectRunner(
+    {
+      referrals: deps.referrals,
+      index: effectIndex,
+      carryOut: effectHandlers(deps, new SenderTeamsPort(engine.sender, config.bot.appId ?? '')),
+      now: () => {
+        const at = clock.now();
+        return { at, today: calendar.localDate(at) };
+      },
+      log,
+    },
+    { owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, leaseMs: e.leaseMs, intervalMs: e.intervalMs, batchSize: 50, retry: { maxAttempts: e.maxAttempts, baseMs: e.retryBaseMs, maxMs: e.retryMaxMs } },
+  );
+  const effects = runner;
   const bot = createBot(deps, adapter);
   const http = await startHttp(
     { bot, log, allowedTenantIds: config.bot.allowedTenantIds, ready: store.ping, authenticated: Boolean(config.bot.appId), trust, budgets: config.door,
@@ -132,6 +158,9 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   );
   log.info({ url: http.url }, 'Schakel listening on /api/messages');
   if (options.startScheduler ?? true) engine.scheduler.start();
+  effects.start();
+  // What a previous run left (a crash between commit and effect) starts now, not after the first interval.
+  void effects.tick().catch((err: unknown) => log.error({ err: { name: (err as Error).name } }, 'first effect pass failed'));
 
   let stopped = false;
   return {
@@ -140,11 +169,13 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     store,
     deps,
     reminders: engine,
+    effects,
     stop: async () => {
       if (stopped) return;
       stopped = true;
       await http.close(config.shutdownGraceMs);
-      // The scheduler finishes its in-flight sends while the store is still open.
+      // The scheduler and the runner finish their in-flight sends while the store is still open.
+      await effects.stop();
       await engine.scheduler.stop();
       await engine.budget.stop(); // hands this instance's share of the tenant's send budget back
       await store.close();

@@ -64,6 +64,11 @@ const ConfigSchema = z
     REMINDER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
     REMINDER_LOOKBACK_DAYS: z.coerce.number().int().min(0).max(366).default(7),
     SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+    EFFECTS_INTERVAL_MS: z.coerce.number().int().min(50).default(5_000),
+    EFFECTS_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
+    EFFECTS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+    EFFECTS_RETRY_BASE_MS: z.coerce.number().int().min(10).default(2_000),
+    EFFECTS_RETRY_MAX_MS: z.coerce.number().int().min(10).default(15 * 60_000),
     COORDINATOR_CHANNEL_KEY: z.string().min(1).default('coordinator'),
     TEAMS_SERVICE_URL: z.string().url().default('https://smba.trafficmanager.net/emea/'),
   })
@@ -165,6 +170,8 @@ export interface Config {
   reminderLocalTime: string;
   schedulerIntervalMs: number;
   shutdownGraceMs: number;
+  /** The effect runner: loop interval, lease, and how often and how far apart an effect is retried. */
+  effects: { intervalMs: number; leaseMs: number; maxAttempts: number; retryBaseMs: number; retryMaxMs: number };
   reminders: {
     daysBefore: number;
     leaseMs: number;
@@ -226,6 +233,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reminderLocalTime: c.REMINDER_LOCAL_TIME,
     schedulerIntervalMs: c.SCHEDULER_INTERVAL_MS,
     shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
+    effects: {
+      intervalMs: c.EFFECTS_INTERVAL_MS,
+      leaseMs: c.EFFECTS_LEASE_MS,
+      maxAttempts: c.EFFECTS_MAX_ATTEMPTS,
+      retryBaseMs: c.EFFECTS_RETRY_BASE_MS,
+      retryMaxMs: c.EFFECTS_RETRY_MAX_MS,
+    },
     reminders: {
       daysBefore: c.REMINDER_DAYS_BEFORE,
       leaseMs: c.REMINDER_LEASE_MS,

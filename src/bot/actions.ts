@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { ZodType, ZodTypeDef } from 'zod';
 import { refuse, type Decision } from '../domain/decision.js';
 import type { Now } from '../domain/draft.js';
+import { enqueue } from '../domain/effects.js';
 import type { Referral } from '../domain/referral.js';
 import type { Actor } from '../domain/types.js';
 import { ConcurrencyError, type Versioned } from '../store/documents.js';
@@ -55,9 +56,20 @@ export async function decideAndSave(
     const decision = decide(stored?.doc, now);
     if (!decision.ok || decision.unchanged) return { decision, current: stored, now };
     try {
-      const saved = stored ? await deps.referrals.save(decision.value, stored.etag) : await deps.referrals.create(decision.value);
-      await deps.referrals.record(referralId, actor.aadObjectId, decision.events, now.at);
-      return { decision, current: saved, now };
+      const effects = decision.effects ?? [];
+      if (effects.length === 0) {
+        const saved = stored ? await deps.referrals.save(decision.value, stored.etag, stored.doc) : await deps.referrals.create(decision.value);
+        await deps.referrals.record(referralId, actor.aadObjectId, decision.events, now.at);
+        return { decision, current: saved, now };
+      }
+      // State, entries and effects in one single-document write: all or nothing (DESIGN.md §4).
+      const outbox = enqueue(decision.value.outbox, referralId, actor.aadObjectId, decision.events, effects, now.at.toISOString());
+      const value: Referral = { ...decision.value, outbox };
+      // The due mark first: a mark without a commit is found empty and removed; a commit is never unmarked.
+      await deps.effects.mark(referralId, outbox.nextAt ?? now.at.toISOString());
+      const saved = stored ? await deps.referrals.save(value, stored.etag, stored.doc) : await deps.referrals.create(value);
+      deps.effects.kick(referralId);
+      return { decision: { ...decision, value }, current: saved, now };
     } catch (err) {
       if (err instanceof ConcurrencyError) continue;
       throw err;

@@ -34,6 +34,12 @@ export interface ReminderPlanner {
   agreementsConfirmed(referral: Referral, dates: AgreedDate[]): Promise<void>;
 }
 
+/** Where committed effects are announced: a due mark before the commit, a kick after it. */
+export interface EffectQueue {
+  mark(referralId: string, nextAt: string): Promise<void>;
+  kick(referralId: string): void;
+}
+
 /** What the bot's handlers may use. Built once by the composition root (src/main.ts). */
 export interface BotDeps {
   config: Config;
@@ -56,6 +62,8 @@ export interface BotDeps {
   /** E-mail to parents: Graph sendMail when configured, else the outbox. */
   mail: MailSender;
   reminders: ReminderPlanner;
+  /** The effect runner's door: decisions with effects mark and kick through it. */
+  effects: EffectQueue;
   /** Reminder documents, for the reminder card's actions (done, snooze, reschedule). */
   reminderStore: ReminderStore;
   reminderPolicy: ReminderPolicy;

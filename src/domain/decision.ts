@@ -1,4 +1,8 @@
+import type { EffectRequest } from './effects.js';
+import type { DomainEvent } from './events.js';
 import type { FieldErrors } from './validation.js';
+
+export type { DomainEvent } from './events.js';
 
 /** Why a command was not carried out. Each code has a Dutch/English text `refusal.<code>`. */
 export type RefusalCode = 'invalid' | 'stale' | 'notAllowed' | 'notFound' | 'invalidState' | 'duplicate' | 'incomplete' | 'alreadyTaken';
@@ -12,15 +16,16 @@ export interface Refusal {
   missing?: { key: string; params?: Record<string, string>; field?: string }[];
 }
 
-/** Something the outside world must do because of a decision (write audit, send, plan). */
-export type DomainEvent =
-  | { type: 'audit'; action: string; detail?: Record<string, string | number | boolean> }
-  | { type: 'timeline'; entry: string; detail?: Record<string, string | number | boolean> };
 
 export interface Accepted<T> {
   ok: true;
   value: T;
   events: DomainEvent[];
+  /**
+   * What must happen outside because of this decision. Committed with the referral in the same
+   * write and carried out by the effect runner; absent means none.
+   */
+  effects?: EffectRequest[];
   /** True when the command changed nothing (a repeated submit). */
   unchanged?: boolean;
 }

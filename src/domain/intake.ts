@@ -34,6 +34,8 @@ export interface Submit {
   district?: string;
   /** Local date by which the service norm asks the wijkteam to accept. */
   acceptBy: string;
+  /** The SMW'er's card (activity id) that is updated in place once the intake card is delivered. */
+  cardActivityId?: string;
 }
 
 /** Sends the draft: only by its SMW'er, only when complete, consented (or on a legal ground) and routed. */
@@ -60,6 +62,10 @@ export function submit(referral: Referral, actor: Actor, cmd: Submit, now: Now):
     events: [
       { type: 'audit', action: 'referral.submitted', detail: { wijkteam: cmd.wijkteamId, routing: cmd.source } },
       { type: 'timeline', entry: 'submitted', detail: { wijkteam: cmd.wijkteamId } },
+    ],
+    effects: [
+      { kind: 'postIntakeCard', wijkteamId: cmd.wijkteamId, ...(cmd.cardActivityId ? { smwCardActivityId: cmd.cardActivityId } : {}) },
+      { kind: 'planReminders', trigger: 'referralSubmitted' },
     ],
   };
 }

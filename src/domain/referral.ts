@@ -1,3 +1,4 @@
+import type { Outbox } from './effects.js';
 import type { HandoverState } from './handoverFlow.js';
 import type { Professional } from './types.js';
 import type { ConsentScope, ConsentSection, Consenter } from './sections/consent.js';
@@ -102,6 +103,8 @@ export interface Referral {
   createdAt: string;
   updatedAt: string;
   closedAt?: string;
+  /** Entries and effects committed with this document and not yet carried out (DESIGN.md §2). */
+  outbox?: Outbox;
   /** Seconds until Cosmos removes the document; set once the referral is closed. */
   ttl?: number;
 }

@@ -65,3 +65,15 @@ export function checkDistrictRows(records: Record<string, string>[]): TableCheck
   if (records.length === 0) problems.push('de tabel is leeg');
   return problems.length ? { ok: false, problems } : { ok: true, rows };
 }
+
+/** The wijkteam a referral goes to: the SMW'er's choice when it is a known wijkteam, else the postcode's. */
+export function chooseWijkteam(
+  map: Pick<DistrictMap, 'route' | 'wijkteams'> | undefined,
+  postcode: string | undefined,
+  chosen: string | undefined,
+): { wijkteamId: string | undefined; source: 'postcode' | 'manual'; district?: string } {
+  const routed = postcode ? map?.route(postcode) : undefined;
+  const wijkteamId = chosen && map?.wijkteams().some((w) => w.id === chosen) ? chosen : routed?.wijkteamId;
+  const byPostcode = wijkteamId === routed?.wijkteamId;
+  return { wijkteamId, source: byPostcode ? 'postcode' : 'manual', ...(byPostcode && routed ? { district: routed.district } : {}) };
+}

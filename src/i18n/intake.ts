@@ -16,6 +16,18 @@ export const intake: Catalogue = {
   'submit.missing.section': { nl: 'Nog niet ingevuld: {section}.', en: 'Not filled in yet: {section}.' },
   'submit.missing.wijkteam': { nl: 'Kies het wijkteam.', en: 'Choose the wijkteam.' },
   'submitted.notice': { nl: 'Verstuurd naar {wijkteam}.', en: 'Sent to {wijkteam}.' },
+  'submitted.delivery.pending': { nl: 'Verstuurd naar {wijkteam} — kaart wordt afgeleverd…', en: 'Sent to {wijkteam} — delivering the card…' },
+  'submitted.delivery.delivered': { nl: 'Verstuurd naar {wijkteam} — afgeleverd in het kanaal van het wijkteam.', en: 'Sent to {wijkteam} — delivered in the wijkteam channel.' },
+  'submitted.delivery.retrying': { nl: 'Verstuurd naar {wijkteam} — nog niet afgeleverd — Schakel probeert het opnieuw.', en: 'Sent to {wijkteam} — not delivered yet — Schakel keeps trying.' },
+  'submitted.delivery.failed': {
+    nl: 'Verstuurd naar {wijkteam}, maar de kaart is niet afgeleverd in het kanaal van het wijkteam. De coördinator is ingelicht; bel of mail het wijkteam zelf met nummer {number} als het niet kan wachten.',
+    en: 'Sent to {wijkteam}, but the card was not delivered in the wijkteam channel. The coordinator has been told; call or e-mail the wijkteam with number {number} if it cannot wait.',
+  },
+  'submitted.delivery.notLinked': { nl: 'Verstuurd naar {wijkteam} — wacht op koppeling van het kanaal.', en: 'Sent to {wijkteam} — waiting for its channel to be linked.' },
+  'effects.intakeFailed.coordinator': {
+    nl: 'De intakekaart van aanmelding {number} kon niet in het kanaal van wijkteam {wijkteam} worden geplaatst (Schakel heeft het meermaals geprobeerd). Controleer of Schakel nog in dat team staat en koppel het kanaal opnieuw; de SMW\'er is ingelicht.',
+    en: 'The intake card of referral {number} could not be posted in the channel of wijkteam {wijkteam} (Schakel tried several times). Check that Schakel is still in that team and link the channel again; the SMW\'er has been told.',
+  },
   'submitted.acceptBy': { nl: 'Reactie verwacht uiterlijk', en: 'Response expected by' },
   'submitted.state': { nl: 'Status', en: 'Status' },
   'submitted.footer': { nl: 'U krijgt bericht zodra een casusregisseur de aanmelding oppakt. Typ "mijn casussen" voor een overzicht.', en: 'You will hear when a casusregisseur takes it on. Type "mijn casussen" for an overview.' },

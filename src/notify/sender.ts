@@ -14,10 +14,14 @@ export interface OutboundMessage {
 }
 
 /** Who to send to: a person (by Entra object id, with Teams user id when known) or a channel by key. */
-export type ProactiveTarget = { kind: 'user'; aadObjectId: string; teamsUserId?: string } | { kind: 'channel'; key: string };
+export type ProactiveTarget =
+  | { kind: 'user'; aadObjectId: string; teamsUserId?: string }
+  | { kind: 'channel'; key: string }
+  /** A conversation the caller already knows (e.g. a wijkteam's linked channel). */
+  | { kind: 'conversation'; reference: Partial<ConversationReference> };
 
 export type SendOutcome =
-  | { status: 'delivered'; attempts: number; failures: number }
+  | { status: 'delivered'; attempts: number; failures: number; activityId?: string }
   /** 403/404: the app is not installed / was removed, or the user blocked it. */
   | { status: 'unreachable'; attempts: number; failures: number; error: string }
   /** Gave up after the configured number of failures, or the request can never succeed. */
@@ -35,6 +39,8 @@ export interface SendOptions {
   notAfter?: () => number;
   /** Called right before each HTTP attempt with its number; `false` aborts without sending. */
   beforeAttempt?: (attempt: number) => Promise<boolean>;
+  /** Replace this earlier activity (update in place) instead of posting a new one. */
+  replaceActivityId?: string;
 }
 
 export interface TeamsSenderOptions {
@@ -106,14 +112,14 @@ export class TeamsSender {
       try {
         reference ??= await this.resolve(target);
         if (!reference) return { status: 'unreachable', attempts, failures, error: 'noConversation' };
-        const result = await this.attempt(reference, message, notAfter, async () => {
+        const result = await this.attempt(reference, message, opts.replaceActivityId, notAfter, async () => {
           if (opts.beforeAttempt && !(await notFromTeams(() => opts.beforeAttempt?.(attempts + 1)))) return false;
           attempts++;
           return true;
         });
         if (result === 'aborted') return { status: 'aborted', attempts, failures };
         if (result === 'late') return { status: 'deferred', attempts, failures, error: 'throttled', retryAt: this.retryAt(reference) };
-        return { status: 'delivered', attempts, failures };
+        return { status: 'delivered', attempts, failures, ...(result.activityId ? { activityId: result.activityId } : {}) };
       } catch (err) {
         // The caller's guard or the directory failed (e.g. the database): not a Teams failure to count.
         if (err instanceof NotFromTeams) throw err.cause;
@@ -151,9 +157,10 @@ export class TeamsSender {
   private attempt(
     reference: Partial<ConversationReference>,
     message: OutboundMessage,
+    replaceActivityId: string | undefined,
     notAfter: () => number,
     begin: () => Promise<boolean>,
-  ): Promise<'sent' | 'aborted' | 'late'> {
+  ): Promise<{ activityId?: string } | 'aborted' | 'late'> {
     const key = conversationKey(reference);
     return this.serialised(key, async () => {
       const keys = [{ key, windows: this.conversationWindows }, this.tenantKey()];
@@ -166,16 +173,21 @@ export class TeamsSender {
       }
       if (!(await begin())) return 'aborted';
       await this.limiter.acquire(keys);
+      let activityId: string | undefined;
       await this.options.adapter.continueConversationAsync(this.options.appId, reference, async (context) => {
         this.withoutBuiltInRetry(context);
-        await context.sendActivity({ type: 'message', ...message });
+        if (replaceActivityId) {
+          await context.updateActivity({ type: 'message', ...message, id: replaceActivityId });
+          activityId = replaceActivityId;
+        } else activityId = (await context.sendActivity({ type: 'message', ...message }))?.id;
       });
-      return 'sent';
+      return { activityId };
     });
   }
 
   private async resolve(target: ProactiveTarget): Promise<Partial<ConversationReference> | undefined> {
     const { directory } = this.options;
+    if (target.kind === 'conversation') return target.reference;
     if (target.kind === 'channel') return notFromTeams(() => directory.findChannel(target.key));
     const known = await notFromTeams(() => directory.findUser(target.aadObjectId));
     if (known?.conversation?.id) return known;

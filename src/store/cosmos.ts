@@ -10,6 +10,10 @@ export const CONTAINERS = {
   config: '/kind',
   outbox: '/referralId',
   security: '/day',
+  /** Due index of the effect runner: one small document per referral with open effects. */
+  effects: '/bucket',
+  /** Case index: per person (`person:<aad>`) and per referral number (`number:<AM-…>`). */
+  cases: '/key',
 } as const;
 
 export type ContainerName = keyof typeof CONTAINERS;

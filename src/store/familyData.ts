@@ -20,9 +20,9 @@ export class FamilyDataRepository {
 
   async export(referralId: string): Promise<FamilyData> {
     const [referral, reminders, outbox] = await Promise.all([
-      this.all(this.store.containers.referrals, 'SELECT * FROM c WHERE c.referralId = @id', referralId),
+      this.all(this.store.containers.referrals, 'SELECT * FROM c WHERE c.referralId = @id', referralId, true),
       this.all(this.store.containers.reminders, 'SELECT * FROM c WHERE c.referralId = @id', referralId),
-      this.all(this.store.containers.outbox, 'SELECT * FROM c WHERE c.referralId = @id', referralId),
+      this.all(this.store.containers.outbox, 'SELECT * FROM c WHERE c.referralId = @id', referralId, true),
     ]);
     return { referral, reminders, outbox };
   }
@@ -31,16 +31,23 @@ export class FamilyDataRepository {
   async erase(referralId: string): Promise<number> {
     const { referrals, reminders, outbox } = this.store.containers;
     const located: Located[] = [
-      ...(await this.all(referrals, 'SELECT c.id FROM c WHERE c.referralId = @id', referralId)).map((d) => ({ container: referrals, id: String(d.id), pk: referralId })),
+      ...(await this.all(referrals, 'SELECT c.id FROM c WHERE c.referralId = @id', referralId, true)).map((d) => ({ container: referrals, id: String(d.id), pk: referralId })),
       ...(await this.all(reminders, 'SELECT c.id, c.bucket FROM c WHERE c.referralId = @id', referralId)).map((d) => ({ container: reminders, id: String(d.id), pk: String(d.bucket) })),
-      ...(await this.all(outbox, 'SELECT c.id FROM c WHERE c.referralId = @id', referralId)).map((d) => ({ container: outbox, id: String(d.id), pk: referralId })),
+      ...(await this.all(outbox, 'SELECT c.id FROM c WHERE c.referralId = @id', referralId, true)).map((d) => ({ container: outbox, id: String(d.id), pk: referralId })),
     ];
+    // The case index and the runner's due mark point at the referral: they go too.
+    const { cases, effects } = this.store.containers;
+    located.push(
+      ...(await this.all(cases, 'SELECT c.id, c.key FROM c WHERE c.referralId = @id', referralId)).map((d) => ({ container: cases, id: String(d.id), pk: String(d.key) })),
+      ...(await this.all(effects, 'SELECT c.id, c.bucket FROM c WHERE c.referralId = @id', referralId)).map((d) => ({ container: effects, id: String(d.id), pk: String(d.bucket) })),
+    );
     for (const doc of located) await doc.container.item(doc.id, doc.pk).delete();
     return located.length;
   }
 
-  private async all(container: Container, query: string, referralId: string): Promise<Record<string, unknown>[]> {
-    const { resources } = await container.items.query<Record<string, unknown>>({ query, parameters: [{ name: '@id', value: referralId }] }).fetchAll();
+  /** `onePartition`: the container is partitioned by referral id, so the query stays in one partition. */
+  private async all(container: Container, query: string, referralId: string, onePartition = false): Promise<Record<string, unknown>[]> {
+    const { resources } = await container.items.query<Record<string, unknown>>({ query, parameters: [{ name: '@id', value: referralId }] }, onePartition ? { partitionKey: referralId } : {}).fetchAll();
     return resources.map(stripMeta);
   }
 }

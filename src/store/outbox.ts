@@ -11,7 +11,7 @@ export class OutboxRepository {
     const all: OutboxDocument[] = [];
     for (const id of referralIds) {
       const { resources } = await this.container.items
-        .query<OutboxDocument>({ query: 'SELECT * FROM c WHERE c.referralId = @id', parameters: [{ name: '@id', value: id }] })
+        .query<OutboxDocument>({ query: 'SELECT * FROM c WHERE c.referralId = @id', parameters: [{ name: '@id', value: id }] }, { partitionKey: id })
         .fetchAll();
       all.push(...resources.map(stripMeta));
     }

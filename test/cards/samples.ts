@@ -66,7 +66,7 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
     out[`${lang}/review`] = reviewCard(tr, { referral, routed: { wijkteamId: 'wt-feijenoord', district: 'Feijenoord' }, wijkteams, blockers: [{ key: 'consent.missing.pupil', field: 'consentPupilWijkteam' }] });
     out[`${lang}/review-unrouted`] = reviewCard(tr, { referral, wijkteams, blockers: [{ key: 'submit.missing.wijkteam', field: 'wijkteamId' }] });
     out[`${lang}/later`] = laterCard(tr, referral, '10:15');
-    out[`${lang}/submitted`] = submittedCard(tr, submitted, 'Wijkteam Feijenoord', false);
+    out[`${lang}/submitted`] = submittedCard(tr, submitted, 'Wijkteam Feijenoord', 'notLinked');
     out[`${lang}/intake`] = intakeCard(tr, submitted, '2026-11-23', namer);
     out[`${lang}/intake-taken`] = intakeCard(tr, { ...submitted, state: 'accepted', caseManager: { aadObjectId: 'x', name: 'Karim' } }, '2026-11-23', namer);
     out[`${lang}/intake-details`] = detailsCard(tr, submitted);

@@ -3,7 +3,7 @@ import { VERBS } from '../../cards/verbs.js';
 import { REFUSED, cardAction, channelMessage, installationUpdate, makeUser, message, personalConversationId } from '../support/activities.js';
 import { action, cardOf, errorBeside, input, invokeCard, invokeMessage, texts } from '../support/cards.js';
 import { FORM } from '../support/factories.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { effectsSettled, startHarness, type Harness } from '../support/harness.js';
 import { OutboxMailSender } from '../../src/notify/outbox.js';
 import { channelConversation, charlois, charloisChannel, feijenoord, feijenoordChannel, linkWijkteams, referralFlow } from '../support/referralFlow.js';
 
@@ -137,6 +137,7 @@ describe('aanmelding from form to casusregisseur, over HTTP', () => {
     const before = postsIn(feijenoordChannel).length;
     const again = invokeCard(await click(smw, reopened, VERBS.submit));
     expect(texts(again).join(' ')).toContain('Verstuurd naar Wijkteam Feijenoord');
+    await effectsSettled(h.bot);
     expect(postsIn(feijenoordChannel).length).toBe(before + 1);
   });
 
@@ -146,6 +147,7 @@ describe('aanmelding from form to casusregisseur, over HTTP', () => {
     const activity = cardAction(smw, VERBS.submit, action(review, VERBS.submit).data, h.connector.url);
     const [a, b] = await Promise.all([h.bot.send(activity), h.bot.send(activity)]);
     expect([a.status, b.status]).toEqual([200, 200]);
+    await effectsSettled(h.bot);
     expect(postsIn(feijenoordChannel).length).toBe(before + 1);
   });
 });

@@ -109,3 +109,22 @@ function parseBody(text: string): unknown {
     return text;
   }
 }
+
+/**
+ * Waits until the bot carried out every effect that is due: its in-process runs, then (if a run
+ * failed on the way, as the loop would find it) passes of the runner's loop.
+ */
+export async function effectsSettled(bot: BotInstance, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    await bot.schakel.effects.idle();
+    const now = bot.schakel.deps.clock.now().toISOString();
+    const { resources } = await bot.schakel.store.containers.effects.items
+      .query<number>({ query: 'SELECT VALUE COUNT(1) FROM c WHERE c.nextAt <= @now', parameters: [{ name: '@now', value: now }] })
+      .fetchAll();
+    if ((resources[0] ?? 0) === 0) return;
+    if (Date.now() > until) throw new Error(`effects not carried out within ${timeoutMs} ms`);
+    await bot.schakel.effects.tick();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -4,7 +4,7 @@ import { botAddedToTeam, cardAction, channelMessage, message, personalConversati
 import { action, cardOf, invokeCard, texts } from './cards.js';
 import { FORM } from './factories.js';
 import type { ConnectorCall } from './fakeConnector.js';
-import type { Harness } from './harness.js';
+import { effectsSettled, type Harness } from './harness.js';
 
 /** The two wijkteams of the district table the tests use, each with its own channel. */
 export const feijenoord = { id: '19:team-feijenoord@thread.tacv2', name: 'Wijkteam Feijenoord' };
@@ -60,6 +60,8 @@ export function referralFlow(harness: () => Harness) {
     const before = postsIn(feijenoordChannel).length;
     const done = invokeCard(await click(user, review, VERBS.submit));
     expect(texts(done).join(' ')).toContain('Verstuurd naar Wijkteam Feijenoord');
+    // The intake card is an effect: carried out right after the commit, in the background.
+    await effectsSettled(harness().bot);
     const posts = postsIn(feijenoordChannel);
     expect(posts.length).toBe(before + 1);
     const post = posts.at(-1)!;

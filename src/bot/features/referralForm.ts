@@ -8,12 +8,13 @@ import { VERBS } from '../../../cards/verbs.js';
 import { isSmwOf } from '../../domain/access.js';
 import { keepInput, nextOpenSection, saveSection, sectionAfter, sectionBefore } from '../../domain/draft.js';
 import { amend, submit, submitBlockers } from '../../domain/intake.js';
+import { intakeDelivery } from '../../domain/intakeDelivery.js';
 import { SECTION_IDS, type Referral, type SectionId } from '../../domain/referral.js';
+import { chooseWijkteam } from '../../domain/routing.js';
 import type { Actor } from '../../domain/types.js';
 import { auditRefusal, decideAndSave, parseAction, type Outcome } from '../actions.js';
 import { localTime, respondWithCard, respondWithMessage, trOf } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import { postIntake } from '../intakePosting.js';
 import { laterCard, referralFormCard, reviewCard, submittedCard, type Notice } from '../views/referralForm.js';
 
 type Tr = ReturnType<typeof trOf>;
@@ -178,17 +179,12 @@ async function onSubmit(ctx: TurnContext, deps: BotDeps, data: unknown) {
   const { actor, action } = parsed;
   const chosen = typeof (data as { wijkteamId?: unknown }).wijkteamId === 'string' ? String((data as { wijkteamId: string }).wijkteamId) : '';
   const map = await deps.settings.districtMap();
+  // The card the SMW'er clicked: updated in place once the intake card is delivered.
+  const cardActivityId = ctx.activity.replyToId;
   const outcome = await decideAndSave(deps, action.referralId, actor, (current, now) => {
     if (!current) return { ok: false, code: 'notFound' };
-    const routed = current.sections.pupil ? map?.route(current.sections.pupil.postcode) : undefined;
-    const wijkteamId = chosen && map?.wijkteams().some((w) => w.id === chosen) ? chosen : routed?.wijkteamId;
-    return submit(current, actor, {
-      expectedVersion: action.version,
-      wijkteamId,
-      source: wijkteamId === routed?.wijkteamId ? 'postcode' : 'manual',
-      district: wijkteamId === routed?.wijkteamId ? routed?.district : undefined,
-      acceptBy: deps.acceptBy(now.at),
-    }, now);
+    const routing = chooseWijkteam(map, current.sections.pupil?.postcode, chosen);
+    return submit(current, actor, { expectedVersion: action.version, ...routing, acceptBy: deps.acceptBy(now.at), ...(cardActivityId ? { cardActivityId } : {}) }, now);
   });
   const { decision } = outcome;
   if (!decision.ok) {
@@ -197,14 +193,12 @@ async function onSubmit(ctx: TurnContext, deps: BotDeps, data: unknown) {
     }
     return answerRefusal(ctx, deps, tr, outcome, actor, VERBS.submit, 'review');
   }
+  // Answered from the committed state: the intake post is an effect, and this card says where it stands
+  // (a repeated click shows the same truth, never a post that did not happen).
   const referral = decision.value;
   const wijkteamName = map?.wijkteam(referral.routing?.wijkteamId ?? '')?.name ?? referral.routing?.wijkteamId ?? '';
-  // Only the request that made the transition posts the intake card: a repeated submit (Teams
-  // retry, double click) must not post it twice.
-  const posted = decision.unchanged ? Boolean(await deps.settings.channel(referral.routing?.wijkteamId ?? '')) : await postIntake(deps, referral, actor);
-  if (!decision.unchanged) await deps.reminders.referralSubmitted(referral);
-  deps.log.info({ referralId: referral.referralId, wijkteam: referral.routing?.wijkteamId, posted }, 'referral submitted');
-  return respondWithCard(ctx, submittedCard(tr, referral, wijkteamName, posted));
+  deps.log.info({ referralId: referral.referralId, wijkteam: referral.routing?.wijkteamId, unchanged: Boolean(decision.unchanged) }, 'referral submitted');
+  return respondWithCard(ctx, submittedCard(tr, referral, wijkteamName, intakeDelivery(referral)));
 }
 
 async function onAmend(ctx: TurnContext, deps: BotDeps, data: unknown) {

@@ -1,3 +1,4 @@
+import type { IntakeDelivery } from '../../domain/intakeDelivery.js';
 import { renderFormCard, type FieldViewInput } from '../../../cards/form/index.js';
 import type { AdaptiveCardJson } from '../../../cards/render.js';
 import { fieldViews, type FieldDef, type RawValues, type Translate } from '../../../cards/referral/fields.js';
@@ -137,15 +138,16 @@ export function laterCard(tr: Translate, referral: Referral, time: string): Adap
   });
 }
 
-/** The card after sending: where it went and by when the wijkteam should react. */
-export function submittedCard(tr: Translate, referral: Referral, wijkteamName: string, channelLinked: boolean): AdaptiveCardJson {
+/** The card after sending: where it went, whether its card was delivered there (the effect's state), by when to expect a reaction. */
+export function submittedCard(tr: Translate, referral: Referral, wijkteamName: string, delivery: IntakeDelivery): AdaptiveCardJson {
+  const failed = delivery === 'failed' || delivery === 'retrying';
   return renderFormCard({
     title: `${tr('referral.title')} — ${referral.number}`,
-    notice: { text: tr('submitted.notice', { wijkteam: wijkteamName }), color: 'Good', style: 'good' },
+    notice: { text: tr(`submitted.delivery.${delivery}`, { wijkteam: wijkteamName, number: referral.number }), color: failed ? 'Attention' : 'Good', style: failed ? 'attention' : 'good' },
     facts: [
       { title: tr('submitted.acceptBy'), value: referral.acceptBy ?? '' },
       { title: tr('submitted.state'), value: tr(`state.${referral.state}`) },
     ],
-    footer: channelLinked ? tr('submitted.footer') : tr('submitted.notLinked', { wijkteam: wijkteamName }),
+    footer: delivery === 'notLinked' ? tr('submitted.notLinked', { wijkteam: wijkteamName }) : tr('submitted.footer'),
   });
 }

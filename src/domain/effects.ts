@@ -1,0 +1,133 @@
+import type { DomainEvent } from './events.js';
+
+/**
+ * Where an effect stands. `retrying` counts the failed attempts so far and says when the next
+ * one may start; `failed` is final (a person must act, see {@link EffectFailure}).
+ */
+export type DeliveryState =
+  | { status: 'pending' }
+  | { status: 'done'; at: string; note?: string }
+  | { status: 'retrying'; attempt: number; nextAt: string; reason: string }
+  | { status: 'failed'; reason: string; at: string };
+
+/** Which reminder plan an effect starts or stops (the planner knows the rules per trigger). */
+export type ReminderTrigger = 'referralSubmitted' | 'referralAccepted' | 'handoverBooked' | 'handoverCancelled' | 'referralClosed' | 'agreementsConfirmed';
+
+/** Which card of a person is updated in place (rendered from the referral when the effect runs). */
+export type PersonCardView = 'intakeDelivery';
+
+/** What must happen in the outside world because of a decision. Plain data: the runner carries it out. */
+export type EffectKind =
+  /** Post the intake card (minimal data) in the wijkteam's linked channel. */
+  | { kind: 'postIntakeCard'; wijkteamId: string; smwCardActivityId?: string }
+  /** Replace the posted intake card with the referral's current state. */
+  | { kind: 'updateIntakeCard' }
+  /** A 1:1 message to a professional (`messageKey` is an i18n key). */
+  | { kind: 'notifyPerson'; aadObjectId: string; messageKey: string; params: Record<string, string>; referralId: string }
+  /** Update a person's card in place (`activityId`), or send it anew when there is none. */
+  | { kind: 'updatePersonCard'; aadObjectId: string; activityId?: string; view: PersonCardView }
+  | { kind: 'mailParent'; template: string }
+  | { kind: 'findSlots' }
+  | { kind: 'bookMeeting' }
+  | { kind: 'moveMeeting' }
+  | { kind: 'cancelMeeting' }
+  | { kind: 'planReminders'; trigger: ReminderTrigger }
+  | { kind: 'cancelReminders'; trigger: ReminderTrigger }
+  | { kind: 'escalate'; to: 'coordinator' | 'smw'; messageKey: string; params: Record<string, string> }
+  | { kind: 'countRegistration'; event: string };
+
+/** An effect as a decision asks for it: what, and not before when (default: at once). */
+export type EffectRequest = EffectKind & { notBefore?: string };
+
+/** An effect as committed with the referral: a stable id, a due time and its delivery state. */
+export type Effect = EffectKind & {
+  /** `<referralId>:<version>:<index>`: a retried decision produces the same ids. */
+  id: string;
+  dueAt: string;
+  state: DeliveryState;
+};
+
+/** An audit/timeline entry committed with the referral and written as its own document later. */
+export interface PendingEntry {
+  /** Deterministic, so writing it twice is a harmless conflict. */
+  id: string;
+  event: DomainEvent;
+  actor: string;
+  at: string;
+}
+
+/** What a referral still has to carry out, stored inside the referral document (one atomic write). */
+export interface Outbox {
+  /** Counts committed decisions that enqueued something: with the referral id it makes ids deterministic. */
+  seq: number;
+  effects: Effect[];
+  entries: PendingEntry[];
+  /** Earliest time something waits (an open effect's due time, or an unwritten entry); absent when nothing waits. */
+  nextAt?: string;
+}
+
+/** Done effects kept for the cards' truth and for diagnosis; older ones are dropped. */
+const KEEP_DONE = 10;
+
+export const effectId = (referralId: string, seq: number, index: number): string => `${referralId}:${seq}:${index}`;
+
+export const isOpen = (e: Effect): boolean => e.state.status === 'pending' || e.state.status === 'retrying';
+
+/** When an open effect may next run. */
+export const nextRunAt = (e: Effect): string => (e.state.status === 'retrying' ? e.state.nextAt : e.dueAt);
+
+/** Effects that may run at `now` (ISO), earliest first. */
+export function dueEffects(outbox: Outbox | undefined, now: string): Effect[] {
+  return (outbox?.effects ?? []).filter((e) => isOpen(e) && nextRunAt(e) <= now).sort((a, b) => nextRunAt(a).localeCompare(nextRunAt(b)));
+}
+
+/** Recomputes `nextAt` and drops old done effects (failed ones stay: a person must see them). */
+export function settle(outbox: Outbox): Outbox {
+  const done = outbox.effects.filter((e) => e.state.status === 'done');
+  const dropped = new Set(done.slice(0, Math.max(0, done.length - KEEP_DONE)));
+  const effects = outbox.effects.filter((e) => !dropped.has(e));
+  const times = effects.filter(isOpen).map(nextRunAt);
+  if (outbox.entries.length > 0) times.push(outbox.entries[0]!.at);
+  const nextAt = times.sort()[0];
+  return { seq: outbox.seq, effects, entries: outbox.entries, ...(nextAt ? { nextAt } : {}) };
+}
+
+/** Adds a decision's entries and effects to the referral's outbox, with ids from the next sequence number. */
+export function enqueue(outbox: Outbox | undefined, referralId: string, actor: string, events: DomainEvent[], requests: EffectRequest[], at: string): Outbox {
+  const seq = (outbox?.seq ?? 0) + 1;
+  const entries = events.map((event, i) => ({ id: `${referralId}:${seq}:e${i}`, event, actor, at }));
+  const effects = requests.map(({ notBefore, ...kind }, i): Effect => ({ ...kind, id: effectId(referralId, seq, i), dueAt: notBefore ?? at, state: { status: 'pending' } }));
+  return settle({ seq, effects: [...(outbox?.effects ?? []), ...effects], entries: [...(outbox?.entries ?? []), ...entries] });
+}
+
+/** Drops entries that are now written as their own documents. */
+export function withoutEntries(outbox: Outbox, written: ReadonlySet<string>): Outbox {
+  return settle({ ...outbox, entries: outbox.entries.filter((e) => !written.has(e.id)) });
+}
+
+/** Replaces one effect's state. */
+export function withState(outbox: Outbox, id: string, state: DeliveryState): Outbox {
+  return { ...outbox, effects: outbox.effects.map((e) => (e.id === id ? { ...e, state } : e)) };
+}
+
+/** What the outside world answered when an effect was carried out. */
+export type EffectOutcome =
+  | { ok: true; note?: string }
+  /** Try again later (`retryable`), or never (the reason is shown to people). */
+  | { ok: false; retryable: boolean; reason: string };
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseMs: number;
+  maxMs: number;
+}
+
+/** The state after an attempt: done, retrying with capped exponential back-off, or failed. */
+export function afterAttempt(effect: Effect, outcome: EffectOutcome, policy: RetryPolicy, now: Date): DeliveryState {
+  const at = now.toISOString();
+  if (outcome.ok) return { status: 'done', at, ...(outcome.note ? { note: outcome.note } : {}) };
+  const attempt = (effect.state.status === 'retrying' ? effect.state.attempt : 0) + 1;
+  if (!outcome.retryable || attempt >= policy.maxAttempts) return { status: 'failed', reason: outcome.reason, at };
+  const wait = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
+  return { status: 'retrying', attempt, nextAt: new Date(now.getTime() + wait).toISOString(), reason: outcome.reason };
+}

@@ -1,0 +1,62 @@
+import type { Accepted } from './decision.js';
+import type { DeliveryState, Effect, EffectRequest } from './effects.js';
+import type { Now } from './draft.js';
+import { recordIntakePost } from './intake.js';
+import type { IntakePost, Referral } from './referral.js';
+
+/** What a card may say about the intake card in the wijkteam's channel: the effect's real state. */
+export type IntakeDelivery = 'pending' | 'retrying' | 'delivered' | 'failed' | 'notLinked';
+
+/** The delivery state of the referral's latest intake post. */
+export function intakeDelivery(referral: Referral): IntakeDelivery {
+  if (referral.intakePost) return 'delivered';
+  const post = [...(referral.outbox?.effects ?? [])].reverse().find((e) => e.kind === 'postIntakeCard');
+  switch (post?.state.status) {
+    case 'retrying':
+      return 'retrying';
+    case 'failed':
+      return 'failed';
+    case 'done':
+      return post.state.note === 'notLinked' ? 'notLinked' : 'delivered';
+    default:
+      return 'pending';
+  }
+}
+
+/** What an effect brought back that matters to the referral (e.g. where the intake card went). */
+export interface EffectResult {
+  intakePost?: IntakePost;
+}
+
+/**
+ * The referral's answer to an effect's new state: record what it produced and decide who is
+ * told. Called by the runner with the effect's state already written into the outbox.
+ */
+export function effectSettled(referral: Referral, effect: Effect, state: DeliveryState, result: EffectResult, now: Now): Accepted<Referral> {
+  if (effect.kind !== 'postIntakeCard') return { ok: true, value: referral, events: [] };
+  const smwCard: EffectRequest = { kind: 'updatePersonCard', aadObjectId: referral.smw.aadObjectId, view: 'intakeDelivery', ...(effect.smwCardActivityId ? { activityId: effect.smwCardActivityId } : {}) };
+  const current = referral.state === 'submitted' && referral.routing?.wijkteamId === effect.wijkteamId;
+  switch (state.status) {
+    case 'done': {
+      if (!result.intakePost || !current) return { ok: true, value: referral, events: [], effects: [smwCard] };
+      return {
+        ok: true,
+        value: { ...recordIntakePost(referral, result.intakePost), updatedAt: now.at.toISOString() },
+        events: [{ type: 'timeline', entry: 'intakePosted', detail: { wijkteam: effect.wijkteamId } }],
+        effects: [smwCard],
+      };
+    }
+    case 'retrying':
+      // Told once, at the first failure; the card is updated again when it is delivered.
+      return { ok: true, value: referral, events: [], effects: state.attempt === 1 ? [smwCard] : [] };
+    case 'failed':
+      return {
+        ok: true,
+        value: referral,
+        events: [{ type: 'timeline', entry: 'intakePostFailed', detail: { wijkteam: effect.wijkteamId } }],
+        effects: [smwCard, { kind: 'escalate', to: 'coordinator', messageKey: 'effects.intakeFailed.coordinator', params: { number: referral.number, wijkteam: effect.wijkteamId } }],
+      };
+    default:
+      return { ok: true, value: referral, events: [] };
+  }
+}

@@ -1,0 +1,195 @@
+import { afterAttempt, dueEffects, enqueue, withoutEntries, withState, type DeliveryState, type Effect, type EffectOutcome, type RetryPolicy } from '../domain/effects.js';
+import type { Now } from '../domain/draft.js';
+import { effectSettled, type EffectResult } from '../domain/intakeDelivery.js';
+import type { Referral } from '../domain/referral.js';
+import type { Logger } from '../log.js';
+import { ConcurrencyError, type Versioned } from '../store/documents.js';
+import type { EffectIndex } from '../store/effectIndex.js';
+import type { ReferralRepository } from '../store/referrals.js';
+
+/** Carries out one effect; never throws for an answer of the outside world (that is an outcome). */
+export type CarryOut = (effect: Effect, referral: Referral) => Promise<{ outcome: EffectOutcome; result?: EffectResult }>;
+
+export interface EffectRunnerDeps {
+  referrals: Pick<ReferralRepository, 'get' | 'save' | 'writeEntries'>;
+  index: EffectIndex;
+  carryOut: CarryOut;
+  now: () => Now;
+  log: Logger;
+}
+
+export interface EffectRunnerOptions {
+  /** This instance, as lease owner. */
+  owner: string;
+  leaseMs: number;
+  intervalMs: number;
+  batchSize: number;
+  retry: RetryPolicy;
+}
+
+/** The actor recorded on entries the runner writes for its own decisions. */
+export const RUNNER_ACTOR = 'schakel';
+
+/**
+ * Carries out what decisions committed into referrals' outboxes. Per referral it takes the
+ * lease of its due mark, writes the waiting entries, runs the due effects one at a time and
+ * commits each one's state (IfMatch on the referral) before the next: a crash can repeat only
+ * the effect that was in flight. Kicked right after a commit in this process; the loop picks
+ * up what a crash, another instance or a retry time left.
+ */
+export class EffectRunner {
+  private timer?: NodeJS.Timeout;
+  private readonly active = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private readonly wakeups = new Map<string, NodeJS.Timeout>();
+  private ticking?: Promise<number>;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: EffectRunnerDeps,
+    private readonly options: EffectRunnerOptions,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.timer ??= setInterval(() => void this.tick().catch((err: unknown) => this.deps.log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'effect runner tick failed')), this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    for (const t of this.wakeups.values()) clearTimeout(t);
+    this.wakeups.clear();
+    await this.idle();
+  }
+
+  /** Resolves when nothing runs in this process (tests wait for a kick with it). */
+  async idle(): Promise<void> {
+    while (this.active.size > 0 || this.ticking) await Promise.allSettled([...this.active.values(), this.ticking]);
+  }
+
+  /** Runs a referral's due effects soon (after a commit in this process). */
+  kick(referralId: string): void {
+    if (this.stopped) return;
+    if (this.active.has(referralId)) {
+      this.again.add(referralId);
+      return;
+    }
+    const run = this.run(referralId)
+      .catch((err: unknown) => this.deps.log.error({ referralId, err: { name: (err as Error).name, message: (err as Error).message } }, 'effect run failed'))
+      .finally(() => {
+        this.active.delete(referralId);
+        if (this.again.delete(referralId)) this.kick(referralId);
+      });
+    this.active.set(referralId, run);
+  }
+
+  /** One pass of the loop: claims and runs the referrals that are due. Returns how many were started. */
+  tick(): Promise<number> {
+    this.ticking ??= (async () => {
+      try {
+        const due = await this.deps.index.due(this.deps.now().at.toISOString(), this.options.batchSize);
+        const fresh = due.filter((id) => !this.active.has(id));
+        fresh.forEach((id) => this.kick(id));
+        await Promise.allSettled(fresh.map((id) => this.active.get(id)));
+        return fresh.length;
+      } finally {
+        this.ticking = undefined;
+      }
+    })();
+    return this.ticking;
+  }
+
+  private async run(referralId: string): Promise<void> {
+    const { index, now } = this.deps;
+    let lease = await index.claim(referralId, this.options.owner, now().at, this.options.leaseMs);
+    while (lease) {
+      const latest = await this.work(referralId);
+      const nextAt = latest?.doc.outbox?.nextAt;
+      if (await index.release(referralId, lease, nextAt)) {
+        if (nextAt) this.wakeAt(referralId, nextAt);
+        return;
+      }
+      // A commit marked the referral meanwhile: look again.
+      lease = await index.claim(referralId, this.options.owner, now().at, this.options.leaseMs);
+    }
+  }
+
+  /** A retry due soon runs from a timer in this process; the loop is the fallback. */
+  private wakeAt(referralId: string, nextAt: string): void {
+    const wait = Date.parse(nextAt) - this.deps.now().at.getTime();
+    if (this.stopped || wait > 60_000 || this.wakeups.has(referralId)) return;
+    const t = setTimeout(() => {
+      this.wakeups.delete(referralId);
+      this.kick(referralId);
+    }, Math.max(0, wait));
+    t.unref();
+    this.wakeups.set(referralId, t);
+  }
+
+  /** Writes entries and runs due effects until nothing is due now; returns the referral as last stored. */
+  private async work(referralId: string): Promise<Versioned<Referral> | undefined> {
+    let stored = await this.deps.referrals.get(referralId);
+    for (let step = 0; step < 50 && stored?.doc.outbox; step++) {
+      const outbox = stored.doc.outbox;
+      const current = this.deps.now();
+      const entries = outbox.entries;
+      if (entries.length > 0) await this.deps.referrals.writeEntries(referralId, entries);
+      const effect = dueEffects(outbox, current.at.toISOString())[0];
+      if (!effect && entries.length === 0) return stored;
+      let settled: { state: DeliveryState; result: EffectResult } | undefined;
+      if (effect) {
+        const { outcome, result } = await this.attempt(effect, stored.doc);
+        settled = { state: afterAttempt(effect, outcome, this.options.retry, this.deps.now().at), result: result ?? {} };
+        this.deps.log.info({ referralId, effect: effect.kind, effectId: effect.id, state: settled.state.status }, 'effect carried out');
+      }
+      stored = await this.commit(stored, new Set(entries.map((e) => e.id)), effect, settled);
+    }
+    return stored;
+  }
+
+  private async attempt(effect: Effect, referral: Referral): Promise<{ outcome: EffectOutcome; result?: EffectResult }> {
+    try {
+      return await this.deps.carryOut(effect, referral);
+    } catch (err) {
+      // A bug or the database, not the outside world's answer: try again later, never lose it.
+      this.deps.log.error({ referralId: referral.referralId, effect: effect.kind, err: { name: (err as Error).name, message: (err as Error).message } }, 'effect failed with an error');
+      return { outcome: { ok: false, retryable: true, reason: 'error' } };
+    }
+  }
+
+  /** Commits what happened (IfMatch); on a conflict the same facts are applied to the fresh referral. */
+  private async commit(stored: Versioned<Referral>, written: ReadonlySet<string>, effect: Effect | undefined, settled: { state: DeliveryState; result: EffectResult } | undefined): Promise<Versioned<Referral> | undefined> {
+    let base: Versioned<Referral> | undefined = stored;
+    for (let attempt = 0; attempt < 8 && base; attempt++) {
+      const next = this.apply(base.doc, written, effect, settled);
+      try {
+        return await this.deps.referrals.save(next, base.etag, base.doc);
+      } catch (err) {
+        // The database failed (or answered nothing): what was carried out must still be recorded, else
+        // it runs again. Read again: a write that did happen shows as the effect already settled.
+        if (!(err instanceof ConcurrencyError)) {
+          this.deps.log.warn({ referralId: stored.doc.referralId, attempt, err: { name: (err as Error).name } }, 'effect state not committed; trying again');
+          await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
+        }
+        base = await this.deps.referrals.get(stored.doc.referralId);
+      }
+    }
+    throw new Error('effect state could not be committed');
+  }
+
+  private apply(referral: Referral, written: ReadonlySet<string>, effect: Effect | undefined, settled: { state: DeliveryState; result: EffectResult } | undefined): Referral {
+    let outbox = withoutEntries(referral.outbox ?? { seq: 0, effects: [], entries: [] }, written);
+    const still = effect && outbox.effects.find((e) => e.id === effect.id && (e.state.status === 'pending' || e.state.status === 'retrying'));
+    if (!effect || !settled || !still) return { ...referral, outbox };
+    outbox = withState(outbox, effect.id, settled.state);
+    const now = this.deps.now();
+    const decision = effectSettled({ ...referral, outbox }, still, settled.state, settled.result, now);
+    const value = decision.value;
+    const more = decision.effects ?? [];
+    if (decision.events.length === 0 && more.length === 0) return { ...value, outbox: withoutEntries(value.outbox ?? outbox, new Set()) };
+    return { ...value, outbox: enqueue(value.outbox, value.referralId, RUNNER_ACTOR, decision.events, more, now.at.toISOString()) };
+  }
+}

@@ -1,0 +1,102 @@
+import type { Container } from '@azure/cosmos';
+import { readDoc, statusOf } from './documents.js';
+
+/**
+ * One document per referral that has open effects, all in one small partition (`bucket: due`):
+ * the runner's due query reads only this partition, whose size is the number of referrals with
+ * work in flight, not the number of referrals. The referral's outbox is the truth; this is a hint
+ * written before the commit and removed (IfMatch) only after the runner saw an empty outbox.
+ */
+export interface DueMark {
+  id: string;
+  bucket: typeof BUCKET;
+  referralId: string;
+  nextAt: string;
+  leaseUntil?: string;
+  owner?: string;
+}
+
+const BUCKET = 'due';
+
+export class EffectIndex {
+  constructor(private readonly container: Container) {}
+
+  /** Marks a referral due at `nextAt`; keeps a runner's lease (patch), so the holder sees the change on release. */
+  async mark(referralId: string, nextAt: string): Promise<void> {
+    // Usually the first mark (a fresh commit): create; when one exists, patch so a runner keeps its lease.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await this.container.items.create<DueMark>({ id: referralId, bucket: BUCKET, referralId, nextAt });
+        return;
+      } catch (err) {
+        if (statusOf(err) !== 409) throw err;
+      }
+      try {
+        await this.container.item(referralId, BUCKET).patch([{ op: 'set', path: '/nextAt', value: nextAt }]);
+        return;
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+      }
+    }
+  }
+
+  /** Referrals due at `now` whose lease (if any) has run out, earliest first. */
+  async due(now: string, limit: number): Promise<string[]> {
+    const { resources } = await this.container.items
+      .query<{ referralId: string }>(
+        {
+          query: 'SELECT TOP @n c.referralId FROM c WHERE c.bucket = @b AND c.nextAt <= @now AND (NOT IS_DEFINED(c.leaseUntil) OR c.leaseUntil < @now) ORDER BY c.nextAt',
+          parameters: [
+            { name: '@n', value: limit },
+            { name: '@b', value: BUCKET },
+            { name: '@now', value: now },
+          ],
+        },
+        { partitionKey: BUCKET },
+      )
+      .fetchAll();
+    return resources.map((r) => r.referralId);
+  }
+
+  /** Takes the referral's lease; the ETag to release it with, or undefined when someone else holds it. */
+  async claim(referralId: string, owner: string, now: Date, leaseMs: number): Promise<string | undefined> {
+    const found = await readDoc<DueMark>(this.container, referralId, BUCKET);
+    if (!found) return undefined;
+    const { doc, etag } = found;
+    if (doc.leaseUntil && doc.leaseUntil > now.toISOString() && doc.owner !== owner) return undefined;
+    try {
+      const { etag: next } = await this.container
+        .item(referralId, BUCKET)
+        .replace<DueMark>({ id: referralId, bucket: BUCKET, referralId, nextAt: doc.nextAt, owner, leaseUntil: new Date(now.getTime() + leaseMs).toISOString() }, { accessCondition: { type: 'IfMatch', condition: etag } });
+      return next;
+    } catch (err) {
+      if (statusOf(err) === 412) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Gives the lease back: removes the mark when nothing waits, else sets the next time. False when
+   * the mark changed meanwhile (a new commit): the caller looks at the referral again.
+   */
+  async release(referralId: string, etag: string, nextAt: string | undefined): Promise<boolean> {
+    try {
+      if (nextAt === undefined) await this.container.item(referralId, BUCKET).delete({ accessCondition: { type: 'IfMatch', condition: etag } });
+      else await this.container.item(referralId, BUCKET).replace<DueMark>({ id: referralId, bucket: BUCKET, referralId, nextAt }, { accessCondition: { type: 'IfMatch', condition: etag } });
+      return true;
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 412) return false;
+      if (status === 404) return true;
+      throw err;
+    }
+  }
+
+  async remove(referralId: string): Promise<void> {
+    try {
+      await this.container.item(referralId, BUCKET).delete();
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+    }
+  }
+}

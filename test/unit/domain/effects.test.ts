@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { afterAttempt, dueEffects, enqueue, withoutEntries, withState, type Effect } from '../../../src/domain/effects.js';
+import { submit } from '../../../src/domain/intake.js';
+import { effectSettled, intakeDelivery } from '../../../src/domain/intakeDelivery.js';
+import { chooseWijkteam, DistrictMap } from '../../../src/domain/routing.js';
+import { makeFullReferral } from '../../support/factories.js';
+
+const now = { at: new Date('2026-11-23T09:00:00Z'), today: '2026-11-23' };
+const smw = { aadObjectId: 'smw-1', name: 'Sanne Smit', tenantId: 'tenant-1' };
+const cmd = { expectedVersion: 5, wijkteamId: 'feijenoord', source: 'postcode' as const, district: 'Feijenoord', acceptBy: '2026-11-30', cardActivityId: 'card-1' };
+const retry = { maxAttempts: 3, baseMs: 1_000, maxMs: 4_000 };
+
+describe('submit decides its effects as data', () => {
+  it('asks for the intake card in the wijkteam channel (remembering the SMW\'er card) and the service-norm reminders', () => {
+    const decision = submit(makeFullReferral(), smw, cmd, now);
+    expect(decision.ok && decision.effects).toEqual([
+      { kind: 'postIntakeCard', wijkteamId: 'feijenoord', smwCardActivityId: 'card-1' },
+      { kind: 'planReminders', trigger: 'referralSubmitted' },
+    ]);
+  });
+
+  it('a repeated submit asks for nothing again', () => {
+    const first = submit(makeFullReferral(), smw, cmd, now);
+    if (!first.ok) throw new Error('refused');
+    const again = submit(first.value, smw, cmd, now);
+    expect(again.ok && again.unchanged).toBe(true);
+    expect(again.ok && again.effects).toBeUndefined();
+  });
+
+  it('the wijkteam choice: a known chosen wijkteam wins, else the postcode\'s', () => {
+    const map = new DistrictMap([
+      { postcode4: '3072', district: 'Feijenoord', wijkteamId: 'feijenoord', wijkteamName: 'Wijkteam Feijenoord' },
+      { postcode4: '3083', district: 'Charlois', wijkteamId: 'charlois', wijkteamName: 'Wijkteam Charlois' },
+    ]);
+    expect(chooseWijkteam(map, '3072 AB', undefined)).toEqual({ wijkteamId: 'feijenoord', source: 'postcode', district: 'Feijenoord' });
+    expect(chooseWijkteam(map, '3072 AB', 'charlois')).toEqual({ wijkteamId: 'charlois', source: 'manual' });
+    expect(chooseWijkteam(map, '3072 AB', 'nowhere')).toEqual({ wijkteamId: 'feijenoord', source: 'postcode', district: 'Feijenoord' });
+    expect(chooseWijkteam(map, '9999 ZZ', undefined).wijkteamId).toBeUndefined();
+  });
+});
+
+describe('the outbox', () => {
+  const decision = submit(makeFullReferral(), smw, cmd, now);
+  if (!decision.ok) throw new Error('refused');
+  const at = now.at.toISOString();
+  const outbox = enqueue(undefined, 'r1', 'smw-1', decision.events, decision.effects ?? [], at);
+
+  it('gives every effect and entry a stable id: the same decision enqueued again gets the same ids', () => {
+    const again = enqueue(undefined, 'r1', 'smw-1', decision.events, decision.effects ?? [], at);
+    expect(outbox.effects.map((e) => e.id)).toEqual(['r1:1:0', 'r1:1:1']);
+    expect(outbox.entries.map((e) => e.id)).toEqual(['r1:1:e0', 'r1:1:e1']);
+    expect(again).toEqual(outbox);
+    expect(outbox.effects.every((e) => e.state.status === 'pending' && e.dueAt === at)).toBe(true);
+    expect(outbox.nextAt).toBe(at);
+  });
+
+  it('a later decision continues the sequence, so ids never repeat', () => {
+    const next = enqueue(outbox, 'r1', 'schakel', [], [{ kind: 'updateIntakeCard' }], at);
+    expect(next.effects.map((e) => e.id)).toEqual(['r1:1:0', 'r1:1:1', 'r1:2:0']);
+  });
+
+  it('retries with doubling back-off, then fails for good', () => {
+    const effect = outbox.effects[0] as Effect;
+    const fail = { ok: false as const, retryable: true, reason: '500' };
+    const first = afterAttempt(effect, fail, retry, now.at);
+    expect(first).toEqual({ status: 'retrying', attempt: 1, nextAt: '2026-11-23T09:00:01.000Z', reason: '500' });
+    const second = afterAttempt({ ...effect, state: first }, fail, retry, now.at);
+    expect(second).toMatchObject({ status: 'retrying', attempt: 2, nextAt: '2026-11-23T09:00:02.000Z' });
+    expect(afterAttempt({ ...effect, state: second }, fail, retry, now.at)).toEqual({ status: 'failed', reason: '500', at });
+    expect(afterAttempt(effect, { ok: false, retryable: false, reason: 'appRemoved' }, retry, now.at).status).toBe('failed');
+  });
+
+  it('a done effect is never due again; a retrying one is due at its time', () => {
+    const done = withState(outbox, 'r1:1:0', { status: 'done', at });
+    expect(dueEffects(done, at).map((e) => e.id)).toEqual(['r1:1:1']);
+    const later = withState(outbox, 'r1:1:0', { status: 'retrying', attempt: 1, nextAt: '2026-11-23T09:05:00.000Z', reason: '500' });
+    expect(dueEffects(later, at).map((e) => e.id)).toEqual(['r1:1:1']);
+    expect(dueEffects(later, '2026-11-23T09:05:00.000Z').map((e) => e.id)).toEqual(['r1:1:1', 'r1:1:0']);
+  });
+
+  it('written entries leave the outbox; with nothing open, nothing is due', () => {
+    const settled = withoutEntries(withState(withState(outbox, 'r1:1:0', { status: 'done', at }), 'r1:1:1', { status: 'done', at }), new Set(['r1:1:e0', 'r1:1:e1']));
+    expect(settled.entries).toEqual([]);
+    expect(settled.nextAt).toBeUndefined();
+  });
+});
+
+describe('the intake post comes back through the domain', () => {
+  const submitted = submit(makeFullReferral(), smw, cmd, now);
+  if (!submitted.ok) throw new Error('refused');
+  const outbox = enqueue(undefined, submitted.value.referralId, 'smw-1', [], submitted.effects ?? [], now.at.toISOString());
+  const referral = { ...submitted.value, outbox };
+  const post = outbox.effects[0] as Effect;
+  const smwCard = { kind: 'updatePersonCard', aadObjectId: 'smw-1', view: 'intakeDelivery', activityId: 'card-1' };
+
+  it('delivered: records where the card went, puts it on the timeline and updates the SMW\'er\'s card', () => {
+    const state = { status: 'done' as const, at: now.at.toISOString() };
+    const intakePost = { wijkteamId: 'feijenoord', conversationId: 'ch', activityId: 'a1', postedAt: now.at.toISOString() };
+    const d = effectSettled({ ...referral, outbox: withState(outbox, post.id, state) }, post, state, { intakePost }, now);
+    expect(d.value.intakePost).toEqual(intakePost);
+    expect(d.value.version).toBe(referral.version + 1);
+    expect(d.events).toEqual([{ type: 'timeline', entry: 'intakePosted', detail: { wijkteam: 'feijenoord' } }]);
+    expect(d.effects).toEqual([smwCard]);
+    expect(intakeDelivery(d.value)).toBe('delivered');
+  });
+
+  it('first failure: the SMW\'er is told it is not delivered yet, once', () => {
+    const state = { status: 'retrying' as const, attempt: 1, nextAt: '2026-11-23T09:00:01.000Z', reason: '500' };
+    const d = effectSettled({ ...referral, outbox: withState(outbox, post.id, state) }, post, state, {}, now);
+    expect(d.effects).toEqual([smwCard]);
+    expect(intakeDelivery(d.value)).toBe('retrying');
+    expect(effectSettled(referral, post, { ...state, attempt: 2 }, {}, now).effects).toEqual([]);
+  });
+
+  it('given up: the SMW\'er and the coordinator are told, and the timeline says so', () => {
+    const state = { status: 'failed' as const, reason: '500', at: now.at.toISOString() };
+    const d = effectSettled({ ...referral, outbox: withState(outbox, post.id, state) }, post, state, {}, now);
+    expect(d.effects).toEqual([smwCard, { kind: 'escalate', to: 'coordinator', messageKey: 'effects.intakeFailed.coordinator', params: { number: 'AM-7K3QX2', wijkteam: 'feijenoord' } }]);
+    expect(d.events).toEqual([{ type: 'timeline', entry: 'intakePostFailed', detail: { wijkteam: 'feijenoord' } }]);
+    expect(intakeDelivery(d.value)).toBe('failed');
+  });
+
+  it('before anything happened the card says it is being delivered', () => {
+    expect(intakeDelivery(referral)).toBe('pending');
+  });
+});
