@@ -2,6 +2,8 @@ import type { Catalogue } from './index.js';
 
 /** Validation messages and texts shared by every card. */
 export const common: Catalogue = {
+  /** Which language a translator speaks, for formatting dates and numbers. */
+  lang: { nl: 'nl', en: 'en' },
   'v.required': { nl: 'Dit veld is verplicht.', en: 'This field is required.' },
   'v.tooLong': { nl: 'Dit is te lang.', en: 'This is too long.' },
   'v.maxChars': { nl: 'Maximaal {max} tekens.', en: 'At most {max} characters.' },

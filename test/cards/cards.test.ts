@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { missingKeys } from '../../src/i18n/index.js';
 import { lintCard } from '../support/cardLint.js';
-import { texts } from '../support/cards.js';
+import { elements, texts } from '../support/cards.js';
 import { sampleCards } from './samples.js';
 
 describe('every card renders as Adaptive Cards 1.5 that Teams accepts', () => {
@@ -41,11 +41,19 @@ describe('every card renders as Adaptive Cards 1.5 that Teams accepts', () => {
 
   it('no card shows an ISO date or UTC where a person reads it', () => {
     for (const [name, card] of Object.entries(cards)) {
-      for (const text of texts(card)) {
+      const facts = elements(card).flatMap((e) => (e.type === 'FactSet' ? (e.facts as { title: string; value: string }[]).flatMap((f) => [f.title, f.value]) : []));
+      for (const text of [...texts(card), ...facts]) {
         expect(text, name).not.toMatch(/\b\d{4}-\d{2}-\d{2}\b/);
         expect(text, name).not.toMatch(/\bUTC\b/);
       }
     }
+  });
+
+  it('the review card labels answers plainly, without the form\'s hints', () => {
+    const facts = JSON.stringify(elements(cards['nl/review']).filter((e) => e.type === 'FactSet'));
+    expect(facts).toContain('Postcode woonadres');
+    expect(facts).not.toMatch(/optioneel|bepaalt het wijkteam/);
+    expect(facts).toContain('06 12345678');
   });
 
   it('asks the catalogue only for keys it has (Dutch and English)', () => {

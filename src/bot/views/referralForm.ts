@@ -1,3 +1,4 @@
+import { formatDate } from '../../i18n/format.js';
 import type { IntakeDelivery } from '../../domain/intakeDelivery.js';
 import { renderFormCard, type FieldViewInput } from '../../../cards/form/index.js';
 import type { AdaptiveCardJson } from '../../../cards/render.js';
@@ -145,7 +146,7 @@ export function submittedCard(tr: Translate, referral: Referral, wijkteamName: s
     title: `${tr('referral.title')} — ${referral.number}`,
     notice: { text: tr(`submitted.delivery.${delivery}`, { wijkteam: wijkteamName, number: referral.number }), color: failed ? 'Attention' : 'Good', style: failed ? 'attention' : 'good' },
     facts: [
-      { title: tr('submitted.acceptBy'), value: referral.acceptBy ?? '' },
+      { title: tr('submitted.acceptBy'), value: referral.acceptBy ? formatDate(referral.acceptBy, tr('lang') === 'en' ? 'en' : 'nl', 'Europe/Amsterdam') : '' },
       { title: tr('submitted.state'), value: tr(`state.${referral.state}`) },
     ],
     footer: delivery === 'notLinked' ? tr('submitted.notLinked', { wijkteam: wijkteamName }) : tr('submitted.footer'),

@@ -3,20 +3,29 @@ import { initialsOf, type Referral } from '../../domain/referral.js';
 import { consentRecords } from '../../domain/sections/consent.js';
 import { parentsOf } from '../../domain/sections/parents.js';
 import { ageOn } from '../../domain/sections/pupil.js';
+import { formatDate, formatPhone } from '../../i18n/format.js';
+import type { Lang } from '../../i18n/index.js';
 
 export type Fact = { title: string; value: string };
 
 const yes = (tr: Translate, v: boolean | undefined) => tr(v ? 'referral.yesNo.ja' : 'referral.yesNo.nee');
+/** The language a translator speaks (its catalogue answers `lang`). */
+const langOfTr = (tr: Translate): Lang => (tr('lang') === 'en' ? 'en' : 'nl');
+/** Labels carry hints for the person filling in the form; a summary shows the plain label. */
+const plainLabel = (label: string) => label.replace(/\s*\((optioneel|optional|bepaalt het wijkteam|decides the wijkteam)\)/gi, '');
+const ZONE = 'Europe/Amsterdam';
 
 /** All answers, for the SMW'er's review and for authorised people (never for a channel). */
 export function reviewFacts(tr: Translate, r: Referral): Fact[] {
   const facts: Fact[] = [];
+  const lang = langOfTr(tr);
+  const date = (iso: string | undefined) => (iso ? formatDate(iso, lang, ZONE, 'short') : '');
   const add = (titleKey: string, value: string | undefined) => {
-    if (value) facts.push({ title: tr(titleKey), value });
+    if (value) facts.push({ title: plainLabel(tr(titleKey)), value });
   };
   const p = r.sections.pupil;
   if (p) {
-    add('referral.pupil.title', `${p.firstNames} ${p.surname} (${p.dateOfBirth})`);
+    add('referral.pupil.title', `${p.firstNames} ${p.surname} (${date(p.dateOfBirth)})`);
     add('referral.pupil.postcode', `${p.postcode} ${p.houseNumber}`);
     add('referral.pupil.school', `${p.school}, ${p.group}`);
     add('referral.pupil.homeLanguages', p.homeLanguages);
@@ -25,7 +34,7 @@ export function reviewFacts(tr: Translate, r: Referral): Fact[] {
   for (const parent of parentsOf(r.sections.parents)) {
     add(
       'referral.parents.title',
-      `${parent.name} (${tr(`referral.parents.relation.${parent.relation}`)}; ${tr('referral.parents.authority')}: ${tr(`referral.yesNoUnknown.${parent.authority}`)}) ${[parent.phone, parent.email].filter(Boolean).join(' · ')}`,
+      `${parent.name} (${tr(`referral.parents.relation.${parent.relation}`)}; ${tr('referral.parents.authority')}: ${tr(`referral.yesNoUnknown.${parent.authority}`)}) ${[parent.phone ? formatPhone(parent.phone) : '', parent.email].filter(Boolean).join(' · ')}`,
     );
   }
   const q = r.sections.request;
@@ -41,8 +50,8 @@ export function reviewFacts(tr: Translate, r: Referral): Fact[] {
   const s = r.sections.safety;
   if (s) {
     add('referral.safety.concerns', `${tr(`referral.yesNoUnknown.${s.safetyConcerns}`)}${s.safetyExplanation ? ` — ${s.safetyExplanation}` : ''}`);
-    if (s.etmUsed) add('referral.safety.etmOutcome', `${s.etmOutcome ?? ''} (${s.etmDate ?? ''})`);
-    if (s.lirikUsed) add('referral.safety.lirikOutcome', `${s.lirikOutcome ?? ''} (${s.lirikDate ?? ''})`);
+    if (s.etmUsed) add('referral.safety.etmOutcome', `${s.etmOutcome ?? ''} (${date(s.etmDate)})`);
+    if (s.lirikUsed) add('referral.safety.lirikOutcome', `${s.lirikOutcome ?? ''} (${date(s.lirikDate)})`);
     add('referral.safety.meldcode', tr(`referral.yesNo.${s.meldcode}`));
     add('referral.safety.sisa', tr(`referral.yesNoUnknown.${s.sisa}`));
     add('referral.safety.urgency', `${tr(`referral.urgency.${s.urgency}`)}${s.urgencyReason ? ` — ${s.urgencyReason}` : ''}`);
@@ -53,7 +62,7 @@ export function reviewFacts(tr: Translate, r: Referral): Fact[] {
     for (const rec of consentRecords(c, parents)) {
       if (!rec.wijkteam && !rec.schoolContact) continue;
       const who = rec.who === 'pupil' ? tr('referral.consent.pupil') : tr('referral.consent.parent', { name: parents.find((x) => `parent${x.slot}` === rec.who)?.name ?? '' });
-      facts.push({ title: who, value: `${tr('referral.consent.wijkteam')}: ${yes(tr, rec.wijkteam)}; ${tr('referral.consent.school')}: ${yes(tr, rec.schoolContact)} (${rec.how ? tr(`referral.consent.how.${rec.how}`) : ''}, ${rec.date ?? ''})` });
+      facts.push({ title: who, value: `${tr('referral.consent.wijkteam')}: ${yes(tr, rec.wijkteam)}; ${tr('referral.consent.school')}: ${yes(tr, rec.schoolContact)} (${rec.how ? tr(`referral.consent.how.${rec.how}`) : ''}, ${date(rec.date)})` });
     }
     if (c.legalGround && c.legalGround !== 'geen') add('referral.consent.legalGround', `${tr(`referral.consent.ground.${String(c.legalGround)}`)} — ${String(c.legalGroundExplanation ?? '')}`);
   }
@@ -73,7 +82,7 @@ export function intakeFacts(tr: Translate, r: Referral, today: string): Fact[] {
     { title: tr('intake.age'), value: p ? tr('intake.years', { age: ageOn(p.dateOfBirth, today) }) : '' },
     { title: tr('intake.school'), value: p?.school ?? '' },
     { title: tr('intake.urgency'), value: tr(`referral.urgency.${urgency}`) },
-    { title: tr('intake.acceptBy'), value: r.acceptBy ?? '' },
+    { title: tr('intake.acceptBy'), value: r.acceptBy ? formatDate(r.acceptBy, langOfTr(tr), ZONE) : '' },
     { title: tr('intake.smw'), value: r.smw.name },
   ];
 }
