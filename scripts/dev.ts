@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
-      `  Schakel            ${schakel.url}/api/messages  (${config.cosmos.endpoint ? 'database ' + config.cosmos.endpoint : 'embedded database, in memory'})`,
+      `  Schakel            ${schakel.url}/api/messages  (${config.cosmos.endpoint ? 'database ' + config.cosmos.endpoint : `embedded database, data kept in ${config.dataDir}`})`,
       `  Agents Playground  ${playground.url}  ← open this in your browser`,
       `  Tenant             .m365agentsplayground.yml  (you are Sanne Smit, SMW; team Wijkteam Feijenoord)`,
       `  Language           ${locale || 'en-US (the Playground default)'}`,

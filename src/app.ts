@@ -54,11 +54,18 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   const norms = await loadServiceNorms(config.serviceNormsFile);
   const acceptRule = norms.find((n) => n.startEvent === 'submitted' && n.endEvent === 'accepted');
   if (!acceptRule) throw new Error(`SERVICE_NORMS_FILE ${config.serviceNormsFile}: needs a rule from 'submitted' to 'accepted' (the acceptance deadline)`);
+  const clock = options.clock ?? systemClock;
+  const local = !config.cosmos.endpoint;
   const store = await openStore(
-    { endpoint: config.cosmos.endpoint, key: config.cosmos.key, database: config.cosmos.database, localPort: config.cosmos.localPort },
+    {
+      endpoint: config.cosmos.endpoint,
+      key: config.cosmos.key,
+      database: config.cosmos.database,
+      localPort: config.cosmos.localPort,
+      ...(local ? { dataDir: config.dataDir, localNow: () => clock.now().getTime() } : {}),
+    },
     log,
   );
-  const clock = options.clock ?? systemClock;
   const calendar = new WorkingCalendar(config.timeZone);
   const settings = new ConfigRepository(store.containers.config);
   await settings.seedDistrictMap(config.districtMapFile, clock.now());

@@ -30,6 +30,7 @@ const ConfigSchema = z
     COSMOS_KEY: optionalString,
     COSMOS_DATABASE: z.string().min(1).default('schakel'),
     LOCAL_COSMOS_PORT: port.default(0),
+    SCHAKEL_DATA_DIR: z.string().trim().min(1).default('./.schakel-data'),
 
     GRAPH_TENANT_ID: optionalString,
     GRAPH_CLIENT_ID: optionalString,
@@ -102,6 +103,8 @@ export interface Config {
     allowedTenantIds: string[];
   };
   cosmos: { endpoint?: string; key?: string; database: string; localPort: number };
+  /** Local mode (no COSMOS_ENDPOINT): the embedded store's data folder, also holding the time-travel offset. */
+  dataDir: string;
   graph?: { tenantId: string; clientId: string; clientSecret: string; baseUrl?: string; mailSender?: string };
   coordinators: string[];
   districtMapFile: string;
@@ -158,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowedTenantIds: c.ALLOWED_TENANT_IDS,
     },
     cosmos: { endpoint: c.COSMOS_ENDPOINT, key: c.COSMOS_KEY, database: c.COSMOS_DATABASE, localPort: c.LOCAL_COSMOS_PORT },
+    dataDir: c.SCHAKEL_DATA_DIR,
     graph:
       c.GRAPH_TENANT_ID && c.GRAPH_CLIENT_ID && c.GRAPH_CLIENT_SECRET
         ? { tenantId: c.GRAPH_TENANT_ID, clientId: c.GRAPH_CLIENT_ID, clientSecret: c.GRAPH_CLIENT_SECRET, baseUrl: c.GRAPH_BASE_URL, mailSender: c.GRAPH_MAIL_SENDER }
@@ -192,7 +196,7 @@ export function redactedSummary(c: Config): Record<string, unknown> {
     port: c.port,
     botAuth: c.bot.appId ? `on (${c.bot.appType})` : 'off (local)',
     allowedTenants: c.bot.allowedTenantIds.length || 'any',
-    cosmos: c.cosmos.endpoint ? { endpoint: c.cosmos.endpoint, key: c.cosmos.key ? 'set' : 'managed identity' } : 'embedded',
+    cosmos: c.cosmos.endpoint ? { endpoint: c.cosmos.endpoint, key: c.cosmos.key ? 'set' : 'managed identity' } : { embedded: c.dataDir },
     database: c.cosmos.database,
     graph: c.graph ? 'configured' : 'off (iCalendar + outbox)',
     timeZone: c.timeZone,
