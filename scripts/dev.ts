@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { startSchakel, type Schakel } from '../src/app.js';
 import { ConfigError, loadConfig, type Config } from '../src/config.js';
-import { createLogger } from '../src/log.js';
+import { createLogger, wantsPretty } from '../src/log.js';
 import { startLocaleShim, startPlayground, type LocaleShim, type Playground } from './playground.js';
 import { ROOT } from './root.js';
 
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop(0));
 
   try {
-    schakel = await startSchakel(config, createLogger(config.logLevel));
+    schakel = await startSchakel(config, createLogger(config.logLevel, undefined, wantsPretty(config.logFormat, config.env)));
     const botEndpoint = `${schakel.url}/api/messages`;
     shim = locale ? await startLocaleShim(botEndpoint, locale) : undefined;
     playground = await startPlayground({

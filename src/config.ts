@@ -19,6 +19,7 @@ const ConfigSchema = z
     PORT: port.default(3978),
     HOST: z.string().default('0.0.0.0'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
 
     MICROSOFT_APP_ID: optionalString,
     MICROSOFT_APP_PASSWORD: optionalString,
@@ -95,6 +96,8 @@ export interface Config {
   port: number;
   host: string;
   logLevel: RawConfig['LOG_LEVEL'];
+  /** `auto`: readable at a terminal outside production, JSON otherwise (production: always JSON). */
+  logFormat: RawConfig['LOG_FORMAT'];
   bot: {
     appId?: string;
     appPassword?: string;
@@ -153,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: c.PORT,
     host: c.HOST,
     logLevel: c.LOG_LEVEL,
+    logFormat: c.LOG_FORMAT,
     bot: {
       appId: c.MICROSOFT_APP_ID,
       appPassword: c.MICROSOFT_APP_PASSWORD,
