@@ -26,6 +26,8 @@ import { openStore, type Store } from './store/cosmos.js';
 import { ReferralRepository } from './store/referrals.js';
 import { OutboxRepository } from './store/outbox.js';
 import { FamilyDataRepository } from './store/familyData.js';
+import { TravelClock } from './store/local/travelClock.js';
+import { join } from 'node:path';
 
 export interface Schakel {
   url: string;
@@ -54,8 +56,11 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   const norms = await loadServiceNorms(config.serviceNormsFile);
   const acceptRule = norms.find((n) => n.startEvent === 'submitted' && n.endEvent === 'accepted');
   if (!acceptRule) throw new Error(`SERVICE_NORMS_FILE ${config.serviceNormsFile}: needs a rule from 'submitted' to 'accepted' (the acceptance deadline)`);
-  const clock = options.clock ?? systemClock;
   const local = !config.cosmos.endpoint;
+  // Local mode's clock can be moved forward (`tijdreis`); the offset lives in the data folder.
+  const travelClock = local && config.env !== 'production' ? new TravelClock(join(config.dataDir, 'clock.json'), options.clock ?? systemClock) : undefined;
+  const clock: Clock = travelClock ?? options.clock ?? systemClock;
+  if (travelClock && travelClock.offset > 0) log.info({ aheadMinutes: Math.round(travelClock.offset / 60_000) }, 'local clock runs ahead of real time (tijdreis)');
   const store = await openStore(
     {
       endpoint: config.cosmos.endpoint,
@@ -118,6 +123,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     languageOf,
     reminderStore: engine.reminders,
     reminderPolicy: policy,
+    ...(travelClock ? { timeTravel: { travelTo: (at: Date) => travelClock.travelTo(at), runDue: () => engine.scheduler.tick() } } : {}),
   };
   problems = (p) => reportDeliveryProblem(deps, p);
   const bot = createBot(deps, adapter);

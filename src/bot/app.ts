@@ -13,6 +13,7 @@ import { registerClosing } from './features/closing.js';
 import { registerFamilyData } from './features/familyData.js';
 import { registerHandover } from './features/handover.js';
 import { registerReminders } from './features/reminders.js';
+import { registerTimeTravel } from './features/timeTravel.js';
 import type { Config } from '../config.js';
 
 export interface Bot {
@@ -43,7 +44,7 @@ export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {
   });
 
   registerConversations(app, deps);
-  registerHelp(app);
+  registerHelp(app, Boolean(deps.timeTravel));
   registerReferralForm(app, deps);
   registerIntake(app, deps);
   registerCommands(app, deps);
@@ -52,6 +53,7 @@ export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {
   registerFamilyData(app, deps);
   registerHandover(app, deps);
   registerReminders(app, deps);
+  registerTimeTravel(app, deps);
   registerFallback(app);
 
   app.error(async (ctx, error) => {

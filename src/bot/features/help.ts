@@ -1,10 +1,11 @@
 import type { Application } from '@microsoft/teams-ai';
 import { trOf } from '../context.js';
 
-/** `help` (also `hulp`, `?`): what Schakel can do, in the user's language. */
-export function registerHelp(app: Application): void {
+/** `help` (also `hulp`, `?`): what Schakel can do, in the user's language; `tijdreis` only in local mode. */
+export function registerHelp(app: Application, localMode = false): void {
   app.message(/^\s*(help|hulp|\?)\s*$/i, async (ctx) => {
-    await ctx.sendActivity(trOf(ctx)('help.text'));
+    const tr = trOf(ctx);
+    await ctx.sendActivity(localMode ? `${tr('help.text')}\n\n${tr('help.timeTravel')}` : tr('help.text'));
   });
 }
 
