@@ -36,6 +36,9 @@ export interface CompiledQuery {
 
 export interface ItemsNode {
   _data: Map<string, ItemNode>;
+  /** `${partition || id}:${keyPath}:${id}` → _rid (see `_getId`). */
+  _index: Map<string, string>;
+  _uniqueKeyPaths: string[];
   _ridCount: number;
   _parent: ItemNode;
   _set(data: StoredDoc): StoredDoc;
@@ -43,6 +46,8 @@ export interface ItemsNode {
   query(params: QueryParams, options: PageOptions): unknown;
   _item(keyPath: string, value: string, partition: unknown): ItemNode;
   _getPartition(data: StoredDoc): unknown;
+  _getId(keyPath: string, id: string, partition: unknown): string;
+  _newItem(data: StoredDoc): ItemNode;
   _getPartitionKeyPath(): string[];
   _getQuery(sql: string): CompiledQuery;
   _userDefinedFunctions(): unknown;
