@@ -23,7 +23,7 @@ const FILE = /^(snapshot|journal)-(\d{8})\.bin$/;
 
 /** Files the local store (and the local clock) keep in the data folder: what `data:reset` may delete. */
 export function isDataFolderFile(file: string): boolean {
-  return FILE.test(file) || file.endsWith('.bin.tmp') || file === 'clock.json' || file === 'clock.json.tmp';
+  return FILE.test(file) || file.endsWith('.bin.tmp') || file === 'clock.json' || file === 'clock.json.tmp' || file === 'demo.json';
 }
 
 export interface LoadReport {
