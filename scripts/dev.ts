@@ -11,6 +11,14 @@ import { ConfigError, loadConfig, type Config } from '../src/config.js';
 import { createLogger, wantsPretty } from '../src/log.js';
 import { startLocaleShim, startPlayground, type LocaleShim, type Playground } from './playground.js';
 import { ROOT } from './root.js';
+import { playgroundConfigAs } from './playgroundUser.js';
+
+/** `--als <rol>` (or `--as`): which person of the Playground tenant you are (default: Sanne Smit, SMW). */
+function chosenPerson(argv: string[]): string | undefined {
+  const i = argv.findIndex((a) => a === '--als' || a === '--as');
+  if (i >= 0) return argv[i + 1];
+  return argv.find((a) => a.startsWith('--als=') || a.startsWith('--as='))?.split('=')[1];
+}
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -31,6 +39,12 @@ function devConfig(): Config {
 
 async function main(): Promise<void> {
   const config = devConfig();
+  let as: ReturnType<typeof playgroundConfigAs>;
+  try {
+    as = playgroundConfigAs(chosenPerson(process.argv.slice(2)) ?? 'smw');
+  } catch (err) {
+    fail((err as Error).message);
+  }
   const locale = process.env.PLAYGROUND_LOCALE ?? 'nl-NL';
   const playgroundPort = Number(process.env.PLAYGROUND_PORT ?? 56150);
   let schakel: Schakel | undefined;
@@ -59,6 +73,7 @@ async function main(): Promise<void> {
       port: playgroundPort,
       logFile: join(ROOT, 'build', 'playground.log'),
       openBrowser: !process.env.CI,
+      configPath: as.path,
       // Ctrl-C in a terminal reaches the Playground too; anything else is a crash.
       onExit: (code, signal) => {
         if (signal === 'SIGINT' || signal === 'SIGTERM') return void stop(0);
@@ -78,7 +93,8 @@ async function main(): Promise<void> {
       '',
       `  Schakel            ${schakel.url}/api/messages  (${config.cosmos.endpoint ? 'database ' + config.cosmos.endpoint : `embedded database, data kept in ${config.dataDir}`})`,
       `  Agents Playground  ${playground.url}  ← open this in your browser`,
-      `  Tenant             .m365agentsplayground.yml  (you are Sanne Smit, SMW; team Wijkteam Feijenoord)`,
+      `  Tenant             .m365agentsplayground.yml  (you are ${as.user.name}; team Wijkteam Feijenoord)`,
+      `                     another person: npm run dev -- --als casusregisseur | wijkteam | coordinator | smw  (data is kept)`,
       `  Language           ${locale || 'en-US (the Playground default)'}`,
       '',
       '  Type "aanmelden" in the personal chat. Ctrl-C stops both.',
