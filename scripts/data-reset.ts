@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isDataFolderFile } from '../src/store/local/dataFolder.js';
+import { isDataFolderFile, lockOwner } from '../src/store/local/dataFolder.js';
 
 if (process.env.COSMOS_ENDPOINT?.trim()) {
   process.stderr.write('COSMOS_ENDPOINT is set: data:reset only empties the local data folder, and refuses to run next to a real database.\n');
@@ -15,6 +15,11 @@ const dir = resolve(process.env.SCHAKEL_DATA_DIR?.trim() || './.schakel-data');
 if (!existsSync(dir)) {
   process.stdout.write(`Nothing to reset: ${dir} does not exist.\n`);
   process.exit(0);
+}
+const owner = lockOwner(dir);
+if (owner !== undefined) {
+  process.stderr.write(`${dir} is in use by process ${owner} (Schakel is running): stop it first.\n`);
+  process.exit(2);
 }
 const files = readdirSync(dir);
 const foreign = files.filter((f) => !isDataFolderFile(f));

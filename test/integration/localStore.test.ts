@@ -186,6 +186,15 @@ describe('durable embedded store', () => {
     await server.close();
   });
 
+  it('lets one process at a time use a data folder; a lock left by a killed process is taken over', async () => {
+    const dataDir = tempDir();
+    const first = await startLocalCosmos({ dataDir });
+    await expect(startLocalCosmos({ dataDir })).rejects.toThrow(/in use by process/);
+    await first.close();
+    const second = await startLocalCosmos({ dataDir });
+    await second.close();
+  });
+
   it('answers partition and equality queries as the engine does (ORDER BY, TOP, IN, COUNT)', async () => {
     const server = await startLocalCosmos();
     const { client, container } = await openContainer(server.endpoint);

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
@@ -23,7 +23,7 @@ const FILE = /^(snapshot|journal)-(\d{8})\.bin$/;
 
 /** Files the local store (and the local clock) keep in the data folder: what `data:reset` may delete. */
 export function isDataFolderFile(file: string): boolean {
-  return FILE.test(file) || file.endsWith('.bin.tmp') || file === 'clock.json' || file === 'clock.json.tmp' || file === 'demo.json';
+  return FILE.test(file) || file.endsWith('.bin.tmp') || file === 'clock.json' || file === 'clock.json.tmp' || file === 'demo.json' || file === LOCK;
 }
 
 export interface LoadReport {
@@ -35,6 +35,54 @@ export interface LoadReport {
   /** A damaged or torn journal tail that was cut off. */
   cut?: { file: string; problem: string; keptBytes: number; droppedBytes: number };
   ms: number;
+}
+
+const LOCK = 'lock';
+
+/** Whether a process with this id runs (a lock left by a killed process does not count). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One process per data folder: two would interleave their journals. The lock names its owner's
+ * process id; a lock whose process is gone (killed) is taken over.
+ */
+function takeLock(dir: string): void {
+  const file = join(dir, LOCK);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(readFileSync(file, 'utf8'));
+      if (owner === process.pid || (Number.isInteger(owner) && owner > 0 && alive(owner))) {
+        throw new DataFolderInUseError(`the data folder ${dir} is in use by process ${owner}: stop it first, or use another SCHAKEL_DATA_DIR`);
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new DataFolderInUseError(`could not lock the data folder ${dir}`);
+}
+
+/** The live process holding the folder's lock, if any. */
+export function lockOwner(dir: string): number | undefined {
+  try {
+    const owner = Number(readFileSync(join(dir, LOCK), 'utf8'));
+    return Number.isInteger(owner) && owner > 0 && alive(owner) ? owner : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class DataFolderInUseError extends Error {
+  override readonly name = 'DataFolderInUseError';
 }
 
 /** Thrown when a snapshot (written whole and renamed into place) does not read back intact. */
@@ -59,6 +107,16 @@ export class DataFolder {
   static async open(dir: string, state: EmbeddedState, log: Logger): Promise<{ folder: DataFolder; report: LoadReport }> {
     const started = performance.now();
     mkdirSync(dir, { recursive: true });
+    takeLock(dir);
+    try {
+      return await DataFolder.load(dir, state, log, started);
+    } catch (err) {
+      rmSync(join(dir, LOCK), { force: true });
+      throw err;
+    }
+  }
+
+  private static async load(dir: string, state: EmbeddedState, log: Logger, started: number): Promise<{ folder: DataFolder; report: LoadReport }> {
     const folder = new DataFolder(dir, state, log);
     const files = readdirSync(dir);
     for (const f of files) if (f.endsWith('.tmp')) rmSync(join(dir, f), { force: true });
@@ -182,5 +240,6 @@ export class DataFolder {
     await this.compacting?.catch(() => undefined);
     this.state.seal();
     await this.writer.close();
+    rmSync(join(this.dir, LOCK), { force: true });
   }
 }
