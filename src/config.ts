@@ -78,7 +78,7 @@ const ConfigSchema = z
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MICROSOFT_APP_TENANT_ID'], message: 'required for a single-tenant bot' });
     }
     if (c.NODE_ENV === 'production' && !c.COSMOS_ENDPOINT) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['COSMOS_ENDPOINT'], message: 'required in production: the embedded database keeps nothing after a restart' });
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['COSMOS_ENDPOINT'], message: 'required in production: the embedded database is for local use (one process, one machine)' });
     }
     const graph = [c.GRAPH_TENANT_ID, c.GRAPH_CLIENT_ID, c.GRAPH_CLIENT_SECRET].filter(Boolean).length;
     if (graph !== 0 && graph !== 3) {
