@@ -28,6 +28,8 @@ export interface PlaygroundOptions {
   /** false keeps the Playground from opening a browser window itself. */
   openBrowser?: boolean;
   startTimeoutMs?: number;
+  /** The tenant file (default .m365agentsplayground.yml); see playgroundConfigAs for another current user. */
+  configPath?: string;
   /** Called when the Playground process ends on its own (not through stop()). */
   onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
@@ -51,7 +53,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
-        M365_AGENTS_PLAYGROUND_CONFIG_PATH: PLAYGROUND_CONFIG,
+        M365_AGENTS_PLAYGROUND_CONFIG_PATH: options.configPath ?? PLAYGROUND_CONFIG,
         M365_AGENTS_PLAYGROUND_LOGFILE: options.logFile,
         ...(options.openBrowser ? {} : { TEAMSAPPTESTER_BROWSER: 'none' }),
       },

@@ -35,6 +35,8 @@ import { effectHandlers } from './bot/effectHandlers.js';
 import { SenderTeamsPort } from './notify/teamsPort.js';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { TravelClock } from './store/local/travelClock.js';
+import { join } from 'node:path';
 
 export interface Schakel {
   url: string;
@@ -67,11 +69,21 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   const norms = await loadServiceNorms(config.serviceNormsFile);
   const acceptRule = norms.find((n) => n.startEvent === 'submitted' && n.endEvent === 'accepted');
   if (!acceptRule) throw new Error(`SERVICE_NORMS_FILE ${config.serviceNormsFile}: needs a rule from 'submitted' to 'accepted' (the acceptance deadline)`);
+  const local = !config.cosmos.endpoint;
+  // Local mode's clock can be moved forward (`tijdreis`); the offset lives in the data folder.
+  const travelClock = local && config.env !== 'production' ? new TravelClock(join(config.dataDir, 'clock.json'), options.clock ?? systemClock) : undefined;
+  const clock: Clock = travelClock ?? options.clock ?? systemClock;
+  if (travelClock && travelClock.offset > 0) log.info({ aheadMinutes: Math.round(travelClock.offset / 60_000) }, 'local clock runs ahead of real time (tijdreis)');
   const store = await openStore(
-    { endpoint: config.cosmos.endpoint, key: config.cosmos.key, database: config.cosmos.database, localPort: config.cosmos.localPort },
+    {
+      endpoint: config.cosmos.endpoint,
+      key: config.cosmos.key,
+      database: config.cosmos.database,
+      localPort: config.cosmos.localPort,
+      ...(local ? { dataDir: config.dataDir, localNow: () => clock.now().getTime() } : {}),
+    },
     log,
   );
-  const clock = options.clock ?? systemClock;
   const calendar = new WorkingCalendar(config.timeZone);
   const settings = new ConfigRepository(store.containers.config);
   if (config.coordinators.length === 0) log.warn('COORDINATOR_AAD_IDS is empty: nobody can link channels or manage coordinators until it is set');
@@ -131,6 +143,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     languageOf,
     reminderStore: engine.reminders,
     reminderPolicy: policy,
+    ...(travelClock ? { timeTravel: { travelTo: (at: Date) => travelClock.travelTo(at), runDue: () => engine.scheduler.tick() } } : {}),
   };
   problems = (p) => reportDeliveryProblem(deps, p);
   const e = config.effects;

@@ -20,6 +20,7 @@ const ConfigSchema = z
     // Default depends on the mode: loopback without MICROSOFT_APP_ID, all interfaces with it.
     HOST: optionalString,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
 
     MICROSOFT_APP_ID: optionalString,
     MICROSOFT_APP_PASSWORD: optionalString,
@@ -35,6 +36,7 @@ const ConfigSchema = z
     COSMOS_KEY: optionalString,
     COSMOS_DATABASE: z.string().min(1).default('schakel'),
     LOCAL_COSMOS_PORT: port.default(0),
+    SCHAKEL_DATA_DIR: z.string().trim().min(1).default('./.schakel-data'),
 
     GRAPH_TENANT_ID: optionalString,
     GRAPH_CLIENT_ID: optionalString,
@@ -108,7 +110,7 @@ const ConfigSchema = z
       });
     }
     if (c.NODE_ENV === 'production' && !c.COSMOS_ENDPOINT) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['COSMOS_ENDPOINT'], message: 'required in production: the embedded database keeps nothing after a restart' });
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['COSMOS_ENDPOINT'], message: 'required in production: the embedded database is for local use (one process, one machine)' });
     }
     const graph = [c.GRAPH_TENANT_ID, c.GRAPH_CLIENT_ID, c.GRAPH_CLIENT_SECRET].filter(Boolean).length;
     if (graph !== 0 && graph !== 3) {
@@ -141,6 +143,8 @@ export interface Config {
   port: number;
   host: string;
   logLevel: RawConfig['LOG_LEVEL'];
+  /** `auto`: readable at a terminal outside production, JSON otherwise (production: always JSON). */
+  logFormat: RawConfig['LOG_FORMAT'];
   bot: {
     appId?: string;
     appPassword?: string;
@@ -155,6 +159,8 @@ export interface Config {
   /** Token buckets at the door: requests per minute per user (aadObjectId) and per client IP. */
   door: { userRequestsPerMinute: number; ipRequestsPerMinute: number };
   cosmos: { endpoint?: string; key?: string; database: string; localPort: number };
+  /** Local mode (no COSMOS_ENDPOINT): the embedded store's data folder, also holding the time-travel offset. */
+  dataDir: string;
   graph?: { tenantId: string; clientId: string; clientSecret: string; baseUrl?: string; mailSender?: string };
   coordinators: string[];
   districtMapFile: string;
@@ -207,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: c.PORT,
     host: c.HOST ?? (c.MICROSOFT_APP_ID ? '0.0.0.0' : '127.0.0.1'),
     logLevel: c.LOG_LEVEL,
+    logFormat: c.LOG_FORMAT,
     bot: {
       appId: c.MICROSOFT_APP_ID,
       appPassword: c.MICROSOFT_APP_PASSWORD,
@@ -218,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     door: { userRequestsPerMinute: c.DOOR_USER_REQUESTS_PER_MINUTE, ipRequestsPerMinute: c.DOOR_IP_REQUESTS_PER_MINUTE },
     cosmos: { endpoint: c.COSMOS_ENDPOINT, key: c.COSMOS_KEY, database: c.COSMOS_DATABASE, localPort: c.LOCAL_COSMOS_PORT },
+    dataDir: c.SCHAKEL_DATA_DIR,
     graph:
       c.GRAPH_TENANT_ID && c.GRAPH_CLIENT_ID && c.GRAPH_CLIENT_SECRET
         ? { tenantId: c.GRAPH_TENANT_ID, clientId: c.GRAPH_CLIENT_ID, clientSecret: c.GRAPH_CLIENT_SECRET, baseUrl: c.GRAPH_BASE_URL, mailSender: c.GRAPH_MAIL_SENDER }
@@ -260,7 +268,7 @@ export function redactedSummary(c: Config): Record<string, unknown> {
     port: c.port,
     botAuth: c.bot.appId ? `on (${c.bot.appType})` : 'off (local)',
     allowedTenants: c.bot.allowedTenantIds.length || 'any',
-    cosmos: c.cosmos.endpoint ? { endpoint: c.cosmos.endpoint, key: c.cosmos.key ? 'set' : 'managed identity' } : 'embedded',
+    cosmos: c.cosmos.endpoint ? { endpoint: c.cosmos.endpoint, key: c.cosmos.key ? 'set' : 'managed identity' } : { embedded: c.dataDir },
     database: c.cosmos.database,
     graph: c.graph ? 'configured' : 'off (iCalendar + outbox)',
     timeZone: c.timeZone,

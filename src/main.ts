@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './log.js';
+import { createLogger, wantsPretty } from './log.js';
 import { startSchakel } from './app.js';
 
 /** Process entry point: config, start, and a graceful stop on SIGTERM/SIGINT. */
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, undefined, wantsPretty(config.logFormat, config.env));
   const schakel = await startSchakel(config, log);
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down: finishing in-flight turns');

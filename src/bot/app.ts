@@ -18,6 +18,7 @@ import { registerClosing } from './features/closing.js';
 import { registerFamilyData } from './features/familyData.js';
 import { registerHandover } from './features/handover.js';
 import { registerReminders } from './features/reminders.js';
+import { registerTimeTravel } from './features/timeTravel.js';
 import type { Config } from '../config.js';
 import type { ServiceUrlTrust } from '../server/trust.js';
 import { guardConnectorCalls } from './connector.js';
@@ -87,7 +88,7 @@ export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {
   registerConversations(app, deps);
   // Before any feature: the access matrix answers first for every card action and command.
   registerGate(app, deps);
-  registerHelp(app, deps);
+  registerHelp(app, deps, Boolean(deps.timeTravel));
   registerReferralForm(app, deps);
   registerIntake(app, deps);
   registerCommands(app, deps);
@@ -97,6 +98,7 @@ export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {
   registerHandover(app, deps);
   registerReminders(app, deps);
   registerCoordinators(app, deps);
+  registerTimeTravel(app, deps);
   registerFallback(app);
 
   app.error(async (ctx, error) => {

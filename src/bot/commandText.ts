@@ -26,6 +26,7 @@ const PATTERNS: readonly { pattern: RegExp; command: Command }[] = [
   { pattern: /^koppel co[öo]rdinatoren\b/i, command: 'koppelCoordinatoren' },
   { pattern: /^wijkindeling\b/i, command: 'wijkindeling' },
   { pattern: /^co[öo]rdinator(?:en)?\b/i, command: 'coordinatoren' },
+  { pattern: /^tijdreis\b/i, command: 'tijdreis' },
   // The bare words from Teams' command menu only explain what follows them.
   { pattern: /^(?:help|hulp|\?)(?:\s+(?:alles|meer|all|more))?$/i, command: 'help' },
   { pattern: /^(?:status|afspraken|overdracht|toestemming|afsluiten)$/i, command: 'help' },

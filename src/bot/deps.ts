@@ -40,6 +40,13 @@ export interface EffectQueue {
   kick(referralId: string): void;
 }
 
+/** Local mode only (`tijdreis`): moves the bot's clock forward and runs the reminders that became due. */
+export interface TimeTravel {
+  /** Throws a RangeError when `at` is not after the current (travelled) time. */
+  travelTo(at: Date): void;
+  runDue(): Promise<unknown>;
+}
+
 /** What the bot's handlers may use. Built once by the composition root (src/main.ts). */
 export interface BotDeps {
   config: Config;
@@ -71,4 +78,6 @@ export interface BotDeps {
   languageOf(aadObjectId: string): Promise<'nl' | 'en' | undefined>;
   /** Local date by which a referral submitted at `at` should be accepted (service norm). */
   acceptBy(at: Date): string;
+  /** Present in local mode only (no COSMOS_ENDPOINT, not production). */
+  timeTravel?: TimeTravel;
 }

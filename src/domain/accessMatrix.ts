@@ -34,6 +34,8 @@ export const COMMANDS = [
   'koppelCoordinatoren',
   'wijkindeling',
   'coordinatoren',
+  /** Local mode only: the handler refuses it elsewhere as an unknown command. */
+  'tijdreis',
   'help',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -133,6 +135,7 @@ export const COMMAND_RULES: Record<Command, Rule> = {
   koppelCoordinatoren: coordinatorOnly,
   wijkindeling: coordinatorOnly,
   coordinatoren: coordinatorOnly,
+  tijdreis: anyColleague,
   help: { about: 'nothing', cells: { tenantUser: nothing, coordinator: nothing, otherTenant: nothing, unknown: nothing } },
 };
 

@@ -1,6 +1,7 @@
 import { CosmosClient, type Container, type Database } from '@azure/cosmos';
 import type { Logger } from '../log.js';
-import { LOCAL_COSMOS_KEY, startLocalCosmos, type LocalCosmosServer } from './localCosmos.js';
+import type { LocalCosmosServer } from './localCosmos.js';
+import { LOCAL_COSMOS_KEY } from './localKey.js';
 
 /** Containers and their partition keys (DESIGN.md §4). */
 export const CONTAINERS = {
@@ -34,6 +35,10 @@ export interface StoreOptions {
   key?: string;
   database: string;
   localPort?: number;
+  /** Data folder of the embedded server (no endpoint); without it the embedded data lives in memory only. */
+  dataDir?: string;
+  /** "Now" in ms for the embedded server's TTL (time travel). */
+  localNow?: () => number;
 }
 
 function isLocal(endpoint: string): boolean {
@@ -49,9 +54,12 @@ export async function openStore(options: StoreOptions, log: Logger): Promise<Sto
   let local: LocalCosmosServer | undefined;
   let endpoint = options.endpoint;
   if (!endpoint) {
-    local = await startLocalCosmos(options.localPort ?? 0);
+    // Loaded only when used: the embedded server and its query engine are not needed against Azure.
+    const { startLocalCosmos } = await import('./localCosmos.js');
+    local = await startLocalCosmos({ port: options.localPort ?? 0, dataDir: options.dataDir, log, now: options.localNow });
     endpoint = local.endpoint;
-    log.info({ endpoint }, 'embedded Cosmos-compatible server started (data is kept in memory only)');
+    if (local.load) log.info({ endpoint, dataDir: local.dataDir, load: local.load }, 'embedded Cosmos-compatible server started (data kept in the data folder)');
+    else log.info({ endpoint }, 'embedded Cosmos-compatible server started (data is kept in memory only)');
   }
   const loopback = isLocal(endpoint);
   // @azure/identity is loaded only when a managed identity or Entra login is actually used.
@@ -68,7 +76,7 @@ export async function openStore(options: StoreOptions, log: Logger): Promise<Sto
     const { container } = await database.containers.createIfNotExists({
       id: name,
       partitionKey: { paths: [path] },
-      // TTL on: documents that set `ttl` expire (Azure honours it; the local server ignores it).
+      // TTL on: documents that set `ttl` expire (Azure and the embedded server honour it).
       defaultTtl: -1,
     });
     containers[name] = container;

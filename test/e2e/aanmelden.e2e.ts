@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +29,8 @@ beforeAll(async () => {
   // Fail first on the one prerequisite outside npm, before starting anything else.
   chromium = await launchChromium();
   logs = new LogCapture();
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '1000' });
+  // A data folder of its own: never the developer's ./.schakel-data.
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '1000', SCHAKEL_DATA_DIR: mkdtempSync(join(tmpdir(), 'schakel-e2e-')) });
   schakel = await startSchakel(config, createLogger(config.logLevel, logs));
   shim = await startLocaleShim(`${schakel.url}/api/messages`, 'nl-NL');
   playground = await startPlayground({ botEndpoint: shim.endpoint, port: 0, logFile: join(RESULTS, 'playground.log') });

@@ -132,6 +132,7 @@ function activityFor(op: Operation, user: TeamsUser, referral: Referral, reminde
     koppelCoordinatoren: 'koppel coördinatoren',
     wijkindeling: 'wijkindeling',
     coordinatoren: 'coördinatoren',
+    tijdreis: 'tijdreis +1d',
     help: 'help',
   };
   return message(user, text[op.command], h.connector.url);
