@@ -26,6 +26,8 @@ import { openStore, type Store } from './store/cosmos.js';
 import { ReferralRepository } from './store/referrals.js';
 import { OutboxRepository } from './store/outbox.js';
 import { FamilyDataRepository } from './store/familyData.js';
+import { RegistrationRepository } from './store/registration.js';
+import { Downloads } from './server/downloads.js';
 
 export interface Schakel {
   url: string;
@@ -104,6 +106,9 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     messenger: new TeamsMessenger(adapter, config.bot.appId ?? '', conversations, log),
     outbox: new OutboxRepository(store.containers.outbox),
     familyData: new FamilyDataRepository(store),
+    registration: new RegistrationRepository(store.containers.registration),
+    serviceNorms: norms,
+    downloads: new Downloads({ key: config.report.signingKey ? Buffer.from(config.report.signingKey) : Downloads.ephemeralKey(), clock, log, baseUrl: config.report.publicBaseUrl }),
     acceptBy: (at) => normDeadline(acceptRule, at, calendar).lastDay,
     ...(graph ? { meetings: graph } : {}),
     mail,
@@ -114,7 +119,8 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   };
   problems = (p) => reportDeliveryProblem(deps, p);
   const bot = createBot(deps, adapter);
-  const http = await startHttp({ bot, log, allowedTenantIds: config.bot.allowedTenantIds, ready: store.ping }, config.port, config.host);
+  const http = await startHttp({ bot, log, allowedTenantIds: config.bot.allowedTenantIds, ready: store.ping, routes: [deps.downloads.router()] }, config.port, config.host);
+  deps.downloads.setBaseUrl(http.url);
   log.info({ url: http.url }, 'Schakel listening on /api/messages');
   if (options.startScheduler ?? true) engine.scheduler.start();
 

@@ -60,6 +60,12 @@ const ConfigSchema = z
     SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
     COORDINATOR_CHANNEL_KEY: z.string().min(1).default('coordinator'),
     TEAMS_SERVICE_URL: z.string().url().default('https://smba.trafficmanager.net/emea/'),
+    DOWNLOAD_SIGNING_KEY: optionalString.pipe(z.string().min(32, 'at least 32 characters').optional()),
+    PUBLIC_BASE_URL: optionalString.pipe(z.string().url().optional()),
+    REPORT_MIN_CELL: z.coerce.number().int().min(1).max(100).default(5),
+    XTRA_MIN_CASELOAD: z.coerce.number().int().min(1).default(20),
+    XTRA_MIN_WIJKTEAMS: z.coerce.number().int().min(1).default(3),
+    EVALUATION_FILE: z.string().default('config/evaluatie.json'),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.MICROSOFT_APP_ID) {
@@ -77,6 +83,9 @@ const ConfigSchema = z
     }
     if (c.NODE_ENV === 'production' && !c.COSMOS_ENDPOINT) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['COSMOS_ENDPOINT'], message: 'required in production: the embedded database keeps nothing after a restart' });
+    }
+    if (c.NODE_ENV === 'production' && !c.DOWNLOAD_SIGNING_KEY) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['DOWNLOAD_SIGNING_KEY'], message: 'required in production: it signs the download links' });
     }
     const graph = [c.GRAPH_TENANT_ID, c.GRAPH_CLIENT_ID, c.GRAPH_CLIENT_SECRET].filter(Boolean).length;
     if (graph !== 0 && graph !== 3) {
@@ -115,6 +124,8 @@ export interface Config {
   reminderLocalTime: string;
   schedulerIntervalMs: number;
   shutdownGraceMs: number;
+  /** Signed downloads and the Servicepunt's report (registration, SMW-XTRA, evaluation). */
+  report: { signingKey?: string; publicBaseUrl?: string; minCell: number; xtraMinCaseload: number; xtraMinWijkteams: number; evaluationFile: string };
   reminders: {
     daysBefore: number;
     leaseMs: number;
@@ -172,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reminderLocalTime: c.REMINDER_LOCAL_TIME,
     schedulerIntervalMs: c.SCHEDULER_INTERVAL_MS,
     shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
+    report: { signingKey: c.DOWNLOAD_SIGNING_KEY, publicBaseUrl: c.PUBLIC_BASE_URL, minCell: c.REPORT_MIN_CELL, xtraMinCaseload: c.XTRA_MIN_CASELOAD, xtraMinWijkteams: c.XTRA_MIN_WIJKTEAMS, evaluationFile: c.EVALUATION_FILE },
     reminders: {
       daysBefore: c.REMINDER_DAYS_BEFORE,
       leaseMs: c.REMINDER_LEASE_MS,

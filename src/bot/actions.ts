@@ -7,6 +7,7 @@ import type { Actor } from '../domain/types.js';
 import { ConcurrencyError, type Versioned } from '../store/documents.js';
 import { actorOf, nowOf, respondWithMessage, trOf } from './context.js';
 import type { BotDeps } from './deps.js';
+import { countTransition } from './registration.js';
 
 /**
  * Parses a card action: the actor comes from the authenticated activity, the data must match
@@ -57,6 +58,7 @@ export async function decideAndSave(
     try {
       const saved = stored ? await deps.referrals.save(decision.value, stored.etag) : await deps.referrals.create(decision.value);
       await deps.referrals.record(referralId, actor.aadObjectId, decision.events, now.at);
+      await countTransition(deps, stored?.doc, saved.doc, decision.events, now.at);
       return { decision, current: saved, now };
     } catch (err) {
       if (err instanceof ConcurrencyError) continue;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type Request, type Response } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import type { Bot } from '../bot/app.js';
 import type { Logger } from '../log.js';
 
@@ -12,6 +12,8 @@ export interface HttpOptions {
   allowedTenantIds: string[];
   /** Resolves when the database answers; `/readyz` fails otherwise. */
   ready: () => Promise<void>;
+  /** Further GET routes (signed downloads). */
+  routes?: Router[];
 }
 
 export interface HttpServer {
@@ -47,6 +49,8 @@ export async function startHttp(opts: HttpOptions, port: number, host: string): 
       res.status(503).json({ status: 'database unreachable' });
     }
   });
+
+  for (const route of opts.routes ?? []) app.use(route);
 
   app.post('/api/messages', express.json({ limit: '1mb' }), async (req: Request, res: Response) => {
     if (closing) return res.status(503).set('Retry-After', '5').end();

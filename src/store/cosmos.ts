@@ -10,6 +10,7 @@ export const CONTAINERS = {
   conversations: '/userId',
   config: '/kind',
   outbox: '/referralId',
+  registration: '/period',
 } as const;
 
 export type ContainerName = keyof typeof CONTAINERS;
