@@ -13,6 +13,7 @@ import { registerClosing } from './features/closing.js';
 import { registerFamilyData } from './features/familyData.js';
 import { registerHandover } from './features/handover.js';
 import { registerReminders } from './features/reminders.js';
+import { registerReport } from './features/report.js';
 import type { Config } from '../config.js';
 
 export interface Bot {
@@ -52,6 +53,7 @@ export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {
   registerFamilyData(app, deps);
   registerHandover(app, deps);
   registerReminders(app, deps);
+  registerReport(app, deps);
   registerFallback(app);
 
   app.error(async (ctx, error) => {

@@ -4,6 +4,7 @@ import { bot } from './bot.js';
 import { handover } from './handover.js';
 import { intake } from './intake.js';
 import { reminders } from './reminders.js';
+import { report } from './report.js';
 
 /** The languages Schakel speaks: Dutch first, English where the Teams locale asks for it. */
 export type Lang = 'nl' | 'en';
@@ -11,7 +12,7 @@ export type Lang = 'nl' | 'en';
 export type Catalogue = Record<string, { nl: string; en: string }>;
 
 /** Every message, merged from the per-area catalogues. Add an area by importing it here. */
-const catalogue: Catalogue = { ...common, ...bot, ...referral, ...intake, ...handover, ...reminders };
+const catalogue: Catalogue = { ...common, ...bot, ...referral, ...intake, ...handover, ...reminders, ...report };
 
 /** Teams sends e.g. `en-US`, `nl-NL`; anything that is not English gets Dutch. */
 export function langOf(locale: string | undefined): Lang {
