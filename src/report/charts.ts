@@ -41,7 +41,7 @@ export function groupedBars(title: string, rows: { x: string; series: string; va
     encoding: {
       x: { field: 'x', type: 'ordinal', title: null, sort: null },
       xOffset: { field: 'series', sort: null },
-      y: { field: 'value', type: 'quantitative', title: yTitle },
+      y: { field: 'value', type: 'quantitative', title: yTitle, scale: { domainMin: 0 }, axis: { format: 'd', tickMinStep: 1 } },
       color: { field: 'series', type: 'nominal', title: null, sort: null },
     },
   };
@@ -56,8 +56,8 @@ export function rankedBars(title: string, rows: { label: string; value: number |
     data: { values: rows.map((r) => ({ ...r, group: r.mark ? legend[0] : legend[1] })) },
     mark: 'bar',
     encoding: {
-      y: { field: 'label', type: 'nominal', title: null, sort: null },
-      x: { field: 'value', type: 'quantitative', title: xTitle },
+      y: { field: 'label', type: 'nominal', title: null, sort: null, axis: { labelLimit: 260 } },
+      x: { field: 'value', type: 'quantitative', title: xTitle, axis: { format: 'd', tickMinStep: 1 } },
       color: { field: 'group', type: 'nominal', title: null, scale: { domain: legend, range: ['#c0392b', '#4c78a8'] } },
     },
   };
