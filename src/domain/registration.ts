@@ -164,3 +164,19 @@ export const SUPPRESSED = '<5';
 export function shown(value: number, min: number): string {
   return value > 0 && value < min ? `<${min}` : String(value);
 }
+
+/** Counters of agreed dates (terugkoppeling, evaluatie, nazorg) marked done from their reminder. */
+export const AGREED_COUNTERS = ['agreedOnTime', 'agreedLate'] as const;
+
+/**
+ * An agreed date marked done: on time when done on or before the agreed local date, late after
+ * it. Counted once per agreement, in the month it was done.
+ */
+export function agreedDateIncrement(referral: Referral, agreementId: string, agreedDate: string, doneAt: Date, ctx: Pick<RegistrationContext, 'calendar'>): RegistrationIncrement {
+  const local = ctx.calendar.localDate(doneAt);
+  return {
+    cell: { period: local.slice(0, 4), month: local.slice(0, 7), school: schoolOf(referral), wijkteamId: referral.routing?.wijkteamId ?? 'onbekend' },
+    counts: { [local <= agreedDate ? 'agreedOnTime' : 'agreedLate']: 1 },
+    key: `${referral.referralId}:agreed:${agreementId}`,
+  };
+}

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { evaluationResults, type EvaluationResults, type Question } from '../domain/evaluation.js';
-import { normCounter, shown } from '../domain/registration.js';
+import { AGREED_COUNTERS, normCounter, shown } from '../domain/registration.js';
 import { buildYearReport, TABLE_COUNTERS, type YearReport } from '../domain/report.js';
 import type { ServiceNormRule } from '../domain/serviceNorms.js';
 import { t } from '../i18n/index.js';
@@ -62,12 +62,13 @@ export function evaluationChart(year: string, view: EvaluationView): Promise<Png
 
 /** The school × wijkteam table as CSV (`;`-separated with a BOM, as Dutch Excel opens it). */
 export function tableCsv(report: YearReport, norms: ServiceNormRule[], minCell: number, name: (id: string) => string): string {
-  const header = ['school', 'wijkteam', ...TABLE_COUNTERS, ...norms.flatMap((n) => [`${n.id}_binnen_norm`, `${n.id}_buiten_norm`])];
+  const header = ['school', 'wijkteam', ...TABLE_COUNTERS, ...norms.flatMap((n) => [`${n.id}_binnen_norm`, `${n.id}_buiten_norm`]), 'afspraken_op_tijd', 'afspraken_te_laat'];
   const rows = report.table.map((r) => [
     r.school,
     name(r.wijkteamId),
     ...TABLE_COUNTERS.map((c) => shown(r.counts[c] ?? 0, minCell)),
     ...norms.flatMap((n) => [shown(r.counts[normCounter(n.id, 'met')] ?? 0, minCell), shown(r.counts[normCounter(n.id, 'missed')] ?? 0, minCell)]),
+    ...AGREED_COUNTERS.map((c) => shown(r.counts[c] ?? 0, minCell)),
   ]);
   return csv([header, ...rows]);
 }

@@ -3,7 +3,7 @@ import { WorkingCalendar } from '../../src/domain/calendar.js';
 import type { DomainEvent } from '../../src/domain/decision.js';
 import { emptyHandover } from '../../src/domain/handoverFlow.js';
 import type { Referral } from '../../src/domain/referral.js';
-import { participationsOf, registrationIncrements, shown } from '../../src/domain/registration.js';
+import { agreedDateIncrement, participationsOf, registrationIncrements, shown } from '../../src/domain/registration.js';
 import { buildYearReport } from '../../src/domain/report.js';
 import { DEFAULT_SERVICE_NORMS } from '../../src/domain/serviceNorms.js';
 import { makeFullReferral } from '../support/factories.js';
@@ -46,6 +46,15 @@ describe('registrationIncrements', () => {
     const after: Referral = { ...submitted, version: 9, routing: { wijkteamId: 'wt-charlois', source: 'manual' } };
     const incs = registrationIncrements(submitted, after, [timeline('redirected', { from: 'wt-feijenoord', to: 'wt-charlois' })], new Date('2026-03-03T09:00:00Z'), ctx);
     expect(incs.map((i) => [i.cell.wijkteamId, i.counts])).toEqual([['wt-feijenoord', { redirected: 1 }]]);
+  });
+
+  it('counts an agreed date done on or before its day as on time, after it as late, once per agreement', () => {
+    const onTime = agreedDateIncrement(accepted, 'feedback-0', '2026-04-10', new Date('2026-04-10T20:00:00Z'), ctx);
+    const late = agreedDateIncrement(accepted, 'feedback-0', '2026-04-10', new Date('2026-04-10T22:30:00Z'), ctx);
+    expect(onTime.counts).toEqual({ agreedOnTime: 1 });
+    expect(late.counts).toEqual({ agreedLate: 1 }); // 00:30 on 11 April in Amsterdam
+    expect(onTime.key).toBe(late.key);
+    expect(late.cell.month).toBe('2026-04');
   });
 
   it('ignores transitions without timeline entries (a saved draft section)', () => {

@@ -149,6 +149,9 @@ function reportCard(deps: BotDeps, lang: Lang, report: YearReport, evaluation: E
     const mean = n.meanDays !== undefined && total >= min ? tr('report.norm.mean', { mean: `${n.meanDays.toFixed(1).replace('.', ',')} ${tr(`report.unit.${n.unit}`)}` }) : '';
     return { title: tr(n.labelKey), value: tr('report.norm.fact', { met: shown(n.met, min), total: shown(total, min), days: n.days, unit: tr(`report.unit.${n.unit}`), share, mean }) };
   });
+  const onTime = report.totals.agreedOnTime ?? 0;
+  const agreed = onTime + (report.totals.agreedLate ?? 0);
+  norms.push({ title: tr('report.agreed'), value: tr('report.agreed.fact', { onTime: shown(onTime, min), total: shown(agreed, min) }) });
   const xtra = report.xtra.slice(0, 10).map((r) => ({
     title: `${r.rank}. ${r.school}`,
     value: tr('report.xtra.line', { caseload: shown(r.caseload, min), teams: r.wijkteams, candidate: r.candidate ? tr('report.xtra.mark') : '' }),
