@@ -291,16 +291,22 @@ describe('the yearly evaluation', () => {
     expect(invokeMessage(await answer(outsider, card, scores))).toBe(t('nl', 'evaluation.notInvited'));
     expect(invokeCard(await answer(karim, lastCard(karim), { q_p1: '2', q_c1: '3' }))).toBeDefined();
 
+    // The wijkteam channel gives one team answer, whoever in the channel clicks.
+    const channelCard = cardOf(h.connector.sent(feijenoordChannel).filter((a) => JSON.stringify(a).includes('evaluation.answer')).at(-1));
+    const conv = channelConversation(feijenoordChannel);
+    expect(invokeCard(await answer(lisa, channelCard, { q_p1: '3' }, conv))).toBeDefined();
+    expect(invokeMessage(await answer(karim, channelCard, { q_p1: '5' }, conv))).toBe(t('nl', 'evaluation.already'));
+
     const { resources } = await h.bot.schakel.store.containers.registration.items.query('SELECT * FROM c WHERE c.type = "answer" OR c.type = "responded"').fetchAll();
     const answers = resources.filter((r) => r.type === 'answer');
-    expect(answers).toHaveLength(2);
-    expect(resources.filter((r) => r.type === 'responded')).toHaveLength(2);
+    expect(answers).toHaveLength(3);
+    expect(resources.filter((r) => r.type === 'responded')).toHaveLength(3);
     const stored = JSON.stringify(resources);
     for (const u of [...participants, outsider, coordinator]) {
       expect(stored).not.toContain(u.aadObjectId);
       expect(stored).not.toContain(u.name);
     }
-    expect(answers.map((a) => a.scores.p1).sort()).toEqual([2, 4]);
+    expect(answers.map((a) => a.scores.p1).sort()).toEqual([2, 3, 4]);
     expect(Object.keys(answers[0]!).filter((k) => !k.startsWith('_')).sort()).toEqual(['id', 'open', 'period', 'school', 'scores', 'type', 'wijkteamId']);
   });
 
@@ -317,13 +323,13 @@ describe('the yearly evaluation', () => {
   });
 
   it('freezes when closed and shows its results in the report, suppressed below 5 answers', async () => {
-    expect((await say(coordinator, 'evaluatie sluiten')).at(-1)!.text).toBe(t('nl', 'evaluation.closedNow', { year: '2026', answers: 2 }));
+    expect((await say(coordinator, 'evaluatie sluiten')).at(-1)!.text).toBe(t('nl', 'evaluation.closedNow', { year: '2026', answers: 3 }));
     expect(invokeMessage(await answer(lisa, lastCard(lisa), { q_p1: '5' }))).toBe(t('nl', 'evaluation.notOpen'));
     const card = await reportCard();
     expect(texts(card)).toContain('<5 antwoorden · gesloten');
     const [header, ...rows] = await csvOf(card, 'Evaluatie (CSV)');
     expect(header).toEqual(['school', 'wijkteam', 'antwoorden', 'p1', 'p2', 'p3', 'c1', 'c2']);
-    // Two answers: no means anywhere, only "<5".
+    // Three answers: no means anywhere, only "<5".
     for (const row of rows) expect(row.slice(2)).toEqual(['<5', '', '', '', '', '']);
   });
 

@@ -307,7 +307,9 @@ async function onAnswer(ctx: TurnContext, deps: BotDeps, evaluations: Evaluation
     // A team answer: one per linked wijkteam channel, given by someone in that channel.
     const channelData = ctx.activity.channelData as { channel?: { id?: string } } | undefined;
     const channel = school === TEAM_ANSWER_SCHOOL ? await deps.settings.channel(wijkteamId) : undefined;
-    if (!channel || channel.channelId !== channelData?.channel?.id) return respondWithMessage(ctx, tr('evaluation.notInvited'));
+    // Teams names the channel in channelData; the conversation id (`<channel>;messageid=…`) says it too.
+    const here = channelData?.channel?.id ?? ctx.activity.conversation.id.split(';')[0];
+    if (!channel || channel.channelId !== here) return respondWithMessage(ctx, tr('evaluation.notInvited'));
     respondent = `channel:${wijkteamId}`;
   } else {
     const mine = (await recipientsOf(deps, period)).find((r) => r.aadObjectId === actor.aadObjectId);
