@@ -209,5 +209,6 @@ export function redactedSummary(c: Config): Record<string, unknown> {
     graph: c.graph ? 'configured' : 'off (iCalendar + outbox)',
     timeZone: c.timeZone,
     reminderLocalTime: c.reminderLocalTime,
+    downloadSigningKey: c.report.signingKey ? 'set' : 'random per process',
   };
 }

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { createLogger } from '../../src/log.js';
 import { Downloads } from '../../src/server/downloads.js';
@@ -61,5 +62,21 @@ describe('signed downloads', () => {
     expect((await get(downloads.url('test.txt', 'other', 60))).status).toBe(404);
     const other = new Downloads({ key: Downloads.ephemeralKey(), clock, log: createLogger('silent') });
     expect(downloads.verify(other.token('test.txt', 'secret', 60))).toEqual({ ok: false, reason: 'invalid' });
+  });
+});
+
+describe('the signing key', () => {
+  it('is required in production and must be long enough', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+    };
+    expect(problems({ NODE_ENV: 'production' }).join('\n')).toMatch(/DOWNLOAD_SIGNING_KEY: required in production/);
+    expect(problems({ DOWNLOAD_SIGNING_KEY: 'kort' }).join('\n')).toMatch(/DOWNLOAD_SIGNING_KEY: at least 32 characters/);
+    expect(loadConfig({ DOWNLOAD_SIGNING_KEY: 'x'.repeat(40) }).report.signingKey).toHaveLength(40);
   });
 });
