@@ -11,7 +11,7 @@ import type { CellTotals, Participation, RegistrationIncrement } from '../domain
 interface CellDoc extends CellTotals {
   id: string;
   type: 'cell';
-  /** Transition keys already counted in this cell (a retry of the same transition is a no-op). */
+  /** Digests of the transition keys already counted in this cell (a retry of the same transition is a no-op). */
   applied: string[];
 }
 
@@ -20,6 +20,8 @@ interface ParticipantDoc extends Omit<Participation, 'school' | 'wijkteamId'> {
   type: 'participant';
   /** `school|wijkteamId` pairs the professional worked in this year. */
   cells: string[];
+  /** Digests of `cells`, for the conditional patch that adds a pair once. */
+  seen: string[];
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 32);
@@ -35,31 +37,36 @@ export class RegistrationRepository {
 
   constructor(readonly container: Container) {}
 
-  /** Adds the counts to their cell once per `key`. */
+  /**
+   * Adds the counts to their cell once per `key`: a conditional patch (one request when the cell
+   * exists); a missing cell is created first. Cosmos applies a patch atomically, so the counts and
+   * the key land together (a patch holds at most 10 operations; longer ones go in chunks, the key
+   * with the last).
+   */
   async apply(inc: RegistrationIncrement): Promise<void> {
     const id = cellId(inc.cell);
-    const doc: CellDoc = { id, type: 'cell', ...inc.cell, counts: {}, applied: [] };
-    try {
-      this.requests++;
-      await this.container.items.create(doc);
-    } catch (err) {
-      if (!isStatus(err, 409)) throw err;
-    }
+    // Keys are kept as hex digests: nothing to escape, a fixed size, and all lower case (the local
+    // server lower-cases a patch condition before evaluating it; field names here are lower case too).
+    const key = digest(inc.key);
     const ops: PatchOperation[] = [
       ...Object.entries(inc.counts).map(([name, value]) => ({ op: 'incr' as const, path: `/counts/${name}`, value })),
-      { op: 'add', path: '/applied/-', value: inc.key },
+      { op: 'add', path: '/applied/-', value: key },
     ];
-    // A patch takes at most 10 operations; the key is added with the last chunk only after the rest.
-    try {
-      for (let i = 0; i < ops.length; i += 10) {
+    const condition = `FROM c WHERE NOT ARRAY_CONTAINS(c.applied, "${key}")`;
+    for (let i = 0; i < ops.length; i += 10) {
+      const patch = () => this.container.item(id, inc.cell.period).patch({ condition, operations: ops.slice(i, i + 10) });
+      try {
         this.requests++;
-        await this.container.item(id, inc.cell.period).patch({
-          condition: `FROM c WHERE NOT ARRAY_CONTAINS(c.applied, "${inc.key.replace(/"/g, '')}")`,
-          operations: ops.slice(i, i + 10),
+        await patch();
+      } catch (err) {
+        if (isStatus(err, 412)) return; // counted before
+        if (!isStatus(err, 404)) throw err;
+        await this.create<CellDoc>({ id, type: 'cell', ...inc.cell, counts: {}, applied: [] });
+        this.requests++;
+        await patch().catch((again: unknown) => {
+          if (!isStatus(again, 412)) throw again;
         });
       }
-    } catch (err) {
-      if (!isStatus(err, 412)) throw err;
     }
   }
 
@@ -67,16 +74,39 @@ export class RegistrationRepository {
   async participate(p: Participation): Promise<void> {
     const id = `participant:${digest(`${p.role}|${p.aadObjectId}`)}`;
     const cell = `${p.school}|${p.wijkteamId}`;
-    this.requests++;
-    const existing = await this.container.item(id, p.period).read<ParticipantDoc>();
-    if (existing.resource) {
-      if (existing.resource.cells.includes(cell)) return;
+    const key = digest(cell.toLowerCase());
+    const patch = () =>
+      this.container.item(id, p.period).patch({
+        condition: `FROM c WHERE NOT ARRAY_CONTAINS(c.seen, "${key}")`,
+        operations: [
+          { op: 'add', path: '/cells/-', value: cell },
+          { op: 'add', path: '/seen/-', value: key },
+        ],
+      });
+    try {
       this.requests++;
-      await this.container.item(id, p.period).patch([{ op: 'add', path: '/cells/-', value: cell }]);
-      return;
+      await patch();
+    } catch (err) {
+      if (isStatus(err, 412)) return; // already listed
+      if (!isStatus(err, 404)) throw err;
+      if (await this.create<ParticipantDoc>({ id, type: 'participant', period: p.period, aadObjectId: p.aadObjectId, role: p.role, cells: [cell], seen: [key] })) return;
+      this.requests++;
+      await patch().catch((again: unknown) => {
+        if (!isStatus(again, 412)) throw again;
+      });
     }
-    this.requests++;
-    await this.container.items.upsert<ParticipantDoc>({ id, type: 'participant', period: p.period, aadObjectId: p.aadObjectId, role: p.role, cells: [cell] });
+  }
+
+  /** Creates a document; false when it exists already. */
+  private async create<T extends { id: string }>(doc: T): Promise<boolean> {
+    try {
+      this.requests++;
+      await this.container.items.create(doc);
+      return true;
+    } catch (err) {
+      if (isStatus(err, 409)) return false;
+      throw err;
+    }
   }
 
   /** Every cell of a year: one single-partition query. */
