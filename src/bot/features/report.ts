@@ -11,7 +11,6 @@ import { normCounter, shown } from '../../domain/registration.js';
 import type { YearReport } from '../../domain/report.js';
 import type { Lang } from '../../i18n/index.js';
 import { translator } from '../../i18n/index.js';
-import { CHART_WIDTH } from '../../report/charts.js';
 import {
   evaluationChart,
   evaluationCsv,
@@ -183,9 +182,6 @@ function reportCard(deps: BotDeps, lang: Lang, report: YearReport, evaluation: E
     downloads,
   });
 }
-
-/** The chart images' pixel width, as the card states it (tests check the PNG against it). */
-export const REPORT_CHART_WIDTH = CHART_WIDTH;
 
 async function loadEvaluationConfig(deps: BotDeps) {
   const raw = await readFile(deps.config.report.evaluationFile, 'utf8');
