@@ -32,6 +32,7 @@ export const VERBS = {
   reminderDone: 'reminder.done',
   reminderSnooze: 'reminder.snooze',
   reminderReschedule: 'reminder.reschedule',
+  evaluationAnswer: 'evaluation.answer',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

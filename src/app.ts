@@ -37,6 +37,8 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { TravelClock } from './store/local/travelClock.js';
 import { join } from 'node:path';
+import { RegistrationRepository } from './store/registration.js';
+import { Downloads } from './server/downloads.js';
 
 export interface Schakel {
   url: string;
@@ -135,6 +137,9 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     messenger: new TeamsMessenger(adapter, config.bot.appId ?? '', conversations, log, (conversationId) => engine.sender.reserve(conversationId)),
     outbox: new OutboxRepository(store.containers.outbox),
     familyData: new FamilyDataRepository(store),
+    registration: new RegistrationRepository(store.containers.registration),
+    serviceNorms: norms,
+    downloads: new Downloads({ key: config.report.signingKey ? Buffer.from(config.report.signingKey) : Downloads.ephemeralKey(), clock, log, baseUrl: config.report.publicBaseUrl }),
     acceptBy: (at) => normDeadline(acceptRule, at, calendar).lastDay,
     ...(graph ? { meetings: graph } : {}),
     mail,
@@ -164,11 +169,13 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   const bot = createBot(deps, adapter);
   const http = await startHttp(
     { bot, log, allowedTenantIds: config.bot.allowedTenantIds, ready: store.ping, authenticated: Boolean(config.bot.appId), trust, budgets: config.door,
+      routes: [deps.downloads.router()],
       audit: ({ reason, tenantId, actor }) => deps.securityLog.write({ action: 'door', outcome: 'refused', ...(actor ? { actor } : {}), ...(tenantId ? { tenantId } : {}), detail: { reason } }, clock.now()),
     },
     config.port,
     config.host,
   );
+  deps.downloads.setBaseUrl(http.url);
   log.info({ url: http.url }, 'Schakel listening on /api/messages');
   if (options.startScheduler ?? true) engine.scheduler.start();
   effects.start();

@@ -73,6 +73,12 @@ const ConfigSchema = z
     EFFECTS_RETRY_MAX_MS: z.coerce.number().int().min(10).default(15 * 60_000),
     COORDINATOR_CHANNEL_KEY: z.string().min(1).default('coordinator'),
     TEAMS_SERVICE_URL: z.string().url().default('https://smba.trafficmanager.net/emea/'),
+    DOWNLOAD_SIGNING_KEY: optionalString.pipe(z.string().min(32, 'at least 32 characters').optional()),
+    PUBLIC_BASE_URL: optionalString.pipe(z.string().url().optional()),
+    REPORT_MIN_CELL: z.coerce.number().int().min(1).max(100).default(5),
+    XTRA_MIN_CASELOAD: z.coerce.number().int().min(1).default(20),
+    XTRA_MIN_WIJKTEAMS: z.coerce.number().int().min(1).default(3),
+    EVALUATION_FILE: z.string().default('config/evaluatie.json'),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.MICROSOFT_APP_ID) {
@@ -111,6 +117,9 @@ const ConfigSchema = z
     }
     if (c.NODE_ENV === 'production' && !c.COSMOS_ENDPOINT) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['COSMOS_ENDPOINT'], message: 'required in production: the embedded database is for local use (one process, one machine)' });
+    }
+    if (c.NODE_ENV === 'production' && !c.DOWNLOAD_SIGNING_KEY) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['DOWNLOAD_SIGNING_KEY'], message: 'required in production: it signs the download links' });
     }
     const graph = [c.GRAPH_TENANT_ID, c.GRAPH_CLIENT_ID, c.GRAPH_CLIENT_SECRET].filter(Boolean).length;
     if (graph !== 0 && graph !== 3) {
@@ -178,6 +187,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** The effect runner: loop interval, lease, and how often and how far apart an effect is retried. */
   effects: { intervalMs: number; leaseMs: number; maxAttempts: number; retryBaseMs: number; retryMaxMs: number };
+  /** Signed downloads and the Servicepunt's report (registration, SMW-XTRA, evaluation). */
+  report: { signingKey?: string; publicBaseUrl?: string; minCell: number; xtraMinCaseload: number; xtraMinWijkteams: number; evaluationFile: string };
   reminders: {
     daysBefore: number;
     leaseMs: number;
@@ -248,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseMs: c.EFFECTS_RETRY_BASE_MS,
       retryMaxMs: c.EFFECTS_RETRY_MAX_MS,
     },
+    report: { signingKey: c.DOWNLOAD_SIGNING_KEY, publicBaseUrl: c.PUBLIC_BASE_URL, minCell: c.REPORT_MIN_CELL, xtraMinCaseload: c.XTRA_MIN_CASELOAD, xtraMinWijkteams: c.XTRA_MIN_WIJKTEAMS, evaluationFile: c.EVALUATION_FILE },
     reminders: {
       daysBefore: c.REMINDER_DAYS_BEFORE,
       leaseMs: c.REMINDER_LEASE_MS,
@@ -273,5 +285,6 @@ export function redactedSummary(c: Config): Record<string, unknown> {
     graph: c.graph ? 'configured' : 'off (iCalendar + outbox)',
     timeZone: c.timeZone,
     reminderLocalTime: c.reminderLocalTime,
+    downloadSigningKey: c.report.signingKey ? 'set' : 'random per process',
   };
 }

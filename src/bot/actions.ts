@@ -8,6 +8,7 @@ import type { Actor } from '../domain/types.js';
 import { ConcurrencyError, type Versioned } from '../store/documents.js';
 import { actorOf, nowOf, respondWithMessage, trOf } from './context.js';
 import type { BotDeps } from './deps.js';
+import { countTransition } from './registration.js';
 
 /**
  * Parses a card action: the actor comes from the authenticated activity, the data must match
@@ -60,6 +61,7 @@ export async function decideAndSave(
       if (effects.length === 0) {
         const saved = stored ? await deps.referrals.save(decision.value, stored.etag, stored.doc) : await deps.referrals.create(decision.value);
         await deps.referrals.record(referralId, actor.aadObjectId, decision.events, now.at);
+        await countTransition(deps, stored?.doc, saved.doc, decision.events, now.at);
         return { decision, current: saved, now };
       }
       // State, entries and effects in one single-document write: all or nothing (DESIGN.md §4).
@@ -69,6 +71,7 @@ export async function decideAndSave(
       await deps.effects.mark(referralId, outbox.nextAt ?? now.at.toISOString());
       const saved = stored ? await deps.referrals.save(value, stored.etag, stored.doc) : await deps.referrals.create(value);
       deps.effects.kick(referralId);
+      await countTransition(deps, stored?.doc, saved.doc, decision.events, now.at);
       return { decision: { ...decision, value }, current: saved, now };
     } catch (err) {
       if (err instanceof ConcurrencyError) continue;

@@ -19,6 +19,7 @@ import { registerFamilyData } from './features/familyData.js';
 import { registerHandover } from './features/handover.js';
 import { registerReminders } from './features/reminders.js';
 import { registerTimeTravel } from './features/timeTravel.js';
+import { registerReport } from './features/report.js';
 import type { Config } from '../config.js';
 import type { ServiceUrlTrust } from '../server/trust.js';
 import { guardConnectorCalls } from './connector.js';
@@ -99,6 +100,7 @@ export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {
   registerReminders(app, deps);
   registerCoordinators(app, deps);
   registerTimeTravel(app, deps);
+  registerReport(app, deps);
   registerFallback(app);
 
   app.error(async (ctx, error) => {

@@ -27,6 +27,8 @@ const PATTERNS: readonly { pattern: RegExp; command: Command }[] = [
   { pattern: /^wijkindeling\b/i, command: 'wijkindeling' },
   { pattern: /^co[öo]rdinator(?:en)?\b/i, command: 'coordinatoren' },
   { pattern: /^tijdreis\b/i, command: 'tijdreis' },
+  { pattern: /^rapportage\b/i, command: 'rapportage' },
+  { pattern: /^evaluatie\b/i, command: 'evaluatie' },
   // The bare words from Teams' command menu only explain what follows them.
   { pattern: /^(?:help|hulp|\?)(?:\s+(?:alles|meer|all|more))?$/i, command: 'help' },
   { pattern: /^(?:status|afspraken|overdracht|toestemming|afsluiten)$/i, command: 'help' },

@@ -14,6 +14,8 @@ export interface BotCommand {
    * really answers it).
    */
   answered: boolean;
+  /** false: typed only, not in Teams' command menu (which shows at most 10 per scope). */
+  inMenu?: boolean;
 }
 
 /** Every command Schakel knows, in the order the command menus show them. */
@@ -29,10 +31,15 @@ export const BOT_COMMANDS: readonly BotCommand[] = [
   { title: 'e-mails', description: 'E-mail aan ouders die klaarstaat als Schakel zelf niet mailt', scopes: ['personal'], answered: true },
   { title: 'koppel wijkteam', description: 'Koppel dit kanaal aan een wijkteam, zodat de aanmeldingen voor die wijk hier binnenkomen', scopes: ['team'], answered: true },
   { title: 'koppel coördinatoren', description: 'Coördinator: dit kanaal krijgt de meldingen over gemiste servicenormen', scopes: ['team'], answered: true },
+  { title: 'rapportage', description: 'Coördinator: de cijfers van het jaar, de SMW-XTRA-analyse en de evaluatie: rapportage of rapportage 2026', scopes: ['personal'], answered: true, inMenu: false },
+  { title: 'evaluatie starten', description: 'Coördinator: stuur de jaarlijkse evaluatie naar iedereen die dit jaar een aanmelding had', scopes: ['personal'], answered: true, inMenu: false },
+  { title: 'evaluatie herinneren', description: 'Coördinator: herinner wie de evaluatie nog niet invulde', scopes: ['personal'], answered: true, inMenu: false },
+  { title: 'coördinatoren', description: 'Coördinator: wie coördinator is; coördinator toevoegen of verwijderen met het Entra object-id', scopes: ['personal'], answered: true, inMenu: false },
+  { title: 'evaluatie sluiten', description: 'Coördinator: sluit de evaluatie van dit jaar af; de uitkomsten liggen dan vast', scopes: ['personal'], answered: true, inMenu: false },
   { title: 'help', description: 'Wat Schakel kan en hoe u begint', scopes: ['personal', 'team', 'groupChat'], answered: true },
 ];
 
 /** The commands of one scope, in menu order. */
 export function commandsFor(scope: CommandScope): BotCommand[] {
-  return BOT_COMMANDS.filter((c) => c.scopes.includes(scope));
+  return BOT_COMMANDS.filter((c) => c.scopes.includes(scope) && c.inMenu !== false);
 }

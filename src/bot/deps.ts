@@ -17,6 +17,9 @@ import type { ReminderPolicy } from '../domain/reminders.js';
 import type { ReminderStore } from '../store/reminders.js';
 import type { CoordinatorDirectory } from '../store/coordinators.js';
 import type { SecurityLog } from '../store/securityLog.js';
+import type { RegistrationRepository } from '../store/registration.js';
+import type { ServiceNormRule } from '../domain/serviceNorms.js';
+import type { Downloads } from '../server/downloads.js';
 
 /** Plans reminders for the warme overdracht and its agreements; the reminder engine implements it. */
 export interface ReminderPlanner {
@@ -76,6 +79,11 @@ export interface BotDeps {
   reminderPolicy: ReminderPolicy;
   /** The language of a professional's Teams client, when the bot has talked to them. */
   languageOf(aadObjectId: string): Promise<'nl' | 'en' | undefined>;
+  /** Registration figures (no personal data) and the norms they are measured against. */
+  registration: RegistrationRepository;
+  serviceNorms: ServiceNormRule[];
+  /** Signed, expiring download URLs on the bot's own HTTP server. */
+  downloads: Downloads;
   /** Local date by which a referral submitted at `at` should be accepted (service norm). */
   acceptBy(at: Date): string;
   /** Present in local mode only (no COSMOS_ENDPOINT, not production). */

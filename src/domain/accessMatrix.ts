@@ -34,6 +34,8 @@ export const COMMANDS = [
   'koppelCoordinatoren',
   'wijkindeling',
   'coordinatoren',
+  'rapportage',
+  'evaluatie',
   /** Local mode only: the handler refuses it elsewhere as an unknown command. */
   'tijdreis',
   'help',
@@ -112,6 +114,8 @@ export const VERB_RULES: Record<Verb, Rule> = {
   'reminder.done': reminderRecipients,
   'reminder.snooze': reminderRecipients,
   'reminder.reschedule': reminderRecipients,
+  // The handler takes answers only from the people and channels the evaluation was sent to.
+  'evaluation.answer': anyColleague,
 };
 
 /** Chat commands. A command without a row does not compile. */
@@ -136,6 +140,8 @@ export const COMMAND_RULES: Record<Command, Rule> = {
   wijkindeling: coordinatorOnly,
   coordinatoren: coordinatorOnly,
   tijdreis: anyColleague,
+  rapportage: coordinatorOnly,
+  evaluatie: coordinatorOnly,
   help: { about: 'nothing', cells: { tenantUser: nothing, coordinator: nothing, otherTenant: nothing, unknown: nothing } },
 };
 

@@ -114,7 +114,7 @@ export function withState(outbox: Outbox, id: string, state: DeliveryState): Out
 export type EffectOutcome =
   | { ok: true; note?: string }
   /** Try again later (`retryable`), or never (the reason is shown to people). */
-  | { ok: false; retryable: boolean; reason: string };
+  | { ok: false; retryable: boolean; reason: string; throttled?: boolean; retryAt?: string };
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -126,7 +126,13 @@ export interface RetryPolicy {
 export function afterAttempt(effect: Effect, outcome: EffectOutcome, policy: RetryPolicy, now: Date): DeliveryState {
   const at = now.toISOString();
   if (outcome.ok) return { status: 'done', at, ...(outcome.note ? { note: outcome.note } : {}) };
-  const attempt = (effect.state.status === 'retrying' ? effect.state.attempt : 0) + 1;
+  const previous = effect.state.status === 'retrying' ? effect.state.attempt : 0;
+  // Rate limits are not failures (as for reminders, a 429 is not counted): wait for the slot, same attempt.
+  if (!outcome.ok && outcome.throttled) {
+    const nextAt = outcome.retryAt && outcome.retryAt > at ? outcome.retryAt : new Date(now.getTime() + policy.baseMs).toISOString();
+    return { status: 'retrying', attempt: previous, nextAt, reason: outcome.reason };
+  }
+  const attempt = previous + 1;
   if (!outcome.retryable || attempt >= policy.maxAttempts) return { status: 'failed', reason: outcome.reason, at };
   const wait = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
   return { status: 'retrying', attempt, nextAt: new Date(now.getTime() + wait).toISOString(), reason: outcome.reason };

@@ -21,6 +21,8 @@ export const bot: Catalogue = {
   'help.cmd.exporteer': { nl: '**exporteer AM-XXXXXX** — alle gegevens van één gezin exporteren, op verzoek (AVG)', en: '**exporteer AM-XXXXXX** — export all data of one family, on request (GDPR)' },
   'help.cmd.wis': { nl: '**wis AM-XXXXXX** — alle gegevens van één gezin wissen, op verzoek (AVG)', en: '**wis AM-XXXXXX** — erase all data of one family, on request (GDPR)' },
   'help.cmd.coordinatoren': { nl: '**coördinatoren** — wie coördinator is; **coördinator toevoegen <id>** of **coördinator verwijderen <id>**', en: '**coördinatoren** — who is a coordinator; **coördinator toevoegen <id>** or **coördinator verwijderen <id>**' },
+  'help.cmd.rapportage': { nl: '**rapportage [jaar]** — de cijfers van het jaar, de SMW-XTRA-analyse en de evaluatie', en: '**rapportage [year]** — the year\'s figures, the SMW-XTRA analysis and the evaluation' },
+  'help.cmd.evaluatie': { nl: '**evaluatie starten / herinneren / sluiten** — de jaarlijkse evaluatie van de samenwerking', en: '**evaluatie starten / herinneren / sluiten** — the yearly evaluation of the cooperation' },
   'help.cmd.help': { nl: '**help** — dit overzicht (**help alles**: ook wat alleen coördinatoren kunnen)', en: '**help** — this overview (**help alles**: also what only coordinators can do)' },
   'help.coordinator': { nl: '**Als coördinator (Servicepunt SMW) kunt u ook:**', en: '**As a coordinator (Servicepunt SMW) you can also:**' },
   'help.coordinatorOnly': { nl: '**Alleen voor coördinatoren (Servicepunt SMW):**', en: '**Only for coordinators (Servicepunt SMW):**' },

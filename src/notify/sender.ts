@@ -27,7 +27,7 @@ export type SendOutcome =
   /** Gave up after the configured number of failures, or the request can never succeed. */
   | { status: 'deadLettered'; attempts: number; failures: number; error: string }
   /** Not finished before `notAfter` (throttled or backing off): try again from `retryAt`. */
-  | { status: 'deferred'; attempts: number; failures: number; error: string; retryAt: Date }
+  | { status: 'deferred'; attempts: number; failures: number; error: string; retryAt: Date; throttled?: boolean }
   /** The caller's `beforeAttempt` said stop (e.g. its lease is gone); nothing was sent in this attempt. */
   | { status: 'aborted'; attempts: number; failures: number };
 
@@ -118,7 +118,7 @@ export class TeamsSender {
           return true;
         });
         if (result === 'aborted') return { status: 'aborted', attempts, failures };
-        if (result === 'late') return { status: 'deferred', attempts, failures, error: 'throttled', retryAt: this.retryAt(reference) };
+        if (result === 'late') return { status: 'deferred', attempts, failures, error: 'throttled', retryAt: this.retryAt(reference), throttled: true };
         return { status: 'delivered', attempts, failures, ...(result.activityId ? { activityId: result.activityId } : {}) };
       } catch (err) {
         // The caller's guard or the directory failed (e.g. the database): not a Teams failure to count.
@@ -139,7 +139,7 @@ export class TeamsSender {
           // requests both pause (a shared back-off), so a tenant-wide 429 does not cascade.
           if (reference) this.limiter.block(conversationKey(reference), wait);
           this.limiter.block(this.tenantKey().key, wait);
-          if (Date.now() + wait > notAfter()) return { status: 'deferred', attempts, failures, error: failure.code, retryAt: new Date(Date.now() + wait) };
+          if (Date.now() + wait > notAfter()) return { status: 'deferred', attempts, failures, error: failure.code, retryAt: new Date(Date.now() + wait), throttled: true };
           continue;
         }
         case 'transient': {

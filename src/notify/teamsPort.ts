@@ -50,7 +50,8 @@ function toResult(outcome: SendOutcome): PortResult {
     case 'delivered':
       return { ok: true, ...(outcome.activityId ? { activityId: outcome.activityId } : {}) };
     case 'deferred':
-      return { ok: false, retryable: true, reason: outcome.error };
+      // Waiting for a rate-limit slot (or a Retry-After) is not a failed delivery.
+      return { ok: false, retryable: true, reason: outcome.error, ...(outcome.throttled ? { throttled: true, retryAt: outcome.retryAt.toISOString() } : {}) };
     case 'aborted':
       return { ok: false, retryable: true, reason: 'aborted' };
     case 'unreachable':

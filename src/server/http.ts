@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type Request, type Response } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import type { Bot } from '../bot/app.js';
 import { answerUnhandledInvoke } from '../bot/invokeFallback.js';
 import type { Logger } from '../log.js';
@@ -27,6 +27,8 @@ export interface HttpOptions {
   budgets: { userRequestsPerMinute: number; ipRequestsPerMinute: number };
   /** Writes a refusal of another tenant to the security log (ids only); failures are logged, never answered. */
   audit?: (entry: { reason: string; tenantId?: string; actor?: string }) => Promise<void>;
+  /** Further GET routes (signed downloads). */
+  routes?: Router[];
 }
 
 export interface HttpServer {
@@ -97,6 +99,8 @@ export async function startHttp(opts: HttpOptions, port: number, host: string): 
     log.warn({ reason, fields }, 'activity refused at the door');
     res.status(400).json({ error: 'bad request' });
   };
+
+  for (const route of opts.routes ?? []) app.use(route);
 
   app.post(
     '/api/messages',

@@ -15,6 +15,7 @@ export const CONTAINERS = {
   effects: '/bucket',
   /** Case index: per person (`person:<aad>`) and per referral number (`number:<AM-…>`). */
   cases: '/key',
+  registration: '/period',
 } as const;
 
 export type ContainerName = keyof typeof CONTAINERS;

@@ -133,6 +133,8 @@ function activityFor(op: Operation, user: TeamsUser, referral: Referral, reminde
     wijkindeling: 'wijkindeling',
     coordinatoren: 'coördinatoren',
     tijdreis: 'tijdreis +1d',
+    rapportage: 'rapportage',
+    evaluatie: 'evaluatie herinneren',
     help: 'help',
   };
   return message(user, text[op.command], h.connector.url);

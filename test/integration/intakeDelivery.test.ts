@@ -14,7 +14,7 @@ const { openForm, click, fillAll, postsIn } = referralFlow(() => h);
 
 beforeAll(async () => {
   // Fast retries so the test sees several attempts; at most 4 before giving up.
-  h = await startHarness({ env: { COORDINATOR_AAD_IDS: coordinator.aadObjectId, EFFECTS_RETRY_BASE_MS: '150', EFFECTS_RETRY_MAX_MS: '300', EFFECTS_MAX_ATTEMPTS: '4', EFFECTS_INTERVAL_MS: '100' } });
+  h = await startHarness({ env: { COORDINATOR_AAD_IDS: coordinator.aadObjectId, EFFECTS_RETRY_BASE_MS: '300', EFFECTS_RETRY_MAX_MS: '600', EFFECTS_MAX_ATTEMPTS: '8', EFFECTS_INTERVAL_MS: '100' } });
   h.connector.rosters.set(feijenoord.id, [{ id: karim.id, aadObjectId: karim.aadObjectId, name: karim.name }]);
   await linkWijkteams(h, coordinator);
   await h.bot.send(installationUpdate(smw, h.connector.url));

@@ -13,6 +13,7 @@ import { t } from '../../i18n/index.js';
 import type { RecipientDelivery, ReminderDocument } from '../../store/reminders.js';
 import { localize } from '../../scheduler/planner.js';
 import { decideAndSave, parseAction } from '../actions.js';
+import { countAgreedDateDone } from '../registration.js';
 import { nowOf, respondWithCard, respondWithMessage, trOf } from '../context.js';
 import type { BotDeps } from '../deps.js';
 
@@ -59,6 +60,7 @@ export function registerReminders(app: Application, deps: BotDeps): void {
         { type: 'audit', action: 'reminder.done', detail: { reminderId: doc.id, role: recipient.role, hasNote: Boolean(action.note) } },
       ], deps.clock.now());
       deps.log.info({ referralId: doc.referralId, reminderId: doc.id, hasNote: Boolean(action.note) }, 'reminder marked done');
+      await countAgreedDateDone(deps, doc.referralId, doc.subject, deps.clock.now());
     }
     return respondWithCard(ctx, reminderResultCard(doc, tr('reminder.markedDone')));
   });

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/cosmos.js';
+import { startLocalCosmos, type LocalCosmosServer } from '../../src/store/localCosmos.js';
+import { RegistrationRepository } from '../../src/store/registration.js';
+import { openTestStore } from '../support/reminderHarness.js';
+
+let cosmos: LocalCosmosServer;
+let store: Store;
+let repo: RegistrationRepository;
+
+beforeAll(async () => {
+  cosmos = await startLocalCosmos();
+  store = await openTestStore(cosmos.endpoint, 'registration-test');
+  repo = new RegistrationRepository(store.containers.registration);
+});
+afterAll(async () => {
+  await store.close();
+  await cosmos.close();
+});
+
+const cell = { period: '2026', month: '2026-03', school: 'OBS De Regenboog / Zuid', wijkteamId: 'wt-feijenoord' };
+
+describe('RegistrationRepository', () => {
+  it('counts a transition once, however often it is applied (retries)', async () => {
+    await repo.apply({ cell, counts: { sent: 1 }, key: 'r1:7:wt-feijenoord' });
+    await repo.apply({ cell, counts: { sent: 1 }, key: 'r1:7:wt-feijenoord' });
+    await repo.apply({ cell, counts: { sent: 1, accepted: 2 }, key: 'r2:3:wt-feijenoord' });
+    await Promise.all([1, 2, 3].map(() => repo.apply({ cell, counts: { declined: 1 }, key: 'r3:4:wt-feijenoord' })));
+    expect(await repo.cells('2026')).toEqual([{ ...cell, counts: { sent: 2, accepted: 2, declined: 1 } }]);
+  });
+
+  it('splits patches of more than ten counters', async () => {
+    const counts = Object.fromEntries(Array.from({ length: 14 }, (_, i) => [`c${i}`, i + 1]));
+    const other = { ...cell, month: '2026-04' };
+    await repo.apply({ cell: other, counts, key: 'big:1' });
+    await repo.apply({ cell: other, counts, key: 'big:1' });
+    expect((await repo.cells('2026')).find((c) => c.month === '2026-04')!.counts).toEqual(counts);
+  });
+
+  it('keeps participants once per role, with the pairs they worked in', async () => {
+    await repo.participate({ period: '2026', aadObjectId: 'a1', role: 'smw', school: 'S', wijkteamId: 'w1' });
+    await repo.participate({ period: '2026', aadObjectId: 'a1', role: 'smw', school: 'S', wijkteamId: 'w1' });
+    await repo.participate({ period: '2026', aadObjectId: 'a1', role: 'smw', school: 'T', wijkteamId: 'w2' });
+    expect(await repo.participants('2026')).toEqual([{ aadObjectId: 'a1', role: 'smw', cells: ['S|w1', 'T|w2'] }]);
+  });
+});
