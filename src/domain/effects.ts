@@ -113,8 +113,11 @@ export function withState(outbox: Outbox, id: string, state: DeliveryState): Out
 /** What the outside world answered when an effect was carried out. */
 export type EffectOutcome =
   | { ok: true; note?: string }
-  /** Try again later (`retryable`), or never (the reason is shown to people). */
-  | { ok: false; retryable: boolean; reason: string; throttled?: boolean; retryAt?: string };
+  /**
+   * Try again later (`retryable`), or never (the reason is shown to people). `throttled`: Teams'
+   * rate limits asked to wait `retryAfterMs` (real time) — not a failure, so nothing is recorded.
+   */
+  | { ok: false; retryable: boolean; reason: string; throttled?: boolean; retryAfterMs?: number };
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -126,13 +129,7 @@ export interface RetryPolicy {
 export function afterAttempt(effect: Effect, outcome: EffectOutcome, policy: RetryPolicy, now: Date): DeliveryState {
   const at = now.toISOString();
   if (outcome.ok) return { status: 'done', at, ...(outcome.note ? { note: outcome.note } : {}) };
-  const previous = effect.state.status === 'retrying' ? effect.state.attempt : 0;
-  // Rate limits are not failures (as for reminders, a 429 is not counted): wait for the slot, same attempt.
-  if (!outcome.ok && outcome.throttled) {
-    const nextAt = outcome.retryAt && outcome.retryAt > at ? outcome.retryAt : new Date(now.getTime() + policy.baseMs).toISOString();
-    return { status: 'retrying', attempt: previous, nextAt, reason: outcome.reason };
-  }
-  const attempt = previous + 1;
+  const attempt = (effect.state.status === 'retrying' ? effect.state.attempt : 0) + 1;
   if (!outcome.retryable || attempt >= policy.maxAttempts) return { status: 'failed', reason: outcome.reason, at };
   const wait = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
   return { status: 'retrying', attempt, nextAt: new Date(now.getTime() + wait).toISOString(), reason: outcome.reason };

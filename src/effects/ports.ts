@@ -2,8 +2,8 @@ import type { OutboundMessage } from '../notify/sender.js';
 import type { WijkteamChannel } from '../store/configRepository.js';
 
 /** What Teams answered: delivered (with the activity id), or why not and whether to try again. */
-/** `throttled`: Teams' rate limits asked to wait (not a failure); `retryAt` says from when. */
-export type PortResult = { ok: true; activityId?: string } | { ok: false; retryable: boolean; reason: string; throttled?: boolean; retryAt?: string };
+/** `throttled`: Teams' rate limits asked to wait (not a failure); `retryAfterMs` says how long. */
+export type PortResult = { ok: true; activityId?: string } | { ok: false; retryable: boolean; reason: string; throttled?: boolean; retryAfterMs?: number };
 
 /** Teams as the effect runner needs it: post and update cards, tell people. One path, rate-limited. */
 export interface TeamsPort {

@@ -117,6 +117,17 @@ export class EffectRunner {
     }
   }
 
+  /** Runs the referral's effects again after `ms` of real time (a rate-limit wait). */
+  private wakeAfter(referralId: string, ms: number): void {
+    if (this.stopped || this.wakeups.has(referralId)) return;
+    const t = setTimeout(() => {
+      this.wakeups.delete(referralId);
+      this.kick(referralId);
+    }, Math.min(60_000, Math.max(50, ms)));
+    t.unref();
+    this.wakeups.set(referralId, t);
+  }
+
   /** A retry due soon runs from a timer in this process; the loop is the fallback. */
   private wakeAt(referralId: string, nextAt: string): void {
     const wait = Date.parse(nextAt) - this.deps.now().at.getTime();
@@ -142,6 +153,13 @@ export class EffectRunner {
       let settled: { state: DeliveryState; result: EffectResult } | undefined;
       if (effect) {
         const { outcome, result } = await this.attempt(effect, stored.doc);
+        if (!outcome.ok && outcome.throttled) {
+          // A rate limit is not a failed attempt (as for reminders): the effect stays pending and
+          // this process tries again when the slot is free (real time, whatever the domain's clock).
+          if (entries.length > 0) stored = await this.commit(stored, new Set(entries.map((e) => e.id)), undefined, undefined);
+          this.wakeAfter(referralId, outcome.retryAfterMs ?? this.options.retry.baseMs);
+          return stored;
+        }
         settled = { state: afterAttempt(effect, outcome, this.options.retry, this.deps.now().at), result: result ?? {} };
         this.deps.log.info({ referralId, effect: effect.kind, effectId: effect.id, state: settled.state.status }, 'effect carried out');
       }

@@ -51,7 +51,7 @@ function toResult(outcome: SendOutcome): PortResult {
       return { ok: true, ...(outcome.activityId ? { activityId: outcome.activityId } : {}) };
     case 'deferred':
       // Waiting for a rate-limit slot (or a Retry-After) is not a failed delivery.
-      return { ok: false, retryable: true, reason: outcome.error, ...(outcome.throttled ? { throttled: true, retryAt: outcome.retryAt.toISOString() } : {}) };
+      return { ok: false, retryable: true, reason: outcome.error, ...(outcome.throttled ? { throttled: true, retryAfterMs: Math.max(0, outcome.retryAt.getTime() - Date.now()) } : {}) };
     case 'aborted':
       return { ok: false, retryable: true, reason: 'aborted' };
     case 'unreachable':

@@ -70,15 +70,6 @@ describe('the outbox', () => {
     expect(afterAttempt(effect, { ok: false, retryable: false, reason: 'appRemoved' }, retry, now.at).status).toBe('failed');
   });
 
-  it('waits for a rate-limit slot without counting it as a failed attempt', () => {
-    const effect = enqueue(undefined, 'r1', 'smw', [], [{ kind: 'notifyPerson', aadObjectId: 'x', messageKey: 'k', params: {}, referralId: 'r1' }], '2026-11-23T10:00:00.000Z').effects[0]!;
-    const policy = { maxAttempts: 2, baseMs: 1_000, maxMs: 10_000 };
-    const at = new Date('2026-11-23T10:00:00.000Z');
-    let state = effect.state;
-    for (let i = 0; i < 20; i++) state = afterAttempt({ ...effect, state }, { ok: false, retryable: true, reason: 'throttled', throttled: true, retryAt: '2026-11-23T10:00:03.000Z' }, policy, at);
-    expect(state).toEqual({ status: 'retrying', attempt: 0, nextAt: '2026-11-23T10:00:03.000Z', reason: 'throttled' });
-    expect(afterAttempt({ ...effect, state }, { ok: false, retryable: true, reason: 'http500' }, policy, at)).toMatchObject({ status: 'retrying', attempt: 1 });
-  });
 
   it('a done effect is never due again; a retrying one is due at its time', () => {
     const done = withState(outbox, 'r1:1:0', { status: 'done', at });
