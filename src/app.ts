@@ -38,6 +38,7 @@ import { randomUUID } from 'node:crypto';
 import { TravelClock } from './store/local/travelClock.js';
 import { join } from 'node:path';
 import { RegistrationRepository } from './store/registration.js';
+import { automaticEvaluationReminder } from './bot/features/report.js';
 import { Downloads } from './server/downloads.js';
 
 export interface Schakel {
@@ -48,6 +49,8 @@ export interface Schakel {
   reminders: ReminderEngine;
   /** Carries out committed effects; tests wait with `effects.idle()` or drive `effects.tick()`. */
   effects: EffectRunner;
+  /** Periodic jobs that read stored state (tests call them directly under a ManualClock). */
+  jobs: { evaluationReminder(): Promise<number> };
   stop(): Promise<void>;
 }
 
@@ -177,7 +180,14 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   );
   deps.downloads.setBaseUrl(http.url);
   log.info({ url: http.url }, 'Schakel listening on /api/messages');
-  if (options.startScheduler ?? true) engine.scheduler.start();
+  const evaluationReminder = automaticEvaluationReminder(deps);
+  let jobTimer: NodeJS.Timeout | undefined;
+  if (options.startScheduler ?? true) {
+    engine.scheduler.start();
+    // The yearly evaluation's reminder is due on a stored date: checked on the scheduler's interval.
+    jobTimer = setInterval(() => void evaluationReminder().catch((err: unknown) => log.error({ err: { name: (err as Error).name } }, 'evaluation reminder check failed')), config.schedulerIntervalMs);
+    jobTimer.unref();
+  }
   effects.start();
   // What a previous run left (a crash between commit and effect) starts now, not after the first interval.
   void effects.tick().catch((err: unknown) => log.error({ err: { name: (err as Error).name } }, 'first effect pass failed'));
@@ -189,6 +199,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     store,
     deps,
     reminders: engine,
+    jobs: { evaluationReminder },
     effects,
     stop: async () => {
       if (stopped) return;
@@ -196,6 +207,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
       await http.close(config.shutdownGraceMs);
       // The scheduler and the runner finish their in-flight sends while the store is still open.
       await effects.stop();
+      if (jobTimer) clearInterval(jobTimer);
       await engine.scheduler.stop();
       await engine.budget.stop(); // hands this instance's share of the tenant's send budget back
       await store.close();

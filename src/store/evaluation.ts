@@ -46,6 +46,20 @@ export class EvaluationRepository {
     await this.container.item('evaluation', period).patch(Object.entries(changes).map(([k, v]) => ({ op: 'set' as const, path: `/${k}`, value: v })));
   }
 
+  /**
+   * Claims the automatic reminder of an evaluation: true for exactly one caller. (The field name is
+   * lower case: the embedded server lower-cases patch conditions.)
+   */
+  async claimAutomaticReminder(period: string, at: string): Promise<boolean> {
+    try {
+      await this.container.item('evaluation', period).patch({ condition: 'FROM c WHERE NOT IS_DEFINED(c.autoreminded)', operations: [{ op: 'set', path: '/autoreminded', value: at }] });
+      return true;
+    } catch (err) {
+      if (isStatus(err, 412)) return false;
+      throw err;
+    }
+  }
+
   /** The one-way hash of a respondent (`aad:<id>` or `channel:<id>`) for this evaluation. */
   static respondentHash(salt: string, period: string, respondent: string): string {
     return createHmac('sha256', salt).update(`${period}|${respondent}`).digest('hex');

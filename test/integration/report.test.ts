@@ -311,10 +311,13 @@ describe('the yearly evaluation', () => {
   });
 
   it('reminds only those who have not answered, and not before the configured working days', async () => {
-    expect((await say(coordinator, 'evaluatie herinneren')).at(-1)!.text).toMatch(/^Herinneren kan vanaf 2026-12-15/);
+    expect((await say(coordinator, 'evaluatie herinneren')).at(-1)!.text).toMatch(/^Herinneren kan vanaf dinsdag 15 december 2026/);
+    expect(await h.bot.schakel.jobs.evaluationReminder()).toBe(0);
     clock.set('2026-12-16T09:00:00Z');
     const before = new Map(participants.map((u) => [u.aadObjectId, h.connector.sent(personalConversationId(u)).length]));
-    expect((await say(coordinator, 'evaluatie herinneren')).at(-1)!.text).toBe(t('nl', 'evaluation.reminded', { count: 3 }));
+    // Automatic once the working days have passed, and only once.
+    expect(await h.bot.schakel.jobs.evaluationReminder()).toBe(3);
+    expect(await h.bot.schakel.jobs.evaluationReminder()).toBe(0);
     for (const u of participants) {
       const got = h.connector.sent(personalConversationId(u)).length - before.get(u.aadObjectId)!;
       expect(got, u.name).toBe(u === smws[0] || u === karim ? 0 : 1);

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { formatDate } from '../../i18n/format.js';
 import type { Application } from '@microsoft/teams-ai';
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
@@ -261,16 +262,38 @@ async function startEvaluation(ctx: TurnContext, deps: BotDeps, evaluations: Eva
   await ctx.sendActivity(tr('evaluation.started', { year, people, channels }));
 }
 
+type Reminded = { kind: 'none' | 'notOpen' } | { kind: 'tooEarly'; from: string; days: number } | { kind: 'sent'; count: number };
+
 async function remindEvaluation(ctx: TurnContext, deps: BotDeps, evaluations: EvaluationRepository): Promise<void> {
   const tr = trOf(ctx);
   const year = yearOf(deps);
+  const done = await sendEvaluationReminders(deps, evaluations, year, false);
+  if (done.kind === 'none') return void (await ctx.sendActivity(tr('evaluation.none', { year })));
+  if (done.kind === 'notOpen') return void (await ctx.sendActivity(tr('evaluation.notOpen')));
+  if (done.kind === 'tooEarly') return void (await ctx.sendActivity(tr('evaluation.remindTooEarly', { date: formatDate(done.from, 'nl', deps.config.timeZone), days: done.days })));
+  if (done.kind === 'sent') await ctx.sendActivity(tr('evaluation.reminded', { count: done.count }));
+}
+
+/**
+ * The automatic reminder: once the configured working days have passed, whoever has not answered
+ * gets the card again — once per evaluation, claimed with a conditional write so that only one
+ * instance sends it. Returns how many were reminded. Runs on the scheduler's interval.
+ */
+export function automaticEvaluationReminder(deps: BotDeps): () => Promise<number> {
+  const evaluations = new EvaluationRepository(deps.registration.container);
+  return async () => {
+    const done = await sendEvaluationReminders(deps, evaluations, yearOf(deps), true);
+    return done.kind === 'sent' ? done.count : 0;
+  };
+}
+
+async function sendEvaluationReminders(deps: BotDeps, evaluations: EvaluationRepository, year: string, automatic: boolean): Promise<Reminded> {
   const evaluation = await evaluations.get(year);
-  if (!evaluation) return void (await ctx.sendActivity(tr('evaluation.none', { year })));
-  if (evaluation.status !== 'open') return void (await ctx.sendActivity(tr('evaluation.notOpen')));
+  if (!evaluation) return { kind: 'none' };
+  if (evaluation.status !== 'open') return { kind: 'notOpen' };
   const from = deps.calendar.addWorkingDays(deps.calendar.localDate(new Date(evaluation.startedAt)), evaluation.reminderAfterWorkingDays);
-  if (deps.calendar.localDate(deps.clock.now()) < from) {
-    return void (await ctx.sendActivity(tr('evaluation.remindTooEarly', { date: from, days: evaluation.reminderAfterWorkingDays })));
-  }
+  if (deps.calendar.localDate(deps.clock.now()) < from) return { kind: 'tooEarly', from, days: evaluation.reminderAfterWorkingDays };
+  if (automatic && (evaluation.remindedAt || !(await evaluations.claimAutomaticReminder(year, deps.clock.now().toISOString())))) return { kind: 'sent', count: 0 };
   const responded = await evaluations.responded(year);
   const name = await wijkteamNamer(deps);
   let count = 0;
@@ -281,8 +304,8 @@ async function remindEvaluation(ctx: TurnContext, deps: BotDeps, evaluations: Ev
     if (delivery.status === 'sent') count++;
   }
   await evaluations.update(year, { remindedAt: deps.clock.now().toISOString() });
-  deps.log.info({ year, count }, 'evaluation reminder sent');
-  await ctx.sendActivity(tr('evaluation.reminded', { count }));
+  deps.log.info({ year, count, automatic }, 'evaluation reminder sent');
+  return { kind: 'sent', count };
 }
 
 const AnswerHead = z.object({ period: z.string().regex(/^\d{4}$/), cell: z.string().min(1).max(400) });
