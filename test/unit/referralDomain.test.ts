@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { accessOf } from '../../src/domain/access.js';
 import { sharingAllowed, withdrawable, withdrawConsent } from '../../src/domain/consent.js';
 import { amend, decline, redirect, submit, submitBlockers, takeOn } from '../../src/domain/intake.js';
 import { checkDistrictRows, DistrictMap } from '../../src/domain/routing.js';
@@ -153,21 +152,6 @@ describe('intake transitions', () => {
     if (!declined.ok) return;
     expect(amend(declined.value, karim, now)).toMatchObject({ ok: false, code: 'notAllowed' });
     expect(amend(declined.value, smw, now)).toMatchObject({ ok: true, value: { state: 'draft' } });
-  });
-});
-
-describe('access rules', () => {
-  const referral = { ...makeFullReferral(), state: 'submitted' as const, caseManager: undefined };
-  const none = { isWijkteamMember: false, isCoordinator: false };
-  it('gives details to the SMW\'er and casusregisseur, intake view to wijkteam members, status to coordinators', () => {
-    expect(accessOf(referral, smw, none)).toBe('details');
-    expect(accessOf({ ...referral, state: 'accepted', caseManager: { aadObjectId: 'karim', name: 'Karim' } }, karim, none)).toBe('details');
-    expect(accessOf(referral, karim, { ...none, isWijkteamMember: true })).toBe('intake');
-    expect(accessOf({ ...referral, state: 'accepted' }, karim, { ...none, isWijkteamMember: true })).toBe('status');
-    expect(accessOf(referral, karim, { ...none, isCoordinator: true })).toBe('status');
-    expect(accessOf(referral, karim, none)).toBe('none');
-    expect(accessOf(referral, { ...smw, tenantId: 'other' }, none)).toBe('none');
-    expect(accessOf({ ...referral, state: 'draft' }, karim, { ...none, isCoordinator: true })).toBe('none');
   });
 });
 

@@ -3,8 +3,6 @@ import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { AdaptiveCardJson } from '../../../cards/render.js';
 import { VERBS } from '../../../cards/verbs.js';
-import { accessOf, canSeeDetails } from '../../domain/access.js';
-import { sharingAllowed } from '../../domain/consent.js';
 import type { Decision } from '../../domain/decision.js';
 import { decline, redirect, takeOn, wijkteamCheck } from '../../domain/intake.js';
 import type { Referral } from '../../domain/referral.js';
@@ -15,6 +13,7 @@ import { nowOf, respondWithCard, respondWithMessage, trOf } from '../context.js'
 import type { BotDeps } from '../deps.js';
 import { postIntake, wijkteamNamer } from '../intakePosting.js';
 import { isWijkteamMember } from '../roster.js';
+import { grantOf } from '../gate.js';
 import { offerHandoverPlanning } from './handover.js';
 import { declineForm, declinedCard, detailsCard, intakeCard, redirectForm } from '../views/intake.js';
 
@@ -42,14 +41,9 @@ export function registerIntake(app: Application, deps: BotDeps): void {
 
   on(VERBS.intakeDetails, async (ctx, actor, referral) => {
     const tr = trOf(ctx);
-    const member = await isWijkteamMember(ctx, deps, referral.routing?.wijkteamId, actor.aadObjectId);
     const now = nowOf(deps);
-    const access = accessOf(referral, actor, {
-      isWijkteamMember: member,
-      isCoordinator: await deps.coordinators.has(actor.aadObjectId),
-      wijkteamSharing: sharingAllowed(referral, 'wijkteam', now.today),
-    });
-    if (!canSeeDetails(access)) {
+    // The gate asked the access matrix (relation, state, consent) before this handler ran.
+    if (grantOf(ctx)?.sees !== 'full') {
       deps.log.warn({ referralId: referral.referralId, actor: actor.aadObjectId }, 'details refused');
       await deps.referrals.record(referral.referralId, actor.aadObjectId, [{ type: 'audit', action: 'referral.viewRefused' }], now.at);
       return respondWithMessage(ctx, tr('refusal.notAllowed'));
