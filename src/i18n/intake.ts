@@ -43,6 +43,7 @@ export const intake: Catalogue = {
   'state.declined': { nl: 'Afgewezen door wijkteam', en: 'Declined by the wijkteam' },
   'state.redirected': { nl: 'Doorverwezen', en: 'Redirected' },
   'intake.title': { nl: 'Nieuwe aanmelding {number}', en: 'New referral {number}' },
+  'intake.titleHandled': { nl: 'Aanmelding {number}', en: 'Referral {number}' },
   'intake.number': { nl: 'Nummer', en: 'Number' },
   'intake.initials': { nl: 'Initialen', en: 'Initials' },
   'intake.age': { nl: 'Leeftijd', en: 'Age' },

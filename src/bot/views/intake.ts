@@ -28,7 +28,8 @@ export function intakeCard(tr: Translate, r: Referral, today: string, wijkteamNa
   const data = { referralId: r.referralId };
   const open = r.state === 'submitted' && !redirectedTo;
   return renderFormCard({
-    title: tr('intake.title', { number: r.number }),
+    // "Nieuwe aanmelding" only while it waits; afterwards the title says where it stands.
+    title: tr(open ? 'intake.title' : 'intake.titleHandled', { number: r.number }),
     subtitle: redirectedTo ? tr('intake.redirectedTo', { wijkteam: wijkteamName(redirectedTo) }) : stateLine(tr, r, wijkteamName),
     notice: notice ? { text: notice, color: 'Warning', style: 'warning' } : undefined,
     facts: intakeFacts(tr, r, today),
