@@ -22,7 +22,7 @@ export function selfSignedCertificate(validDays = 2): TestCertificate {
     tlv(0x04, seq(tlv(0x87, Buffer.from([127, 0, 0, 1])), tlv(0x82, Buffer.from('localhost')))),
   );
   const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f; // a positive INTEGER
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x01; // a positive INTEGER whose first byte is never 0 (DER forbids a leading zero byte before one below 0x80)
   const tbs = seq(
     tlv(0xa0, tlv(0x02, Buffer.from([2]))), // X.509 v3
     tlv(0x02, serial),
