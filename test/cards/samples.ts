@@ -63,6 +63,17 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
     for (const section of SECTION_IDS) {
       out[`${lang}/referral-${section}`] = referralFormCard(tr, { referralId: referral.referralId, version: 5, referral, section, values: {}, instruments });
     }
+    out[`${lang}/referral-parents-second`] = referralFormCard(tr, {
+      referralId: referral.referralId,
+      version: 6,
+      referral,
+      section: 'parents',
+      values: { parent0Name: 'Fatima de Vries', parent0Relation: 'moeder', parent1Name: 'Jan de Vries', parent1Phone: '0612345678' },
+      errors: { parent1Relation: 'v.choose' },
+      notice: { kind: 'saved', text: tr('referral.saved', { time: '10:05' }) },
+      instruments,
+    });
+    out[`${lang}/referral-consent-today`] = referralFormCard(tr, { referralId: referral.referralId, version: 7, referral, section: 'consent', values: {}, instruments, today: '2026-11-23' });
     out[`${lang}/review`] = reviewCard(tr, { referral, routed: { wijkteamId: 'wt-feijenoord', district: 'Feijenoord' }, wijkteams, blockers: [{ key: 'consent.missing.pupil', field: 'consentPupilWijkteam' }] });
     out[`${lang}/review-unrouted`] = reviewCard(tr, { referral, wijkteams, blockers: [{ key: 'submit.missing.wijkteam', field: 'wijkteamId' }] });
     out[`${lang}/later`] = laterCard(tr, referral, '10:15');
