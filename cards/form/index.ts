@@ -11,6 +11,8 @@ export const FieldViewSchema = z.object({
   /** Id of the field's row on the card, the target of a `reveal` button; set by the renderer when absent. */
   rowId: z.string().default(''),
   visible: z.boolean().default(true),
+  /** A multi-select shown as one compact drop-down rather than a list of check boxes. */
+  compact: z.boolean().default(false),
   /** For `reveal`: the rows its Action.ToggleVisibility shows or hides. */
   targets: z.array(z.string()).default([]),
   label: z.string(),

@@ -19,6 +19,8 @@ export interface FieldDef {
   group?: string;
   /** For `kind: 'reveal'`: the group its button shows (the button hides itself). */
   reveals?: string;
+  /** For `kind: 'multichoice'`: one compact drop-down with check marks instead of a list of check boxes. */
+  compact?: boolean;
   /** For `kind: 'date'`: shown as today when empty, the usual answer (a consent date). */
   defaultToday?: boolean;
   /** Options: an i18n key, or a literal label for configured values (ETM/LIRIK outcomes). */
@@ -52,6 +54,7 @@ export function fieldViews(defs: FieldDef[], values: RawValues, errors: FieldErr
     id: d.id,
     rowId: rowId(i),
     visible: visible(d),
+    compact: d.compact ?? false,
     targets: d.kind === 'reveal' ? [rowId(i), ...defs.flatMap((other, j) => (other.group && other.group === d.reveals ? [rowId(j)] : []))] : [],
     // Required fields are marked, not enforced by the client: Teams would block "Terug" and
     // "Later verder" on an empty required input and lose what was typed. The server validates.

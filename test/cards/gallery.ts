@@ -107,7 +107,7 @@ function indexMarkdown(entries: GalleryEntry[]): string {
   return [
     '# Card gallery',
     '',
-    `Every card of \`test/cards/samples.ts\`, rendered from sample data with the official \`adaptivecards\` renderer in headless Chromium at ${CARD_WIDTH_PX} px wide. Regenerate with \`npm run cards:gallery\`; \`npm run test:e2e\` runs the same check (unresolved \`\${…}\`, action rows wider than the card, buttons cut off, cards over ${MAX_CARD_BYTES / 1024} KB). Open [index.html](index.html) to see them side by side.`,
+    `Every card of \`test/cards/samples.ts\`, rendered from sample data with the official \`adaptivecards\` renderer in headless Chromium at ${CARD_WIDTH_PX} px wide. Regenerate with \`npm run cards:gallery\`; \`npm run test:e2e\` runs the same check (unresolved \`\${…}\`, action rows wider than the card, buttons cut off, cards over ${MAX_CARD_BYTES / 1024} KB). Open [index.html](index.html) to see them side by side. Where the renderers differ: this one shows a compact multi-select (\`isMultiSelect\` with \`style: compact\`) as check boxes, Teams as one drop-down; date and time inputs follow the browser's locale.`,
     '',
     '| Card | Size | Height | Check |',
     '| --- | --- | --- | --- |',

@@ -58,3 +58,22 @@ describe('aanmelding form cards are short', () => {
     for (const date of elements(noToday).filter((e) => e.type === 'Input.Date')) expect(date.value).toBe('');
   });
 });
+
+describe('the planning card asks for the parents\' day parts in one compact choice', () => {
+  it('one compact multi-select "ma ochtend" … "vr avond" instead of fifteen check boxes, values as the domain reads them', () => {
+    for (const name of ['nl/handover-plan-errors', 'nl/handover-plan-chosen']) {
+      const card = cards[name];
+      const availability = input(card, 'parentAvailability');
+      expect(availability.type, name).toBe('Input.ChoiceSet');
+      expect(availability.isMultiSelect, name).toBe(true);
+      expect(availability.style, name).toBe('compact');
+      expect(availability.placeholder, name).toBe('Kies dagdelen');
+      const choices = availability.choices as { title: string; value: string }[];
+      expect(choices).toHaveLength(15);
+      expect(choices[0]).toEqual({ title: 'ma ochtend', value: '1-ochtend' });
+      expect(choices.at(-1)).toEqual({ title: 'vr avond', value: '5-avond' });
+      expect(elements(card).filter((e) => e.type === 'Input.ChoiceSet' && e.isMultiSelect === true && e.style !== 'compact'), name).toEqual([]);
+    }
+    expect(input(cards['nl/handover-plan-chosen'], 'parentAvailability').value).toBe('2-ochtend');
+  });
+});

@@ -87,6 +87,7 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
     const withHandover = (h: Partial<HandoverState>, state: Referral['state'] = 'accepted'): Referral => ({ ...accepted, state, handover: { ...emptyHandover(), ...h } });
     out[`${lang}/handover-plan`] = handoverCard(v, accepted, 'smw');
     out[`${lang}/handover-plan-errors`] = planCard(v, accepted, { values: { parentName: 'Fatima', window0Date: '2026-11-01' }, errors: { parentAvailability: 'v.handover.availabilityRequired', window0Start: 'v.required', parentPhone: 'v.handover.contactRequired' }, notice: { kind: 'attention', text: tr('refusal.invalid') } });
+    out[`${lang}/handover-plan-chosen`] = planCard(v, withHandover({ request: planRequest }));
     out[`${lang}/handover-proposals`] = handoverCard(v, withHandover({ request: planRequest, round: 1, proposalBasis: 'calendars', proposals }), 'caseManager');
     out[`${lang}/handover-proposals-none`] = handoverCard(v, withHandover({ request: planRequest, round: 1, proposalBasis: 'workingHours', proposals: [] }), 'smw', { kind: 'warning', text: tr('handover.calendarFailed') });
     out[`${lang}/handover-booked-cm`] = handoverCard(v, withHandover({ request: planRequest, round: 1, meeting }, 'handoverScheduled'), 'caseManager');
