@@ -6,8 +6,15 @@ const Choice = z.object({ title: z.string(), value: z.string() });
 
 /** One input (or heading/info line) of a form card; every key present so no binding stays unresolved. */
 export const FieldViewSchema = z.object({
-  kind: z.enum(['heading', 'info', 'text', 'multiline', 'date', 'time', 'choice', 'multichoice', 'radio', 'toggle']),
+  kind: z.enum(['heading', 'info', 'text', 'multiline', 'date', 'time', 'choice', 'multichoice', 'radio', 'toggle', 'reveal']),
   id: z.string().default(''),
+  /** Id of the field's row on the card, the target of a `reveal` button; set by the renderer when absent. */
+  rowId: z.string().default(''),
+  visible: z.boolean().default(true),
+  /** A multi-select shown as one compact drop-down rather than a list of check boxes. */
+  compact: z.boolean().default(false),
+  /** For `reveal`: the rows its Action.ToggleVisibility shows or hides. */
+  targets: z.array(z.string()).default([]),
   label: z.string(),
   value: z.string().default(''),
   placeholder: z.string().default(''),
@@ -45,5 +52,7 @@ export type FormCardInput = z.input<typeof FormCardDataSchema>;
 export type FieldViewInput = z.input<typeof FieldViewSchema>;
 
 export function renderFormCard(data: FormCardInput): AdaptiveCardJson {
-  return expandCard(template, FormCardDataSchema.parse(data));
+  const parsed = FormCardDataSchema.parse(data);
+  parsed.fields = parsed.fields.map((f, i) => (f.rowId ? f : { ...f, rowId: `row${i}` }));
+  return expandCard(template, parsed);
 }

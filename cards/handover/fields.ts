@@ -17,7 +17,11 @@ export function planFields(tr: Translate): FieldDef[] {
     {
       id: 'parentAvailability',
       kind: 'multichoice',
+      // Fifteen day parts as one compact multi-select ("ma ochtend" … "vr avond"), not fifteen
+      // stacked check boxes; the value stays "2-ochtend,4-middag".
+      compact: true,
       labelKey: 'handover.plan.availability',
+      placeholderKey: 'handover.plan.availabilityPlaceholder',
       choices: AVAILABILITY_CHOICES.map((c) => {
         const [day, part] = c.split('-');
         return { value: c, label: `${tr(`handover.weekday.${day}`)} ${tr(`handover.part.${part}`)}` };

@@ -41,15 +41,19 @@ export const SECTIONS: Record<SectionId, { titleKey: string; fields: (ctx: Secti
       const out: FieldDef[] = [{ id: '', kind: 'info', labelKey: 'referral.parents.intro' }];
       for (let slot = 0; slot < PARENT_SLOTS; slot++) {
         const f = (name: string) => parentField(slot, name);
+        // One parent block is shown; each further one behind "Nog een ouder/verzorger" (its inputs
+        // are on the card all along, so nothing typed is lost when it opens or on a re-render).
+        const group = slot === 0 ? undefined : `parent${slot}`;
+        if (group) out.push({ id: '', kind: 'reveal', labelKey: 'referral.parents.addAnother', reveals: group, group: slot > 1 ? `parent${slot - 1}` : undefined });
         out.push(
-          { id: '', kind: 'heading', labelKey: slot === 0 ? 'referral.parents.first' : 'referral.parents.other' },
-          { id: f('name'), kind: 'text', labelKey: 'referral.parents.name', required: slot === 0, maxLength: 100 },
-          { id: f('relation'), kind: 'choice', labelKey: 'referral.parents.relation', choices: options('referral.parents.relation', RELATIONS) },
-          { id: f('authority'), kind: 'radio', labelKey: 'referral.parents.authority', choices: options('referral.yesNoUnknown', YES_NO_UNKNOWN) },
-          { id: f('phone'), kind: 'text', labelKey: 'referral.parents.phone', inputStyle: 'tel', maxLength: 20 },
-          { id: f('email'), kind: 'text', labelKey: 'referral.parents.email', inputStyle: 'email', maxLength: 200 },
-          { id: f('informed'), kind: 'toggle', labelKey: 'referral.parents.informed', placeholderKey: 'referral.parents.informed.title' },
-          { id: f('agrees'), kind: 'radio', labelKey: 'referral.parents.agrees', choices: options('referral.yesNoUnknown', YES_NO_UNKNOWN) },
+          { id: '', kind: 'heading', labelKey: slot === 0 ? 'referral.parents.first' : 'referral.parents.other', group },
+          { id: f('name'), kind: 'text', labelKey: 'referral.parents.name', required: slot === 0, maxLength: 100, group },
+          { id: f('relation'), kind: 'choice', labelKey: 'referral.parents.relation', choices: options('referral.parents.relation', RELATIONS), group },
+          { id: f('authority'), kind: 'radio', labelKey: 'referral.parents.authority', choices: options('referral.yesNoUnknown', YES_NO_UNKNOWN), group },
+          { id: f('phone'), kind: 'text', labelKey: 'referral.parents.phone', inputStyle: 'tel', maxLength: 20, group },
+          { id: f('email'), kind: 'text', labelKey: 'referral.parents.email', inputStyle: 'email', maxLength: 200, group },
+          { id: f('informed'), kind: 'toggle', labelKey: 'referral.parents.informed', placeholderKey: 'referral.parents.informed.title', group },
+          { id: f('agrees'), kind: 'radio', labelKey: 'referral.parents.agrees', choices: options('referral.yesNoUnknown', YES_NO_UNKNOWN), group },
         );
       }
       return out;
@@ -99,7 +103,7 @@ export const SECTIONS: Record<SectionId, { titleKey: string; fields: (ctx: Secti
           { id: consentField(p.who, 'wijkteam'), kind: 'toggle', labelKey: 'referral.consent.wijkteam', placeholderKey: 'referral.consent.wijkteam.title' },
           { id: consentField(p.who, 'school'), kind: 'toggle', labelKey: 'referral.consent.school', placeholderKey: 'referral.consent.school.title' },
           { id: consentField(p.who, 'how'), kind: 'radio', labelKey: 'referral.consent.how', choices: options('referral.consent.how', CONSENT_HOW) },
-          { id: consentField(p.who, 'date'), kind: 'date', labelKey: 'referral.consent.date' },
+          { id: consentField(p.who, 'date'), kind: 'date', labelKey: 'referral.consent.date', defaultToday: true },
         );
       }
       out.push(

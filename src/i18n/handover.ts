@@ -80,6 +80,7 @@ export const handover: Catalogue = {
   'handover.plan.subtitle': { nl: "Eerste gesprek van ouders (en leerling) met SMW'er {smw} en casusregisseur {caseManager}.", en: 'First meeting of parents (and pupil) with school social worker {smw} and casusregisseur {caseManager}.' },
   'handover.plan.parentsHeading': { nl: 'Wanneer kunnen de ouders?', en: 'When can the parents meet?' },
   'handover.plan.availability': { nl: 'Vaste momenten in de week', en: 'Regular times in the week' },
+  'handover.plan.availabilityPlaceholder': { nl: 'Kies dagdelen', en: 'Choose parts of the day' },
   'handover.plan.windowsInfo': { nl: 'Of geef concrete momenten op (datum met begin- en eindtijd).', en: 'Or enter specific times (date with start and end).' },
   'handover.plan.windowDate': { nl: 'Moment {n}: datum', en: 'Option {n}: date' },
   'handover.plan.windowStart': { nl: 'van', en: 'from' },

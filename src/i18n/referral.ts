@@ -54,6 +54,7 @@ export const referral: Catalogue = {
   },
   'referral.parents.first': { nl: 'Ouder/verzorger 1', en: 'Parent/carer 1' },
   'referral.parents.other': { nl: 'Andere ouder/verzorger (optioneel)', en: 'Other parent/carer (optional)' },
+  'referral.parents.addAnother': { nl: 'Nog een ouder/verzorger', en: 'Another parent/carer' },
   'referral.parents.name': { nl: 'Naam', en: 'Name' },
   'referral.parents.relation': { nl: 'Relatie tot de jeugdige', en: 'Relation to the young person' },
   'referral.parents.relation.moeder': { nl: 'Moeder', en: 'Mother' },

@@ -63,6 +63,17 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
     for (const section of SECTION_IDS) {
       out[`${lang}/referral-${section}`] = referralFormCard(tr, { referralId: referral.referralId, version: 5, referral, section, values: {}, instruments });
     }
+    out[`${lang}/referral-parents-second`] = referralFormCard(tr, {
+      referralId: referral.referralId,
+      version: 6,
+      referral,
+      section: 'parents',
+      values: { parent0Name: 'Fatima de Vries', parent0Relation: 'moeder', parent1Name: 'Jan de Vries', parent1Phone: '0612345678' },
+      errors: { parent1Relation: 'v.choose' },
+      notice: { kind: 'saved', text: tr('referral.saved', { time: '10:05' }) },
+      instruments,
+    });
+    out[`${lang}/referral-consent-today`] = referralFormCard(tr, { referralId: referral.referralId, version: 7, referral, section: 'consent', values: {}, instruments, today: '2026-11-23' });
     out[`${lang}/review`] = reviewCard(tr, { referral, routed: { wijkteamId: 'wt-feijenoord', district: 'Feijenoord' }, wijkteams, blockers: [{ key: 'consent.missing.pupil', field: 'consentPupilWijkteam' }] });
     out[`${lang}/review-unrouted`] = reviewCard(tr, { referral, wijkteams, blockers: [{ key: 'submit.missing.wijkteam', field: 'wijkteamId' }] });
     out[`${lang}/later`] = laterCard(tr, referral, '10:15');
@@ -76,6 +87,7 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
     const withHandover = (h: Partial<HandoverState>, state: Referral['state'] = 'accepted'): Referral => ({ ...accepted, state, handover: { ...emptyHandover(), ...h } });
     out[`${lang}/handover-plan`] = handoverCard(v, accepted, 'smw');
     out[`${lang}/handover-plan-errors`] = planCard(v, accepted, { values: { parentName: 'Fatima', window0Date: '2026-11-01' }, errors: { parentAvailability: 'v.handover.availabilityRequired', window0Start: 'v.required', parentPhone: 'v.handover.contactRequired' }, notice: { kind: 'attention', text: tr('refusal.invalid') } });
+    out[`${lang}/handover-plan-chosen`] = planCard(v, withHandover({ request: planRequest }));
     out[`${lang}/handover-proposals`] = handoverCard(v, withHandover({ request: planRequest, round: 1, proposalBasis: 'calendars', proposals }), 'caseManager');
     out[`${lang}/handover-proposals-none`] = handoverCard(v, withHandover({ request: planRequest, round: 1, proposalBasis: 'workingHours', proposals: [] }), 'smw', { kind: 'warning', text: tr('handover.calendarFailed') });
     out[`${lang}/handover-booked-cm`] = handoverCard(v, withHandover({ request: planRequest, round: 1, meeting }, 'handoverScheduled'), 'caseManager');

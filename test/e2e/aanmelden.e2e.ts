@@ -149,4 +149,15 @@ describe('chatting with Schakel in the Agents Playground (real browser)', () => 
     }
     expect(logs.lines.filter((l) => l.level >= 50)).toEqual([]);
   });
+
+  it('shows one parent block; "Nog een ouder/verzorger" opens the next one and keeps what was typed', async () => {
+    const card = referralCards().last();
+    await expect.poll(() => textbox(card, 'Naam').count()).toBe(1);
+    await textbox(card, 'Naam').fill('Fatima de Vries');
+    await card.getByRole('button', { name: 'Nog een ouder/verzorger' }).click();
+    await expect.poll(() => textbox(card, 'Naam').count()).toBe(2);
+    expect(await textbox(card, 'Naam').first().inputValue()).toBe('Fatima de Vries');
+    // The next "Nog een" belongs to the second block; the one clicked is gone.
+    await expect.poll(() => card.getByRole('button', { name: 'Nog een ouder/verzorger' }).count()).toBe(1);
+  });
 });

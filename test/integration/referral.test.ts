@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { REFUSED, cardAction, channelMessage, installationUpdate, makeUser, message, personalConversationId } from '../support/activities.js';
-import { action, cardOf, errorBeside, input, invokeCard, invokeMessage, texts } from '../support/cards.js';
+import { action, cardOf, elements, errorBeside, input, invokeCard, invokeMessage, texts } from '../support/cards.js';
 import { FORM } from '../support/factories.js';
 import { effectsSettled, startHarness, type Harness } from '../support/harness.js';
 import { OutboxMailSender } from '../../src/notify/outbox.js';
@@ -177,6 +177,46 @@ describe('drafts and lists', () => {
     expect(input(pupil, 'surname').value).toBe('de Vries');
     const parentsAgain = invokeCard(await click(smw, pupil, VERBS.sectionSave, FORM.pupil));
     expect(input(parentsAgain, 'parent0Name').value).toBe('Onaf');
+  });
+
+  it('the parents card reports every error of the section in one round, with what was typed kept', async () => {
+    const first = await openForm(smw);
+    const parents = invokeCard(await click(smw, first, VERBS.sectionSave, FORM.pupil));
+    const invalid = invokeCard(await click(smw, parents, VERBS.sectionSave, { parent0Name: '', parent0Phone: '12', parent0Email: 'geen-adres' }));
+    expect(errorBeside(invalid, 'parent0Name')).toBeTruthy();
+    expect(errorBeside(invalid, 'parent0Phone')).toContain('telefoonnummer');
+    expect(errorBeside(invalid, 'parent0Email')).toBeTruthy();
+    expect(errorBeside(invalid, 'parent0Relation')).toBe('Maak een keuze.');
+    expect(errorBeside(invalid, 'parent0Authority')).toBe('Maak een keuze.');
+    expect(input(invalid, 'parent0Phone').value).toBe('12');
+    expect(input(invalid, 'parent0Email').value).toBe('geen-adres');
+  });
+
+  it('a second parent opened and typed in stays open with its input, through errors and "Later verder"', async () => {
+    const first = await openForm(smw);
+    const parents = invokeCard(await click(smw, first, VERBS.sectionSave, FORM.pupil));
+    const hidden = (card: unknown, id: string) => elements(card).find((e) => Array.isArray(e.items) && (e.items as { id?: string }[]).some((i) => i.id === id))?.isVisible === false;
+    expect(hidden(parents, 'parent0Name')).toBe(false);
+    expect(hidden(parents, 'parent1Name')).toBe(true);
+    const typed = { ...FORM.parents, parent1Name: 'Jan de Vries', parent1Email: 'jan@example.org' };
+    const invalid = invokeCard(await click(smw, parents, VERBS.sectionSave, typed));
+    expect(hidden(invalid, 'parent1Name')).toBe(false);
+    expect(input(invalid, 'parent1Name').value).toBe('Jan de Vries');
+    expect(input(invalid, 'parent1Email').value).toBe('jan@example.org');
+    expect(errorBeside(invalid, 'parent1Relation')).toBe('Maak een keuze.');
+    expect(hidden(invalid, 'parent2Name')).toBe(true);
+    const later = invokeCard(await click(smw, invalid, VERBS.sectionLater, typed));
+    expect(texts(later).join(' ')).toContain('bewaard');
+  });
+
+  it('the consent card fills in today as the date of each consent', async () => {
+    let card: unknown = await openForm(smw);
+    for (const section of ['pupil', 'parents', 'request', 'safety'] as const) card = invokeCard(await click(smw, card, VERBS.sectionSave, FORM[section]));
+    const deps = h.bot.schakel.deps;
+    const today = deps.calendar.localDate(deps.clock.now());
+    const dates = elements(card).filter((e) => e.type === 'Input.Date');
+    expect(dates.length).toBeGreaterThanOrEqual(2);
+    for (const date of dates) expect(date.value, String(date.id)).toBe(today);
   });
 
   it('"mijn casussen" lists open referrals as SMW\'er or casusregisseur; "status" shows the timeline only to those allowed', async () => {

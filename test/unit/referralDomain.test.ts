@@ -69,12 +69,20 @@ describe('consent by age at the day of submission', () => {
     expect(errorsOf(validate(schema, { legalGround: 'meldcode' }))).toEqual({ legalGroundExplanation: 'v.explainLegalGround' });
     expect(validate(schema, FORM.consent).ok).toBe(true);
   });
+
+  it('keeps no consent date for a person who gave no consent (the card fills in today for everyone)', () => {
+    const result = validate(consentSchema(today, parents), { ...FORM.consent, consentPupilDate: today, consentPupilWijkteam: 'false' });
+    expect(result.ok).toBe(true);
+    const value = result.ok ? (result.value as Record<string, unknown>) : {};
+    expect(value.consentParent0Date).toBe('2026-11-20');
+    expect(value).not.toHaveProperty('consentPupilDate');
+  });
 });
 
 describe('section schemas', () => {
   it('parents: first required; a later one counts once named, and needs a way to reach them', () => {
     expect(validate(parentsSchema(), FORM.parents).ok).toBe(true);
-    expect(errorsOf(validate(parentsSchema(), {}))).toEqual({ parent0Name: 'v.required' });
+    expect(errorsOf(validate(parentsSchema(), {}))).toEqual({ parent0Name: 'v.required', parent0Relation: 'v.choose', parent0Authority: 'v.choose', parent0Agrees: 'v.choose', parent0Phone: 'v.phoneOrEmail' });
     expect(errorsOf(validate(parentsSchema(), { ...FORM.parents, parent1Name: 'Vader' }))).toEqual({ parent1Relation: 'v.choose', parent1Authority: 'v.choose', parent1Agrees: 'v.choose', parent1Phone: 'v.phoneOrEmail' });
     expect(errorsOf(validate(parentsSchema(), { ...FORM.parents, parent0Phone: '12345', parent0Email: 'geen-mail' }))).toEqual({ parent0Phone: 'v.phone', parent0Email: 'v.email' });
     for (const ok of ['0612345678', '06-12345678', '010 1234567', '+31 6 12345678']) expect(validate(parentsSchema(), { ...FORM.parents, parent0Phone: ok }).ok, ok).toBe(true);

@@ -75,6 +75,7 @@ function sectionCard(tr: Tr, deps: BotDeps, referralId: string, referral: Referr
     errors: extra.errors,
     notice: extra.notice,
     instruments: deps.instruments,
+    today: deps.calendar.localDate(deps.clock.now()),
   });
 }
 

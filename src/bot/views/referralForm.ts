@@ -15,7 +15,8 @@ import { reviewFacts } from './summary.js';
 export type Notice = { kind: 'saved' | 'attention' | 'warning'; text: string };
 
 const NOTICE_STYLE = {
-  saved: { color: 'Good', style: 'good' },
+  // Green text on a white card: the light green "good" container made green text hard to read.
+  saved: { color: 'Good', style: 'default' },
   attention: { color: 'Attention', style: 'attention' },
   warning: { color: 'Warning', style: 'warning' },
 } as const;
@@ -32,6 +33,8 @@ export interface ReferralFormView {
   errors?: FieldErrors;
   notice?: Notice;
   instruments: InstrumentOptions;
+  /** Today in the school's time zone (yyyy-MM-dd): the default of a consent date. */
+  today?: string;
 }
 
 function subtitle(tr: Translate, step: number, referral?: Referral): string {
@@ -80,7 +83,7 @@ export function referralFormCard(tr: Translate, view: ReferralFormView): Adaptiv
     title: `${tr('referral.title')} — ${tr(section.titleKey)}`,
     subtitle: subtitle(tr, step, view.referral),
     notice: noticeOf(view.notice),
-    fields: fieldViews(defs, fitted.values, fitted.errors, withLengthErrors(tr)),
+    fields: fieldViews(defs, fitted.values, fitted.errors, withLengthErrors(tr), view.today),
     footer: tr('referral.privacyFooter'),
     actions,
   });

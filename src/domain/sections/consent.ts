@@ -53,7 +53,15 @@ export function consentSchema(today: string, parents: Parent[]) {
       }
       if (v.legalGround !== 'geen' && !v.legalGroundExplanation) issue('legalGroundExplanation', 'v.explainLegalGround');
     })
-    .transform((v) => JSON.parse(JSON.stringify(v)) as Record<string, string | boolean>);
+    .transform((v) => {
+      const clean = JSON.parse(JSON.stringify(v)) as Record<string, string | boolean>;
+      // The card fills in today as every consent date; a person who gave no consent has none.
+      for (const who of people) {
+        if (clean[consentField(who, 'wijkteam')] || clean[consentField(who, 'school')]) continue;
+        delete clean[consentField(who, 'date')];
+      }
+      return clean;
+    });
 }
 
 export type ConsentSection = Record<string, string | boolean>;

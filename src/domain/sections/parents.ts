@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { email, optionalText, phone, rawInput, text } from './fields.js';
+import { email, optionalText, phone, rawInput } from './fields.js';
 
 export const RELATIONS = ['moeder', 'vader', 'verzorger', 'voogd', 'anders'] as const;
 export const YES_NO_UNKNOWN = ['ja', 'nee', 'onbekend'] as const;
@@ -36,7 +36,10 @@ export const parentField = (slot: number, field: string) => `parent${slot}${fiel
 export function parentsSchema() {
   const shape: Record<string, z.ZodTypeAny> = {};
   for (let slot = 0; slot < PARENT_SLOTS; slot++) {
-    shape[parentField(slot, 'name')] = slot === 0 ? text(100) : optionalText(100);
+    // The first parent's name is required, but checked in the refinement below: zod skips a
+    // refinement when the object's own fields fail, so a required name here would hold back
+    // every other error of the section until the name is filled in.
+    shape[parentField(slot, 'name')] = optionalText(100);
     shape[parentField(slot, 'relation')] = rawInput();
     shape[parentField(slot, 'authority')] = rawInput();
     shape[parentField(slot, 'phone')] = rawInput(30);
@@ -50,7 +53,8 @@ export function parentsSchema() {
       for (let slot = 0; slot < PARENT_SLOTS; slot++) {
         const f = (name: string) => parentField(slot, name);
         const name = raw[f('name')];
-        if (!name) continue;
+        if (!name && slot > 0) continue;
+        if (!name) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [f('name')], message: 'v.required' });
         const check = (field: string, schema: z.ZodTypeAny, value: unknown) => {
           const r = schema.safeParse(value);
           if (!r.success) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [f(field)], message: r.error.issues[0]?.message ?? 'v.invalid' });
