@@ -53,6 +53,10 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         const text = translator((await deps.languageOf(effect.aadObjectId)) ?? 'nl')(effect.messageKey, effect.params);
         return { outcome: outcomeOf(await teams.toPerson(effect.aadObjectId, { text })) };
       }
+      case 'readdressReminders': {
+        const moved = await deps.reminderStore.readdress(referral.referralId, effect.role, effect.fromAadObjectId, effect.to);
+        return { outcome: { ok: true, note: `readdressed:${moved}` } };
+      }
       default:
         // Kinds whose flows still run inline in their handlers; never committed yet.
         return { outcome: { ok: false, retryable: false, reason: 'unsupported' } };

@@ -10,6 +10,7 @@ import { reminderCard, reminderResultCard } from '../../cards/reminder/index.js'
 import { closeCard } from '../../src/bot/features/closing.js';
 import { toDocument, type ReminderDocument } from '../../src/store/reminders.js';
 import { casesCard, draftsCard } from '../../src/bot/views/caseLists.js';
+import { reassignCard, reassignedCard } from '../../src/bot/views/reassign.js';
 
 const instruments = { etmOutcomes: ['Geen zorgen', 'Ernstige zorgen'], lirikOutcomes: ['Laag risico', 'Hoog risico'] };
 const wijkteams = [
@@ -99,6 +100,9 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
     out[`${lang}/reminder-escalation-channel`] = reminderCard(reminder('normEscalation', { label: 'norms.accept', normId: 'accept', date: '2026-12-07', escalationStep: 1 }), { key: 'channel:wijkteam:wt-feijenoord', teamsChannelKey: 'wijkteam:wt-feijenoord' }, lang);
     out[`${lang}/close`] = closeCard(tr, submitted, 365);
     out[`${lang}/close-done`] = closeCard(tr, submitted, 365, true);
+    out[`${lang}/reassign`] = reassignCard(tr, accepted, ['smw', 'caseManager']);
+    out[`${lang}/reassign-error`] = reassignCard(tr, accepted, ['caseManager'], tr('reassign.samePerson'));
+    out[`${lang}/reassigned`] = reassignedCard(tr, accepted, 'caseManager', 'Lisa Wijkteam');
     out[`${lang}/reminder-done`] = reminderResultCard(agreement, tr('reminder.markedDone'), lang);
     out[`${lang}/declined`] = declinedCard(tr, { ...submitted, state: 'declined', decline: { reason: 'Past niet', advice: 'Bel het CJG', by: { aadObjectId: 'x', name: 'Karim' }, at: '2026-11-23T10:00:00Z' } });
     const lists = { tr, lang, zone: 'Europe/Amsterdam', today: '2026-12-02' };
