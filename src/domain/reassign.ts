@@ -71,6 +71,8 @@ export function reassign(r: Referral, actor: Actor, input: ReassignInput, now: N
     ...r,
     ...(input.role === 'smw' ? { smw: to } : { caseManager: to }),
     reassignments: [...(r.reassignments ?? []), entry],
+    // The previous person's stored planning card is no longer kept up to date: it stops showing the case.
+    ...(r.handover ? { handover: { ...r.handover, cards: r.handover.cards.filter((c) => c.aadObjectId !== from.aadObjectId) } } : {}),
     version: r.version + 1,
     updatedAt: at,
   };

@@ -85,6 +85,9 @@ describe('handing a case over', () => {
 
     const doc = await stored(referralId);
     expect(doc.caseManager?.aadObjectId).toBe(lisa.aadObjectId);
+    // Karim's planning card is no longer updated with the case.
+    expect(doc.handover?.cards.map((c) => c.aadObjectId)).not.toContain(karim.aadObjectId);
+    expect(doc.handover?.cards.map((c) => c.aadObjectId)).toContain(smw.aadObjectId);
     expect(doc.reassignments?.map((r) => [r.role, r.from.aadObjectId, r.to.aadObjectId, r.by, r.reason])).toEqual([['caseManager', karim.aadObjectId, lisa.aadObjectId, lisa.aadObjectId, 'Karim is langdurig ziek']]);
     const audit = (await h.bot.schakel.deps.referrals.entries(referralId, 'audit')).filter((e) => e.action === 'referral.reassigned');
     expect(audit.map((e) => [e.actor, e.detail?.from, e.detail?.to, e.detail?.reason])).toEqual([[lisa.aadObjectId, karim.aadObjectId, lisa.aadObjectId, 'Karim is langdurig ziek']]);
