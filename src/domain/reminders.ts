@@ -7,7 +7,7 @@ import type { AgreedDate, AgreedDateKind, Party, PartyRole } from './types.js';
  * scheduler delivers; nothing here sends, waits or reads the system time.
  */
 
-export type ReminderKind = 'agreementBefore' | 'agreementOnDay' | 'snoozed' | 'normEscalation' | 'agreementsPrompt';
+export type ReminderKind = 'agreementBefore' | 'agreementOnDay' | 'snoozed' | 'normEscalation' | 'agreementsPrompt' | 'closePrompt';
 export type DeliveryChannel = 'teams' | 'email';
 
 /** Where one reminder goes. `key` is stable within a reminder and carries no name or e-mail. */

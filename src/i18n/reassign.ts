@@ -24,6 +24,7 @@ export const reassign: Catalogue = {
   'reassign.bulk.usage': { nl: 'Gebruik: overdragen alles <object-id van> <object-id naar>', en: 'Usage: overdragen alles <object id from> <object id to>' },
   'reassign.bulk.reason': { nl: "Alle casussen van de SMW'er overgedragen door de coördinator", en: 'All cases of the school social worker handed over by the coordinator' },
   'reassign.bulk.done': { nl: '{moved} casussen overgedragen; {refused} niet (zie het logboek).', en: '{moved} cases handed over; {refused} not (see the log).' },
+  'timeline.aftercare': { nl: 'Evaluatie gehouden: nazorg loopt', en: 'Evaluation held: aftercare running' },
   'timeline.reassigned': { nl: 'Overgedragen aan een collega', en: 'Handed over to a colleague' },
   'help.cmd.overdragenAlles': { nl: "**overdragen alles <van> <naar>** — (coördinator) alle open casussen van een SMW'er naar een collega", en: '**overdragen alles <from> <to>** — (coordinator) all open cases of a school social worker to a colleague' },
   'help.cmd.overdragen': { nl: "**overdragen AM-XXXXXX** — draag de casus over aan een collega (SMW'er of casusregisseur)", en: '**overdragen AM-XXXXXX** — hand the case over to a colleague (school social worker or case manager)' },

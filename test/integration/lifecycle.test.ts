@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VERBS } from '../../cards/verbs.js';
+import { ManualClock } from '../../src/domain/clock.js';
+import { makeUser, personalConversationId, type TeamsUser } from '../support/activities.js';
+import { action, actions, cardOf, invokeCard, texts } from '../support/cards.js';
+import { AGREEMENTS, PLAN, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
+import { effectsSettled, startHarness, type Harness } from '../support/harness.js';
+import { feijenoord, linkWijkteams, referralFlow } from '../support/referralFlow.js';
+
+/**
+ * The case to its end, over HTTP with a ManualClock: the evaluation reminder marked done puts the
+ * case into nazorg; on the nazorg end date the casusregisseur and the SMW'er get "Afsluiten?",
+ * whose button closes the referral.
+ */
+const coordinator = makeUser('Coördinator Servicepunt');
+const smw = makeUser('Sanne Smit');
+const karim = makeUser('Karim Wijkteam');
+const clock = new ManualClock('2026-11-23T08:00:00Z'); // Monday 09:00 in Rotterdam
+
+let h: Harness;
+const { click, takenOn } = referralFlow(() => h);
+
+beforeAll(async () => {
+  h = await startHarness({ env: { COORDINATOR_AAD_IDS: coordinator.aadObjectId }, clock });
+  h.connector.rosters.set(feijenoord.id, [karim].map((u) => ({ id: u.id, aadObjectId: u.aadObjectId, name: u.name })));
+  await linkWijkteams(h, coordinator);
+  await meet(h, [
+    { user: smw, email: 'sanne.smit@school.example' },
+    { user: karim, email: 'karim@wijkteam.example' },
+  ]);
+});
+afterAll(async () => {
+  const errors = h?.bot.logs.find('unhandled error in turn') ?? [];
+  await h?.stop();
+  expect(errors.map((e) => JSON.stringify(e.err))).toEqual([]);
+});
+
+const tick = () => h.bot.schakel.reminders.scheduler.tick();
+const isReminderCard = (a: Record<string, unknown>) => JSON.stringify(a.attachments ?? []).includes(VERBS.reminderDone);
+const remindersTo = (user: TeamsUser) => h.connector.sent(personalConversationId(user)).filter(isReminderCard);
+const pending = (referralId: string) => h.bot.schakel.reminders.reminders.pendingOfReferral(referralId);
+const stored = async (referralId: string) => (await h.bot.schakel.deps.referrals.get(referralId))!.doc;
+
+describe('the lifecycle to its end', () => {
+  it('evaluation held → nazorg; at the nazorg end "Afsluiten?" to casusregisseur and SMW\'er; one click closes', async () => {
+    const { referralId } = await takenOn(smw, karim);
+    const smwCard = lastCardTo(h, smw);
+    const karimCard = lastCardTo(h, karim);
+    await click(smw, smwCard.card, VERBS.handoverPlan, PLAN, h.bot, undefined, smwCard.activityId);
+    const booked = invokeCard(await click(karim, updatesOf(h, karim, karimCard.activityId).at(-1), VERBS.handoverBook, {}, h.bot, undefined, karimCard.activityId));
+    const form = invokeCard(await click(karim, booked, VERBS.agreementsOpen));
+    await click(karim, form, VERBS.agreementsConfirm, AGREEMENTS);
+    expect((await stored(referralId)).state).toBe('agreementsConfirmed');
+
+    // Another reminder marked done does not end anything.
+    const evaluation = (await pending(referralId)).find((r) => r.subject.agreementId === 'evaluation' && r.kind === 'agreementOnDay')!;
+    expect(evaluation.recipients.map((r) => r.aadObjectId)).toContain(karim.aadObjectId);
+    clock.set(new Date(new Date(evaluation.dueAt).getTime() + 60_000));
+    const before = remindersTo(karim).length;
+    await tick();
+    const sent = remindersTo(karim).slice(before).map((a) => cardOf(a));
+    const feedback = sent.find((c) => action(c, VERBS.reminderDone).data.reminderId !== evaluation.id);
+    if (feedback) {
+      await click(karim, feedback, VERBS.reminderDone);
+      expect((await stored(referralId)).state).toBe('agreementsConfirmed');
+    }
+    expect((await pending(referralId)).some((r) => r.kind === 'closePrompt')).toBe(false);
+
+    const card = sent.find((c) => action(c, VERBS.reminderDone).data.reminderId === evaluation.id)!;
+    expect(card).toBeDefined();
+    await click(karim, card, VERBS.reminderDone);
+    await effectsSettled(h.bot);
+    expect((await stored(referralId)).state).toBe('aftercare');
+    expect((await h.bot.schakel.deps.referrals.entries(referralId, 'timeline')).map((e) => e.action)).toContain('aftercare');
+
+    // aftercareUntil 2027-03-01 (a Monday): 08:30 Amsterdam.
+    const prompt = (await pending(referralId)).filter((r) => r.kind === 'closePrompt');
+    expect(prompt.map((r) => [r.dueAt, r.recipients.map((x) => x.aadObjectId).sort()])).toEqual([['2027-03-01T07:30:00.000Z', [smw.aadObjectId, karim.aadObjectId].sort()]]);
+
+    clock.set('2027-03-01T07:29:00Z');
+    const smwBefore = remindersTo(smw).length;
+    const karimBefore = remindersTo(karim).length;
+    await tick();
+    expect(remindersTo(smw).length).toBe(smwBefore);
+    clock.set('2027-03-01T07:31:00Z');
+    await tick();
+    const toSmw = remindersTo(smw).slice(smwBefore).map((a) => cardOf(a));
+    const toKarim = remindersTo(karim).slice(karimBefore).map((a) => cardOf(a));
+    for (const cards of [toSmw, toKarim]) {
+      const ask = cards.find((c) => texts(c).join(' ').includes('Afsluiten?'));
+      expect(ask).toBeDefined();
+      expect(actions(ask).map((a) => a.verb)).toContain(VERBS.close);
+    }
+    const ask = toSmw.find((c) => texts(c).join(' ').includes('Afsluiten?'))!;
+    const closed = invokeCard(await click(smw, ask, VERBS.close));
+    expect(texts(closed).join(' ')).toMatch(/afgesloten/i);
+    const doc = await stored(referralId);
+    expect(doc.state).toBe('closed');
+    expect(doc.ttl).toBeGreaterThan(0);
+  });
+});
