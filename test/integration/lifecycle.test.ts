@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { makeUser, personalConversationId, type TeamsUser } from '../support/activities.js';
-import { action, actions, cardOf, invokeCard, texts } from '../support/cards.js';
+import { action, actions, cardOf, errorBeside, input, invokeCard, texts } from '../support/cards.js';
 import { AGREEMENTS, PLAN, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
 import { effectsSettled, startHarness, type Harness } from '../support/harness.js';
 import { feijenoord, linkWijkteams, referralFlow } from '../support/referralFlow.js';
@@ -42,6 +42,30 @@ const pending = (referralId: string) => h.bot.schakel.reminders.reminders.pendin
 const stored = async (referralId: string) => (await h.bot.schakel.deps.referrals.get(referralId))!.doc;
 
 describe('the lifecycle to its end', () => {
+  it('confirming the agreements before the meeting asks whether it took place; presence is pre-filled from the planning', async () => {
+    const { referralId } = await takenOn(smw, karim);
+    const smwCard = lastCardTo(h, smw);
+    const karimCard = lastCardTo(h, karim);
+    await click(smw, smwCard.card, VERBS.handoverPlan, { ...PLAN, pupilJoins: 'true' }, h.bot, undefined, smwCard.activityId);
+    const booked = invokeCard(await click(karim, updatesOf(h, karim, karimCard.activityId).at(-1), VERBS.handoverBook, {}, h.bot, undefined, karimCard.activityId));
+    const meeting = (await stored(referralId)).handover!.meeting!;
+    expect(clock.now().getTime()).toBeLessThan(new Date(meeting.start).getTime());
+
+    const form = invokeCard(await click(karim, booked, VERBS.agreementsOpen));
+    // The pupil was to join the meeting: ticked as present.
+    expect(String(input(form, 'present').value).split(',')).toContain('pupil');
+    expect(input(form, 'meetingHeld').type).toBe('Input.Toggle');
+
+    const asked = invokeCard(await click(karim, form, VERBS.agreementsConfirm, { ...AGREEMENTS, meetingHeld: 'false' }));
+    expect(errorBeside(asked, 'meetingHeld')).toBe('Vink aan dat het gesprek heeft plaatsgevonden.');
+    expect(texts(asked).join(' ')).toContain('staat nog gepland');
+    expect(input(asked, 'aftercareWhat').value).toBe(AGREEMENTS.aftercareWhat);
+    expect((await stored(referralId)).state).toBe('handoverScheduled');
+
+    await click(karim, asked, VERBS.agreementsConfirm, { ...AGREEMENTS, meetingHeld: 'true' });
+    expect((await stored(referralId)).state).toBe('agreementsConfirmed');
+  });
+
   it('evaluation held → nazorg; at the nazorg end "Afsluiten?" to casusregisseur and SMW\'er; one click closes', async () => {
     const { referralId } = await takenOn(smw, karim);
     const smwCard = lastCardTo(h, smw);
