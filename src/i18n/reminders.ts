@@ -15,6 +15,7 @@ export const reminders: Catalogue = {
     en: 'The deadline for "{norm}" has still not been met (due {date}). For the attention of the SMW and the coordinator.',
   },
   'reminder.done': { nl: 'Gedaan', en: 'Done' },
+  'reminder.overdue': { nl: '{label} van {date} is nog niet als gedaan gemarkeerd', en: '{label} of {date} has not been marked done yet' },
   'reminder.close': { nl: 'Afsluiten', en: 'Close' },
   'reminder.hint.close': { nl: 'De nazorg loopt vandaag af. Sluit de aanmelding af, of kies onder "Later" een nieuwe einddatum voor de nazorg.', en: 'The aftercare ends today. Close the referral, or choose a new end date for the aftercare under "Later".' },
   'reminder.closePrompt': { nl: 'Afsluiten?', en: 'Close?' },

@@ -83,7 +83,12 @@ describe('the lifecycle to its end', () => {
     const before = remindersTo(karim).length;
     await tick();
     const sent = remindersTo(karim).slice(before).map((a) => cardOf(a));
-    const feedback = sent.find((c) => action(c, VERBS.reminderDone).data.reminderId !== evaluation.id);
+    const agreementOf = async (c: Record<string, unknown>) => {
+      const { reminderId, bucket } = action(c, VERBS.reminderDone).data;
+      return (await h.bot.schakel.reminders.reminders.get(String(reminderId), String(bucket)))?.doc.subject.agreementId;
+    };
+    let feedback: Record<string, unknown> | undefined;
+    for (const c of sent) if (!feedback && (await agreementOf(c)) !== 'evaluation') feedback = c;
     if (feedback) {
       await click(karim, feedback, VERBS.reminderDone);
       expect((await stored(referralId)).state).toBe('agreementsConfirmed');
@@ -105,7 +110,8 @@ describe('the lifecycle to its end', () => {
     const smwBefore = remindersTo(smw).length;
     const karimBefore = remindersTo(karim).length;
     await tick();
-    expect(remindersTo(smw).length).toBe(smwBefore);
+    const asks = (user: TeamsUser, from: number) => remindersTo(user).slice(from).filter((a) => texts(cardOf(a)).join(' ').includes('Afsluiten?'));
+    expect(asks(smw, smwBefore)).toHaveLength(0);
     clock.set('2027-03-01T07:31:00Z');
     await tick();
     const toSmw = remindersTo(smw).slice(smwBefore).map((a) => cardOf(a));
@@ -121,5 +127,39 @@ describe('the lifecycle to its end', () => {
     const doc = await stored(referralId);
     expect(doc.state).toBe('closed');
     expect(doc.ttl).toBeGreaterThan(0);
+  });
+});
+
+describe('agreed dates are watched', () => {
+  it('a terugkoppeling not marked done escalates N working days after its date to the responsible person, then the SMW\'er; marking it done stops that', async () => {
+    clock.set('2026-11-23T08:00:00Z');
+    const { referralId } = await takenOn(smw, karim);
+    const smwCard = lastCardTo(h, smw);
+    const karimCard = lastCardTo(h, karim);
+    await click(smw, smwCard.card, VERBS.handoverPlan, PLAN, h.bot, undefined, smwCard.activityId);
+    const booked = invokeCard(await click(karim, updatesOf(h, karim, karimCard.activityId).at(-1), VERBS.handoverBook, {}, h.bot, undefined, karimCard.activityId));
+    await click(karim, invokeCard(await click(karim, booked, VERBS.agreementsOpen)), VERBS.agreementsConfirm, AGREEMENTS);
+
+    // feedback0 on Thursday 10 December, responsible: the casusregisseur; REMINDER_OVERDUE_DAYS=2 (default).
+    const overdue = (await pending(referralId)).filter((r) => r.kind === 'agreementOverdue' && r.subject.agreementId === 'feedback0').sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+    expect(overdue.map((r) => [r.dueAt, r.recipients.map((x) => x.aadObjectId)])).toEqual([
+      ['2026-12-14T07:30:00.000Z', [karim.aadObjectId]],
+      ['2026-12-15T07:30:00.000Z', [smw.aadObjectId]],
+    ]);
+    const isOverdue = (a: Record<string, unknown>) => texts(cardOf(a)).join(' ').includes('nog niet als gedaan gemarkeerd');
+    const karimBefore = remindersTo(karim).filter(isOverdue).length;
+    const smwBefore = remindersTo(smw).filter(isOverdue).length;
+    clock.set('2026-12-14T07:31:00Z');
+    await tick();
+    const toKarim = remindersTo(karim).filter(isOverdue).slice(karimBefore);
+    expect(toKarim).toHaveLength(1);
+    expect(remindersTo(smw).filter(isOverdue).length).toBe(smwBefore);
+
+    // Karim marks it done on the escalation: the SMW'er's step is withdrawn.
+    await click(karim, cardOf(toKarim[0]), VERBS.reminderDone);
+    expect((await pending(referralId)).filter((r) => r.kind === 'agreementOverdue' && r.subject.agreementId === 'feedback0')).toEqual([]);
+    clock.set('2026-12-15T07:31:00Z');
+    await tick();
+    expect(remindersTo(smw).filter(isOverdue).length).toBe(smwBefore);
   });
 });
