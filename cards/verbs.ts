@@ -33,6 +33,7 @@ export const VERBS = {
   reminderSnooze: 'reminder.snooze',
   reminderReschedule: 'reminder.reschedule',
   evaluationAnswer: 'evaluation.answer',
+  reassign: 'referral.reassign',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

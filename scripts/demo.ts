@@ -134,7 +134,9 @@ async function seed(): Promise<void> {
     const proposals = lastUpdate(personal(mehmet), mehmetCard.activityId);
     const booked = await click(mehmet, proposals, VERBS.handoverBook, {}, { replyToId: mehmetCard.activityId });
     const form = await click(mehmet, booked, VERBS.agreementsOpen);
+    // Confirmed before the booked time: the example says the meeting took place (it was held earlier than booked).
     await click(mehmet, form, VERBS.agreementsConfirm, {
+      meetingHeld: 'true',
       present: 'smw,caseManager,parent',
       feedback0To: 'smw',
       feedback0How: 'teams',

@@ -118,7 +118,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     renderer: reminderCardRenderer,
     onProblem: (p) => problems(p),
   });
-  const policy = reminderPolicy({ daysBefore: config.reminders.daysBefore, localTime: config.reminderLocalTime });
+  const policy = reminderPolicy({ daysBefore: config.reminders.daysBefore, localTime: config.reminderLocalTime, overdueAfterDays: config.reminders.overdueAfterDays });
   /** The language of a professional's Teams client, from their stored 1:1 conversation. */
   const languageOf = async (aadObjectId: string) => {
     const locale = (await conversations.personal(aadObjectId))?.locale;

@@ -61,6 +61,8 @@ const ConfigSchema = z
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 
     REMINDER_DAYS_BEFORE: z.coerce.number().int().min(0).max(20).default(2),
+    /** Working days after an agreed terugkoppeling/evaluatie date before a reminder not marked done escalates (0: never). */
+    REMINDER_OVERDUE_DAYS: z.coerce.number().int().min(0).max(20).default(2),
     REMINDER_LEASE_MS: z.coerce.number().int().min(1_000).default(60_000),
     REMINDER_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(100),
     REMINDER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
@@ -191,6 +193,7 @@ export interface Config {
   report: { signingKey?: string; publicBaseUrl?: string; minCell: number; xtraMinCaseload: number; xtraMinWijkteams: number; evaluationFile: string };
   reminders: {
     daysBefore: number;
+    overdueAfterDays: number;
     leaseMs: number;
     batchSize: number;
     concurrency: number;
@@ -262,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     report: { signingKey: c.DOWNLOAD_SIGNING_KEY, publicBaseUrl: c.PUBLIC_BASE_URL, minCell: c.REPORT_MIN_CELL, xtraMinCaseload: c.XTRA_MIN_CASELOAD, xtraMinWijkteams: c.XTRA_MIN_WIJKTEAMS, evaluationFile: c.EVALUATION_FILE },
     reminders: {
       daysBefore: c.REMINDER_DAYS_BEFORE,
+      overdueAfterDays: c.REMINDER_OVERDUE_DAYS,
       leaseMs: c.REMINDER_LEASE_MS,
       batchSize: c.REMINDER_BATCH_SIZE,
       concurrency: c.REMINDER_CONCURRENCY,

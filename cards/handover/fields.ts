@@ -70,6 +70,7 @@ export function agreementFields(): FieldDef[] {
     ];
   }).flat();
   return [
+    { id: 'meetingHeld', kind: 'toggle', labelKey: 'handover.agreements.meetingHeld', placeholderKey: 'handover.agreements.meetingHeldTitle' },
     { id: 'present', kind: 'multichoice', labelKey: 'handover.agreements.present', required: true, choices: roles },
     { id: 'feedbackHeading', kind: 'heading', labelKey: 'handover.agreements.feedbackHeading' },
     ...feedback,

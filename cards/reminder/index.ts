@@ -31,7 +31,7 @@ export type ReminderCardAction = z.infer<typeof ReminderCardActionSchema>;
 const say = (lang: Lang, key: string) => texts[key]?.[lang] ?? key;
 
 /** A reminder can be moved from its card when it points at a dated agreement. */
-export const isAgreementReminder = (doc: ReminderDocument) => doc.kind !== 'agreementsPrompt' && doc.kind !== 'normEscalation' && Boolean(doc.subject.agreementId);
+export const isAgreementReminder = (doc: ReminderDocument) => doc.kind !== 'agreementsPrompt' && doc.kind !== 'normEscalation' && doc.kind !== 'closePrompt' && Boolean(doc.subject.agreementId);
 
 const RoleData = z.object({ reminderId: z.string(), bucket: z.string(), recipientKey: z.string() });
 
@@ -45,13 +45,15 @@ export const ReminderCardDataSchema = z.object({
   /** false: a channel notice or a result card — told, not asked. */
   buttons: z.boolean(),
   prompt: z.boolean(),
+  /** "Afsluiten?" at the nazorg end date: the primary action closes the referral. */
+  closing: z.boolean().default(false),
   movable: z.boolean(),
   referralId: z.string(),
   data: RoleData,
   labels: z.record(z.string()),
 });
 
-const LABELS = ['done', 'doneWithNote', 'later', 'more', 'openAgreements', 'snoozeNextDay', 'snoozeTwoDays', 'snoozeDate', 'snoozeDateLabel', 'noteLabel', 'newDateLabel', 'newTimeLabel', 'reschedule'] as const;
+const LABELS = ['close', 'done', 'doneWithNote', 'later', 'more', 'openAgreements', 'snoozeNextDay', 'snoozeTwoDays', 'snoozeDate', 'snoozeDateLabel', 'noteLabel', 'newDateLabel', 'newTimeLabel', 'reschedule'] as const;
 
 /** "AM-7K3QX2 · N.M.d.V. · OBS De Regenboog": which family, without a name. */
 export function caseLineOf(doc: ReminderDocument): string {
@@ -63,6 +65,7 @@ function hintOf(doc: ReminderDocument, lang: Lang, channel: boolean): string {
   if (channel) return say(lang, 'reminder.channelInfo');
   if (doc.kind === 'agreementsPrompt') return say(lang, 'reminder.hint.prompt');
   if (doc.kind === 'normEscalation') return say(lang, 'reminder.hint.escalation');
+  if (doc.kind === 'closePrompt') return say(lang, 'reminder.hint.close');
   return say(lang, 'reminder.hint.agreement');
 }
 
@@ -76,6 +79,7 @@ function cardData(doc: ReminderDocument, recipient: Pick<RecipientDelivery, 'key
     notice,
     buttons: !channel && !notice,
     prompt: doc.kind === 'agreementsPrompt',
+    closing: doc.kind === 'closePrompt',
     movable: isAgreementReminder(doc),
     referralId: doc.referralId,
     data: { reminderId: doc.id, bucket: doc.bucket, recipientKey: recipient.key },

@@ -20,6 +20,7 @@ import { registerHandover } from './features/handover.js';
 import { registerReminders } from './features/reminders.js';
 import { registerTimeTravel } from './features/timeTravel.js';
 import { registerReport } from './features/report.js';
+import { registerReassign } from './features/reassign.js';
 import type { Config } from '../config.js';
 import type { ServiceUrlTrust } from '../server/trust.js';
 import { guardConnectorCalls } from './connector.js';
@@ -101,6 +102,7 @@ export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {
   registerCoordinators(app, deps);
   registerTimeTravel(app, deps);
   registerReport(app, deps);
+  registerReassign(app, deps);
   registerFallback(app);
 
   app.error(async (ctx, error) => {

@@ -18,6 +18,8 @@ const PATTERNS: readonly { pattern: RegExp; command: Command }[] = [
   { pattern: /^status\s+(\S+)$/i, command: 'status' },
   { pattern: /^afspraken\s+(\S+)$/i, command: 'afspraken' },
   { pattern: /^overdracht\s+(\S+)$/i, command: 'overdracht' },
+  { pattern: /^overdragen\s+alles\s+\S+\s+\S+$/i, command: 'overdragenAlles' },
+  { pattern: /^overdragen\s+(\S+)$/i, command: 'overdragen' },
   { pattern: /^toestemming\s+(\S+)$/i, command: 'toestemming' },
   { pattern: /^afsluiten\s+(\S+)$/i, command: 'afsluiten' },
   { pattern: /^exporteer\s+(\S+)$/i, command: 'exporteer' },
@@ -31,7 +33,7 @@ const PATTERNS: readonly { pattern: RegExp; command: Command }[] = [
   { pattern: /^evaluatie\b/i, command: 'evaluatie' },
   // The bare words from Teams' command menu only explain what follows them.
   { pattern: /^(?:help|hulp|\?)(?:\s+(?:alles|meer|all|more))?$/i, command: 'help' },
-  { pattern: /^(?:status|afspraken|overdracht|toestemming|afsluiten)$/i, command: 'help' },
+  { pattern: /^(?:status|afspraken|overdracht|overdragen|toestemming|afsluiten)$/i, command: 'help' },
 ];
 
 export function typedCommand(text: string | undefined): TypedCommand | undefined {

@@ -1,6 +1,8 @@
 import type { Effect, EffectOutcome } from '../domain/effects.js';
 import { intakeDelivery, type EffectResult } from '../domain/intakeDelivery.js';
+import { planClosePrompt } from '../domain/lifecycle.js';
 import type { Referral } from '../domain/referral.js';
+import { partiesOf } from '../domain/referralParties.js';
 import type { PortResult, TeamsPort } from '../effects/ports.js';
 import type { CarryOut } from '../effects/runner.js';
 import { translator } from '../i18n/index.js';
@@ -39,6 +41,11 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         return { outcome: outcomeOf(await teams.toPerson(effect.aadObjectId, cardMessage(card), effect.activityId)) };
       }
       case 'planReminders':
+        if (effect.trigger === 'aftercareStarted') {
+          const prompt = planClosePrompt(referral, partiesOf(referral), { calendar: deps.calendar, policy: deps.reminderPolicy, clock: deps.clock });
+          if (prompt) await deps.reminderStore.save([prompt]);
+          return { outcome: { ok: true, ...(prompt ? {} : { note: 'noAftercareDate' }) } };
+        }
         if (effect.trigger !== 'referralSubmitted') return { outcome: { ok: false, retryable: false, reason: 'unsupported' } };
         await deps.reminders.referralSubmitted(referral);
         return { outcome: { ok: true } };
@@ -52,6 +59,10 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
       case 'notifyPerson': {
         const text = translator((await deps.languageOf(effect.aadObjectId)) ?? 'nl')(effect.messageKey, effect.params);
         return { outcome: outcomeOf(await teams.toPerson(effect.aadObjectId, { text })) };
+      }
+      case 'readdressReminders': {
+        const moved = await deps.reminderStore.readdress(referral.referralId, effect.role, effect.fromAadObjectId, effect.to);
+        return { outcome: { ok: true, note: `readdressed:${moved}` } };
       }
       default:
         // Kinds whose flows still run inline in their handlers; never committed yet.

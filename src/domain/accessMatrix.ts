@@ -26,6 +26,8 @@ export const COMMANDS = [
   'status',
   'afspraken',
   'overdracht',
+  'overdragen',
+  'overdragenAlles',
   'toestemming',
   'afsluiten',
   'exporteer',
@@ -76,6 +78,14 @@ const intakeDecision: Rule = { about: 'referral', cells: { wijkteamMember: { see
 const reminderRecipients: Rule = { about: 'reminder', cells: { smw: minimal, caseManager: minimal } };
 const anyColleague: Rule = { about: 'nothing', cells: { tenantUser: nothing, coordinator: nothing } };
 const coordinatorOnly: Rule = { about: 'nothing', cells: { coordinator: nothing } };
+/**
+ * Handing a case over: its SMW'er (the SMW role), its casusregisseur or a member of its current
+ * wijkteam (the casusregisseur role), a coordinator (either); the domain checks which role.
+ */
+const handOver: Rule = {
+  about: 'referral',
+  cells: { smw: minimal, caseManager: minimal, wijkteamMember: { sees: 'minimal', states: ['accepted', 'handoverScheduled', 'agreementsConfirmed', 'aftercare'] }, coordinator: { sees: 'minimal', states: OPEN } },
+};
 
 /** Card verbs. A verb without a row does not compile. */
 export const VERB_RULES: Record<Verb, Rule> = {
@@ -116,6 +126,8 @@ export const VERB_RULES: Record<Verb, Rule> = {
   'reminder.reschedule': reminderRecipients,
   // The handler takes answers only from the people and channels the evaluation was sent to.
   'evaluation.answer': anyColleague,
+  // Who may hand over which role is decided by the domain (reassign.ts); these may ask.
+  'referral.reassign': handOver,
 };
 
 /** Chat commands. A command without a row does not compile. */
@@ -131,6 +143,9 @@ export const COMMAND_RULES: Record<Command, Rule> = {
   },
   afspraken: caseManagerOnly,
   overdracht: professionals,
+  overdragen: handOver,
+  /** A coordinator moves all open cases of one SMW'er to another (someone leaves). */
+  overdragenAlles: coordinatorOnly,
   toestemming: smwOnly,
   afsluiten: { about: 'referral', cells: { smw: minimal, caseManager: minimal } },
   exporteer: { about: 'referral', cells: { coordinator: full } },

@@ -11,7 +11,7 @@ export type DeliveryState =
   | { status: 'failed'; reason: string; at: string };
 
 /** Which reminder plan an effect starts or stops (the planner knows the rules per trigger). */
-export type ReminderTrigger = 'referralSubmitted' | 'referralAccepted' | 'handoverBooked' | 'handoverCancelled' | 'referralClosed' | 'agreementsConfirmed';
+export type ReminderTrigger = 'referralSubmitted' | 'referralAccepted' | 'handoverBooked' | 'handoverCancelled' | 'referralClosed' | 'agreementsConfirmed' | 'aftercareStarted';
 
 /** Which card of a person is updated in place (rendered from the referral when the effect runs). */
 export type PersonCardView = 'intakeDelivery';
@@ -34,7 +34,9 @@ export type EffectKind =
   | { kind: 'planReminders'; trigger: ReminderTrigger }
   | { kind: 'cancelReminders'; trigger: ReminderTrigger }
   | { kind: 'escalate'; to: 'coordinator' | 'smw'; messageKey: string; params: Record<string, string> }
-  | { kind: 'countRegistration'; event: string };
+  | { kind: 'countRegistration'; event: string }
+  /** The case changed hands: pending reminders addressed to the previous person go to the new one. */
+  | { kind: 'readdressReminders'; role: 'smw' | 'caseManager'; fromAadObjectId: string; to: { aadObjectId: string; teamsUserId?: string; email?: string } };
 
 /** An effect as a decision asks for it: what, and not before when (default: at once). */
 export type EffectRequest = EffectKind & { notBefore?: string };

@@ -245,6 +245,8 @@ export interface AgreementsInput {
   agreements: Agreements;
   /** The `agreementsRevision` the card was rendered with. */
   revision: number;
+  /** "Het gesprek heeft plaatsgevonden": required to confirm before the booked meeting's start. */
+  meetingHeld?: boolean;
 }
 
 function agreementsCheck(r: Referral, a: Actor, revision: number) {
@@ -284,6 +286,10 @@ export function confirmHandoverAgreements(r: Referral, a: Actor, input: Agreemen
   if (repeat && r.state === 'agreementsConfirmed') return unchanged(r);
   const refused = agreementsCheck(r, a, input.revision);
   if (refused) return refused;
+  // Agreements follow the meeting: before its start only with an explicit "it took place".
+  if (h.meeting && now.at.getTime() < new Date(h.meeting.start).getTime() && !input.meetingHeld) {
+    return refuse('invalid', { errors: { meetingHeld: 'v.handover.meetingNotHeld' } });
+  }
   const draft = draftAgreements(h.agreements, input.agreements, a, now.at);
   const confirmed = confirmAgreements(draft.history, draft.record.version, a, now.at);
   if (!confirmed.ok) return refuse(confirmed.reason === 'stale' ? 'stale' : 'invalidState');

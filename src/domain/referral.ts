@@ -1,5 +1,6 @@
 import type { Outbox } from './effects.js';
 import type { HandoverState } from './handoverFlow.js';
+import type { Reassignment } from './reassign.js';
 import type { Professional } from './types.js';
 import type { ConsentScope, ConsentSection, Consenter } from './sections/consent.js';
 import type { ParentsSection } from './sections/parents.js';
@@ -100,6 +101,8 @@ export interface Referral {
   redirects?: Redirect[];
   consentWithdrawals?: ConsentWithdrawal[];
   handover?: HandoverState;
+  /** Earlier SMW'ers and casusregisseurs: each hand-over with who, when and why. */
+  reassignments?: Reassignment[];
   createdAt: string;
   updatedAt: string;
   closedAt?: string;

@@ -7,7 +7,7 @@ import type { AgreedDate, AgreedDateKind, Party, PartyRole } from './types.js';
  * scheduler delivers; nothing here sends, waits or reads the system time.
  */
 
-export type ReminderKind = 'agreementBefore' | 'agreementOnDay' | 'snoozed' | 'normEscalation' | 'agreementsPrompt';
+export type ReminderKind = 'agreementBefore' | 'agreementOnDay' | 'snoozed' | 'normEscalation' | 'agreementsPrompt' | 'closePrompt' | 'agreementOverdue';
 export type DeliveryChannel = 'teams' | 'email';
 
 /** Where one reminder goes. `key` is stable within a reminder and carries no name or e-mail. */
@@ -67,9 +67,14 @@ export interface ReminderPolicy {
   daysBefore: number;
   /** Local wall-clock time reminders go out, `HH:MM`. */
   localTime: string;
+  /**
+   * Working days after an agreed terugkoppeling or evaluatie date that a reminder not marked done
+   * escalates to the responsible person, a working day later to the SMW'er; 0: never.
+   */
+  overdueAfterDays: number;
 }
 
-export const DEFAULT_REMINDER_POLICY: ReminderPolicy = { daysBefore: 2, localTime: '08:30' };
+export const DEFAULT_REMINDER_POLICY: ReminderPolicy = { daysBefore: 2, localTime: '08:30', overdueAfterDays: 0 };
 
 /** Reminders go out in office hours only; a policy outside them is a configuration error. */
 export const EARLIEST_LOCAL_TIME = '07:00';
@@ -83,6 +88,9 @@ export function reminderPolicy(input: Partial<ReminderPolicy> = {}): ReminderPol
   }
   if (!Number.isInteger(policy.daysBefore) || policy.daysBefore < 0 || policy.daysBefore > 20) {
     throw new RangeError('reminder daysBefore must be a whole number from 0 to 20');
+  }
+  if (!Number.isInteger(policy.overdueAfterDays) || policy.overdueAfterDays < 0 || policy.overdueAfterDays > 20) {
+    throw new RangeError('reminder overdueAfterDays must be a whole number from 0 to 20');
   }
   return policy;
 }
@@ -193,8 +201,34 @@ function planAll(input: PlanInput, ctx: PlanContext): ReminderPlan {
     if (everyone.recipients.length > 0) {
       reminders.push({ ...common, id: `${base}:d0`, kind: 'agreementOnDay', dueAt: onDay.toISOString(), recipients: everyone.recipients });
     }
+    reminders.push(...overdueSteps(agreed, base, common, input.parties, ctx));
   }
   return { reminders, unaddressable };
+}
+
+/** Agreed dates whose follow-up someone must do and mark done (nazorg runs until its date instead). */
+const WATCHED: readonly AgreedDateKind[] = ['feedback', 'evaluation'];
+
+/**
+ * A missed agreed date: `overdueAfterDays` working days after it the responsible person, a
+ * working day later the SMW'er (when not the same). Marking the date done or moving it cancels
+ * these (same base id as the date's other reminders).
+ */
+function overdueSteps(agreed: AgreedDate, base: string, common: Pick<PlannedReminder, 'referralId' | 'timeZone' | 'subject'>, parties: Party[], ctx: PlanContext): PlannedReminder[] {
+  const days = ctx.policy.overdueAfterDays ?? 0;
+  if (days <= 0 || !WATCHED.includes(agreed.kind)) return [];
+  const steps: PlannedReminder[] = [];
+  const first = recipientsFor([agreed.responsible], parties).recipients.filter((r) => r.channel === 'teams');
+  const day1 = ctx.calendar.addWorkingDays(agreed.date, days);
+  if (first.length > 0) {
+    steps.push({ ...common, subject: { ...common.subject, escalationStep: 1 }, id: `${base}:o1`, kind: 'agreementOverdue', dueAt: ctx.calendar.at(day1, ctx.policy.localTime).toISOString(), recipients: first });
+  }
+  const smw = recipientsFor(['smw'], parties).recipients.filter((r) => !first.some((f) => f.key === r.key));
+  if (smw.length > 0) {
+    const day2 = ctx.calendar.addWorkingDays(agreed.date, days + 1);
+    steps.push({ ...common, subject: { ...common.subject, escalationStep: 2 }, id: `${base}:o2`, kind: 'agreementOverdue', dueAt: ctx.calendar.at(day2, ctx.policy.localTime).toISOString(), recipients: smw });
+  }
+  return steps;
 }
 
 /** The date and agreed time are part of the id: moving an agreement gives new reminders, re-planning it the same ones. */

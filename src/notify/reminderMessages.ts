@@ -34,6 +34,8 @@ export function reminderTitle(doc: ReminderDocument, lang: Lang = 'nl'): string 
   switch (doc.kind) {
     case 'agreementOnDay':
       return say(lang, 'reminder.onDay', { label, time });
+    case 'agreementOverdue':
+      return say(lang, 'reminder.overdue', { label, date });
     case 'normEscalation':
       return say(lang, s.escalationStep === 1 ? 'reminder.escalation1' : 'reminder.escalation2', { norm: label, date });
     default:

@@ -215,6 +215,35 @@ export class ReminderStore {
     return resources.map((r) => stripMeta(r));
   }
 
+  /**
+   * The case changed hands: every pending reminder of the referral addressed to `fromAadObjectId`
+   * in `role` goes to the new person instead (ETag-conditioned; read again on a race). Returns how many.
+   */
+  async readdress(referralId: string, role: string, fromAadObjectId: string, to: { aadObjectId: string; teamsUserId?: string; email?: string }): Promise<number> {
+    let changed = 0;
+    for (const pending of await this.pendingOfReferral(referralId)) {
+      for (let attempt = 1; attempt <= this.writeAttempts; attempt++) {
+        const current = await this.retrying(() => this.get(pending.id, pending.bucket));
+        if (!current || current.doc.status !== 'pending') break;
+        const hit = (r: RecipientDelivery) => r.role === role && r.aadObjectId === fromAadObjectId && r.state === 'pending';
+        if (!current.doc.recipients.some(hit)) break;
+        const recipients = current.doc.recipients.map((r): RecipientDelivery => {
+          if (!hit(r)) return r;
+          const { teamsUserId: _t, email: _e, ...rest } = r;
+          return { ...rest, key: `${role}:${to.aadObjectId}`, aadObjectId: to.aadObjectId, ...(to.teamsUserId ? { teamsUserId: to.teamsUserId } : {}), ...(to.email ? { email: to.email } : {}) };
+        });
+        try {
+          await this.container.item(pending.id, pending.bucket).replace({ ...current.doc, recipients, updatedAt: this.clock.now().toISOString() }, { accessCondition: { type: 'IfMatch', condition: current.etag } });
+          changed++;
+          break;
+        } catch (err) {
+          if (statusOf(err) !== 412 && !isTransient(err)) throw err;
+        }
+      }
+    }
+    return changed;
+  }
+
   /** Pending reminders whose time has come and whose lease is free or expired, oldest first. */
   async findDue(buckets: string[] | 'all', limit: number): Promise<Versioned<ReminderDocument>[]> {
     const now = this.clock.now().toISOString();

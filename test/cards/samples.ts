@@ -10,6 +10,7 @@ import { reminderCard, reminderResultCard } from '../../cards/reminder/index.js'
 import { closeCard } from '../../src/bot/features/closing.js';
 import { toDocument, type ReminderDocument } from '../../src/store/reminders.js';
 import { casesCard, draftsCard } from '../../src/bot/views/caseLists.js';
+import { reassignCard, reassignedCard } from '../../src/bot/views/reassign.js';
 
 const instruments = { etmOutcomes: ['Geen zorgen', 'Ernstige zorgen'], lirikOutcomes: ['Laag risico', 'Hoog risico'] };
 const wijkteams = [
@@ -107,10 +108,14 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
     const agreement = reminder('agreementBefore', { label: 'Terugkoppeling aan de SMW', agreementId: 'feedback0', agreementKind: 'feedback', date: '2026-12-10', time: '10:00' });
     out[`${lang}/reminder-agreement`] = reminderCard(agreement, { key: 'caseManager:cm' }, lang);
     out[`${lang}/reminder-prompt`] = reminderCard(reminder('agreementsPrompt', { label: 'reminder.agreementsPrompt', date: '2026-12-08' }), { key: 'caseManager:cm' }, lang);
+    out[`${lang}/reminder-close`] = reminderCard(reminder('closePrompt', { label: 'reminder.closePrompt', date: '2027-03-01' }), { key: 'caseManager:cm' }, lang);
     out[`${lang}/reminder-escalation`] = reminderCard(reminder('normEscalation', { label: 'norms.accept', normId: 'accept', date: '2026-12-07', escalationStep: 1 }), { key: 'caseManager:cm' }, lang);
     out[`${lang}/reminder-escalation-channel`] = reminderCard(reminder('normEscalation', { label: 'norms.accept', normId: 'accept', date: '2026-12-07', escalationStep: 1 }), { key: 'channel:wijkteam:wt-feijenoord', teamsChannelKey: 'wijkteam:wt-feijenoord' }, lang);
     out[`${lang}/close`] = closeCard(tr, submitted, 365);
     out[`${lang}/close-done`] = closeCard(tr, submitted, 365, true);
+    out[`${lang}/reassign`] = reassignCard(tr, accepted, ['smw', 'caseManager']);
+    out[`${lang}/reassign-error`] = reassignCard(tr, accepted, ['caseManager'], tr('reassign.samePerson'));
+    out[`${lang}/reassigned`] = reassignedCard(tr, accepted, 'caseManager', 'Lisa Wijkteam');
     out[`${lang}/reminder-done`] = reminderResultCard(agreement, tr('reminder.markedDone'), lang);
     out[`${lang}/declined`] = declinedCard(tr, { ...submitted, state: 'declined', decline: { reason: 'Past niet', advice: 'Bel het CJG', by: { aadObjectId: 'x', name: 'Karim' }, at: '2026-11-23T10:00:00Z' } });
     const lists = { tr, lang, zone: 'Europe/Amsterdam', today: '2026-12-02' };

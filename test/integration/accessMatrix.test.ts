@@ -124,6 +124,8 @@ function activityFor(op: Operation, user: TeamsUser, referral: Referral, reminde
     status: `status ${referral.number}`,
     afspraken: `afspraken ${referral.number}`,
     overdracht: `overdracht ${referral.number}`,
+    overdragen: `overdragen ${referral.number}`,
+    overdragenAlles: `overdragen alles nobody-leaving ${colleague.aadObjectId}`,
     toestemming: `toestemming ${referral.number}`,
     afsluiten: `afsluiten ${referral.number}`,
     exporteer: `exporteer ${referral.number}`,

@@ -81,7 +81,7 @@ describe('reminders wired into the bot', () => {
     await click(karim, form, VERBS.agreementsConfirm, AGREEMENTS);
     const planned = await pending(referralId);
     expect(planned.some((r) => r.kind === 'agreementsPrompt' || r.kind === 'normEscalation')).toBe(false);
-    const feedback = planned.filter((r) => r.subject.agreementId === 'feedback0').map((r) => [r.kind, r.dueAt, r.recipients.map((x) => x.role)]);
+    const feedback = planned.filter((r) => r.subject.agreementId === 'feedback0' && r.kind !== 'agreementOverdue').map((r) => [r.kind, r.dueAt, r.recipients.map((x) => x.role)]);
     expect(feedback).toEqual([
       ['agreementBefore', '2026-12-08T07:30:00.000Z', ['caseManager']],
       ['agreementOnDay', '2026-12-10T07:30:00.000Z', ['caseManager', 'smw']],
@@ -154,7 +154,7 @@ describe('reminders wired into the bot', () => {
     expect(texts(moved).join(' ')).toContain('Verzet naar dinsdag 15 december 2026 om 10:00');
     const doc = await stored(confirmedId);
     expect(doc.handover?.dateChanges?.map((c) => [c.agreementId, c.from.date, c.to.date, c.to.time, c.byRole])).toEqual([['feedback0', '2026-12-10', '2026-12-15', '10:00', 'caseManager']]);
-    const feedback = (await pending(confirmedId)).filter((r) => r.subject.agreementId === 'feedback0' && r.kind !== 'snoozed');
+    const feedback = (await pending(confirmedId)).filter((r) => r.subject.agreementId === 'feedback0' && r.kind !== 'snoozed' && r.kind !== 'agreementOverdue');
     expect(feedback.map((r) => [r.kind, r.dueAt])).toEqual([
       ['agreementBefore', '2026-12-11T07:30:00.000Z'],
       ['agreementOnDay', '2026-12-15T07:30:00.000Z'],

@@ -49,6 +49,7 @@ export const PLAN = {
 
 /** A complete formulier warme overdracht (dates after 2026-11-23). */
 export const AGREEMENTS = {
+  meetingHeld: 'true',
   present: 'smw,caseManager,parent',
   feedback0To: 'smw',
   feedback0How: 'teams',

@@ -162,8 +162,13 @@ export function registerHandover(app: Application, deps: BotDeps): void {
     const values = pickInputs(agreementFields(), data);
     const parsed = validate(agreementsSchema(nowOf(deps).today), values);
     if (!parsed.ok) return respondWithCard(ctx, agreementsCard(v, r, { values, errors: parsed.errors, notice: { kind: 'attention', text: v.tr('refusal.invalid') } }));
-    const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? confirmHandoverAgreements(cur, actor, { agreements: parsed.value, revision: action.revision }, now) : notFound()));
+    const meetingHeld = values.meetingHeld === 'true';
+    const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? confirmHandoverAgreements(cur, actor, { agreements: parsed.value, revision: action.revision, meetingHeld }, now) : notFound()));
     const { decision } = outcome;
+    // Before the meeting: the card asks, beside the toggle, whether it took place; what was typed stays.
+    if (!decision.ok && decision.code === 'invalid' && decision.errors?.meetingHeld) {
+      return respondWithCard(ctx, agreementsCard(v, r, { values, errors: decision.errors, notice: { kind: 'attention', text: v.tr('handover.agreements.beforeMeeting') } }));
+    }
     if (!decision.ok) return answerAgreementsRefusal(ctx, deps, outcome, actor, VERBS.agreementsConfirm);
     const current = decision.unchanged ? decision.value : await distributeAgreements(ctx, deps, actor, decision.value);
     return respondWithCard(ctx, handoverCard(v, current, 'caseManager', { kind: 'good', text: v.tr('handover.confirmed.notice') }));

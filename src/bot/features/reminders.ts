@@ -5,6 +5,7 @@ import { isAgreementReminder, reminderResultCard, ReminderCardActionSchema, type
 import { VERBS } from '../../../cards/verbs.js';
 import { effectiveAgreedDates, recordAgreedDateChange } from '../../domain/agreedDateChanges.js';
 import { refuse } from '../../domain/decision.js';
+import { EVALUATION_AGREEMENT_ID, evaluationHeld } from '../../domain/lifecycle.js';
 import { partiesOf } from '../../domain/referralParties.js';
 import { isOpen, isRefusal, rescheduleAgreement, snoozeReminder, type AgreementRescheduled, type PlanContext, type PlannedReminder, type SnoozeChoice } from '../../domain/reminders.js';
 import type { Referral } from '../../domain/referral.js';
@@ -61,6 +62,15 @@ export function registerReminders(app: Application, deps: BotDeps): void {
       ], deps.clock.now());
       deps.log.info({ referralId: doc.referralId, reminderId: doc.id, hasNote: Boolean(action.note) }, 'reminder marked done');
       await countAgreedDateDone(deps, doc.referralId, doc.subject, deps.clock.now());
+      // Done: the escalations of a missed date for this agreement (and date) are no longer needed.
+      if (doc.subject.agreementId) {
+        const overdue = (await deps.reminderStore.pendingOfReferral(doc.referralId)).filter(
+          (r) => r.kind === 'agreementOverdue' && r.subject.agreementId === doc.subject.agreementId && r.subject.date === doc.subject.date,
+        );
+        if (overdue.length > 0) await deps.reminderStore.cancel(overdue);
+      }
+      // The evaluation was held: the case goes into nazorg (and "Afsluiten?" is planned for its end).
+      if (doc.subject.agreementId === EVALUATION_AGREEMENT_ID) await decideAndSave(deps, doc.referralId, actor, (current, now) => (current ? evaluationHeld(current, now) : refuse('notFound')));
     }
     return respondWithCard(ctx, reminderResultCard(doc, tr('reminder.markedDone')));
   });

@@ -118,7 +118,9 @@ function requestFacts(v: HandoverView, r: Referral): Fact[] {
 export function agreementsCard(v: HandoverView, r: Referral, extra: { values?: RawValues; errors?: FieldErrors; notice?: Notice } = {}): AdaptiveCardJson {
   const h = r.handover ?? emptyHandover();
   const latest = latestAgreements(h.agreements);
-  const values = extra.values ?? (latest ? agreementsToCardValues(latest.agreements) : { present: 'smw,caseManager,parent', parentsAgree: 'false' });
+  // Presence pre-filled from the planning: a pupil who was to join the meeting is ticked as present.
+  const present = h.request?.pupilJoins ? 'smw,caseManager,parent,pupil' : 'smw,caseManager,parent';
+  const values = extra.values ?? (latest ? agreementsToCardValues(latest.agreements) : { present, parentsAgree: 'false', meetingHeld: 'false' });
   const subtitle = !latest
     ? v.tr('handover.agreements.new')
     : latest.confirmedAt

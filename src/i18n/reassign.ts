@@ -1,0 +1,31 @@
+import type { Catalogue } from './index.js';
+
+/** Texts of handing a case over to a colleague. */
+export const reassign: Catalogue = {
+  'reassign.title': { nl: 'Aanmelding {number} overdragen', en: 'Hand over referral {number}' },
+  'reassign.role': { nl: 'Wat draagt u over?', en: 'What do you hand over?' },
+  'reassign.role.smw': { nl: "SMW'er (nu: {name})", en: 'School social worker (now: {name})' },
+  'reassign.role.caseManager': { nl: 'Casusregisseur (nu: {name})', en: 'Case manager (now: {name})' },
+  'reassign.to': { nl: 'Aan welke collega?', en: 'To which colleague?' },
+  'reassign.toId': { nl: 'Of: Entra-object-id van de collega', en: 'Or: the colleague’s Entra object id' },
+  'reassign.toName': { nl: 'Naam van de collega (zoals anderen die zien)', en: 'The colleague’s name (as others see it)' },
+  'reassign.reason': { nl: 'Waarom?', en: 'Why?' },
+  'reassign.submit': { nl: 'Overdragen', en: 'Hand over' },
+  'reassign.done.smw': { nl: "Overgedragen: {name} is nu de SMW'er. Beiden zijn op de hoogte gebracht.", en: 'Handed over: {name} is now the school social worker. Both have been told.' },
+  'reassign.done.caseManager': { nl: 'Overgedragen: {name} is nu de casusregisseur. Beiden zijn op de hoogte gebracht.', en: 'Handed over: {name} is now the case manager. Both have been told.' },
+  'reassign.samePerson': { nl: 'Dat is dezelfde persoon. Kies een andere collega.', en: 'That is the same person. Choose another colleague.' },
+  'reassign.notInWijkteam': { nl: 'De casusregisseur moet lid zijn van het wijkteam van deze aanmelding.', en: 'The case manager must be a member of this referral’s wijkteam.' },
+  'reassign.otherRole': { nl: 'Deze collega heeft de andere rol al in deze casus.', en: 'This colleague already has the other role in this case.' },
+  'reassign.toldPrevious.smw': { nl: "Aanmelding {number} is aan {to} overgedragen; u bent niet langer de SMW'er. Reden: {reason}", en: 'Referral {number} was handed over to {to}; you are no longer its school social worker. Reason: {reason}' },
+  'reassign.toldNew.smw': { nl: "U bent nu de SMW'er van aanmelding {number} (eerder: {from}). Reden: {reason}. Typ \"status {number}\" voor de stand.", en: 'You are now the school social worker of referral {number} (before: {from}). Reason: {reason}. Type "status {number}" for where it stands.' },
+  'reassign.toldPrevious.caseManager': { nl: 'De casusregie van aanmelding {number} is aan {to} overgedragen. Reden: {reason}', en: 'The case management of referral {number} was handed over to {to}. Reason: {reason}' },
+  'reassign.toldNew.caseManager': { nl: 'U bent nu de casusregisseur van aanmelding {number} (eerder: {from}). Reden: {reason}. Typ "status {number}" voor de stand.', en: 'You are now the case manager of referral {number} (before: {from}). Reason: {reason}. Type "status {number}" for where it stands.' },
+  'reassign.bulk.notAllowed': { nl: 'Alleen een coördinator kan alle casussen van iemand overdragen.', en: 'Only a coordinator can hand over all cases of someone.' },
+  'reassign.bulk.usage': { nl: 'Gebruik: overdragen alles <object-id van> <object-id naar>', en: 'Usage: overdragen alles <object id from> <object id to>' },
+  'reassign.bulk.reason': { nl: "Alle casussen van de SMW'er overgedragen door de coördinator", en: 'All cases of the school social worker handed over by the coordinator' },
+  'reassign.bulk.done': { nl: '{moved} casussen overgedragen; {refused} niet (zie het logboek).', en: '{moved} cases handed over; {refused} not (see the log).' },
+  'timeline.aftercare': { nl: 'Evaluatie gehouden: nazorg loopt', en: 'Evaluation held: aftercare running' },
+  'timeline.reassigned': { nl: 'Overgedragen aan een collega', en: 'Handed over to a colleague' },
+  'help.cmd.overdragenAlles': { nl: "**overdragen alles <van> <naar>** — (coördinator) alle open casussen van een SMW'er naar een collega", en: '**overdragen alles <from> <to>** — (coordinator) all open cases of a school social worker to a colleague' },
+  'help.cmd.overdragen': { nl: "**overdragen AM-XXXXXX** — draag de casus over aan een collega (SMW'er of casusregisseur)", en: '**overdragen AM-XXXXXX** — hand the case over to a colleague (school social worker or case manager)' },
+};
