@@ -71,6 +71,9 @@ export interface ReminderIndexDocument {
   updatedAt: string;
 }
 
+/** Every referral created from this moment on has its reminders in the index. */
+export const REMINDER_INDEX_SINCE = '2026-11-23T21:00:00.000Z';
+
 export function reminderIndexKey(referralId: string): string {
   return `referral-reminders:${referralId}`;
 }
@@ -251,13 +254,15 @@ export class ReminderStore {
   /**
    * The pending reminders of one referral, used when plans change: a point read of the
    * referral's reminder index, then one single-partition query per day it names. Referrals
-   * whose reminders predate the index fall back to one query across all days.
+   * whose reminders may predate the index (created before {@link REMINDER_INDEX_SINCE}, or of
+   * unknown age) fall back to one query across all days; a newer one without an index has none.
    */
-  async pendingOfReferral(referralId: string): Promise<ReminderDocument[]> {
+  async pendingOfReferral(referralId: string, referralCreatedAt?: string): Promise<ReminderDocument[]> {
     const key = reminderIndexKey(referralId);
     const index = await readDoc<ReminderIndexDocument>(this.container, key, key);
     const query = { query: `SELECT * FROM c WHERE c.referralId = @id AND c.status = 'pending'`, parameters: [{ name: '@id', value: referralId }] };
     if (!index) {
+      if (referralCreatedAt !== undefined && referralCreatedAt >= REMINDER_INDEX_SINCE) return [];
       const { resources } = await this.container.items.query<ReminderDocument>(query).fetchAll();
       return resources.map((r) => stripMeta(r));
     }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/domain/clock.js';
 import type { Store } from '../../src/store/cosmos.js';
 import { startLocalCosmos, type LocalCosmosServer } from '../../src/store/localCosmos.js';
-import { ReminderStore, bucketOf, reminderIndexKey, toDocument } from '../../src/store/reminders.js';
+import { REMINDER_INDEX_SINCE, ReminderStore, bucketOf, reminderIndexKey, toDocument } from '../../src/store/reminders.js';
 import { makeReminders, openTestStore, teamsRecipient } from '../support/reminderHarness.js';
 
 let cosmos: LocalCosmosServer;
@@ -60,5 +60,13 @@ describe("a referral's pending reminders are found without a query across every 
     const [old] = makeReminders(1, new Date('2027-04-01T08:00:00.000Z'), () => [teamsRecipient('u3')], 'legacy');
     await store.containers.reminders.items.create(toDocument(old!, new Date()));
     expect((await reminders.pendingOfReferral(old!.referralId)).map((r) => r.id)).toEqual([old!.id]);
+    expect((await reminders.pendingOfReferral(old!.referralId, '2026-01-01T00:00:00.000Z')).map((r) => r.id)).toEqual([old!.id]);
+  });
+
+  it('asks no query for a referral newer than the index that has no reminders yet', async () => {
+    const reminders = new ReminderStore(store.containers.reminders, systemClock);
+    const seen = spyQueries();
+    expect(await reminders.pendingOfReferral('IDX-NEW', REMINDER_INDEX_SINCE)).toEqual([]);
+    expect(seen).toEqual([]);
   });
 });
