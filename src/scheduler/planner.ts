@@ -129,7 +129,7 @@ export class StoredReminderPlanner implements ReminderPlanner {
   /** Cancels pending reminders of the referral that match and are not in `next`, then saves `next`. */
   private async replace(referral: Referral, matches: (doc: PlannedReminder) => boolean, next: PlannedReminder[]): Promise<void> {
     const ids = new Set(next.map((n) => n.id));
-    const old = (await this.deps.store.pendingOfReferral(referral.referralId)).filter((d) => matches(d) && !ids.has(d.id));
+    const old = (await this.deps.store.pendingOfReferral(referral.referralId, referral.createdAt)).filter((d) => matches(d) && !ids.has(d.id));
     await this.deps.store.cancel(old);
     await this.deps.store.save(await localize(next, this.deps.languageOf, referral));
   }

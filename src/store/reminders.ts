@@ -57,6 +57,27 @@ export interface ReminderDocument {
   ttl?: number;
 }
 
+/**
+ * One per referral, in its own partition of the `reminders` container: the days (buckets) its
+ * reminders were ever saved in, so finding them needs no query across every day. Days are only
+ * added; it has no `status`, so the scheduler's due-queries never match it.
+ */
+export interface ReminderIndexDocument {
+  id: string;
+  bucket: string;
+  type: 'reminderIndex';
+  referralId: string;
+  buckets: string[];
+  updatedAt: string;
+}
+
+/** Every referral created from this moment on has its reminders in the index. */
+export const REMINDER_INDEX_SINCE = '2026-11-23T21:00:00.000Z';
+
+export function reminderIndexKey(referralId: string): string {
+  return `referral-reminders:${referralId}`;
+}
+
 export const FREE_LEASE: ReminderLease = { owner: '', token: '', until: '1970-01-01T00:00:00.000Z' };
 const FINAL: RecipientState[] = ['delivered', 'unreachable', 'deadLettered'];
 
@@ -126,6 +147,10 @@ export class ReminderStore {
   async save(planned: PlannedReminder[]): Promise<{ created: number; existing: number }> {
     let created = 0;
     let existing = 0;
+    // The index first: it may then name a day without a reminder yet, never miss one.
+    const daysOf = new Map<string, Set<string>>();
+    for (const p of planned) daysOf.set(p.referralId, (daysOf.get(p.referralId) ?? new Set()).add(bucketOf(p.dueAt)));
+    for (const [referralId, days] of daysOf) await this.retrying(() => this.indexDays(referralId, days));
     for (const p of planned) {
       const doc = toDocument(p, this.clock.now());
       const outcome = await this.retrying(async () => {
@@ -207,12 +232,49 @@ export class ReminderStore {
     throw new Error(`could not change the status of reminder ${id}`);
   }
 
-  /** The pending reminders of one referral (cross-partition: used when plans change, not by the scheduler). */
-  async pendingOfReferral(referralId: string): Promise<ReminderDocument[]> {
-    const { resources } = await this.container.items
-      .query<ReminderDocument>({ query: `SELECT * FROM c WHERE c.referralId = @id AND c.status = 'pending'`, parameters: [{ name: '@id', value: referralId }] })
-      .fetchAll();
-    return resources.map((r) => stripMeta(r));
+  /** Adds days to the referral's reminder index (an ETag-conditioned replace, again on a race). */
+  private async indexDays(referralId: string, days: Set<string>): Promise<void> {
+    const key = reminderIndexKey(referralId);
+    for (let attempt = 1; ; attempt++) {
+      const found = await readDoc<ReminderIndexDocument>(this.container, key, key);
+      const known = new Set(found?.doc.buckets ?? []);
+      if ([...days].every((d) => known.has(d))) return;
+      const doc: ReminderIndexDocument = { id: key, bucket: key, type: 'reminderIndex', referralId, buckets: [...new Set([...known, ...days])].sort(), updatedAt: this.clock.now().toISOString() };
+      try {
+        if (found) await this.container.item(key, key).replace(doc, { accessCondition: { type: 'IfMatch', condition: found.etag } });
+        else await this.container.items.create(doc);
+        return;
+      } catch (err) {
+        const code = statusOf(err);
+        if ((code !== 412 && code !== 409) || attempt >= this.writeAttempts) throw err;
+      }
+    }
+  }
+
+  /**
+   * The pending reminders of one referral, used when plans change: a point read of the
+   * referral's reminder index, then one single-partition query per day it names. Referrals
+   * whose reminders may predate the index (created before {@link REMINDER_INDEX_SINCE}, or of
+   * unknown age) fall back to one query across all days; a newer one without an index has none.
+   */
+  async pendingOfReferral(referralId: string, referralCreatedAt?: string): Promise<ReminderDocument[]> {
+    const key = reminderIndexKey(referralId);
+    const index = await readDoc<ReminderIndexDocument>(this.container, key, key);
+    const query = { query: `SELECT * FROM c WHERE c.referralId = @id AND c.status = 'pending'`, parameters: [{ name: '@id', value: referralId }] };
+    if (!index) {
+      if (referralCreatedAt !== undefined && referralCreatedAt >= REMINDER_INDEX_SINCE) return [];
+      const { resources } = await this.container.items.query<ReminderDocument>(query).fetchAll();
+      return resources.map((r) => stripMeta(r));
+    }
+    // The bucket also in the filter: the local server does not narrow a query by its partition key.
+    const perDay = await Promise.all(
+      index.doc.buckets.map((bucket) =>
+        this.container.items
+          .query<ReminderDocument>({ query: `${query.query} AND c.bucket = @bucket`, parameters: [...query.parameters, { name: '@bucket', value: bucket }] }, { partitionKey: bucket })
+          .fetchAll(),
+      ),
+    );
+    return perDay.flatMap(({ resources }) => resources.map((r) => stripMeta(r))).sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
   }
 
   /**
