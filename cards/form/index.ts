@@ -39,6 +39,8 @@ export const FormCardDataSchema = z.object({
   fields: z.array(FieldViewSchema).default([]),
   footer: z.string().default(''),
   actions: z.array(ActionViewSchema).default([]),
+  /** Buttons that open a URL (signed downloads), after the actions. */
+  links: z.array(z.object({ title: z.string(), url: z.string().url() })).default([]),
 });
 
 export type FormCardInput = z.input<typeof FormCardDataSchema>;

@@ -9,6 +9,8 @@ import { findSlots, searchRange, type Interval } from '../domain/slots.js';
 import { translator, type Lang } from '../i18n/index.js';
 import { buildInvitation, type InvitationAttendee } from '../meetings/ical.js';
 import { handoverCancellationText, handoverInvitationText } from '../meetings/invitationText.js';
+import { renderFormCard } from '../../cards/form/index.js';
+import { textAttachment, type MailAttachment, type MailReceipt } from '../notify/mail.js';
 import type { BotDeps } from './deps.js';
 import { handoverCard, meetingTime, type HandoverView, type Viewer } from './views/handover.js';
 
@@ -16,7 +18,7 @@ import { handoverCard, meetingTime, type HandoverView, type Viewer } from './vie
 export const SEARCH_HORIZON_WORKING_DAYS = 10;
 
 export function viewOf(deps: BotDeps, lang: Lang): HandoverView {
-  return { tr: translator(lang), lang, zone: deps.config.timeZone };
+  return { tr: translator(lang), lang, zone: deps.config.timeZone, invitationUrl: (r, meeting) => invitationUrl(deps, r, meeting) };
 }
 
 export const cardActivity = (card: AdaptiveCardJson): Partial<Activity> => MessageFactory.attachment(CardFactory.adaptiveCard(card));
@@ -161,36 +163,116 @@ export function icsOf(deps: BotDeps, r: Referral, meeting: HandoverMeeting, meth
   });
 }
 
+/** Signed download of the iCalendar file of a meeting: id `<referralId>:<uid>`. */
+export const ICS_KIND = 'ics';
+const ICS_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}):(.{1,200})$/i;
+const DAY_SECONDS = 24 * 3600;
+
 /**
- * A message with the invitation as a file. Teams shows files from bots in personal chat only
- * through its file-consent flow (upload to OneDrive); a plain attachment carries the file as a
- * `data:` URL in `contentUrl`, the Bot Framework's form for a file, which local clients offer as a
- * download. The card shows date and time either way.
+ * The meeting an invitation link is about, as it stands now: booked or moved (REQUEST, its
+ * latest SEQUENCE) or called off (CANCEL). An older link therefore always gives the current truth.
  */
-export function icsActivity(text: string, ics: string, method: 'REQUEST' | 'CANCEL'): Partial<Activity> {
-  return {
-    type: 'message',
-    text,
-    attachments: [
-      {
-        contentType: 'text/calendar',
-        name: 'warme-overdracht.ics',
-        contentUrl: `data:text/calendar;method=${method};charset=utf-8;base64,${Buffer.from(ics, 'utf8').toString('base64')}`,
-      },
-    ],
-  };
+export function invitationOf(r: Referral, uid: string): { meeting: HandoverMeeting; method: 'REQUEST' | 'CANCEL' } | undefined {
+  const h = r.handover;
+  if (h?.meeting?.uid === uid) return { meeting: h.meeting, method: 'REQUEST' };
+  const cancelled = h?.cancelled.filter((m) => m.uid === uid).at(-1);
+  return cancelled ? { meeting: cancelled, method: 'CANCEL' } : undefined;
 }
 
-/** Sends the iCalendar file to both professionals (1:1), for their calendars and to forward to the parent. */
-export async function sendIcs(deps: BotDeps, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): Promise<void> {
-  const tr = translator('nl');
-  const v = viewOf(deps, 'nl');
+/**
+ * The `.ics` behind signed links: built when the link is opened, from the stored referral's
+ * meeting. A token that is not valid gets 404 without anything of the meeting; an erased
+ * referral or an unknown meeting too.
+ */
+export function registerInvitationDownloads(deps: BotDeps): void {
+  deps.downloads.register(ICS_KIND, async (id) => {
+    const [, referralId, uid] = ICS_ID.exec(id) ?? [];
+    if (!referralId || !uid) return undefined;
+    const stored = await deps.referrals.get(referralId);
+    const found = stored && invitationOf(stored.doc, uid);
+    if (!stored || !found) return undefined;
+    return {
+      body: icsOf(deps, stored.doc, found.meeting, found.method),
+      contentType: `text/calendar; charset=utf-8; method=${found.method}`,
+      fileName: 'warme-overdracht.ics',
+    };
+  });
+}
+
+/** A link to the meeting's `.ics`, valid until a week after the meeting (at least a day). */
+export function invitationUrl(deps: BotDeps, r: Referral, meeting: HandoverMeeting): string {
+  const untilEnd = Math.ceil((Date.parse(meeting.end) - deps.clock.now().getTime()) / 1000);
+  const ttl = Math.min(60 * DAY_SECONDS, Math.max(DAY_SECONDS, untilEnd + 7 * DAY_SECONDS));
+  return deps.downloads.url(ICS_KIND, `${r.referralId}:${meeting.uid}`, ttl);
+}
+
+/**
+ * The message with the invitation (or cancellation) for a professional: date and time, and a
+ * button that downloads the `.ics` from a signed link. Teams shows bot files in personal chat
+ * only through its file-consent flow, and `data:` URLs not at all, so the file is never attached.
+ */
+export function invitationMessage(deps: BotDeps, lang: Lang, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): Partial<Activity> {
+  const v = viewOf(deps, lang);
   const when = meetingTime(v, meeting.start, meeting.end);
-  const text = tr(method === 'REQUEST' ? 'handover.ical.message' : 'handover.ical.cancelMessage', { number: r.number, when });
-  const activity = icsActivity(text, icsOf(deps, r, meeting, method), method);
+  const text = v.tr(method === 'REQUEST' ? 'handover.ical.message' : 'handover.ical.cancelMessage', { number: r.number, when });
+  const card = renderFormCard({
+    title: v.tr('handover.title', { number: r.number }),
+    subtitle: text,
+    links: [{ title: v.tr(method === 'REQUEST' ? 'handover.ical.download' : 'handover.ical.downloadCancel'), url: invitationUrl(deps, r, meeting) }],
+  });
+  return { ...cardActivity(card), summary: text };
+}
+
+/** Sends both professionals (1:1) the invitation or cancellation with its download button. */
+export async function sendIcs(deps: BotDeps, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): Promise<void> {
   for (const person of [r.smw, r.caseManager]) {
-    if (person) await deps.messenger.sendToUser(person.aadObjectId, activity);
+    if (!person) continue;
+    const lang = (await deps.languageOf(person.aadObjectId)) ?? 'nl';
+    await deps.messenger.sendToUser(person.aadObjectId, invitationMessage(deps, lang, r, meeting, method));
   }
+}
+
+/** The `.ics` as a mail attachment. */
+export function icsAttachment(deps: BotDeps, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): MailAttachment {
+  return textAttachment('warme-overdracht.ics', `text/calendar; charset=utf-8; method=${method}`, icsOf(deps, r, meeting, method));
+}
+
+/**
+ * The parent's mail with the invitation (booked or moved) or the cancellation, the `.ics`
+ * attached: only who, when and how, never the pupil or the reason. Undefined when there is no
+ * e-mail address; `failed` when the mail could not be handed over.
+ */
+export async function mailParentAboutMeeting(deps: BotDeps, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): Promise<MailReceipt | 'failed' | undefined> {
+  const parent = r.handover?.request?.parent;
+  if (!parent?.email) return undefined;
+  const mail = meetingMail(deps, r, meeting, method);
+  try {
+    return await deps.mail.send(parent.email, mail.subject, mail.html, {
+      referralId: r.referralId,
+      idempotencyKey: `${meeting.uid}-${method.toLowerCase()}-${meeting.sequence}`,
+      attachments: [icsAttachment(deps, r, meeting, method)],
+    });
+  } catch (err) {
+    deps.log.warn({ referralId: r.referralId, method, err: { message: (err as Error).message } }, 'meeting mail to parent failed');
+    return 'failed';
+  }
+}
+
+/** Subject, HTML and plain text of the parent's mail about the meeting. */
+export function meetingMail(deps: BotDeps, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): { subject: string; html: string; text: string } {
+  const tr = translator('nl');
+  const request = r.handover?.request;
+  const when = meetingTime(viewOf(deps, 'nl'), meeting.start, meeting.end);
+  const cancel = method === 'CANCEL';
+  const paragraphs = [
+    tr('handover.mail.intro', { name: request?.parent.name ?? '' }),
+    cancel ? handoverCancellationText() : tr('handover.mail.invitation', { caseManager: r.caseManager?.name ?? '', smw: r.smw.name }),
+    cancel ? when : `${when}, ${tr(`handover.form.${request?.meetingForm ?? 'school'}`)}`,
+    ...(cancel ? [] : [tr('handover.mail.invitationFile')]),
+    tr('handover.mail.closing', { caseManager: r.caseManager?.name ?? '', smw: r.smw.name }),
+  ];
+  const subject = tr(cancel ? 'handover.mail.cancelSubject' : meeting.sequence > 0 ? 'handover.mail.movedSubject' : 'handover.mail.inviteSubject');
+  return { subject, html: paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join(''), text: paragraphs.join('\n\n') };
 }
 
 /**
@@ -210,12 +292,7 @@ export async function announceCancellation(deps: BotDeps, r: Referral, meeting: 
     }
   }
   await sendIcs(deps, r, meeting, 'CANCEL');
-  const parent = r.handover?.request?.parent;
-  if (parent?.email) {
-    const tr = translator('nl');
-    const html = `<p>${escapeHtml(tr('handover.mail.intro', { name: parent.name }))}</p><p>${escapeHtml(handoverCancellationText())}</p><p>${escapeHtml(meetingTime(viewOf(deps, 'nl'), meeting.start, meeting.end))}</p>`;
-    await deps.mail.send(parent.email, tr('handover.mail.cancelSubject'), html, { referralId: r.referralId, idempotencyKey: `${meeting.uid}-cancel-${meeting.sequence}` });
-  }
+  await mailParentAboutMeeting(deps, r, meeting, 'CANCEL');
 }
 
 /**

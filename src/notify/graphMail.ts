@@ -1,5 +1,5 @@
 import type { MailGateway } from '../meetings/graph.js';
-import type { MailMeta, MailSender } from './mail.js';
+import type { MailMeta, MailReceipt, MailSender } from './mail.js';
 
 /**
  * Mail through Graph `sendMail` from one configured mailbox (GRAPH_MAIL_SENDER, e.g. a shared
@@ -11,8 +11,9 @@ export class GraphMailSender implements MailSender {
     private readonly fromUserId: string,
   ) {}
 
-  async send(to: string, subject: string, html: string, _meta?: MailMeta): Promise<void> {
+  async send(to: string, subject: string, html: string, meta: MailMeta = {}): Promise<MailReceipt> {
     // Graph has no idempotency key for sendMail; the gateway never repeats it after a 5xx.
-    await this.gateway.sendMail(this.fromUserId, { to: [{ email: to, name: to }], subject, html });
+    await this.gateway.sendMail(this.fromUserId, { to: [{ email: to, name: to }], subject, html, ...(meta.attachments?.length ? { attachments: meta.attachments } : {}) });
+    return 'sent';
   }
 }

@@ -136,7 +136,7 @@ export class ReminderDispatcher {
   }
 
   /** The outbox id is derived from reminder and recipient, so a repeated fallback writes one mail. */
-  private sendMail(claimed: Claimed, recipient: RecipientDelivery): Promise<void> {
+  private sendMail(claimed: Claimed, recipient: RecipientDelivery): Promise<unknown> {
     const { subject, html } = this.deps.renderer.mail(claimed.doc, recipient);
     return this.deps.mail.send(recipient.email ?? '', subject, html, {
       referralId: claimed.doc.referralId,

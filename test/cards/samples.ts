@@ -72,7 +72,7 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
     out[`${lang}/intake-details`] = detailsCard(tr, submitted);
     out[`${lang}/intake-redirect`] = redirectForm(tr, submitted, wijkteams, {}, { redirectReason: 'v.required' });
     out[`${lang}/intake-decline`] = declineForm(tr, submitted);
-    const v = { tr, lang, zone: 'Europe/Amsterdam' };
+    const v = { tr, lang, zone: 'Europe/Amsterdam', invitationUrl: () => 'https://schakel.example/downloads/token' };
     const withHandover = (h: Partial<HandoverState>, state: Referral['state'] = 'accepted'): Referral => ({ ...accepted, state, handover: { ...emptyHandover(), ...h } });
     out[`${lang}/handover-plan`] = handoverCard(v, accepted, 'smw');
     out[`${lang}/handover-plan-errors`] = planCard(v, accepted, { values: { parentName: 'Fatima', window0Date: '2026-11-01' }, errors: { parentAvailability: 'v.handover.availabilityRequired', window0Start: 'v.required', parentPhone: 'v.handover.contactRequired' }, notice: { kind: 'attention', text: tr('refusal.invalid') } });

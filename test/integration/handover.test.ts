@@ -4,7 +4,7 @@ import { VERBS } from '../../cards/verbs.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { OutboxDocument } from '../../src/notify/outbox.js';
 import { REFUSED, cardAction, makeUser, message, personalConversationId } from '../support/activities.js';
-import { actions, errorBeside, input, invokeCard, invokeMessage, texts } from '../support/cards.js';
+import { actions, download, errorBeside, input, invokeCard, invokeMessage, links, texts } from '../support/cards.js';
 import { AGREEMENTS, PLAN, icsTo, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { feijenoord, linkWijkteams, referralFlow } from '../support/referralFlow.js';
@@ -101,7 +101,7 @@ describe('warme overdracht without Graph (local mode)', () => {
     expect(actions(updated).filter((a) => a.verb === VERBS.handoverBook)).toHaveLength(3);
   });
 
-  it('books only a stored proposal (times in card data are ignored), sends an iCalendar invitation with the right times, and tells the reminder planner', async () => {
+  it('books only a stored proposal (times in card data are ignored), offers the iCalendar invitation at a signed link (valid RFC 5545; bad or expired tokens refused), mails it to the parent, and tells the reminder planner', async () => {
     const { referralId, number, proposals, smwCard, karimCard } = await planned();
     const forged = invokeCard(await click(karim, proposals, VERBS.handoverBook, { slotId: '7-0' }));
     expect(joined(forged)).toContain('verouderd');
@@ -118,9 +118,12 @@ describe('warme overdracht without Graph (local mode)', () => {
     expect(joined(smwUpdated)).toContain('De warme overdracht is gepland.');
     expect(actions(smwUpdated).map((a) => a.verb)).toEqual([VERBS.handoverReschedule, VERBS.handoverCancel]);
 
+    // The booked card has the download button too.
+    expect(links(booked).map((l) => l.title)).toEqual(['Uitnodiging downloaden']);
     for (const user of [smw, karim]) {
-      const [file] = icsTo(h, user).filter((f) => f.text.includes(number));
+      const [file] = (await icsTo(h, user)).filter((f) => f.text.includes(number));
       expect(file?.name).toBe('warme-overdracht.ics');
+      expect(file?.contentType).toBe('text/calendar; charset=utf-8; method=REQUEST');
       const { method, vevent, event } = parseIcs(file!.ics);
       expect(method).toBe('REQUEST');
       expect(event.startDate.toJSDate().toISOString()).toBe('2026-11-24T07:30:00.000Z');
@@ -132,6 +135,41 @@ describe('warme overdracht without Graph (local mode)', () => {
       expect(event.summary).toBe('Warme overdracht');
       expect(file!.ics).not.toContain('Noa');
     }
+    // The parent's mail carries the same invitation as an attachment (and nothing about the pupil).
+    const [mail] = await outbox(referralId);
+    expect(mail?.to).toBe('fatima@example.org');
+    expect(mail?.subject).toBe('Uitnodiging: gesprek met het wijkteam');
+    expect(mail?.html).toContain('dinsdag 24 november 2026, 08:30–09:30');
+    for (const detail of ['Noa', 'Regenboog', 'verzuim', number]) expect(mail?.html).not.toContain(detail);
+    expect(mail?.attachments?.map((a) => [a.name, a.contentType])).toEqual([['warme-overdracht.ics', 'text/calendar; charset=utf-8; method=REQUEST']]);
+    const attached = parseIcs(Buffer.from(mail!.attachments![0]!.contentBase64, 'base64').toString('utf8'));
+    expect([attached.method, attached.event.startDate.toJSDate().toISOString(), attached.event.sequence]).toEqual(['REQUEST', '2026-11-24T07:30:00.000Z', 0]);
+
+    // The link: a valid RFC 5545 file only with a valid token; tampered, expired or missing tokens are refused and reveal nothing.
+    const [file] = (await icsTo(h, smw)).filter((f) => f.text.includes(number));
+    expect(file!.ics).toMatch(/^BEGIN:VCALENDAR\r\n/);
+    expect(file!.ics).toContain('VERSION:2.0');
+    expect(file!.ics).toMatch(/PRODID:/);
+    expect(parseIcs(file!.ics).vevent.getFirstPropertyValue('dtstamp')).toBeTruthy();
+    const [base, token] = file!.url.split('/downloads/');
+    const [body, mac] = token!.split('.');
+    const forgedBody = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body!, 'base64url').toString()), e: Date.parse('2099-01-01') })).toString('base64url');
+    const secrets = ['BEGIN:VCALENDAR', 'Warme overdracht', 'fatima', 'sanne', 'karim', 'Fatima', referralId];
+    for (const bad of [`${forgedBody}.${mac}`, `${body}.${mac!.slice(0, -2)}xx`, body!, '', 'x.y']) {
+      const res = await download(`${base}/downloads/${bad}`);
+      expect(res.status, bad).toBe(404);
+      for (const secret of secrets) expect(res.body).not.toContain(secret);
+    }
+    const now = clock.now();
+    clock.set(new Date(now.getTime() + 60 * 24 * 3600 * 1000 + 1000)); // past any invitation link's life
+    try {
+      const expired = await download(file!.url);
+      expect(expired.status).toBe(410);
+      for (const secret of secrets) expect(expired.body).not.toContain(secret);
+    } finally {
+      clock.set(now);
+    }
+    expect((await download(file!.url)).status).toBe(200);
     // The casusregisseur is asked to fill in the agreements right after the meeting ends.
     const prompts = (await pending(referralId)).filter((r) => r.kind === 'agreementsPrompt');
     expect(prompts.map((r) => [r.dueAt, r.recipients.map((x) => x.aadObjectId)])).toEqual([['2026-11-24T08:30:00.000Z', [karim.aadObjectId]]]);
@@ -144,10 +182,13 @@ describe('warme overdracht without Graph (local mode)', () => {
     const second = actions(again).filter((a) => a.verb === VERBS.handoverBook)[1]!;
     const moved = invokeCard(await click(smw, again, VERBS.handoverBook, { slotId: String(second.data && (second.data as Record<string, unknown>).slotId) }));
     expect(joined(moved)).toContain('Verzet naar donderdag 26 november 2026, 12:00–13:00');
-    const files = icsTo(h, smw).filter((f) => f.text.includes(number)).map((f) => parseIcs(f.ics));
+    const files = (await icsTo(h, smw)).filter((f) => f.text.includes(number)).map((f) => parseIcs(f.ics));
     expect(files).toHaveLength(2);
     expect(files[1]!.event.uid).toBe(files[0]!.event.uid);
     expect(files[1]!.event.sequence).toBe(1);
+    // An older link gives the meeting as it is now: the new time, never the outdated one.
+    expect(files[0]!.event.sequence).toBe(1);
+    expect(files[0]!.event.startDate.toJSDate().toISOString()).toBe('2026-11-26T11:00:00.000Z');
 
     const cancelled = invokeCard(await click(karim, moved, VERBS.handoverCancel));
     expect(joined(cancelled)).toContain('geannuleerd');
@@ -157,12 +198,19 @@ describe('warme overdracht without Graph (local mode)', () => {
     const left = await pending(referralId);
     expect(left.filter((d) => d.kind === 'agreementsPrompt')).toEqual([]);
     expect(left.filter((d) => d.kind === 'normEscalation').map((d) => d.subject.normId)).not.toContain('agreements');
-    const cancel = icsTo(h, karim).filter((f) => f.text.includes(number)).map((f) => parseIcs(f.ics)).at(-1)!;
+    const cancel = (await icsTo(h, karim)).filter((f) => f.text.includes(number)).map((f) => parseIcs(f.ics)).at(-1)!;
     expect(cancel.method).toBe('CANCEL');
     expect(cancel.event.uid).toBe(files[0]!.event.uid);
     expect(cancel.event.sequence).toBe(2);
-    const mails = await outbox(referralId);
-    expect(mails.map((m) => [m.to, m.subject])).toEqual([['fatima@example.org', 'Afspraak warme overdracht gaat niet door']]);
+    const mails = (await outbox(referralId)).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.subject.localeCompare(b.subject));
+    expect(mails.map((m) => [m.to, m.subject]).sort()).toEqual([
+      ['fatima@example.org', 'Afspraak warme overdracht gaat niet door'],
+      ['fatima@example.org', 'Nieuwe tijd: gesprek met het wijkteam'],
+      ['fatima@example.org', 'Uitnodiging: gesprek met het wijkteam'],
+    ]);
+    const cancelMail = mails.find((m) => m.subject === 'Afspraak warme overdracht gaat niet door')!;
+    const attachedCancel = parseIcs(Buffer.from(cancelMail.attachments![0]!.contentBase64, 'base64').toString('utf8'));
+    expect([attachedCancel.method, attachedCancel.event.uid, attachedCancel.event.sequence]).toEqual(['CANCEL', files[0]!.event.uid, 2]);
 
     await h.bot.send(message(smw, `status ${number}`, h.connector.url));
     const status = String(h.connector.sent(personalConversationId(smw)).at(-1)?.text);
@@ -237,7 +285,7 @@ describe('warme overdracht without Graph (local mode)', () => {
     // the SMW'er's planning card was replaced in place too
     expect(joined(updatesOf(h, smw, smwCard.activityId).at(-1))).toContain('Afspraken warme overdracht');
 
-    const [mail] = await outbox(referralId);
+    const mail = (await outbox(referralId)).find((m) => m.subject === 'Afspraken na het gesprek met het wijkteam');
     expect(mail?.to).toBe('fatima@example.org');
     expect(mail?.html).toContain('vrijdag 15 januari 2027'); // the evaluation, with the parent
     expect(mail?.html).toContain('Karim Wijkteam neemt contact met u op via telefoon');

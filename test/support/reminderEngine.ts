@@ -81,6 +81,7 @@ export function buildEngine(o: EngineOptions): Engine {
   const mail: MailSender = o.mail ?? {
     send: async (to, subject, _html, meta) => {
       mails.push({ to, subject, key: meta?.idempotencyKey });
+      return 'sent';
     },
   };
   const reminders = new ReminderStore(o.container, o.clock);

@@ -32,7 +32,9 @@ import {
   cardActivity,
   findProposals,
   informParent,
+  mailParentAboutMeeting,
   professionalEmails,
+  registerInvitationDownloads,
   refreshCards,
   sendAgreementsToSmw,
   sendIcs,
@@ -55,6 +57,7 @@ const view = (ctx: TurnContext, deps: BotDeps) => viewOf(deps, langOfTurn(ctx));
 const clickedId = (ctx: TurnContext) => ctx.activity.replyToId ?? undefined;
 
 export function registerHandover(app: Application, deps: BotDeps): void {
+  registerInvitationDownloads(deps);
   /** parse → load → authorise to see it at all; the domain decides the rest. */
   function on<T extends { referralId: string }>(verb: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>, handler: Handler<T>) {
     app.adaptiveCards.actionExecute(verb, async (ctx, _s, data: Record<string, unknown>) => {
@@ -120,7 +123,10 @@ export function registerHandover(app: Application, deps: BotDeps): void {
     const booked = decision.value;
     const meeting = booked.handover?.meeting;
     if (!decision.unchanged && meeting) {
-      if (meeting.via === 'ical') await sendIcs(deps, booked, meeting, 'REQUEST');
+      if (meeting.via === 'ical') {
+        await sendIcs(deps, booked, meeting, 'REQUEST');
+        await mailParentAboutMeeting(deps, booked, meeting, 'REQUEST');
+      }
       await deps.reminders.handoverBooked(booked);
       await refreshCards(deps, booked, clickedId(ctx));
     }

@@ -5,7 +5,7 @@ import type { AdaptiveCardJson } from '../../../cards/render.js';
 import { fieldViews, type RawValues, type Translate } from '../../../cards/referral/fields.js';
 import { VERBS } from '../../../cards/verbs.js';
 import { agreementsToCardValues, confirmedAgreements, latestAgreements, type Agreements } from '../../domain/handover.js';
-import { emptyHandover, type HandoverDelivery } from '../../domain/handoverFlow.js';
+import { emptyHandover, type HandoverDelivery, type HandoverMeeting } from '../../domain/handoverFlow.js';
 import type { Referral } from '../../domain/referral.js';
 import { parentsOf } from '../../domain/sections/parents.js';
 import type { FieldErrors } from '../../domain/validation.js';
@@ -19,6 +19,8 @@ export interface HandoverView {
   lang: Lang;
   /** The time zone meetings are shown in. */
   zone: string;
+  /** A signed link to the meeting's `.ics` (an "Uitnodiging downloaden" button); none without it. */
+  invitationUrl?: (r: Referral, meeting: HandoverMeeting) => string;
 }
 
 export type Notice = { kind: 'good' | 'attention' | 'warning'; text: string };
@@ -99,6 +101,7 @@ export function handoverCard(v: HandoverView, r: Referral, viewer: Viewer, notic
       { verb: VERBS.handoverReschedule, title: v.tr('handover.booked.move'), data, validate: false },
       { verb: VERBS.handoverCancel, title: v.tr('handover.booked.cancel'), style: 'destructive', data, validate: false },
     ],
+    links: m.via === 'ical' && v.invitationUrl ? [{ title: v.tr('handover.ical.download'), url: v.invitationUrl(r, m) }] : [],
   });
 }
 
