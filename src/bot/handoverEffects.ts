@@ -1,16 +1,16 @@
 import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
-import { DateTime } from 'luxon';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import type { AgreementsRecord } from '../domain/agreementHistory.js';
 import { toParentAvailability, type PlanRequest } from '../domain/handover.js';
-import type { BookingPlan, HandoverDelivery, HandoverMeeting, Invitation, Proposals } from '../domain/handoverFlow.js';
+import type { BookingPlan, HandoverDelivery, HandoverMeeting, Invitation, ParentNotice, Proposals } from '../domain/handoverFlow.js';
 import type { Referral } from '../domain/referral.js';
 import { findSlots, searchRange, type Interval } from '../domain/slots.js';
 import { translator, type Lang } from '../i18n/index.js';
 import { buildInvitation, type InvitationAttendee } from '../meetings/ical.js';
 import { handoverCancellationText, handoverInvitationText } from '../meetings/invitationText.js';
 import { renderFormCard } from '../../cards/form/index.js';
-import { textAttachment, type MailAttachment, type MailReceipt } from '../notify/mail.js';
+import { textAttachment, type MailAttachment } from '../notify/mail.js';
+import { agreementsMail, escapeHtml, meetingMail } from './views/parentMail.js';
 import type { BotDeps } from './deps.js';
 import { handoverCard, meetingTime, type HandoverView, type Viewer } from './views/handover.js';
 
@@ -18,7 +18,14 @@ import { handoverCard, meetingTime, type HandoverView, type Viewer } from './vie
 export const SEARCH_HORIZON_WORKING_DAYS = 10;
 
 export function viewOf(deps: BotDeps, lang: Lang): HandoverView {
-  return { tr: translator(lang), lang, zone: deps.config.timeZone, invitationUrl: (r, meeting) => invitationUrl(deps, r, meeting) };
+  return {
+    tr: translator(lang),
+    lang,
+    zone: deps.config.timeZone,
+    invitationUrl: (r, meeting) => invitationUrl(deps, r, meeting),
+    parentMailOutbox: deps.mail.receipt === 'outbox',
+    graphCalendar: Boolean(deps.meetings),
+  };
 }
 
 export const cardActivity = (card: AdaptiveCardJson): Partial<Activity> => MessageFactory.attachment(CardFactory.adaptiveCard(card));
@@ -239,84 +246,46 @@ export function icsAttachment(deps: BotDeps, r: Referral, meeting: HandoverMeeti
 
 /**
  * The parent's mail with the invitation (booked or moved) or the cancellation, the `.ics`
- * attached: only who, when and how, never the pupil or the reason. Undefined when there is no
- * e-mail address; `failed` when the mail could not be handed over.
+ * attached: only who, when and how, never the pupil or the reason. Says what really happened:
+ * sent, only in the outbox, failed — or, without an e-mail address, a call for the SMW'er.
  */
-export async function mailParentAboutMeeting(deps: BotDeps, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): Promise<MailReceipt | 'failed' | undefined> {
+export async function tellParentAboutMeeting(deps: BotDeps, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): Promise<ParentNotice> {
+  const at = deps.clock.now().toISOString();
   const parent = r.handover?.request?.parent;
-  if (!parent?.email) return undefined;
-  const mail = meetingMail(deps, r, meeting, method);
+  if (!parent?.email) return { channel: 'phone', status: 'todo', at };
+  const mail = meetingMail(deps.config.timeZone, r, meeting, method);
   try {
-    return await deps.mail.send(parent.email, mail.subject, mail.html, {
+    const receipt = await deps.mail.send(parent.email, mail.subject, mail.html, {
       referralId: r.referralId,
       idempotencyKey: `${meeting.uid}-${method.toLowerCase()}-${meeting.sequence}`,
       attachments: [icsAttachment(deps, r, meeting, method)],
     });
+    return { channel: 'email', status: receipt, at };
   } catch (err) {
     deps.log.warn({ referralId: r.referralId, method, err: { message: (err as Error).message } }, 'meeting mail to parent failed');
-    return 'failed';
+    return { channel: 'email', status: 'failed', at };
   }
-}
-
-/** Subject, HTML and plain text of the parent's mail about the meeting. */
-export function meetingMail(deps: BotDeps, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): { subject: string; html: string; text: string } {
-  const tr = translator('nl');
-  const request = r.handover?.request;
-  const when = meetingTime(viewOf(deps, 'nl'), meeting.start, meeting.end);
-  const cancel = method === 'CANCEL';
-  const paragraphs = [
-    tr('handover.mail.intro', { name: request?.parent.name ?? '' }),
-    cancel ? handoverCancellationText() : tr('handover.mail.invitation', { caseManager: r.caseManager?.name ?? '', smw: r.smw.name }),
-    cancel ? when : `${when}, ${tr(`handover.form.${request?.meetingForm ?? 'school'}`)}`,
-    ...(cancel ? [] : [tr('handover.mail.invitationFile')]),
-    tr('handover.mail.closing', { caseManager: r.caseManager?.name ?? '', smw: r.smw.name }),
-  ];
-  const subject = tr(cancel ? 'handover.mail.cancelSubject' : meeting.sequence > 0 ? 'handover.mail.movedSubject' : 'handover.mail.inviteSubject');
-  return { subject, html: paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join(''), text: paragraphs.join('\n\n') };
 }
 
 /**
  * Tells everyone the meeting is off: Graph sends the cancellation to its attendees (parent
- * included); without Graph both professionals get an iCalendar CANCEL and the parent an e-mail.
+ * included; undefined is returned); without Graph both professionals get an iCalendar CANCEL and
+ * the parent an e-mail, and what happened to that mail is returned.
  */
-export async function announceCancellation(deps: BotDeps, r: Referral, meeting: HandoverMeeting): Promise<void> {
+export async function announceCancellation(deps: BotDeps, r: Referral, meeting: HandoverMeeting): Promise<ParentNotice | undefined> {
   if (meeting.via === 'graph' && meeting.eventId && deps.meetings) {
     const emails = await professionalEmails(deps, r);
     if (emails.caseManager) {
       try {
         await deps.meetings.cancelEvent(emails.caseManager, meeting.eventId, handoverCancellationText());
-        return;
+        return undefined;
       } catch (err) {
         deps.log.warn({ referralId: r.referralId, err: { message: (err as Error).message } }, 'calendar event could not be cancelled: sending iCalendar cancellation');
       }
     }
   }
   await sendIcs(deps, r, meeting, 'CANCEL');
-  await mailParentAboutMeeting(deps, r, meeting, 'CANCEL');
-}
-
-/**
- * The parent's e-mail after a confirmation: only dates, times, who will contact them and how.
- * Never the pupil, the school, the reason or any free text of the agreements.
- */
-export function parentMail(deps: BotDeps, r: Referral, record: AgreementsRecord): { subject: string; html: string } {
-  const tr = translator('nl');
-  const request = r.handover?.request;
-  const a = record.agreements;
-  const date = (iso: string, time?: string) => `${DateTime.fromISO(iso).setLocale('nl').toFormat('cccc d LLLL yyyy')}${time ? `, ${time}` : ''}`;
-  const items = [
-    ...(a.evaluation.with.includes('parent') ? [`${tr('handover.mail.evaluation')}: ${date(a.evaluation.date)}`] : []),
-    `${tr('handover.mail.aftercareUntil')}: ${date(a.aftercare.until)}`,
-  ];
-  const how = tr(request?.parent.phone ? 'handover.mail.how.phone' : 'handover.mail.how.email');
-  const html = [
-    `<p>${escapeHtml(tr('handover.mail.intro', { name: request?.parent.name ?? '' }))}</p>`,
-    `<p>${escapeHtml(tr('handover.mail.body'))}</p>`,
-    `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`,
-    `<p>${escapeHtml(tr('handover.mail.contact', { who: r.caseManager?.name ?? '', how }))}</p>`,
-    `<p>${escapeHtml(tr('handover.mail.closing', { caseManager: r.caseManager?.name ?? '', smw: r.smw.name }))}</p>`,
-  ].join('');
-  return { subject: tr('handover.mail.subject'), html };
+  return tellParentAboutMeeting(deps, r, meeting, 'CANCEL');
 }
 
 /** Mails the parent, or sets the SMW'er's phone task when there is no e-mail address. */
@@ -325,10 +294,11 @@ export async function informParent(deps: BotDeps, r: Referral, record: Agreement
   const email = r.handover?.request?.parent.email;
   const base = { agreementsVersion: record.version, recipient: 'parent' as const, at };
   if (!email) return { ...base, channel: 'phone', status: 'todo' };
-  const mail = parentMail(deps, r, record);
+  const mail = agreementsMail(r, record);
   try {
-    await deps.mail.send(email, mail.subject, mail.html, { referralId: r.referralId, idempotencyKey: `handover-${r.referralId}-v${record.version}-parent` });
-    return { ...base, channel: 'email', status: 'sent' };
+    // Only in the outbox is not sent: the cards and the timeline say so, and the SMW'er gets the text.
+    const receipt = await deps.mail.send(email, mail.subject, mail.html, { referralId: r.referralId, idempotencyKey: `handover-${r.referralId}-v${record.version}-parent` });
+    return { ...base, channel: 'email', status: receipt };
   } catch (err) {
     deps.log.warn({ referralId: r.referralId, err: { message: (err as Error).message } }, 'agreements mail to parent failed');
     return { ...base, channel: 'email', status: 'failed' };
@@ -357,8 +327,4 @@ export async function refreshCards(deps: BotDeps, r: Referral, clickedActivityId
       deps.log.warn({ referralId: r.referralId, user: ref.aadObjectId, err: { message: (err as Error).message } }, 'could not update a handover card');
     }
   }
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }

@@ -6,6 +6,8 @@ import type { MailMeta, MailReceipt, MailSender } from './mail.js';
  * "Schakel" mailbox), so parents get mail from a known sender and not from a person.
  */
 export class GraphMailSender implements MailSender {
+  readonly receipt = 'sent' as const;
+
   constructor(
     private readonly gateway: MailGateway,
     private readonly fromUserId: string,

@@ -25,6 +25,8 @@ export type MailReceipt = 'sent' | 'outbox';
 
 /** Sends one e-mail. Implementations: the outbox (local mode) and Graph (`sendMail`). */
 export interface MailSender {
+  /** What a successful `send` means here: handed to a mail service, or only written to the outbox. */
+  readonly receipt: MailReceipt;
   send(to: string, subject: string, html: string, meta?: MailMeta): Promise<MailReceipt>;
 }
 

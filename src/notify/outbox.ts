@@ -22,6 +22,8 @@ export const NO_REFERRAL = 'none';
 
 /** Writes mail to the Cosmos `outbox` container; an idempotency key becomes the id, so a retry writes once. */
 export class OutboxMailSender implements MailSender {
+  readonly receipt = 'outbox' as const;
+
   constructor(
     private readonly container: Container,
     private readonly clock: Clock,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { OutboxDocument } from '../../src/notify/outbox.js';
-import { REFUSED, cardAction, makeUser, message, personalConversationId } from '../support/activities.js';
+import { REFUSED, cardAction, makeUser, message, personalConversationId, type TeamsUser } from '../support/activities.js';
 import { actions, download, errorBeside, input, invokeCard, invokeMessage, links, texts } from '../support/cards.js';
 import { AGREEMENTS, PLAN, icsTo, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -13,6 +13,8 @@ const coordinator = makeUser('Coördinator Servicepunt');
 const smw = makeUser('Sanne Smit');
 const karim = makeUser('Karim Wijkteam');
 const lisa = makeUser('Lisa Wijkteam');
+/** A second SMW'er, so one test's messages do not run into Teams' per-chat limits of another's. */
+const sofie = makeUser('Sofie Smit');
 const clock = new ManualClock('2026-11-23T08:00:00Z'); // Monday 09:00 in Rotterdam
 
 let h: Harness;
@@ -26,6 +28,7 @@ beforeAll(async () => {
     { user: smw, email: 'sanne.smit@school.example' },
     { user: karim, email: 'karim@wijkteam.example' },
     { user: lisa, email: 'lisa@wijkteam.example' },
+    { user: sofie, email: 'sofie.smit@school.example' },
   ]);
 });
 afterAll(async () => {
@@ -54,15 +57,15 @@ function parseIcs(text: string) {
 }
 
 /** Taken on by Karim, planned by the SMW'er: returns the proposals card and ids. */
-async function planned(plan: Record<string, string> = PLAN) {
-  const { referralId, number } = await takenOn(smw, karim);
-  const smwCard = lastCardTo(h, smw);
-  const proposals = invokeCard(await click(smw, smwCard.card, VERBS.handoverPlan, plan, h.bot, undefined, smwCard.activityId));
+async function planned(plan: Record<string, string> = PLAN, by: TeamsUser = smw) {
+  const { referralId, number } = await takenOn(by, karim);
+  const smwCard = lastCardTo(h, by);
+  const proposals = invokeCard(await click(by, smwCard.card, VERBS.handoverPlan, plan, h.bot, undefined, smwCard.activityId));
   return { referralId, number, proposals, smwCard, karimCard: lastCardTo(h, karim) };
 }
 
-async function bookedByKarim(plan: Record<string, string> = PLAN) {
-  const p = await planned(plan);
+async function bookedByKarim(plan: Record<string, string> = PLAN, by: TeamsUser = smw) {
+  const p = await planned(plan, by);
   const proposals = updatesOf(h, karim, p.karimCard.activityId).at(-1);
   const booked = invokeCard(await click(karim, proposals, VERBS.handoverBook, {}, h.bot, undefined, p.karimCard.activityId));
   return { ...p, booked };
@@ -116,7 +119,10 @@ describe('warme overdracht without Graph (local mode)', () => {
     // the SMW'er's card changed in place and has no agreements button
     const smwUpdated = updatesOf(h, smw, smwCard.activityId).at(-1);
     expect(joined(smwUpdated)).toContain('De warme overdracht is gepland.');
-    expect(actions(smwUpdated).map((a) => a.verb)).toEqual([VERBS.handoverReschedule, VERBS.handoverCancel]);
+    // ... with the parent's invitation as it really is: in the outbox, not sent; the SMW'er can confirm mailing or calling
+    expect(facts(smwUpdated)).toContain('uitnodiging klaar in de outbox — nog niet verstuurd');
+    expect(actions(smwUpdated).map((a) => a.verb)).toEqual([VERBS.parentInformed, VERBS.handoverReschedule, VERBS.handoverCancel]);
+    expect(joined(booked)).toContain('De e-mail aan de ouder staat klaar in de outbox — nog niet verstuurd.');
 
     // The booked card has the download button too.
     expect(links(booked).map((l) => l.title)).toEqual(['Uitnodiging downloaden']);
@@ -264,12 +270,12 @@ describe('warme overdracht without Graph (local mode)', () => {
     const { referralId, number, smwCard, booked } = await bookedByKarim();
     const form = invokeCard(await click(karim, booked, VERBS.agreementsOpen));
     const done = invokeCard(await click(karim, form, VERBS.agreementsConfirm, AGREEMENTS));
-    expect(joined(done)).toContain('Bevestigd en verstuurd');
+    expect(joined(done)).toContain("Bevestigd. De SMW'er heeft de afspraken in Teams. De e-mail aan de ouder staat klaar in de outbox — nog niet verstuurd.");
     const doc = await stored(referralId);
     expect(doc.state).toBe('agreementsConfirmed');
     expect(doc.handover?.agreements).toMatchObject([{ version: 1, confirmedBy: { aadObjectId: karim.aadObjectId } }]);
     expect(doc.handover?.deliveries.map((d) => [d.recipient, d.channel, d.status])).toEqual([
-      ['parent', 'email', 'sent'],
+      ['parent', 'email', 'outbox'],
       ['smw', 'teams', 'sent'],
     ]);
 
@@ -280,8 +286,8 @@ describe('warme overdracht without Graph (local mode)', () => {
     const smwView = lastCardTo(h, smw).card;
     expect(joined(smwView)).toContain('Afspraken warme overdracht');
     expect(facts(smwView)).toContain('Wekelijks contact met de mentor over verzuim');
-    expect(facts(smwView)).toContain('e-mail met data en contactpersoon verstuurd');
-    expect(actions(smwView)).toHaveLength(0);
+    expect(facts(smwView)).toContain('e-mail klaar in de outbox — nog niet verstuurd');
+    expect(actions(smwView).map((a) => a.title)).toEqual(['Ik heb de ouder gemaild / gebeld']);
     // the SMW'er's planning card was replaced in place too
     expect(joined(updatesOf(h, smw, smwCard.activityId).at(-1))).toContain('Afspraken warme overdracht');
 
@@ -304,7 +310,8 @@ describe('warme overdracht without Graph (local mode)', () => {
 
     await h.bot.send(message(karim, `status ${number}`, h.connector.url));
     const status = String(h.connector.sent(personalConversationId(karim)).at(-1)?.text);
-    for (const step of ['Afspraken warme overdracht bevestigd', 'Ouder per e-mail geïnformeerd', "Afspraken naar de SMW'er gestuurd"]) expect(status).toContain(step);
+    for (const step of ['Afspraken warme overdracht bevestigd', 'E-mail aan de ouder met de afspraken klaar in de outbox — nog niet verstuurd', "Afspraken naar de SMW'er gestuurd"]) expect(status).toContain(step);
+    expect(status).not.toContain('Ouder per e-mail geïnformeerd');
   });
 
   it('without a parent e-mail the SMW\'er gets the task "Ouders telefonisch informeren" and ticks it off', async () => {
@@ -322,6 +329,69 @@ describe('warme overdracht without Graph (local mode)', () => {
     expect((await stored(referralId)).handover?.deliveries.find((d) => d.recipient === 'parent')?.status).toBe('done');
     await h.bot.send(message(smw, `status ${number}`, h.connector.url));
     expect(String(h.connector.sent(personalConversationId(smw)).at(-1)?.text)).toContain('Ouder telefonisch geïnformeerd');
+  });
+
+  it('without Graph no card, answer or timeline entry claims a mail to the parent was sent; the SMW\'er gets the text to send and records mailing or calling', async () => {
+    const from = h.connector.calls.length;
+    const answers: unknown[] = [];
+    const clicked = async (user: TeamsUser, card: unknown, verb: string, inputs: Record<string, string> = {}) => {
+      const body = await click(user, card, verb, inputs);
+      answers.push(body);
+      return invokeCard(body);
+    };
+    const { referralId, number, booked, proposals } = await bookedByKarim(PLAN, sofie);
+    answers.push(proposals, booked);
+    const sofieCard = lastCardTo(h, sofie);
+    // The SMW'er's card: the invitation waits in the outbox, with the mail's text and the button.
+    const planningCard = updatesOf(h, sofie, (await stored(referralId)).handover!.cards.find((c) => c.aadObjectId === sofie.aadObjectId)!.activityId).at(-1)!;
+    expect(joined(planningCard)).toContain('over de afspraak voor de warme overdracht staat klaar in de outbox — nog niet verstuurd');
+    expect(joined(planningCard)).toContain('Onderwerp: Uitnodiging: gesprek met het wijkteam');
+    expect(joined(planningCard)).toContain('U bent uitgenodigd voor een gesprek met Karim Wijkteam');
+    const again = await clicked(sofie, planningCard, VERBS.handoverReschedule);
+    const second = actions(again).filter((a) => a.verb === VERBS.handoverBook)[1]!;
+    const moved = await clicked(sofie, again, VERBS.handoverBook, { slotId: String((second.data as Record<string, unknown>).slotId) });
+    expect(joined(moved)).toContain('Verzet naar');
+    const informed = await clicked(sofie, moved, VERBS.parentInformed);
+    expect(joined(informed)).toContain('Vastgelegd: u heeft de ouder zelf gemaild of gebeld.');
+    expect(facts(informed)).toContain("door de SMW'er zelf gemaild of gebeld");
+    expect(actions(informed).map((a) => a.verb)).not.toContain(VERBS.parentInformed);
+
+    const form = await clicked(karim, booked, VERBS.agreementsOpen);
+    await clicked(karim, form, VERBS.agreementsConfirm, AGREEMENTS);
+    const confirmedCard = lastCardTo(h, sofie).card;
+    expect(confirmedCard).not.toEqual(sofieCard.card);
+    expect(joined(confirmedCard)).toContain('over de afspraken staat klaar in de outbox — nog niet verstuurd');
+    expect(joined(confirmedCard)).toContain('Onderwerp: Afspraken na het gesprek met het wijkteam');
+    expect(joined(confirmedCard)).toContain('Evaluatie: vrijdag 15 januari 2027');
+    const ticked = await clicked(sofie, confirmedCard, VERBS.parentInformed);
+    expect(facts(ticked)).toContain("door de SMW'er zelf gemaild of gebeld");
+    expect((await stored(referralId)).handover?.deliveries.find((d) => d.recipient === 'parent')).toMatchObject({ channel: 'email', status: 'done' });
+
+    await h.bot.send(message(sofie, `status ${number}`, h.connector.url));
+    const timeline = String(h.connector.sent(personalConversationId(sofie)).at(-1)?.text);
+    for (const step of [
+      'Uitnodiging aan de ouder klaar in de outbox — nog niet verstuurd',
+      "SMW'er heeft de ouder zelf over de afspraak gemaild of gebeld",
+      'E-mail aan de ouder met de afspraken klaar in de outbox — nog niet verstuurd',
+      "SMW'er heeft de ouder zelf gemaild of gebeld over de afspraken",
+    ]) expect(timeline).toContain(step);
+
+    // Everything the two professionals saw of this referral: no sentence tells them the parent was mailed.
+    const shown = [
+      ...answers.map((a) => (typeof a === 'object' && a && 'type' in a ? a : { value: a })),
+      ...h.connector.calls.slice(from).filter((c) => c.status < 300 && [sofie, karim].some((u) => c.conversationId === personalConversationId(u))).map((c) => c.body),
+    ];
+    const sentences = shown
+      .flatMap((body) => {
+        const card = (body as { value?: unknown }).value ?? ((body as { attachments?: { content: unknown }[] }).attachments ?? [])[0]?.content;
+        const fromFacts = JSON.stringify(card ?? {}).match(/"title":"[^"]*","value":"[^"]*"/g) ?? [];
+        return [String((body as { text?: string }).text ?? ''), ...texts(card), ...fromFacts];
+      })
+      .concat(timeline.split('\n'))
+      .flatMap((t) => t.split(/(?<=[.;:])\s+/));
+    const claims = sentences.filter((t) => /ouder|iedereen|parent/i.test(t) && /verstuurd|bericht|geïnformeerd|kreeg|ontvangen/i.test(t) && !/niet|outbox|belt|telefonisch|zelf/i.test(t));
+    expect(claims).toEqual([]);
+    expect(sentences.some((t) => t.includes('klaar in de outbox — nog niet verstuurd'))).toBe(true);
   });
 
   it('"overdracht <nummer>" shows the current card again and later updates go to that card', async () => {
