@@ -46,6 +46,8 @@ export const FormCardDataSchema = z.object({
   fields: z.array(FieldViewSchema).default([]),
   footer: z.string().default(''),
   actions: z.array(ActionViewSchema).default([]),
+  /** Buttons that open a URL (signed downloads), after the actions. */
+  links: z.array(z.object({ title: z.string(), url: z.string().url() })).default([]),
 });
 
 export type FormCardInput = z.input<typeof FormCardDataSchema>;
@@ -53,6 +55,7 @@ export type FieldViewInput = z.input<typeof FieldViewSchema>;
 
 export function renderFormCard(data: FormCardInput): AdaptiveCardJson {
   const parsed = FormCardDataSchema.parse(data);
-  parsed.fields = parsed.fields.map((f, i) => (f.rowId ? f : { ...f, rowId: `row${i}` }));
+  // Rows named by a field list (`row<i>`, targets of "Nog een …") keep their ids; the others get ids of their own.
+  parsed.fields = parsed.fields.map((f, i) => (f.rowId ? f : { ...f, rowId: `item${i}` }));
   return expandCard(template, parsed);
 }

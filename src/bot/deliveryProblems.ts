@@ -19,7 +19,7 @@ export async function reportDeliveryProblem(deps: BotDeps, problem: DeliveryProb
     number: r.number,
     role: t('nl', `reminder.role.${problem.role}`),
     reason: t('nl', problem.type === 'unreachable' ? 'reminder.reasonUnreachable' : 'reminder.reasonDeadLettered'),
-    fallback: problem.mailed ? t('nl', 'reminder.unreachableMailed') : '',
+    fallback: problem.mailed ? t('nl', problem.mailReceipt === 'outbox' ? 'reminder.unreachableOutbox' : 'reminder.unreachableMailed') : '',
   });
   const sent = await deps.messenger.sendToUser(r.smw.aadObjectId, { type: 'message', text });
   deps.log.info({ referralId: r.referralId, reminderId: problem.reminderId, role: problem.role, told: sent.status }, "delivery problem reported to the SMW'er");

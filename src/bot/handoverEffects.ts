@@ -1,14 +1,16 @@
 import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
-import { DateTime } from 'luxon';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import type { AgreementsRecord } from '../domain/agreementHistory.js';
 import { toParentAvailability, type PlanRequest } from '../domain/handover.js';
-import type { BookingPlan, HandoverDelivery, HandoverMeeting, Invitation, Proposals } from '../domain/handoverFlow.js';
+import type { BookingPlan, HandoverDelivery, HandoverMeeting, Invitation, ParentNotice, Proposals } from '../domain/handoverFlow.js';
 import type { Referral } from '../domain/referral.js';
 import { findSlots, searchRange, type Interval } from '../domain/slots.js';
 import { translator, type Lang } from '../i18n/index.js';
 import { buildInvitation, type InvitationAttendee } from '../meetings/ical.js';
 import { handoverCancellationText, handoverInvitationText } from '../meetings/invitationText.js';
+import { renderFormCard } from '../../cards/form/index.js';
+import { textAttachment, type MailAttachment } from '../notify/mail.js';
+import { agreementsMail, escapeHtml, meetingMail } from './views/parentMail.js';
 import type { BotDeps } from './deps.js';
 import { handoverCard, meetingTime, type HandoverView, type Viewer } from './views/handover.js';
 
@@ -16,7 +18,14 @@ import { handoverCard, meetingTime, type HandoverView, type Viewer } from './vie
 export const SEARCH_HORIZON_WORKING_DAYS = 10;
 
 export function viewOf(deps: BotDeps, lang: Lang): HandoverView {
-  return { tr: translator(lang), lang, zone: deps.config.timeZone };
+  return {
+    tr: translator(lang),
+    lang,
+    zone: deps.config.timeZone,
+    invitationUrl: (r, meeting) => invitationUrl(deps, r, meeting),
+    parentMailOutbox: deps.mail.receipt === 'outbox',
+    graphCalendar: Boolean(deps.meetings),
+  };
 }
 
 export const cardActivity = (card: AdaptiveCardJson): Partial<Activity> => MessageFactory.attachment(CardFactory.adaptiveCard(card));
@@ -161,85 +170,122 @@ export function icsOf(deps: BotDeps, r: Referral, meeting: HandoverMeeting, meth
   });
 }
 
+/** Signed download of the iCalendar file of a meeting: id `<referralId>:<uid>`. */
+export const ICS_KIND = 'ics';
+const ICS_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}):(.{1,200})$/i;
+const DAY_SECONDS = 24 * 3600;
+
 /**
- * A message with the invitation as a file. Teams shows files from bots in personal chat only
- * through its file-consent flow (upload to OneDrive); a plain attachment carries the file as a
- * `data:` URL in `contentUrl`, the Bot Framework's form for a file, which local clients offer as a
- * download. The card shows date and time either way.
+ * The meeting an invitation link is about, as it stands now: booked or moved (REQUEST, its
+ * latest SEQUENCE) or called off (CANCEL). An older link therefore always gives the current truth.
  */
-export function icsActivity(text: string, ics: string, method: 'REQUEST' | 'CANCEL'): Partial<Activity> {
-  return {
-    type: 'message',
-    text,
-    attachments: [
-      {
-        contentType: 'text/calendar',
-        name: 'warme-overdracht.ics',
-        contentUrl: `data:text/calendar;method=${method};charset=utf-8;base64,${Buffer.from(ics, 'utf8').toString('base64')}`,
-      },
-    ],
-  };
+export function invitationOf(r: Referral, uid: string): { meeting: HandoverMeeting; method: 'REQUEST' | 'CANCEL' } | undefined {
+  const h = r.handover;
+  if (h?.meeting?.uid === uid) return { meeting: h.meeting, method: 'REQUEST' };
+  const cancelled = h?.cancelled.filter((m) => m.uid === uid).at(-1);
+  return cancelled ? { meeting: cancelled, method: 'CANCEL' } : undefined;
 }
 
-/** Sends the iCalendar file to both professionals (1:1), for their calendars and to forward to the parent. */
-export async function sendIcs(deps: BotDeps, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): Promise<void> {
-  const tr = translator('nl');
-  const v = viewOf(deps, 'nl');
+/**
+ * The `.ics` behind signed links: built when the link is opened, from the stored referral's
+ * meeting. A token that is not valid gets 404 without anything of the meeting; an erased
+ * referral or an unknown meeting too.
+ */
+export function registerInvitationDownloads(deps: BotDeps): void {
+  deps.downloads.register(ICS_KIND, async (id) => {
+    const [, referralId, uid] = ICS_ID.exec(id) ?? [];
+    if (!referralId || !uid) return undefined;
+    const stored = await deps.referrals.get(referralId);
+    const found = stored && invitationOf(stored.doc, uid);
+    if (!stored || !found) return undefined;
+    return {
+      body: icsOf(deps, stored.doc, found.meeting, found.method),
+      contentType: `text/calendar; charset=utf-8; method=${found.method}`,
+      fileName: 'warme-overdracht.ics',
+    };
+  });
+}
+
+/** A link to the meeting's `.ics`, valid until a week after the meeting (at least a day). */
+export function invitationUrl(deps: BotDeps, r: Referral, meeting: HandoverMeeting): string {
+  const untilEnd = Math.ceil((Date.parse(meeting.end) - deps.clock.now().getTime()) / 1000);
+  const ttl = Math.min(60 * DAY_SECONDS, Math.max(DAY_SECONDS, untilEnd + 7 * DAY_SECONDS));
+  return deps.downloads.url(ICS_KIND, `${r.referralId}:${meeting.uid}`, ttl);
+}
+
+/**
+ * The message with the invitation (or cancellation) for a professional: date and time, and a
+ * button that downloads the `.ics` from a signed link. Teams shows bot files in personal chat
+ * only through its file-consent flow, and `data:` URLs not at all, so the file is never attached.
+ */
+export function invitationMessage(deps: BotDeps, lang: Lang, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): Partial<Activity> {
+  const v = viewOf(deps, lang);
   const when = meetingTime(v, meeting.start, meeting.end);
-  const text = tr(method === 'REQUEST' ? 'handover.ical.message' : 'handover.ical.cancelMessage', { number: r.number, when });
-  const activity = icsActivity(text, icsOf(deps, r, meeting, method), method);
+  const text = v.tr(method === 'REQUEST' ? 'handover.ical.message' : 'handover.ical.cancelMessage', { number: r.number, when });
+  const card = renderFormCard({
+    title: v.tr('handover.title', { number: r.number }),
+    subtitle: text,
+    links: [{ title: v.tr(method === 'REQUEST' ? 'handover.ical.download' : 'handover.ical.downloadCancel'), url: invitationUrl(deps, r, meeting) }],
+  });
+  return { ...cardActivity(card), summary: text };
+}
+
+/** Sends both professionals (1:1) the invitation or cancellation with its download button. */
+export async function sendIcs(deps: BotDeps, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): Promise<void> {
   for (const person of [r.smw, r.caseManager]) {
-    if (person) await deps.messenger.sendToUser(person.aadObjectId, activity);
+    if (!person) continue;
+    const lang = (await deps.languageOf(person.aadObjectId)) ?? 'nl';
+    await deps.messenger.sendToUser(person.aadObjectId, invitationMessage(deps, lang, r, meeting, method));
+  }
+}
+
+/** The `.ics` as a mail attachment. */
+export function icsAttachment(deps: BotDeps, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): MailAttachment {
+  return textAttachment('warme-overdracht.ics', `text/calendar; charset=utf-8; method=${method}`, icsOf(deps, r, meeting, method));
+}
+
+/**
+ * The parent's mail with the invitation (booked or moved) or the cancellation, the `.ics`
+ * attached: only who, when and how, never the pupil or the reason. Says what really happened:
+ * sent, only in the outbox, failed — or, without an e-mail address, a call for the SMW'er.
+ */
+export async function tellParentAboutMeeting(deps: BotDeps, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): Promise<ParentNotice> {
+  const at = deps.clock.now().toISOString();
+  const parent = r.handover?.request?.parent;
+  if (!parent?.email) return { channel: 'phone', status: 'todo', at };
+  const mail = meetingMail(deps.config.timeZone, r, meeting, method);
+  try {
+    const receipt = await deps.mail.send(parent.email, mail.subject, mail.html, {
+      referralId: r.referralId,
+      idempotencyKey: `${meeting.uid}-${method.toLowerCase()}-${meeting.sequence}`,
+      attachments: [icsAttachment(deps, r, meeting, method)],
+    });
+    return { channel: 'email', status: receipt, at };
+  } catch (err) {
+    deps.log.warn({ referralId: r.referralId, method, err: { message: (err as Error).message } }, 'meeting mail to parent failed');
+    return { channel: 'email', status: 'failed', at };
   }
 }
 
 /**
  * Tells everyone the meeting is off: Graph sends the cancellation to its attendees (parent
- * included); without Graph both professionals get an iCalendar CANCEL and the parent an e-mail.
+ * included; undefined is returned); without Graph both professionals get an iCalendar CANCEL and
+ * the parent an e-mail, and what happened to that mail is returned.
  */
-export async function announceCancellation(deps: BotDeps, r: Referral, meeting: HandoverMeeting): Promise<void> {
+export async function announceCancellation(deps: BotDeps, r: Referral, meeting: HandoverMeeting): Promise<ParentNotice | undefined> {
   if (meeting.via === 'graph' && meeting.eventId && deps.meetings) {
     const emails = await professionalEmails(deps, r);
     if (emails.caseManager) {
       try {
         await deps.meetings.cancelEvent(emails.caseManager, meeting.eventId, handoverCancellationText());
-        return;
+        return undefined;
       } catch (err) {
         deps.log.warn({ referralId: r.referralId, err: { message: (err as Error).message } }, 'calendar event could not be cancelled: sending iCalendar cancellation');
       }
     }
   }
   await sendIcs(deps, r, meeting, 'CANCEL');
-  const parent = r.handover?.request?.parent;
-  if (parent?.email) {
-    const tr = translator('nl');
-    const html = `<p>${escapeHtml(tr('handover.mail.intro', { name: parent.name }))}</p><p>${escapeHtml(handoverCancellationText())}</p><p>${escapeHtml(meetingTime(viewOf(deps, 'nl'), meeting.start, meeting.end))}</p>`;
-    await deps.mail.send(parent.email, tr('handover.mail.cancelSubject'), html, { referralId: r.referralId, idempotencyKey: `${meeting.uid}-cancel-${meeting.sequence}` });
-  }
-}
-
-/**
- * The parent's e-mail after a confirmation: only dates, times, who will contact them and how.
- * Never the pupil, the school, the reason or any free text of the agreements.
- */
-export function parentMail(deps: BotDeps, r: Referral, record: AgreementsRecord): { subject: string; html: string } {
-  const tr = translator('nl');
-  const request = r.handover?.request;
-  const a = record.agreements;
-  const date = (iso: string, time?: string) => `${DateTime.fromISO(iso).setLocale('nl').toFormat('cccc d LLLL yyyy')}${time ? `, ${time}` : ''}`;
-  const items = [
-    ...(a.evaluation.with.includes('parent') ? [`${tr('handover.mail.evaluation')}: ${date(a.evaluation.date)}`] : []),
-    `${tr('handover.mail.aftercareUntil')}: ${date(a.aftercare.until)}`,
-  ];
-  const how = tr(request?.parent.phone ? 'handover.mail.how.phone' : 'handover.mail.how.email');
-  const html = [
-    `<p>${escapeHtml(tr('handover.mail.intro', { name: request?.parent.name ?? '' }))}</p>`,
-    `<p>${escapeHtml(tr('handover.mail.body'))}</p>`,
-    `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`,
-    `<p>${escapeHtml(tr('handover.mail.contact', { who: r.caseManager?.name ?? '', how }))}</p>`,
-    `<p>${escapeHtml(tr('handover.mail.closing', { caseManager: r.caseManager?.name ?? '', smw: r.smw.name }))}</p>`,
-  ].join('');
-  return { subject: tr('handover.mail.subject'), html };
+  return tellParentAboutMeeting(deps, r, meeting, 'CANCEL');
 }
 
 /** Mails the parent, or sets the SMW'er's phone task when there is no e-mail address. */
@@ -248,10 +294,11 @@ export async function informParent(deps: BotDeps, r: Referral, record: Agreement
   const email = r.handover?.request?.parent.email;
   const base = { agreementsVersion: record.version, recipient: 'parent' as const, at };
   if (!email) return { ...base, channel: 'phone', status: 'todo' };
-  const mail = parentMail(deps, r, record);
+  const mail = agreementsMail(r, record);
   try {
-    await deps.mail.send(email, mail.subject, mail.html, { referralId: r.referralId, idempotencyKey: `handover-${r.referralId}-v${record.version}-parent` });
-    return { ...base, channel: 'email', status: 'sent' };
+    // Only in the outbox is not sent: the cards and the timeline say so, and the SMW'er gets the text.
+    const receipt = await deps.mail.send(email, mail.subject, mail.html, { referralId: r.referralId, idempotencyKey: `handover-${r.referralId}-v${record.version}-parent` });
+    return { ...base, channel: 'email', status: receipt };
   } catch (err) {
     deps.log.warn({ referralId: r.referralId, err: { message: (err as Error).message } }, 'agreements mail to parent failed');
     return { ...base, channel: 'email', status: 'failed' };
@@ -280,8 +327,4 @@ export async function refreshCards(deps: BotDeps, r: Referral, clickedActivityId
       deps.log.warn({ referralId: r.referralId, user: ref.aadObjectId, err: { message: (err as Error).message } }, 'could not update a handover card');
     }
   }
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }

@@ -40,7 +40,27 @@ export interface HandoverMeeting {
   sequence: number;
   bookedAt: string;
   bookedBy: string;
+  /**
+   * How the parent heard of this version of the meeting when Schakel told them itself (an
+   * iCalendar invitation, or for a cancelled meeting the cancellation); absent while unknown
+   * and when Graph invited the parent as an attendee.
+   */
+  parent?: ParentNotice;
 }
+
+/**
+ * What Schakel did to tell the parent, and with what result. `outbox`: the mail only waits in
+ * the local outbox (no Graph): never shown as sent. `todo`: no e-mail address, a professional
+ * calls. `done`: the SMW'er confirmed they mailed or called the parent themselves.
+ */
+export interface ParentNotice {
+  channel: 'email' | 'phone';
+  status: 'sent' | 'outbox' | 'failed' | 'todo' | 'done';
+  at: string;
+}
+
+/** Whether the SMW'er still has to tell the parent (the mail did not go, or there is no address). */
+export const parentStillToTell = (n: { status: string } | undefined): boolean => n?.status === 'outbox' || n?.status === 'failed' || n?.status === 'todo';
 
 /** Who was told about a confirmed version of the agreements, how, and with what result. */
 export interface HandoverDelivery {
@@ -48,7 +68,8 @@ export interface HandoverDelivery {
   recipient: 'smw' | 'parent';
   /** `phone`: the parent has no e-mail address; the SMW'er informs them and ticks it off. */
   channel: 'teams' | 'email' | 'phone';
-  status: 'sent' | 'unreachable' | 'failed' | 'todo' | 'done';
+  /** `outbox`: the mail waits in the local outbox, not sent (no Graph); the SMW'er sends it or calls. */
+  status: 'sent' | 'unreachable' | 'failed' | 'outbox' | 'todo' | 'done';
   at: string;
 }
 
@@ -216,7 +237,8 @@ export function rescheduleHandover(r: Referral, a: Actor, slotId: string, now: N
   if (checked.already) return unchanged(r);
   const { slot, meeting } = checked.plan;
   if (!meeting) return refuse('invalidState');
-  const moved: HandoverMeeting = { ...meeting, slotId: slot.slotId, start: slot.start, end: slot.end, sequence: meeting.sequence + 1, bookedAt: now.at.toISOString(), bookedBy: a.aadObjectId };
+  const { parent: _told, ...rest } = meeting;
+  const moved: HandoverMeeting = { ...rest, slotId: slot.slotId, start: slot.start, end: slot.end, sequence: meeting.sequence + 1, bookedAt: now.at.toISOString(), bookedBy: a.aadObjectId };
   return changed(r, { ...handoverOf(r), meeting: moved, proposals: [] }, now, [
     { type: 'audit', action: 'handover.moved', detail: { sequence: moved.sequence } },
     { type: 'timeline', entry: 'handover.moved', detail: { start: moved.start } },
@@ -234,7 +256,8 @@ export function cancelHandover(r: Referral, a: Actor, now: Now): Decision<Referr
   const h = handoverOf(r);
   if (r.state === 'accepted' && !h.meeting) return unchanged(r);
   if (r.state !== 'handoverScheduled' || !h.meeting) return refuse('invalidState');
-  const cancelled = { ...h.meeting, sequence: h.meeting.sequence + 1 };
+  const { parent: _told, ...meeting } = h.meeting;
+  const cancelled = { ...meeting, sequence: meeting.sequence + 1 };
   return changed(r, { ...h, meeting: undefined, proposals: [], cancelled: [...h.cancelled, cancelled] }, now, [
     { type: 'audit', action: 'handover.cancelled' },
     { type: 'timeline', entry: 'handover.cancelled' },
@@ -303,6 +326,7 @@ const DELIVERY_ENTRY: Record<string, string> = {
   'smw.teams.sent': 'handover.sent.smw',
   'smw.teams.unreachable': 'handover.unreachable.smw',
   'parent.email.sent': 'handover.sent.parent',
+  'parent.email.outbox': 'handover.outbox.parent',
   'parent.email.failed': 'handover.failed.parent',
   'parent.phone.todo': 'handover.phoneTask',
 };
@@ -320,16 +344,62 @@ export function recordDeliveries(r: Referral, deliveries: HandoverDelivery[], no
   return changed(r, { ...h, deliveries: [...h.deliveries, ...fresh] }, now, events);
 }
 
-/** The SMW'er ticks off "Ouders telefonisch informeren" for a confirmed version. */
-export function markParentInformed(r: Referral, a: Actor, agreementsVersion: number, now: Now): Decision<Referral> {
+/** Which message to the parent the SMW'er confirms: the agreements of a version, or a version of the meeting. */
+export type ParentTask = { agreementsVersion: number } | { meetingUid: string; sequence: number };
+
+/** The meeting version (current or cancelled) a task or notice is about. */
+function meetingVersion(h: HandoverState, uid: string, sequence: number): { meeting: HandoverMeeting; cancelled: boolean } | undefined {
+  if (h.meeting?.uid === uid && h.meeting.sequence === sequence) return { meeting: h.meeting, cancelled: false };
+  const cancelled = h.cancelled.find((m) => m.uid === uid && m.sequence === sequence);
+  return cancelled ? { meeting: cancelled, cancelled: true } : undefined;
+}
+
+function withMeetingNotice(h: HandoverState, target: HandoverMeeting, parent: ParentNotice): HandoverState {
+  return target === h.meeting ? { ...h, meeting: { ...target, parent } } : { ...h, cancelled: h.cancelled.map((m) => (m === target ? { ...m, parent } : m)) };
+}
+
+/**
+ * Records how the parent was told about a version of the meeting (after the bot mailed them, or
+ * found no address). The timeline says exactly that: a mail in the outbox is not "sent".
+ */
+export function recordMeetingNotice(r: Referral, uid: string, sequence: number, notice: ParentNotice, now: Now): Decision<Referral> {
+  const h = handoverOf(r);
+  const found = meetingVersion(h, uid, sequence);
+  if (!found) return refuse('invalidState');
+  if (found.meeting.parent) return unchanged(r);
+  const about = found.cancelled ? 'cancellation' : 'invitation';
+  return changed(r, withMeetingNotice(h, found.meeting, notice), now, [
+    { type: 'timeline', entry: `handover.parent.${about}.${notice.channel}.${notice.status}`, detail: { sequence, channel: notice.channel, status: notice.status } },
+  ]);
+}
+
+/**
+ * The SMW'er confirms they told the parent themselves: by phone when there is no e-mail address,
+ * or by mail or phone when Schakel's mail only waits in the outbox or failed.
+ */
+export function markParentInformed(r: Referral, a: Actor, task: ParentTask, now: Now): Decision<Referral> {
   if (!isSmwOf(r, a)) return refuse('notAllowed');
   const h = handoverOf(r);
-  const task = h.deliveries.find((d) => d.agreementsVersion === agreementsVersion && d.recipient === 'parent' && d.channel === 'phone');
-  if (!task) return refuse('invalidState');
-  if (task.status === 'done') return unchanged(r);
-  const deliveries = h.deliveries.map((d) => (d === task ? { ...d, status: 'done' as const, at: now.at.toISOString() } : d));
+  if ('meetingUid' in task) {
+    const found = meetingVersion(h, task.meetingUid, task.sequence);
+    const notice = found?.meeting.parent;
+    if (!found || !notice) return refuse('invalidState');
+    if (notice.status === 'done') return unchanged(r);
+    if (!parentStillToTell(notice)) return refuse('invalidState');
+    const about = found.cancelled ? 'cancellation' : 'invitation';
+    return changed(r, withMeetingNotice(h, found.meeting, { ...notice, status: 'done', at: now.at.toISOString() }), now, [
+      { type: 'audit', action: 'handover.parentInformed', detail: { about, sequence: task.sequence } },
+      { type: 'timeline', entry: `handover.parent.${about}.informed`, detail: { sequence: task.sequence } },
+    ]);
+  }
+  const version = task.agreementsVersion;
+  const delivery = h.deliveries.find((d) => d.agreementsVersion === version && d.recipient === 'parent' && (d.channel === 'phone' || d.channel === 'email'));
+  if (!delivery) return refuse('invalidState');
+  if (delivery.status === 'done') return unchanged(r);
+  if (!parentStillToTell(delivery)) return refuse('invalidState');
+  const deliveries = h.deliveries.map((d) => (d === delivery ? { ...d, status: 'done' as const, at: now.at.toISOString() } : d));
   return changed(r, { ...h, deliveries }, now, [
-    { type: 'audit', action: 'handover.parentInformed', detail: { version: agreementsVersion } },
-    { type: 'timeline', entry: 'handover.parentInformed', detail: { version: agreementsVersion } },
+    { type: 'audit', action: 'handover.parentInformed', detail: { version, channel: delivery.channel } },
+    { type: 'timeline', entry: delivery.channel === 'phone' ? 'handover.parentInformed' : 'handover.parentInformedByHand', detail: { version } },
   ]);
 }

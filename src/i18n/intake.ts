@@ -153,5 +153,7 @@ export const intake: Catalogue = {
   'family.eraseConfirm': { nl: 'Definitief wissen', en: 'Erase permanently' },
   'family.erased': { nl: '{count} documenten gewist', en: '{count} documents erased' },
   'family.erasedNotice': { nl: 'De gegevens zijn gewist. In het logboek staat alleen dat, wanneer en door wie.', en: 'The data is erased. The log only records that it happened, when and by whom.' },
-  'family.exported': { nl: 'Alle gegevens van aanmelding {number} staan in het bijgevoegde bestand. Deze export is vastgelegd.', en: 'All data of referral {number} is in the attached file. This export was logged.' },
+  'family.exportTitle': { nl: 'Export van aanmelding {number}', en: 'Export of referral {number}' },
+  'family.exported': { nl: 'Alle gegevens van aanmelding {number} staan in het bestand achter de knop. De link werkt {minutes} minuten. Deze export is vastgelegd.', en: 'All data of referral {number} is in the file behind the button. The link works for {minutes} minutes. This export was logged.' },
+  'family.download': { nl: 'Bestand downloaden', en: 'Download the file' },
 };

@@ -72,6 +72,7 @@ export const reminders: Catalogue = {
     en: 'A reminder ({label}) could not reach the {role} in Teams: the app is not (or no longer) installed there.{fallback}',
   },
   'reminder.unreachableMailed': { nl: ' Hij is per e-mail verstuurd.', en: ' It was sent by e-mail instead.' },
+  'reminder.unreachableOutbox': { nl: ' Een e-mail staat klaar in de outbox — nog niet verstuurd.', en: ' An e-mail is ready in the outbox — not sent yet.' },
   'reminders.unknownAgreement': { nl: 'Deze afspraak bestaat niet (meer).', en: 'This agreement does not exist (any more).' },
   'reminders.dateInPast': { nl: 'Kies een datum vanaf vandaag.', en: 'Choose a date from today on.' },
   'reminders.sameDate': { nl: 'Dit is al de afgesproken datum.', en: 'This is already the agreed date.' },

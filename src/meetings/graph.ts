@@ -50,6 +50,8 @@ export interface MailMessage {
   to: { email: string; name: string }[];
   subject: string;
   html: string;
+  /** Files, base64 (Graph fileAttachment `contentBytes`). */
+  attachments?: { name: string; contentType: string; contentBase64: string }[];
 }
 
 export interface MailGateway {
@@ -142,6 +144,9 @@ export class GraphGateway implements CalendarGateway, MailGateway {
           subject: message.subject,
           body: { contentType: 'HTML', content: message.html },
           toRecipients: message.to.map((r) => ({ emailAddress: { address: r.email, name: r.name } })),
+          ...(message.attachments?.length
+            ? { attachments: message.attachments.map((a) => ({ '@odata.type': '#microsoft.graph.fileAttachment', name: a.name, contentType: a.contentType, contentBytes: a.contentBase64 })) }
+            : {}),
         },
         saveToSentItems: true,
       }),

@@ -3,7 +3,7 @@ import type { Container } from '@azure/cosmos';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import { statusOf } from '../store/documents.js';
-import type { MailMeta, MailSender } from './mail.js';
+import type { MailAttachment, MailMeta, MailReceipt, MailSender } from './mail.js';
 
 /** A mail waiting in the outbox for the SMW'er to see (local mode, no Graph). */
 export interface OutboxDocument {
@@ -12,6 +12,8 @@ export interface OutboxDocument {
   to: string;
   subject: string;
   html: string;
+  /** Files of the mail (e.g. the invitation), base64. */
+  attachments?: MailAttachment[];
   createdAt: string;
 }
 
@@ -20,19 +22,22 @@ export const NO_REFERRAL = 'none';
 
 /** Writes mail to the Cosmos `outbox` container; an idempotency key becomes the id, so a retry writes once. */
 export class OutboxMailSender implements MailSender {
+  readonly receipt = 'outbox' as const;
+
   constructor(
     private readonly container: Container,
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {}
 
-  async send(to: string, subject: string, html: string, meta: MailMeta = {}): Promise<void> {
+  async send(to: string, subject: string, html: string, meta: MailMeta = {}): Promise<MailReceipt> {
     const doc: OutboxDocument = {
       id: meta.idempotencyKey ?? randomUUID(),
       referralId: meta.referralId ?? NO_REFERRAL,
       to,
       subject,
       html,
+      ...(meta.attachments?.length ? { attachments: meta.attachments } : {}),
       createdAt: this.clock.now().toISOString(),
     };
     try {
@@ -42,5 +47,6 @@ export class OutboxMailSender implements MailSender {
       if (statusOf(err) !== 409) throw err;
       this.log.debug({ outboxId: doc.id }, 'mail already in outbox');
     }
+    return 'outbox';
   }
 }

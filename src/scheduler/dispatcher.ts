@@ -1,6 +1,6 @@
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
-import type { MailSender } from '../notify/mail.js';
+import type { MailReceipt, MailSender } from '../notify/mail.js';
 import type { ReminderRenderer } from '../notify/reminderMessages.js';
 import type { ProactiveTarget, SendOutcome, TeamsSender } from '../notify/sender.js';
 import { isFinal, LeaseLostError, type Claimed, type RecipientDelivery, type ReminderStore } from '../store/reminders.js';
@@ -14,6 +14,8 @@ export interface DeliveryProblem {
   role: RecipientDelivery['role'];
   /** The reminder went to the person's e-mail instead. */
   mailed: boolean;
+  /** Where that mail went: sent, or only into the local outbox (never to be told as sent). */
+  mailReceipt?: MailReceipt;
   error: string;
 }
 
@@ -105,9 +107,10 @@ export class ReminderDispatcher {
         return new Date(clock.now().getTime() + Math.max(0, outcome.retryAt.getTime() - Date.now()));
       case 'unreachable':
       case 'deadLettered': {
-        const mailed = outcome.status === 'unreachable' && recipient.email !== undefined ? await this.fallbackMail(claimed, recipient) : false;
+        const receipt = outcome.status === 'unreachable' && recipient.email !== undefined ? await this.fallbackMail(claimed, recipient) : undefined;
+        const mailed = receipt !== undefined;
         await store.recordFinal(claimed, index, { ...base, state: outcome.status, lastError: outcome.error, ...(mailed ? { fallback: 'email' as const } : {}) });
-        await this.report(claimed, recipient, outcome.status, outcome.error, mailed);
+        await this.report(claimed, recipient, outcome.status, outcome.error, receipt);
         return 'ok';
       }
     }
@@ -127,7 +130,7 @@ export class ReminderDispatcher {
       const error = err instanceof Error ? err.name : 'error';
       if (failures >= this.options.maxMailFailures) {
         await store.recordFinal(claimed, index, { state: 'deadLettered', attempts, failures, lastError: error });
-        await this.report(claimed, recipient, 'deadLettered', error, false);
+        await this.report(claimed, recipient, 'deadLettered', error, undefined);
         return 'ok';
       }
       await store.updateRecipient(claimed, index, { state: 'pending', attempts, failures, lastError: error });
@@ -136,7 +139,7 @@ export class ReminderDispatcher {
   }
 
   /** The outbox id is derived from reminder and recipient, so a repeated fallback writes one mail. */
-  private sendMail(claimed: Claimed, recipient: RecipientDelivery): Promise<void> {
+  private sendMail(claimed: Claimed, recipient: RecipientDelivery): Promise<MailReceipt> {
     const { subject, html } = this.deps.renderer.mail(claimed.doc, recipient);
     return this.deps.mail.send(recipient.email ?? '', subject, html, {
       referralId: claimed.doc.referralId,
@@ -144,18 +147,17 @@ export class ReminderDispatcher {
     });
   }
 
-  private async fallbackMail(claimed: Claimed, recipient: RecipientDelivery): Promise<boolean> {
+  private async fallbackMail(claimed: Claimed, recipient: RecipientDelivery): Promise<MailReceipt | undefined> {
     try {
-      await this.sendMail(claimed, recipient);
-      return true;
+      return await this.sendMail(claimed, recipient);
     } catch (err) {
       this.deps.log.warn({ reminderId: claimed.doc.id, recipientKey: recipient.key, error: err instanceof Error ? err.name : 'error' }, 'e-mail fallback failed');
-      return false;
+      return undefined;
     }
   }
 
-  private async report(claimed: Claimed, recipient: RecipientDelivery, type: DeliveryProblem['type'], error: string, mailed: boolean): Promise<void> {
-    const problem: DeliveryProblem = { type, reminderId: claimed.doc.id, referralId: claimed.doc.referralId, recipientKey: recipient.key, role: recipient.role, mailed, error };
+  private async report(claimed: Claimed, recipient: RecipientDelivery, type: DeliveryProblem['type'], error: string, receipt: MailReceipt | undefined): Promise<void> {
+    const problem: DeliveryProblem = { type, reminderId: claimed.doc.id, referralId: claimed.doc.referralId, recipientKey: recipient.key, role: recipient.role, mailed: receipt !== undefined, ...(receipt ? { mailReceipt: receipt } : {}), error };
     this.deps.log.warn(problem, 'reminder could not be delivered in Teams');
     try {
       await this.deps.onProblem?.(problem);

@@ -117,8 +117,9 @@ export class Downloads {
       const content = provider ? await provider(check.ticket.id) : undefined;
       if (!content) return void res.status(404).type('text/plain').send('Niet gevonden');
       this.opts.log.info({ kind: check.ticket.kind }, 'download served');
-      res.type(content.contentType);
+      // attachment() sets a type from the file name: first, so the provider's own type wins.
       if (content.fileName) res.attachment(content.fileName);
+      res.type(content.contentType);
       res.send(content.body);
     });
     return router;

@@ -84,7 +84,7 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
     out[`${lang}/intake-details`] = detailsCard(tr, submitted);
     out[`${lang}/intake-redirect`] = redirectForm(tr, submitted, wijkteams, {}, { redirectReason: 'v.required' });
     out[`${lang}/intake-decline`] = declineForm(tr, submitted);
-    const v = { tr, lang, zone: 'Europe/Amsterdam' };
+    const v = { tr, lang, zone: 'Europe/Amsterdam', invitationUrl: () => 'https://schakel.example/downloads/token' };
     const withHandover = (h: Partial<HandoverState>, state: Referral['state'] = 'accepted'): Referral => ({ ...accepted, state, handover: { ...emptyHandover(), ...h } });
     out[`${lang}/handover-plan`] = handoverCard(v, accepted, 'smw');
     out[`${lang}/handover-plan-errors`] = planCard(v, accepted, { values: { parentName: 'Fatima', window0Date: '2026-11-01' }, errors: { parentAvailability: 'v.handover.availabilityRequired', window0Start: 'v.required', parentPhone: 'v.handover.contactRequired' }, notice: { kind: 'attention', text: tr('refusal.invalid') } });
@@ -103,6 +103,13 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
     out[`${lang}/agreements-confirmed-smw`] = handoverCard(v, confirmed, 'smw');
     out[`${lang}/agreements-confirmed-cm`] = handoverCard(v, confirmed, 'caseManager', { kind: 'good', text: tr('handover.confirmed.notice') });
     out[`${lang}/agreements-v2`] = agreementsCard(v, confirmed);
+    // Without Graph mail: the parent's mail only waits in the outbox; the SMW'er gets its text and the button.
+    const inOutbox = { channel: 'email' as const, status: 'outbox' as const, at: '2026-12-01T10:00:00Z' };
+    const icalMeeting = { ...meeting, via: 'ical' as const, joinUrl: undefined, eventId: undefined };
+    out[`${lang}/handover-booked-smw-outbox`] = handoverCard({ ...v, parentMailOutbox: true }, withHandover({ request: planRequest, round: 1, meeting: { ...icalMeeting, parent: inOutbox } }, 'handoverScheduled'), 'smw');
+    out[`${lang}/handover-cancelled-smw-outbox`] = handoverCard({ ...v, parentMailOutbox: true }, withHandover({ request: planRequest, round: 1, cancelled: [{ ...icalMeeting, sequence: 1, parent: inOutbox }] }), 'smw');
+    out[`${lang}/agreements-confirmed-smw-outbox`] = handoverCard(v, withHandover({ request: planRequest, meeting, agreements: [record], agreementsRevision: 1, deliveries: [{ agreementsVersion: 1, recipient: 'parent', ...inOutbox }] }, 'agreementsConfirmed'), 'smw');
+    out[`${lang}/agreements-outbox-footer`] = agreementsCard({ ...v, parentMailOutbox: true }, withHandover({ request: planRequest, meeting }, 'handoverScheduled'));
     const reminder = (kind: ReminderDocument['kind'], subject: ReminderDocument['subject']) =>
       toDocument({ id: `r-${kind}`, referralId: referral.referralId, kind, dueAt: '2026-12-08T07:30:00.000Z', timeZone: 'Europe/Amsterdam', recipients: [{ key: 'caseManager:cm', role: 'caseManager', channel: 'teams', aadObjectId: 'cm' }], subject: { ...subject, case: { number: 'AM-7K3QX2', initials: 'N.M.d.V.', school: 'OBS De Regenboog' } } }, new Date('2026-12-01T10:00:00Z'));
     const agreement = reminder('agreementBefore', { label: 'Terugkoppeling aan de SMW', agreementId: 'feedback0', agreementKind: 'feedback', date: '2026-12-10', time: '10:00' });

@@ -147,6 +147,20 @@ describe('GraphGateway against a fake Graph', () => {
     ]);
   });
 
+  it('sends a mail\'s files as file attachments (the parent\'s .ics)', async () => {
+    const ics = 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n';
+    await gateway.sendMail(organizer, {
+      to: [{ email: 'ouder@gmail.example', name: 'Ouder' }],
+      subject: 'Uitnodiging',
+      html: '<p>x</p>',
+      attachments: [{ name: 'warme-overdracht.ics', contentType: 'text/calendar; charset=utf-8; method=REQUEST', contentBase64: Buffer.from(ics).toString('base64') }],
+    });
+    const sent = fake.mails.at(-1) as { message: { attachments: Record<string, string>[] } };
+    expect(sent.message.attachments).toEqual([
+      { '@odata.type': '#microsoft.graph.fileAttachment', name: 'warme-overdracht.ics', contentType: 'text/calendar; charset=utf-8; method=REQUEST', contentBytes: Buffer.from(ics).toString('base64') },
+    ]);
+  });
+
   it('honours Retry-After on 429 before retrying', async () => {
     fake.failNext(1, 429, { 'Retry-After': '1' });
     const created = await gateway.createEvent(organizer, event());

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { OutboxDocument } from '../../src/notify/outbox.js';
-import { REFUSED, cardAction, makeUser, message, personalConversationId } from '../support/activities.js';
-import { actions, errorBeside, input, invokeCard, invokeMessage, texts } from '../support/cards.js';
+import { REFUSED, cardAction, makeUser, message, personalConversationId, type TeamsUser } from '../support/activities.js';
+import { actions, download, errorBeside, input, invokeCard, invokeMessage, links, texts } from '../support/cards.js';
 import { AGREEMENTS, PLAN, icsTo, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { feijenoord, linkWijkteams, referralFlow } from '../support/referralFlow.js';
@@ -13,6 +13,8 @@ const coordinator = makeUser('Coördinator Servicepunt');
 const smw = makeUser('Sanne Smit');
 const karim = makeUser('Karim Wijkteam');
 const lisa = makeUser('Lisa Wijkteam');
+/** A second SMW'er, so one test's messages do not run into Teams' per-chat limits of another's. */
+const sofie = makeUser('Sofie Smit');
 const clock = new ManualClock('2026-11-23T08:00:00Z'); // Monday 09:00 in Rotterdam
 
 let h: Harness;
@@ -26,6 +28,7 @@ beforeAll(async () => {
     { user: smw, email: 'sanne.smit@school.example' },
     { user: karim, email: 'karim@wijkteam.example' },
     { user: lisa, email: 'lisa@wijkteam.example' },
+    { user: sofie, email: 'sofie.smit@school.example' },
   ]);
 });
 afterAll(async () => {
@@ -54,15 +57,15 @@ function parseIcs(text: string) {
 }
 
 /** Taken on by Karim, planned by the SMW'er: returns the proposals card and ids. */
-async function planned(plan: Record<string, string> = PLAN) {
-  const { referralId, number } = await takenOn(smw, karim);
-  const smwCard = lastCardTo(h, smw);
-  const proposals = invokeCard(await click(smw, smwCard.card, VERBS.handoverPlan, plan, h.bot, undefined, smwCard.activityId));
+async function planned(plan: Record<string, string> = PLAN, by: TeamsUser = smw) {
+  const { referralId, number } = await takenOn(by, karim);
+  const smwCard = lastCardTo(h, by);
+  const proposals = invokeCard(await click(by, smwCard.card, VERBS.handoverPlan, plan, h.bot, undefined, smwCard.activityId));
   return { referralId, number, proposals, smwCard, karimCard: lastCardTo(h, karim) };
 }
 
-async function bookedByKarim(plan: Record<string, string> = PLAN) {
-  const p = await planned(plan);
+async function bookedByKarim(plan: Record<string, string> = PLAN, by: TeamsUser = smw) {
+  const p = await planned(plan, by);
   const proposals = updatesOf(h, karim, p.karimCard.activityId).at(-1);
   const booked = invokeCard(await click(karim, proposals, VERBS.handoverBook, {}, h.bot, undefined, p.karimCard.activityId));
   return { ...p, booked };
@@ -101,7 +104,7 @@ describe('warme overdracht without Graph (local mode)', () => {
     expect(actions(updated).filter((a) => a.verb === VERBS.handoverBook)).toHaveLength(3);
   });
 
-  it('books only a stored proposal (times in card data are ignored), sends an iCalendar invitation with the right times, and tells the reminder planner', async () => {
+  it('books only a stored proposal (times in card data are ignored), offers the iCalendar invitation at a signed link (valid RFC 5545; bad or expired tokens refused), mails it to the parent, and tells the reminder planner', async () => {
     const { referralId, number, proposals, smwCard, karimCard } = await planned();
     const forged = invokeCard(await click(karim, proposals, VERBS.handoverBook, { slotId: '7-0' }));
     expect(joined(forged)).toContain('verouderd');
@@ -116,11 +119,17 @@ describe('warme overdracht without Graph (local mode)', () => {
     // the SMW'er's card changed in place and has no agreements button
     const smwUpdated = updatesOf(h, smw, smwCard.activityId).at(-1);
     expect(joined(smwUpdated)).toContain('De warme overdracht is gepland.');
-    expect(actions(smwUpdated).map((a) => a.verb)).toEqual([VERBS.handoverReschedule, VERBS.handoverCancel]);
+    // ... with the parent's invitation as it really is: in the outbox, not sent; the SMW'er can confirm mailing or calling
+    expect(facts(smwUpdated)).toContain('uitnodiging klaar in de outbox — nog niet verstuurd');
+    expect(actions(smwUpdated).map((a) => a.verb)).toEqual([VERBS.parentInformed, VERBS.handoverReschedule, VERBS.handoverCancel]);
+    expect(joined(booked)).toContain('De e-mail aan de ouder staat klaar in de outbox — nog niet verstuurd.');
 
+    // The booked card has the download button too.
+    expect(links(booked).map((l) => l.title)).toEqual(['Uitnodiging downloaden']);
     for (const user of [smw, karim]) {
-      const [file] = icsTo(h, user).filter((f) => f.text.includes(number));
+      const [file] = (await icsTo(h, user)).filter((f) => f.text.includes(number));
       expect(file?.name).toBe('warme-overdracht.ics');
+      expect(file?.contentType).toBe('text/calendar; charset=utf-8; method=REQUEST');
       const { method, vevent, event } = parseIcs(file!.ics);
       expect(method).toBe('REQUEST');
       expect(event.startDate.toJSDate().toISOString()).toBe('2026-11-24T07:30:00.000Z');
@@ -132,6 +141,41 @@ describe('warme overdracht without Graph (local mode)', () => {
       expect(event.summary).toBe('Warme overdracht');
       expect(file!.ics).not.toContain('Noa');
     }
+    // The parent's mail carries the same invitation as an attachment (and nothing about the pupil).
+    const [mail] = await outbox(referralId);
+    expect(mail?.to).toBe('fatima@example.org');
+    expect(mail?.subject).toBe('Uitnodiging: gesprek met het wijkteam');
+    expect(mail?.html).toContain('dinsdag 24 november 2026, 08:30–09:30');
+    for (const detail of ['Noa', 'Regenboog', 'verzuim', number]) expect(mail?.html).not.toContain(detail);
+    expect(mail?.attachments?.map((a) => [a.name, a.contentType])).toEqual([['warme-overdracht.ics', 'text/calendar; charset=utf-8; method=REQUEST']]);
+    const attached = parseIcs(Buffer.from(mail!.attachments![0]!.contentBase64, 'base64').toString('utf8'));
+    expect([attached.method, attached.event.startDate.toJSDate().toISOString(), attached.event.sequence]).toEqual(['REQUEST', '2026-11-24T07:30:00.000Z', 0]);
+
+    // The link: a valid RFC 5545 file only with a valid token; tampered, expired or missing tokens are refused and reveal nothing.
+    const [file] = (await icsTo(h, smw)).filter((f) => f.text.includes(number));
+    expect(file!.ics).toMatch(/^BEGIN:VCALENDAR\r\n/);
+    expect(file!.ics).toContain('VERSION:2.0');
+    expect(file!.ics).toMatch(/PRODID:/);
+    expect(parseIcs(file!.ics).vevent.getFirstPropertyValue('dtstamp')).toBeTruthy();
+    const [base, token] = file!.url.split('/downloads/');
+    const [body, mac] = token!.split('.');
+    const forgedBody = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body!, 'base64url').toString()), e: Date.parse('2099-01-01') })).toString('base64url');
+    const secrets = ['BEGIN:VCALENDAR', 'Warme overdracht', 'fatima', 'sanne', 'karim', 'Fatima', referralId];
+    for (const bad of [`${forgedBody}.${mac}`, `${body}.${mac!.slice(0, -2)}xx`, body!, '', 'x.y']) {
+      const res = await download(`${base}/downloads/${bad}`);
+      expect(res.status, bad).toBe(404);
+      for (const secret of secrets) expect(res.body).not.toContain(secret);
+    }
+    const now = clock.now();
+    clock.set(new Date(now.getTime() + 60 * 24 * 3600 * 1000 + 1000)); // past any invitation link's life
+    try {
+      const expired = await download(file!.url);
+      expect(expired.status).toBe(410);
+      for (const secret of secrets) expect(expired.body).not.toContain(secret);
+    } finally {
+      clock.set(now);
+    }
+    expect((await download(file!.url)).status).toBe(200);
     // The casusregisseur is asked to fill in the agreements right after the meeting ends.
     const prompts = (await pending(referralId)).filter((r) => r.kind === 'agreementsPrompt');
     expect(prompts.map((r) => [r.dueAt, r.recipients.map((x) => x.aadObjectId)])).toEqual([['2026-11-24T08:30:00.000Z', [karim.aadObjectId]]]);
@@ -144,10 +188,13 @@ describe('warme overdracht without Graph (local mode)', () => {
     const second = actions(again).filter((a) => a.verb === VERBS.handoverBook)[1]!;
     const moved = invokeCard(await click(smw, again, VERBS.handoverBook, { slotId: String(second.data && (second.data as Record<string, unknown>).slotId) }));
     expect(joined(moved)).toContain('Verzet naar donderdag 26 november 2026, 12:00–13:00');
-    const files = icsTo(h, smw).filter((f) => f.text.includes(number)).map((f) => parseIcs(f.ics));
+    const files = (await icsTo(h, smw)).filter((f) => f.text.includes(number)).map((f) => parseIcs(f.ics));
     expect(files).toHaveLength(2);
     expect(files[1]!.event.uid).toBe(files[0]!.event.uid);
     expect(files[1]!.event.sequence).toBe(1);
+    // An older link gives the meeting as it is now: the new time, never the outdated one.
+    expect(files[0]!.event.sequence).toBe(1);
+    expect(files[0]!.event.startDate.toJSDate().toISOString()).toBe('2026-11-26T11:00:00.000Z');
 
     const cancelled = invokeCard(await click(karim, moved, VERBS.handoverCancel));
     expect(joined(cancelled)).toContain('geannuleerd');
@@ -157,12 +204,19 @@ describe('warme overdracht without Graph (local mode)', () => {
     const left = await pending(referralId);
     expect(left.filter((d) => d.kind === 'agreementsPrompt')).toEqual([]);
     expect(left.filter((d) => d.kind === 'normEscalation').map((d) => d.subject.normId)).not.toContain('agreements');
-    const cancel = icsTo(h, karim).filter((f) => f.text.includes(number)).map((f) => parseIcs(f.ics)).at(-1)!;
+    const cancel = (await icsTo(h, karim)).filter((f) => f.text.includes(number)).map((f) => parseIcs(f.ics)).at(-1)!;
     expect(cancel.method).toBe('CANCEL');
     expect(cancel.event.uid).toBe(files[0]!.event.uid);
     expect(cancel.event.sequence).toBe(2);
-    const mails = await outbox(referralId);
-    expect(mails.map((m) => [m.to, m.subject])).toEqual([['fatima@example.org', 'Afspraak warme overdracht gaat niet door']]);
+    const mails = (await outbox(referralId)).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.subject.localeCompare(b.subject));
+    expect(mails.map((m) => [m.to, m.subject]).sort()).toEqual([
+      ['fatima@example.org', 'Afspraak warme overdracht gaat niet door'],
+      ['fatima@example.org', 'Nieuwe tijd: gesprek met het wijkteam'],
+      ['fatima@example.org', 'Uitnodiging: gesprek met het wijkteam'],
+    ]);
+    const cancelMail = mails.find((m) => m.subject === 'Afspraak warme overdracht gaat niet door')!;
+    const attachedCancel = parseIcs(Buffer.from(cancelMail.attachments![0]!.contentBase64, 'base64').toString('utf8'));
+    expect([attachedCancel.method, attachedCancel.event.uid, attachedCancel.event.sequence]).toEqual(['CANCEL', files[0]!.event.uid, 2]);
 
     await h.bot.send(message(smw, `status ${number}`, h.connector.url));
     const status = String(h.connector.sent(personalConversationId(smw)).at(-1)?.text);
@@ -216,12 +270,12 @@ describe('warme overdracht without Graph (local mode)', () => {
     const { referralId, number, smwCard, booked } = await bookedByKarim();
     const form = invokeCard(await click(karim, booked, VERBS.agreementsOpen));
     const done = invokeCard(await click(karim, form, VERBS.agreementsConfirm, AGREEMENTS));
-    expect(joined(done)).toContain('Bevestigd en verstuurd');
+    expect(joined(done)).toContain("Bevestigd. De SMW'er heeft de afspraken in Teams. De e-mail aan de ouder staat klaar in de outbox — nog niet verstuurd.");
     const doc = await stored(referralId);
     expect(doc.state).toBe('agreementsConfirmed');
     expect(doc.handover?.agreements).toMatchObject([{ version: 1, confirmedBy: { aadObjectId: karim.aadObjectId } }]);
     expect(doc.handover?.deliveries.map((d) => [d.recipient, d.channel, d.status])).toEqual([
-      ['parent', 'email', 'sent'],
+      ['parent', 'email', 'outbox'],
       ['smw', 'teams', 'sent'],
     ]);
 
@@ -232,12 +286,12 @@ describe('warme overdracht without Graph (local mode)', () => {
     const smwView = lastCardTo(h, smw).card;
     expect(joined(smwView)).toContain('Afspraken warme overdracht');
     expect(facts(smwView)).toContain('Wekelijks contact met de mentor over verzuim');
-    expect(facts(smwView)).toContain('e-mail met data en contactpersoon verstuurd');
-    expect(actions(smwView)).toHaveLength(0);
+    expect(facts(smwView)).toContain('e-mail klaar in de outbox — nog niet verstuurd');
+    expect(actions(smwView).map((a) => a.title)).toEqual(['Ik heb de ouder gemaild / gebeld']);
     // the SMW'er's planning card was replaced in place too
     expect(joined(updatesOf(h, smw, smwCard.activityId).at(-1))).toContain('Afspraken warme overdracht');
 
-    const [mail] = await outbox(referralId);
+    const mail = (await outbox(referralId)).find((m) => m.subject === 'Afspraken na het gesprek met het wijkteam');
     expect(mail?.to).toBe('fatima@example.org');
     expect(mail?.html).toContain('vrijdag 15 januari 2027'); // the evaluation, with the parent
     expect(mail?.html).toContain('Karim Wijkteam neemt contact met u op via telefoon');
@@ -256,7 +310,8 @@ describe('warme overdracht without Graph (local mode)', () => {
 
     await h.bot.send(message(karim, `status ${number}`, h.connector.url));
     const status = String(h.connector.sent(personalConversationId(karim)).at(-1)?.text);
-    for (const step of ['Afspraken warme overdracht bevestigd', 'Ouder per e-mail geïnformeerd', "Afspraken naar de SMW'er gestuurd"]) expect(status).toContain(step);
+    for (const step of ['Afspraken warme overdracht bevestigd', 'E-mail aan de ouder met de afspraken klaar in de outbox — nog niet verstuurd', "Afspraken naar de SMW'er gestuurd"]) expect(status).toContain(step);
+    expect(status).not.toContain('Ouder per e-mail geïnformeerd');
   });
 
   it('without a parent e-mail the SMW\'er gets the task "Ouders telefonisch informeren" and ticks it off', async () => {
@@ -274,6 +329,69 @@ describe('warme overdracht without Graph (local mode)', () => {
     expect((await stored(referralId)).handover?.deliveries.find((d) => d.recipient === 'parent')?.status).toBe('done');
     await h.bot.send(message(smw, `status ${number}`, h.connector.url));
     expect(String(h.connector.sent(personalConversationId(smw)).at(-1)?.text)).toContain('Ouder telefonisch geïnformeerd');
+  });
+
+  it('without Graph no card, answer or timeline entry claims a mail to the parent was sent; the SMW\'er gets the text to send and records mailing or calling', async () => {
+    const from = h.connector.calls.length;
+    const answers: unknown[] = [];
+    const clicked = async (user: TeamsUser, card: unknown, verb: string, inputs: Record<string, string> = {}) => {
+      const body = await click(user, card, verb, inputs);
+      answers.push(body);
+      return invokeCard(body);
+    };
+    const { referralId, number, booked, proposals } = await bookedByKarim(PLAN, sofie);
+    answers.push(proposals, booked);
+    const sofieCard = lastCardTo(h, sofie);
+    // The SMW'er's card: the invitation waits in the outbox, with the mail's text and the button.
+    const planningCard = updatesOf(h, sofie, (await stored(referralId)).handover!.cards.find((c) => c.aadObjectId === sofie.aadObjectId)!.activityId).at(-1)!;
+    expect(joined(planningCard)).toContain('over de afspraak voor de warme overdracht staat klaar in de outbox — nog niet verstuurd');
+    expect(joined(planningCard)).toContain('Onderwerp: Uitnodiging: gesprek met het wijkteam');
+    expect(joined(planningCard)).toContain('U bent uitgenodigd voor een gesprek met Karim Wijkteam');
+    const again = await clicked(sofie, planningCard, VERBS.handoverReschedule);
+    const second = actions(again).filter((a) => a.verb === VERBS.handoverBook)[1]!;
+    const moved = await clicked(sofie, again, VERBS.handoverBook, { slotId: String((second.data as Record<string, unknown>).slotId) });
+    expect(joined(moved)).toContain('Verzet naar');
+    const informed = await clicked(sofie, moved, VERBS.parentInformed);
+    expect(joined(informed)).toContain('Vastgelegd: u heeft de ouder zelf gemaild of gebeld.');
+    expect(facts(informed)).toContain("door de SMW'er zelf gemaild of gebeld");
+    expect(actions(informed).map((a) => a.verb)).not.toContain(VERBS.parentInformed);
+
+    const form = await clicked(karim, booked, VERBS.agreementsOpen);
+    await clicked(karim, form, VERBS.agreementsConfirm, AGREEMENTS);
+    const confirmedCard = lastCardTo(h, sofie).card;
+    expect(confirmedCard).not.toEqual(sofieCard.card);
+    expect(joined(confirmedCard)).toContain('over de afspraken staat klaar in de outbox — nog niet verstuurd');
+    expect(joined(confirmedCard)).toContain('Onderwerp: Afspraken na het gesprek met het wijkteam');
+    expect(joined(confirmedCard)).toContain('Evaluatie: vrijdag 15 januari 2027');
+    const ticked = await clicked(sofie, confirmedCard, VERBS.parentInformed);
+    expect(facts(ticked)).toContain("door de SMW'er zelf gemaild of gebeld");
+    expect((await stored(referralId)).handover?.deliveries.find((d) => d.recipient === 'parent')).toMatchObject({ channel: 'email', status: 'done' });
+
+    await h.bot.send(message(sofie, `status ${number}`, h.connector.url));
+    const timeline = String(h.connector.sent(personalConversationId(sofie)).at(-1)?.text);
+    for (const step of [
+      'Uitnodiging aan de ouder klaar in de outbox — nog niet verstuurd',
+      "SMW'er heeft de ouder zelf over de afspraak gemaild of gebeld",
+      'E-mail aan de ouder met de afspraken klaar in de outbox — nog niet verstuurd',
+      "SMW'er heeft de ouder zelf gemaild of gebeld over de afspraken",
+    ]) expect(timeline).toContain(step);
+
+    // Everything the two professionals saw of this referral: no sentence tells them the parent was mailed.
+    const shown = [
+      ...answers.map((a) => (typeof a === 'object' && a && 'type' in a ? a : { value: a })),
+      ...h.connector.calls.slice(from).filter((c) => c.status < 300 && [sofie, karim].some((u) => c.conversationId === personalConversationId(u))).map((c) => c.body),
+    ];
+    const sentences = shown
+      .flatMap((body) => {
+        const card = (body as { value?: unknown }).value ?? ((body as { attachments?: { content: unknown }[] }).attachments ?? [])[0]?.content;
+        const fromFacts = JSON.stringify(card ?? {}).match(/"title":"[^"]*","value":"[^"]*"/g) ?? [];
+        return [String((body as { text?: string }).text ?? ''), ...texts(card), ...fromFacts];
+      })
+      .concat(timeline.split('\n'))
+      .flatMap((t) => t.split(/(?<=[.;:])\s+/));
+    const claims = sentences.filter((t) => /ouder|iedereen|parent/i.test(t) && /verstuurd|bericht|geïnformeerd|kreeg|ontvangen/i.test(t) && !/niet|outbox|belt|telefonisch|zelf/i.test(t));
+    expect(claims).toEqual([]);
+    expect(sentences.some((t) => t.includes('klaar in de outbox — nog niet verstuurd'))).toBe(true);
   });
 
   it('"overdracht <nummer>" shows the current card again and later updates go to that card', async () => {

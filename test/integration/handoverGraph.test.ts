@@ -109,7 +109,7 @@ describe('warme overdracht with Microsoft Graph', () => {
     expect(doc.state).toBe('handoverScheduled');
     expect(doc.handover?.meeting).toMatchObject({ via: 'graph', eventId: 'event-1', joinUrl: 'https://teams.example/l/meetup-join/event-1' });
     expect(JSON.stringify(booked)).toContain('https://teams.example/l/meetup-join/event-1');
-    expect(icsTo(h, smw).filter((f) => f.text.includes(doc.number))).toEqual([]); // Graph sends the invitations
+    expect((await icsTo(h, smw)).filter((f) => f.text.includes(doc.number))).toEqual([]); // Graph sends the invitations
     expect(joined(updatesOf(h, karim, lastCardTo(h, karim).activityId).at(-1))).toContain('De warme overdracht is gepland.');
 
     const again = invokeCard(await click(karim, booked, VERBS.handoverReschedule));
@@ -134,7 +134,7 @@ describe('warme overdracht with Microsoft Graph', () => {
     const cancel = fake.calls.find((c) => c.path === `/users/${KARIM_MAIL}/events/${eventId}/cancel`);
     expect(cancel?.status).toBe(202);
     expect((cancel?.body as { comment: string }).comment).toContain('gaat niet door');
-    expect(icsTo(h, smw).filter((f) => f.text.includes(number))).toEqual([]);
+    expect((await icsTo(h, smw)).filter((f) => f.text.includes(number))).toEqual([]);
     expect((await stored(referralId)).state).toBe('accepted');
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { REFUSED, cardAction, channelMessage, installationUpdate, makeUser, message, personalConversationId } from '../support/activities.js';
-import { action, cardOf, elements, errorBeside, input, invokeCard, invokeMessage, texts } from '../support/cards.js';
+import { action, cardOf, download, elements, errorBeside, input, invokeCard, invokeMessage, links, texts } from '../support/cards.js';
 import { FORM } from '../support/factories.js';
 import { effectsSettled, startHarness, type Harness } from '../support/harness.js';
 import { OutboxMailSender } from '../../src/notify/outbox.js';
@@ -322,10 +322,13 @@ describe('export and erasure on request (coordinator)', () => {
     expect(String(h.connector.sent(personalConversationId(smw)).at(-1)?.text)).toContain('alleen voor coördinatoren');
 
     await h.bot.send(message(coordinator, `exporteer ${number}`, h.connector.url));
-    const exported = h.connector.sent(personalConversationId(coordinator)).at(-1)!;
-    const file = (exported.attachments as { contentType: string; name: string; contentUrl: string }[])[0]!;
-    expect(file).toMatchObject({ contentType: 'application/json', name: `schakel-${number}.json` });
-    const json = JSON.parse(Buffer.from(file.contentUrl.split(',')[1]!, 'base64').toString('utf8')) as { referral: { type: string }[]; reminders: unknown[]; outbox: unknown[] };
+    const exported = cardOf(h.connector.sent(personalConversationId(coordinator)).at(-1));
+    expect(JSON.stringify(exported)).not.toContain('data:');
+    const [link] = links(exported);
+    expect(link?.title).toBe('Bestand downloaden');
+    const file = await download(link!.url);
+    expect(file).toMatchObject({ status: 200, contentType: 'application/json; charset=utf-8', fileName: `schakel-${number}.json` });
+    const json = JSON.parse(file.body) as { referral: { type: string }[]; reminders: unknown[]; outbox: unknown[] };
     expect(JSON.stringify(json)).toContain('Noa Maria');
     expect(json.referral.some((d) => d.type === 'referral')).toBe(true);
     expect(json.referral.some((d) => d.type === 'audit')).toBe(true);
@@ -339,6 +342,10 @@ describe('export and erasure on request (coordinator)', () => {
     expect(texts(erased).join(' ')).toMatch(/\d+ documenten gewist/);
     const left = await h.bot.schakel.deps.familyData.export(referralId);
     expect(left).toEqual({ referral: [], reminders: [], outbox: [] });
+    // The link leads nowhere once the data is erased, and dies after 15 minutes anyway.
+    expect((await download(link!.url)).status).toBe(404);
+    const check = h.bot.schakel.deps.downloads.verify(link!.url.split('/downloads/')[1]!);
+    expect(check.ok && check.ticket.expiresAt - h.bot.schakel.deps.clock.now().getTime()).toBeLessThanOrEqual(15 * 60 * 1000);
     expect(h.bot.logs.find('family data erased').map((l) => l.referralId)).toEqual([referralId]);
   });
 });

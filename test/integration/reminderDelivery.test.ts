@@ -159,9 +159,10 @@ describe('scheduler + sender against the fake connector', () => {
       ['unreachable', 'email', 'http403:MessageWritesBlocked'],
       ['unreachable', undefined, 'http404:ConversationNotFound'],
     ]);
-    expect(engine.problems.map((p) => [p.type, p.recipientKey, p.mailed])).toEqual([
-      ['unreachable', `smw:${blocked}`, true],
-      ['unreachable', `smw:${removed}`, false],
+    // The fallback mail only reached the outbox (no Graph): the problem says so, never "sent".
+    expect(engine.problems.map((p) => [p.type, p.recipientKey, p.mailed, p.mailReceipt])).toEqual([
+      ['unreachable', `smw:${blocked}`, true, 'outbox'],
+      ['unreachable', `smw:${removed}`, false, undefined],
     ]);
     const { resources } = await store.containers.outbox.items
       .query<OutboxDocument>({ query: 'SELECT * FROM c WHERE c.referralId = @r', parameters: [{ name: '@r', value: reminder!.referralId }] })

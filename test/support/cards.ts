@@ -43,6 +43,21 @@ export function actions(card: unknown): CardElement[] {
   return elements(card).filter((e) => e.type === 'Action.Execute' || e.type === 'Action.Submit');
 }
 
+/** The `Action.OpenUrl` buttons of a card (signed downloads). */
+export function links(card: unknown): { title: string; url: string }[] {
+  return elements(card)
+    .filter((e) => e.type === 'Action.OpenUrl')
+    .map((e) => ({ title: String(e.title), url: String(e.url) }));
+}
+
+/** Opens a link as a browser would; the file name from Content-Disposition. */
+export async function download(url: string): Promise<{ status: number; body: string; contentType: string; fileName?: string }> {
+  const res = await fetch(url);
+  const disposition = res.headers.get('content-disposition') ?? '';
+  const fileName = /filename="?([^";]+)"?/.exec(disposition)?.[1];
+  return { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') ?? '', ...(fileName ? { fileName } : {}) };
+}
+
 export function action(card: unknown, verb: string): CardElement & { data: Record<string, unknown> } {
   const found = actions(card).find((a) => a.verb === verb);
   if (!found) throw new Error(`no action ${verb} on the card`);

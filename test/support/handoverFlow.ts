@@ -1,4 +1,5 @@
 import { installationUpdate, personalConversationId, type TeamsUser } from './activities.js';
+import { download, links, texts } from './cards.js';
 import type { ConnectorCall } from './fakeConnector.js';
 import type { Harness } from './harness.js';
 
@@ -27,13 +28,24 @@ export function updatesOf(h: Harness, user: TeamsUser, activityId: string): Reco
     .map((c) => (c.body.attachments as { content: Record<string, unknown> }[])[0]!.content);
 }
 
-/** Messages with an iCalendar file sent to a person, decoded. */
-export function icsTo(h: Harness, user: TeamsUser): { text: string; ics: string; name: string }[] {
-  return h.connector.sent(personalConversationId(user)).flatMap((a) =>
-    ((a.attachments ?? []) as { contentType: string; name?: string; contentUrl?: string }[])
-      .filter((x) => x.contentType === 'text/calendar')
-      .map((x) => ({ text: String(a.text), name: String(x.name), ics: Buffer.from(String(x.contentUrl).replace(/^data:[^,]*;base64,/, ''), 'base64').toString('utf8') })),
-  );
+/**
+ * Messages with an invitation (or cancellation) sent to a person: the text of the card, and the
+ * file behind its download button, fetched from the signed link as a browser would.
+ */
+export async function icsTo(h: Harness, user: TeamsUser): Promise<{ text: string; ics: string; name: string; url: string; contentType: string }[]> {
+  const out: { text: string; ics: string; name: string; url: string; contentType: string }[] = [];
+  for (const activity of h.connector.sent(personalConversationId(user))) {
+    const attachments = (activity.attachments ?? []) as { contentType: string; content?: unknown; contentUrl?: string }[];
+    // No file travels in the message itself (Teams shows no data: URLs).
+    if (attachments.some((a) => a.contentType === 'text/calendar' || String(a.contentUrl ?? '').startsWith('data:'))) throw new Error('an iCalendar file was attached to a message');
+    const card = attachments.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+    const link = card ? links(card).find((l) => /downloaden|Download/.test(l.title) && l.url.includes('/downloads/')) : undefined;
+    if (!card || !link || !texts(card).some((t) => /agenda-bestand|calendar file/.test(t))) continue;
+    const file = await download(link.url);
+    if (file.status !== 200) throw new Error(`invitation link answered ${file.status}`);
+    out.push({ text: texts(card).join(' '), ics: file.body, name: file.fileName ?? '', url: link.url, contentType: file.contentType });
+  }
+  return out;
 }
 
 /** The planning card as the SMW'er fills it in: Tuesday mornings and Thursday afternoons. */

@@ -79,8 +79,10 @@ export function buildEngine(o: EngineOptions): Engine {
   const problems: DeliveryProblem[] = [];
   const mails: Engine['mails'] = [];
   const mail: MailSender = o.mail ?? {
+    receipt: 'sent',
     send: async (to, subject, _html, meta) => {
       mails.push({ to, subject, key: meta?.idempotencyKey });
+      return 'sent';
     },
   };
   const reminders = new ReminderStore(o.container, o.clock);

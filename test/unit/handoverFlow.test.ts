@@ -12,6 +12,7 @@ import {
   proposeSlots,
   recordDeliveries,
   recordHandoverCards,
+  recordMeetingNotice,
   rescheduleHandover,
   savePlanRequest,
 } from '../../src/domain/handoverFlow.js';
@@ -178,12 +179,45 @@ describe('the agreements', () => {
     ], later));
     expect(entries(d)).toEqual(['handover.phoneTask', 'handover.sent.smw']);
     expect(recordDeliveries(d.value, [{ agreementsVersion: 1, recipient: 'smw', channel: 'teams', status: 'sent', at: '' }], later)).toMatchObject({ ok: true, unchanged: true });
-    expect(markParentInformed(d.value, cm, 1, later)).toMatchObject({ ok: false, code: 'notAllowed' });
-    const done = ok(markParentInformed(d.value, smw, 1, later));
+    expect(markParentInformed(d.value, cm, { agreementsVersion: 1 }, later)).toMatchObject({ ok: false, code: 'notAllowed' });
+    const done = ok(markParentInformed(d.value, smw, { agreementsVersion: 1 }, later));
     expect(done.value.handover?.deliveries.find((x) => x.recipient === 'parent')?.status).toBe('done');
     expect(entries(done)).toEqual(['handover.parentInformed']);
-    expect(markParentInformed(done.value, smw, 1, later)).toMatchObject({ ok: true, unchanged: true });
-    expect(markParentInformed(c, smw, 1, later)).toMatchObject({ ok: false, code: 'invalidState' });
+    expect(markParentInformed(done.value, smw, { agreementsVersion: 1 }, later)).toMatchObject({ ok: true, unchanged: true });
+    expect(markParentInformed(c, smw, { agreementsVersion: 1 }, later)).toMatchObject({ ok: false, code: 'invalidState' });
+  });
+
+  it('a mail that only reached the outbox is recorded as such, never as sent; the SMW\'er confirms mailing or calling themselves', () => {
+    const c = confirmed();
+    const d = ok(recordDeliveries(c, [{ agreementsVersion: 1, recipient: 'parent', channel: 'email', status: 'outbox', at: later.at.toISOString() }], later));
+    expect(entries(d)).toEqual(['handover.outbox.parent']);
+    const done = ok(markParentInformed(d.value, smw, { agreementsVersion: 1 }, later));
+    expect(done.value.handover?.deliveries.find((x) => x.recipient === 'parent')).toMatchObject({ channel: 'email', status: 'done' });
+    expect(entries(done)).toEqual(['handover.parentInformedByHand']);
+    // A mail that was sent leaves nothing to confirm.
+    const sent = ok(recordDeliveries(c, [{ agreementsVersion: 1, recipient: 'parent', channel: 'email', status: 'sent', at: '' }], later));
+    expect(markParentInformed(sent.value, smw, { agreementsVersion: 1 }, later)).toMatchObject({ ok: false, code: 'invalidState' });
+  });
+
+  it('records how the parent heard of each version of the meeting; a move or cancellation starts a new one', () => {
+    const b = booked();
+    const m = b.handover!.meeting!;
+    const noted = ok(recordMeetingNotice(b, m.uid, m.sequence, { channel: 'email', status: 'outbox', at: now.at.toISOString() }, now));
+    expect(noted.value.handover?.meeting?.parent).toMatchObject({ status: 'outbox' });
+    expect(entries(noted)).toEqual(['handover.parent.invitation.email.outbox']);
+    expect(recordMeetingNotice(noted.value, m.uid, m.sequence, { channel: 'email', status: 'sent', at: '' }, now)).toMatchObject({ ok: true, unchanged: true });
+    expect(recordMeetingNotice(noted.value, m.uid, 7, { channel: 'email', status: 'sent', at: '' }, now)).toMatchObject({ ok: false, code: 'invalidState' });
+    expect(markParentInformed(noted.value, cm, { meetingUid: m.uid, sequence: 0 }, later)).toMatchObject({ ok: false, code: 'notAllowed' });
+    const told = ok(markParentInformed(noted.value, smw, { meetingUid: m.uid, sequence: 0 }, later));
+    expect(told.value.handover?.meeting?.parent).toMatchObject({ channel: 'email', status: 'done' });
+    expect(entries(told)).toEqual(['handover.parent.invitation.informed']);
+
+    const off = ok(cancelHandover(noted.value, cm, later));
+    const cancelled = off.value.handover!.cancelled.at(-1)!;
+    expect(cancelled.parent).toBeUndefined(); // the cancellation is news the parent has not had yet
+    const phoned = ok(recordMeetingNotice(off.value, cancelled.uid, cancelled.sequence, { channel: 'phone', status: 'todo', at: '' }, later));
+    expect(entries(phoned)).toEqual(['handover.parent.cancellation.phone.todo']);
+    expect(entries(ok(markParentInformed(phoned.value, smw, { meetingUid: cancelled.uid, sequence: cancelled.sequence }, later)))).toEqual(['handover.parent.cancellation.informed']);
   });
 
   it('never lets timeline details carry personal data', () => {

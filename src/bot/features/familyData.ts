@@ -9,14 +9,28 @@ import type { BotDeps } from '../deps.js';
 
 const EraseAction = z.object({ referralId: z.string().uuid() });
 
+/** Signed download of one family's data; id: the referral id. */
+const EXPORT_KIND = 'family.export';
+/** The export link is short-lived: it carries everything about a family. */
+const EXPORT_TTL_SECONDS = 15 * 60;
+
 const isCoordinator = (deps: BotDeps, aadObjectId: string) => deps.coordinators.has(aadObjectId);
 
 /**
  * A coordinator exports or erases one family's data on request (AVG inzage / vergetelheid):
- * `exporteer AM-…` sends the data as a JSON file in the 1:1 chat; `wis AM-…` asks for
+ * `exporteer AM-…` gives a short-lived signed link to the data as a JSON file in the 1:1 chat; `wis AM-…` asks for
  * confirmation and then deletes the referral, its audit and timeline, reminders and outbox mail.
  */
 export function registerFamilyData(app: Application, deps: BotDeps): void {
+  // The file is built when the link is opened (nothing is kept for a link); erased data gives 404.
+  deps.downloads.register(EXPORT_KIND, async (referralId) => {
+    const stored = await deps.referrals.get(referralId);
+    if (!stored) return undefined;
+    const data = await deps.familyData.export(referralId);
+    const json = JSON.stringify({ exportedAt: nowOf(deps).at.toISOString(), number: stored.doc.number, ...data }, null, 2);
+    return { body: json, contentType: 'application/json; charset=utf-8', fileName: `schakel-${stored.doc.number}.json` };
+  });
+
   app.message(/^\s*(exporteer|wis)\s+(\S+)\s*$/i, async (ctx) => {
     const tr = trOf(ctx);
     const actor = actorOf(ctx);
@@ -35,15 +49,14 @@ export function registerFamilyData(app: Application, deps: BotDeps): void {
       });
       return void (await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card))));
     }
-    const data = await deps.familyData.export(referral.referralId);
     await deps.referrals.record(referral.referralId, actor.aadObjectId, [{ type: 'audit', action: 'referral.exported' }], nowOf(deps).at);
     deps.log.info({ referralId: referral.referralId, actor: actor.aadObjectId }, 'family data exported');
-    const json = JSON.stringify({ exportedAt: nowOf(deps).at.toISOString(), number: referral.number, ...data }, null, 2);
-    await ctx.sendActivity({
-      type: 'message',
-      text: tr('family.exported', { number: referral.number }),
-      attachments: [{ contentType: 'application/json', name: `schakel-${referral.number}.json`, contentUrl: `data:application/json;base64,${Buffer.from(json).toString('base64')}` }],
+    const card = renderFormCard({
+      title: tr('family.exportTitle', { number: referral.number }),
+      subtitle: tr('family.exported', { number: referral.number, minutes: EXPORT_TTL_SECONDS / 60 }),
+      links: [{ title: tr('family.download'), url: deps.downloads.url(EXPORT_KIND, referral.referralId, EXPORT_TTL_SECONDS) }],
     });
+    await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
   });
 
   app.adaptiveCards.actionExecute(VERBS.erase, async (ctx, _s, data: Record<string, unknown>) => {

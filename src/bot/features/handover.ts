@@ -19,7 +19,10 @@ import {
   proposeSlots,
   recordDeliveries,
   recordHandoverCards,
+  recordMeetingNotice,
   type HandoverCardRef,
+  type HandoverMeeting,
+  type ParentNotice,
 } from '../../domain/handoverFlow.js';
 import type { Referral } from '../../domain/referral.js';
 import type { Actor } from '../../domain/types.js';
@@ -32,7 +35,9 @@ import {
   cardActivity,
   findProposals,
   informParent,
+  tellParentAboutMeeting,
   professionalEmails,
+  registerInvitationDownloads,
   refreshCards,
   sendAgreementsToSmw,
   sendIcs,
@@ -41,12 +46,16 @@ import {
   viewOf,
   withdrawInvitation,
 } from '../handoverEffects.js';
-import { agreementsCard, handoverCard, meetingTime, planCard, type Notice } from '../views/handover.js';
+import { agreementsCard, handoverCard, meetingTime, parentSuffix, planCard, type HandoverView, type Notice } from '../views/handover.js';
 
 const Ids = z.object({ referralId: z.string().uuid() });
 const Book = Ids.extend({ slotId: z.string().regex(/^\d+-\d+$/) });
 const AgreementsAction = Ids.extend({ revision: z.coerce.number().int().min(0) });
-const Informed = Ids.extend({ agreementsVersion: z.coerce.number().int().min(1) });
+/** Which message to the parent the SMW'er confirms: the agreements of a version, or a version of the meeting. */
+const Informed = z.union([
+  Ids.extend({ agreementsVersion: z.coerce.number().int().min(1) }),
+  Ids.extend({ meetingUid: z.string().min(1).max(200), sequence: z.coerce.number().int().min(0) }),
+]);
 
 type Handler<T> = (ctx: TurnContext, actor: Actor, referral: Referral, action: T, data: Record<string, unknown>) => Promise<void>;
 
@@ -55,6 +64,7 @@ const view = (ctx: TurnContext, deps: BotDeps) => viewOf(deps, langOfTurn(ctx));
 const clickedId = (ctx: TurnContext) => ctx.activity.replyToId ?? undefined;
 
 export function registerHandover(app: Application, deps: BotDeps): void {
+  registerInvitationDownloads(deps);
   /** parse → load → authorise to see it at all; the domain decides the rest. */
   function on<T extends { referralId: string }>(verb: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>, handler: Handler<T>) {
     app.adaptiveCards.actionExecute(verb, async (ctx, _s, data: Record<string, unknown>) => {
@@ -117,30 +127,40 @@ export function registerHandover(app: Application, deps: BotDeps): void {
     // A create that lost the race (or repeated with the same transactionId) must not leave a second event.
     if (sent.createdEvent && outcome.current?.doc.handover?.meeting?.eventId !== sent.createdEvent.eventId) await withdrawInvitation(deps, sent);
     if (!decision.ok) return answerRefusal(ctx, deps, outcome, actor, VERBS.handoverBook);
-    const booked = decision.value;
+    let booked = decision.value;
     const meeting = booked.handover?.meeting;
     if (!decision.unchanged && meeting) {
-      if (meeting.via === 'ical') await sendIcs(deps, booked, meeting, 'REQUEST');
+      if (meeting.via === 'ical') {
+        await sendIcs(deps, booked, meeting, 'REQUEST');
+        booked = await recordNotice(deps, actor, booked, meeting, await tellParentAboutMeeting(deps, booked, meeting, 'REQUEST'));
+      }
       await deps.reminders.handoverBooked(booked);
       await refreshCards(deps, booked, clickedId(ctx));
     }
-    const when = meeting ? meetingTime(v, meeting.start, meeting.end) : '';
+    const shown = booked.handover?.meeting;
+    const when = shown ? meetingTime(v, shown.start, shown.end) : '';
     const moved = Boolean(checked.plan.meeting);
-    return respondWithCard(ctx, handoverCard(v, booked, viewerOf(booked, actor.aadObjectId), { kind: 'good', text: v.tr(moved ? 'handover.moved.notice' : 'handover.booked.notice', { when }) }));
+    const key = moved ? (shown?.via === 'graph' ? 'handover.moved.notice' : 'handover.moved.noticeIcal') : 'handover.booked.notice';
+    return respondWithCard(ctx, handoverCard(v, booked, viewerOf(booked, actor.aadObjectId), { kind: 'good', text: `${v.tr(key, { when })}${parentSuffix(v, shown?.parent)}` }));
   });
 
   on(VERBS.handoverCancel, Ids, async (ctx, actor, r) => {
     const v = view(ctx, deps);
     const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? cancelHandover(cur, actor, now) : notFound()));
     if (!outcome.decision.ok) return answerRefusal(ctx, deps, outcome, actor, VERBS.handoverCancel);
-    const current = outcome.decision.value;
+    let current = outcome.decision.value;
     const cancelled = current.handover?.cancelled.at(-1);
+    let text = v.tr('handover.cancelled.notice');
     if (!outcome.decision.unchanged && cancelled) {
       await deps.reminders.handoverCancelled(current);
-      await announceCancellation(deps, current, cancelled);
+      const notice = await announceCancellation(deps, current, cancelled);
+      if (notice) {
+        current = await recordNotice(deps, actor, current, cancelled, notice);
+        text = `${v.tr('handover.cancelled.noticeIcal')}${parentSuffix(v, notice)} ${v.tr('handover.cancelled.planNew')}`;
+      }
       await refreshCards(deps, current, clickedId(ctx));
     }
-    return respondWithCard(ctx, planCard(v, current, { notice: { kind: 'good', text: v.tr('handover.cancelled.notice') } }));
+    return respondWithCard(ctx, planCard(v, current, { notice: { kind: 'good', text }, viewer: viewerOf(current, actor.aadObjectId) }));
   });
 
   on(VERBS.agreementsOpen, Ids, async (ctx, actor, r) => openAgreements(ctx, deps, actor, r, (card) => respondWithCard(ctx, card)));
@@ -171,15 +191,17 @@ export function registerHandover(app: Application, deps: BotDeps): void {
     }
     if (!decision.ok) return answerAgreementsRefusal(ctx, deps, outcome, actor, VERBS.agreementsConfirm);
     const current = decision.unchanged ? decision.value : await distributeAgreements(ctx, deps, actor, decision.value);
-    return respondWithCard(ctx, handoverCard(v, current, 'caseManager', { kind: 'good', text: v.tr('handover.confirmed.notice') }));
+    return respondWithCard(ctx, handoverCard(v, current, 'caseManager', { kind: 'good', text: confirmedNotice(v, current) }));
   });
 
   on(VERBS.parentInformed, Informed, async (ctx, actor, r, action) => {
     const v = view(ctx, deps);
-    const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? markParentInformed(cur, actor, action.agreementsVersion, now) : notFound()));
+    const task = 'meetingUid' in action ? { meetingUid: action.meetingUid, sequence: action.sequence } : { agreementsVersion: action.agreementsVersion };
+    const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? markParentInformed(cur, actor, task, now) : notFound()));
     if (!outcome.decision.ok) return answerRefusal(ctx, deps, outcome, actor, VERBS.parentInformed);
     if (!outcome.decision.unchanged) await refreshCards(deps, outcome.decision.value, clickedId(ctx));
-    return respondWithCard(ctx, handoverCard(v, outcome.decision.value, 'smw', { kind: 'good', text: v.tr('handover.task.doneNotice') }));
+    const byPhone = 'agreementsVersion' in task && outcome.decision.value.handover?.deliveries.some((d) => d.agreementsVersion === task.agreementsVersion && d.recipient === 'parent' && d.channel === 'phone');
+    return respondWithCard(ctx, handoverCard(v, outcome.decision.value, 'smw', { kind: 'good', text: v.tr(byPhone ? 'handover.task.doneNotice' : 'handover.task.doneMailNotice') }));
   });
 
   app.message(/^\s*afspraken\s+(\S+)\s*$/i, async (ctx) => {
@@ -216,6 +238,24 @@ export async function offerHandoverPlanning(deps: BotDeps, referral: Referral, a
   } catch (err) {
     deps.log.error({ referralId: referral.referralId, err: { message: (err as Error).message } }, 'handover planning could not be offered');
   }
+}
+
+/** Records how the parent heard of a meeting version (the card and the timeline say exactly that); the referral as stored after. */
+async function recordNotice(deps: BotDeps, actor: Actor, r: Referral, meeting: HandoverMeeting, notice: ParentNotice): Promise<Referral> {
+  const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? recordMeetingNotice(cur, meeting.uid, meeting.sequence, notice, now) : notFound()));
+  return outcome.decision.ok ? outcome.decision.value : (outcome.current?.doc ?? r);
+}
+
+/** The confirmation's news: confirmed, and truthfully how the SMW'er and the parent were reached. */
+function confirmedNotice(v: HandoverView, r: Referral): string {
+  const h = r.handover;
+  const version = confirmedAgreements(h?.agreements ?? [])?.version;
+  const of = (recipient: 'smw' | 'parent') => h?.deliveries.find((d) => d.agreementsVersion === version && d.recipient === recipient);
+  const smw = of('smw');
+  return [
+    v.tr('handover.confirmed.notice'),
+    ...(smw ? [v.tr(smw.status === 'sent' ? 'handover.confirmed.smwSent' : 'handover.confirmed.smwNotReached')] : []),
+  ].join(' ') + parentSuffix(v, of('parent'));
 }
 
 /** After a confirmation: plan reminders, tell the parent and the SMW'er, record who got what, update the cards. */

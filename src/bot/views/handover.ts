@@ -5,7 +5,8 @@ import type { AdaptiveCardJson } from '../../../cards/render.js';
 import { fieldViews, type RawValues, type Translate } from '../../../cards/referral/fields.js';
 import { VERBS } from '../../../cards/verbs.js';
 import { agreementsToCardValues, confirmedAgreements, latestAgreements, type Agreements } from '../../domain/handover.js';
-import { emptyHandover, type HandoverDelivery } from '../../domain/handoverFlow.js';
+import { emptyHandover, parentStillToTell, type HandoverDelivery, type HandoverMeeting, type ParentNotice } from '../../domain/handoverFlow.js';
+import { agreementsMail, meetingMail, type ParentMail } from './parentMail.js';
 import type { Referral } from '../../domain/referral.js';
 import { parentsOf } from '../../domain/sections/parents.js';
 import type { FieldErrors } from '../../domain/validation.js';
@@ -19,6 +20,12 @@ export interface HandoverView {
   lang: Lang;
   /** The time zone meetings are shown in. */
   zone: string;
+  /** A signed link to the meeting's `.ics` (an "Uitnodiging downloaden" button); none without it. */
+  invitationUrl?: (r: Referral, meeting: HandoverMeeting) => string;
+  /** Schakel's own mail to parents only reaches the local outbox (no Graph mail): said before it happens. */
+  parentMailOutbox?: boolean;
+  /** Meetings are booked in Graph calendars, which invite the parent themselves. */
+  graphCalendar?: boolean;
 }
 
 export type Notice = { kind: 'good' | 'attention' | 'warning'; text: string };
@@ -39,22 +46,72 @@ const shortTime = (v: HandoverView, start: string, end: string) =>
 
 const localDate = (v: HandoverView, isoDate: string) => DateTime.fromISO(isoDate).setLocale(v.lang).toFormat('d LLLL yyyy');
 
-/** The planning form, prefilled with the last request or the referral's first parent. */
-export function planCard(v: HandoverView, r: Referral, extra: { values?: RawValues; errors?: FieldErrors; notice?: Notice } = {}): AdaptiveCardJson {
+/**
+ * The planning form, prefilled with the last request or the referral's first parent. For the
+ * SMW'er, a cancellation the parent still has to hear about comes first (mail text and button).
+ */
+export function planCard(v: HandoverView, r: Referral, extra: { values?: RawValues; errors?: FieldErrors; notice?: Notice; viewer?: Viewer } = {}): AdaptiveCardJson {
   const h = r.handover ?? emptyHandover();
   const values = extra.values ?? planValues(h.request, parentsOf(r.sections.parents)[0]);
   const data = { referralId: r.referralId };
+  const cancelled = h.meeting ? undefined : h.cancelled.at(-1);
+  const task = extra.viewer === 'smw' && cancelled ? meetingTask(v, r, cancelled, 'CANCEL') : undefined;
   return renderFormCard({
     title: v.tr('handover.plan.title', { number: r.number }),
     subtitle: v.tr('handover.plan.subtitle', { smw: r.smw.name, caseManager: r.caseManager?.name ?? '' }),
-    notice: noticeOf(extra.notice),
-    fields: fieldViews(planFields(v.tr), values, extra.errors ?? {}, v.tr),
+    notice: noticeOf(extra.notice ?? task?.notice),
+    fields: [...(task?.fields ?? []), ...fieldViews(planFields(v.tr), values, extra.errors ?? {}, v.tr)],
     footer: v.tr('handover.plan.footer'),
     actions: [
       { verb: VERBS.handoverPlan, title: v.tr('handover.plan.search'), style: 'positive', data },
       ...(h.meeting ? [{ verb: VERBS.handoverShow, title: v.tr('handover.keepMeeting'), data, validate: false }] : []),
+      ...(task ? [task.action] : []),
     ],
   });
+}
+
+/** What a card says about how the parent was told, after the click's own news. */
+export function parentSuffix(v: HandoverView, n: { status: ParentNotice['status'] | 'unreachable' } | undefined): string {
+  return n && n.status !== 'done' ? ` ${v.tr(`handover.parentSuffix.${n.status}`)}` : '';
+}
+
+type CardField = ReturnType<typeof fieldViews>[number];
+interface ParentTaskView {
+  notice: Notice;
+  fields: CardField[];
+  action: { verb: string; title: string; style: 'positive'; data: Record<string, unknown>; validate: false };
+}
+
+/** The mail's text on the card, to copy: subject and body. */
+function mailFields(v: HandoverView, mail: ParentMail): CardField[] {
+  return [
+    { kind: 'heading', label: v.tr('handover.task.mailText') },
+    { kind: 'info', label: `${v.tr('handover.task.mailSubject')}: ${mail.subject}` },
+    ...mail.text.split('\n\n').map((p) => ({ kind: 'info' as const, label: p })),
+  ];
+}
+
+/**
+ * The SMW'er's task when Schakel's message did not reach the parent: what happened (in the
+ * outbox — not sent, failed, or no address), the mail's text to send themselves, and the button
+ * that records they mailed or called.
+ */
+function parentTask(v: HandoverView, r: Referral, status: string, mail: ParentMail | undefined, data: Record<string, unknown>, about: 'agreements' | 'invitation' | 'cancellation'): ParentTaskView | undefined {
+  if (!parentStillToTell({ status })) return undefined;
+  const parent = r.handover?.request?.parent;
+  const params = { name: parent?.name ?? '', email: parent?.email ?? '', phone: parent?.phone ? ` (${parent.phone})` : '', about: v.tr(`handover.task.about.${about}`) };
+  const phoneOnly = status === 'todo';
+  return {
+    notice: { kind: 'attention', text: v.tr(phoneOnly ? (about === 'agreements' ? 'handover.task.phone' : 'handover.task.phoneMeeting') : `handover.task.${status}`, { ...params, phone: phoneOnly ? (parent?.phone ?? '') : params.phone }) },
+    fields: !phoneOnly && mail ? mailFields(v, mail) : [],
+    action: { verb: VERBS.parentInformed, title: v.tr(phoneOnly && about === 'agreements' ? 'handover.task.done' : 'handover.task.doneMail'), style: 'positive', data, validate: false },
+  };
+}
+
+function meetingTask(v: HandoverView, r: Referral, m: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): ParentTaskView | undefined {
+  if (!m.parent) return undefined;
+  const data = { referralId: r.referralId, meetingUid: m.uid, sequence: m.sequence };
+  return parentTask(v, r, m.parent.status, meetingMail(v.zone, r, m, method), data, method === 'CANCEL' ? 'cancellation' : 'invitation');
 }
 
 /**
@@ -66,11 +123,16 @@ export function handoverCard(v: HandoverView, r: Referral, viewer: Viewer, notic
   const data = { referralId: r.referralId };
   const title = v.tr('handover.title', { number: r.number });
   if (r.state === 'agreementsConfirmed') return confirmedCard(v, r, viewer, notice);
-  if (h.proposals.length > 0 || (h.request && !h.meeting)) {
+  // Just cancelled (no search since): the planning form, with what the parent still has to hear.
+  const lastCancelled = h.cancelled.at(-1);
+  const justCancelled = !h.meeting && h.proposals.length === 0 && lastCancelled?.slotId.split('-')[0] === String(h.round);
+  if (h.proposals.length > 0 || (h.request && !h.meeting && !justCancelled)) {
     const basis = h.proposalBasis === 'calendars' ? 'handover.proposals.calendars' : 'handover.proposals.workingHours';
     return renderFormCard({
       title,
-      subtitle: h.meeting ? v.tr('handover.proposals.moveSubtitle', { when: meetingTime(v, h.meeting.start, h.meeting.end) }) : v.tr('handover.proposals.subtitle'),
+      subtitle: h.meeting
+        ? v.tr('handover.proposals.moveSubtitle', { when: meetingTime(v, h.meeting.start, h.meeting.end) })
+        : v.tr(v.parentMailOutbox && !v.graphCalendar ? 'handover.proposals.subtitleOutbox' : 'handover.proposals.subtitle'),
       notice: noticeOf(notice ?? (h.proposals.length === 0 ? { kind: 'warning', text: v.tr('handover.proposals.none') } : undefined)),
       facts: requestFacts(v, r),
       footer: v.tr(basis),
@@ -81,24 +143,29 @@ export function handoverCard(v: HandoverView, r: Referral, viewer: Viewer, notic
       ],
     });
   }
-  if (!h.meeting) return planCard(v, r, { notice });
+  if (!h.meeting) return planCard(v, r, { notice, viewer });
   const m = h.meeting;
+  const task = viewer === 'smw' ? meetingTask(v, r, m, 'REQUEST') : undefined;
   return renderFormCard({
     title,
     subtitle: v.tr('handover.booked.subtitle'),
-    notice: noticeOf(notice),
+    notice: noticeOf(notice ?? task?.notice),
     facts: [
       { title: v.tr('handover.booked.when'), value: meetingTime(v, m.start, m.end) },
       ...requestFacts(v, r),
       ...(m.joinUrl ? [{ title: v.tr('handover.booked.join'), value: `[${v.tr('handover.booked.joinLink')}](${m.joinUrl})` }] : []),
       { title: v.tr('handover.booked.invitation'), value: v.tr(m.via === 'graph' ? 'handover.booked.viaGraph' : 'handover.booked.viaIcal') },
+      ...(m.parent ? [{ title: v.tr('handover.delivery.parent'), value: v.tr(`handover.parentNotice.${m.parent.channel}.${m.parent.status}`) }] : []),
     ],
+    fields: task?.fields ?? [],
     footer: v.tr(viewer === 'caseManager' ? 'handover.booked.footerCaseManager' : 'handover.booked.footerSmw', { number: r.number }),
     actions: [
+      ...(task ? [task.action] : []),
       ...(viewer === 'caseManager' ? [{ verb: VERBS.agreementsOpen, title: v.tr('handover.agreements.open'), style: 'positive' as const, data, validate: false }] : []),
       { verb: VERBS.handoverReschedule, title: v.tr('handover.booked.move'), data, validate: false },
       { verb: VERBS.handoverCancel, title: v.tr('handover.booked.cancel'), style: 'destructive', data, validate: false },
     ],
+    links: m.via === 'ical' && v.invitationUrl ? [{ title: v.tr('handover.ical.download'), url: v.invitationUrl(r, m) }] : [],
   });
 }
 
@@ -132,7 +199,7 @@ export function agreementsCard(v: HandoverView, r: Referral, extra: { values?: R
     subtitle,
     notice: noticeOf(extra.notice),
     fields: fieldViews(agreementFields(), values, extra.errors ?? {}, v.tr),
-    footer: v.tr('handover.agreements.footer'),
+    footer: v.tr(v.parentMailOutbox ? 'handover.agreements.footerOutbox' : 'handover.agreements.footer'),
     actions: [
       { verb: VERBS.agreementsConfirm, title: v.tr('handover.agreements.confirm'), style: 'positive', data },
       { verb: VERBS.agreementsSave, title: v.tr('handover.agreements.save'), data },
@@ -141,22 +208,24 @@ export function agreementsCard(v: HandoverView, r: Referral, extra: { values?: R
   });
 }
 
-/** Read-only: the confirmed agreements, who was told, and the SMW'er's phone task. */
+/** Read-only: the confirmed agreements, who was told, and the SMW'er's task when the parent still has to hear. */
 function confirmedCard(v: HandoverView, r: Referral, viewer: Viewer, notice?: Notice): AdaptiveCardJson {
   const h = r.handover ?? emptyHandover();
   const record = confirmedAgreements(h.agreements);
   const data = { referralId: r.referralId };
   const version = record?.version ?? 0;
-  const task = h.deliveries.find((d) => d.agreementsVersion === version && d.channel === 'phone' && d.status === 'todo');
+  const toParent = h.deliveries.find((d) => d.agreementsVersion === version && d.recipient === 'parent');
+  const task = viewer === 'smw' && toParent && record ? parentTask(v, r, toParent.status, agreementsMail(r, record), { ...data, agreementsVersion: version }, 'agreements') : undefined;
   const newer = latestAgreements(h.agreements);
   return renderFormCard({
     title: v.tr('handover.confirmed.title', { number: r.number }),
     subtitle: v.tr('handover.confirmed.subtitle', { version, name: record?.confirmedBy?.name ?? '', date: record?.confirmedAt ? localDate(v, record.confirmedAt.slice(0, 10)) : '' }),
-    notice: noticeOf(notice ?? (task && viewer === 'smw' ? { kind: 'attention', text: v.tr('handover.task.phone', { name: h.request?.parent.name ?? '', phone: h.request?.parent.phone ?? '' }) } : undefined)),
+    notice: noticeOf(notice ?? task?.notice),
     facts: [...(record ? agreementFacts(v, record.agreements) : []), ...deliveryFacts(v, h.deliveries.filter((d) => d.agreementsVersion === version))],
+    fields: task?.fields ?? [],
     footer: newer && newer.version !== version ? v.tr('handover.confirmed.newerDraft', { version: newer.version }) : v.tr('handover.confirmed.footer'),
     actions: [
-      ...(task && viewer === 'smw' ? [{ verb: VERBS.parentInformed, title: v.tr('handover.task.done'), style: 'positive' as const, data: { ...data, agreementsVersion: version }, validate: false }] : []),
+      ...(task ? [task.action] : []),
       ...(viewer === 'caseManager' ? [{ verb: VERBS.agreementsOpen, title: v.tr('handover.agreements.change'), data, validate: false }] : []),
     ],
   });

@@ -1,0 +1,70 @@
+import { DateTime } from 'luxon';
+import type { AgreementsRecord } from '../../domain/agreementHistory.js';
+import type { HandoverMeeting } from '../../domain/handoverFlow.js';
+import type { Referral } from '../../domain/referral.js';
+import { translator } from '../../i18n/index.js';
+import { handoverCancellationText } from '../../meetings/invitationText.js';
+
+/**
+ * The parent's mails, in Dutch: only dates, times, who will contact them and how — never the
+ * pupil, the school, the reason or any free text. The same text goes into the mail and onto the
+ * SMW'er's card when the mail only waits in the outbox (to copy and send themselves).
+ */
+export interface ParentMail {
+  subject: string;
+  html: string;
+  /** Plain text of the body, paragraphs separated by blank lines (lists as "- " lines). */
+  text: string;
+}
+
+const tr = translator('nl');
+
+/** Paragraphs (a string) and lists (string[]) as HTML and as text. */
+function compose(subject: string, blocks: (string | string[])[]): ParentMail {
+  const html = blocks.map((b) => (Array.isArray(b) ? `<ul>${b.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : `<p>${escapeHtml(b)}</p>`)).join('');
+  const text = blocks.map((b) => (Array.isArray(b) ? b.map((i) => `- ${i}`).join('\n') : b)).join('\n\n');
+  return { subject, html, text };
+}
+
+/** "dinsdag 24 november 2026, 08:30–09:30" in the given zone. */
+function when(zone: string, m: HandoverMeeting): string {
+  const s = DateTime.fromISO(m.start, { zone }).setLocale('nl');
+  return `${s.toFormat('cccc d LLLL yyyy, HH:mm')}–${DateTime.fromISO(m.end, { zone }).toFormat('HH:mm')}`;
+}
+
+/** After a confirmation: the dated moments that concern the parent and who will contact them. */
+export function agreementsMail(r: Referral, record: AgreementsRecord): ParentMail {
+  const request = r.handover?.request;
+  const a = record.agreements;
+  const date = (iso: string) => DateTime.fromISO(iso).setLocale('nl').toFormat('cccc d LLLL yyyy');
+  const items = [
+    ...(a.evaluation.with.includes('parent') ? [`${tr('handover.mail.evaluation')}: ${date(a.evaluation.date)}`] : []),
+    `${tr('handover.mail.aftercareUntil')}: ${date(a.aftercare.until)}`,
+  ];
+  const how = tr(request?.parent.phone ? 'handover.mail.how.phone' : 'handover.mail.how.email');
+  return compose(tr('handover.mail.subject'), [
+    tr('handover.mail.intro', { name: request?.parent.name ?? '' }),
+    tr('handover.mail.body'),
+    items,
+    tr('handover.mail.contact', { who: r.caseManager?.name ?? '', how }),
+    tr('handover.mail.closing', { caseManager: r.caseManager?.name ?? '', smw: r.smw.name }),
+  ]);
+}
+
+/** The invitation (booked or moved) or the cancellation of the warme overdracht. */
+export function meetingMail(zone: string, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): ParentMail {
+  const request = r.handover?.request;
+  const cancel = method === 'CANCEL';
+  const subject = tr(cancel ? 'handover.mail.cancelSubject' : meeting.sequence > 0 ? 'handover.mail.movedSubject' : 'handover.mail.inviteSubject');
+  return compose(subject, [
+    tr('handover.mail.intro', { name: request?.parent.name ?? '' }),
+    cancel ? handoverCancellationText() : tr('handover.mail.invitation', { caseManager: r.caseManager?.name ?? '', smw: r.smw.name }),
+    cancel ? when(zone, meeting) : `${when(zone, meeting)}, ${tr(`handover.form.${request?.meetingForm ?? 'school'}`)}`,
+    ...(cancel ? [] : [tr('handover.mail.invitationFile')]),
+    tr('handover.mail.closing', { caseManager: r.caseManager?.name ?? '', smw: r.smw.name }),
+  ]);
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
