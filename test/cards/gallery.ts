@@ -28,6 +28,8 @@ export const KNOWN_WIDE_ACTION_ROWS: Record<string, string> = {
   'en/handover-proposals': 'three slots plus "other times" in one row',
   'nl/handover-moving': 'three slots plus two more in one row',
   'en/handover-moving': 'three slots plus two more in one row',
+  'nl/handover-booked-smw-outbox': 'the parent task beside Verzetten and Annuleren: three long labels in one row',
+  'en/handover-booked-smw-outbox': 'the parent task beside Move and Cancel: three long labels in one row',
 };
 
 /** Teams-like host config: Segoe UI, horizontal action rows, at most six actions shown. */
