@@ -117,8 +117,12 @@ async function seed(): Promise<void> {
       const postCall = posted().at(-1)!;
       return { card: cardOf(postCall.body), activityId: postCall.responseId ?? '' };
     };
-    const takeOn = async (posted: { card: Record<string, unknown>; activityId: string }) =>
-      click(mehmet, posted.card, VERBS.intakeTakeOn, {}, { conversation: { conversationType: 'channel', tenantId: TENANT, id: `${channel};messageid=1`, isGroup: true }, replyToId: posted.activityId });
+    const takeOn = async (posted: { card: Record<string, unknown>; activityId: string }) => {
+      const answer = await click(mehmet, posted.card, VERBS.intakeTakeOn, {}, { conversation: { conversationType: 'channel', tenantId: TENANT, id: `${channel};messageid=1`, isGroup: true }, replyToId: posted.activityId });
+      // The planning cards, the SMW'er's message and the reminders are effects carried out right after the click.
+      await schakel.effects.idle();
+      return answer;
+    };
 
     // 1. A concept: only the pupil's section saved.
     await fill(example('Daan'), ['pupil']);

@@ -14,16 +14,31 @@ export type DeliveryState =
 export type ReminderTrigger = 'referralSubmitted' | 'referralAccepted' | 'handoverBooked' | 'handoverCancelled' | 'referralClosed' | 'agreementsConfirmed' | 'aftercareStarted';
 
 /** Which card of a person is updated in place (rendered from the referral when the effect runs). */
-export type PersonCardView = 'intakeDelivery';
+export type PersonCardView = 'intakeDelivery' | 'declined';
+
+/** Where an intake card was posted (as `Referral.intakePost`). */
+export interface PostRef {
+  wijkteamId: string;
+  conversationId: string;
+  activityId: string;
+}
 
 /** What must happen in the outside world because of a decision. Plain data: the runner carries it out. */
 export type EffectKind =
   /** Post the intake card (minimal data) in the wijkteam's linked channel. */
   | { kind: 'postIntakeCard'; wijkteamId: string; smwCardActivityId?: string }
-  /** Replace the posted intake card with the referral's current state. */
-  | { kind: 'updateIntakeCard' }
-  /** A 1:1 message to a professional (`messageKey` is an i18n key). */
-  | { kind: 'notifyPerson'; aadObjectId: string; messageKey: string; params: Record<string, string>; referralId: string }
+  /**
+   * Replace a posted intake card with the referral's current state: the referral's own post, or
+   * `post` (a card the referral has left, e.g. after a redirect, then shown as `redirectedTo`).
+   */
+  | { kind: 'updateIntakeCard'; post?: PostRef; redirectedTo?: string }
+  /**
+   * A 1:1 message to a professional (`messageKey` is an i18n key). `wijkteamParams` name the
+   * params that hold a wijkteam id, shown by the wijkteam's name when the message is written.
+   */
+  | { kind: 'notifyPerson'; aadObjectId: string; messageKey: string; params: Record<string, string>; referralId: string; wijkteamParams?: string[] }
+  /** The warme overdracht's planning card in a professional's 1:1 chat; its id comes back to the referral. */
+  | { kind: 'offerHandoverPlanning'; aadObjectId: string }
   /** Update a person's card in place (`activityId`), or send it anew when there is none. */
   | { kind: 'updatePersonCard'; aadObjectId: string; activityId?: string; view: PersonCardView }
   | { kind: 'mailParent'; template: string }

@@ -1,4 +1,4 @@
-import { refuse, type Decision, type DomainEvent, type Refusal } from './decision.js';
+import { refuse, type Accepted, type Decision, type DomainEvent, type Refusal } from './decision.js';
 import { isCaseManagerOf, isProfessionalOf, isSmwOf } from './access.js';
 import type { AgreedDateChange } from './agreedDateChanges.js';
 import type { Now } from './draft.js';
@@ -135,6 +135,13 @@ export function recordHandoverCards(r: Referral, cards: HandoverCardRef[], email
     caseManager: r.caseManager && emails.caseManager && !r.caseManager.email ? { ...r.caseManager, email: emails.caseManager } : r.caseManager,
   };
   return changed(value, { ...h, cards: [...kept, ...cards] }, now, first ? [{ type: 'timeline', entry: 'handover.offered' }] : []);
+}
+
+/** A planning card reached a professional (an effect's result): remember it, and their e-mail address. */
+export function planningOffered(r: Referral, card: HandoverCardRef, email: string | undefined, now: Now): Accepted<Referral> {
+  const emails = !email ? {} : card.aadObjectId === r.smw.aadObjectId ? { smw: email } : card.aadObjectId === r.caseManager?.aadObjectId ? { caseManager: email } : {};
+  const d = recordHandoverCards(r, [card], emails, now);
+  return d.ok ? d : { ok: true, value: r, events: [] };
 }
 
 /** Saves the planning card; earlier proposals no longer apply. SMW'er or casusregisseur, before the agreements. */

@@ -90,18 +90,30 @@ export function wijkteamCheck(referral: Referral, act: WijkteamAct) {
 /**
  * A wijkteam member becomes casusregisseur. Two members clicking at once: the store's ETag lets
  * one write win; the other re-decides on the new state and is told who took it.
+ *
+ * What follows, committed with it: the intake card in the channel shows the casusregisseur to
+ * everyone, the SMW'er hears who it is, the acceptance's reminders are planned, and both
+ * professionals get the card to plan the warme overdracht (SMW'er first: they fill it in).
  */
 export function takeOn(referral: Referral, actor: Actor, act: WijkteamAct, now: Now): Decision<Referral> {
   if (referral.caseManager?.aadObjectId === actor.aadObjectId && referral.state === 'accepted') return { ok: true, value: referral, events: [], unchanged: true };
   const refused = wijkteamCheck(referral, act);
   if (refused) return refused;
   const at = now.at.toISOString();
+  const smw = referral.smw.aadObjectId;
   return {
     ok: true,
     value: { ...referral, state: 'accepted', caseManager: professional(actor), acceptedAt: at, version: referral.version + 1, updatedAt: at },
     events: [
       { type: 'audit', action: 'referral.takenOn' },
       { type: 'timeline', entry: 'accepted' },
+    ],
+    effects: [
+      { kind: 'updateIntakeCard' },
+      { kind: 'notifyPerson', aadObjectId: smw, messageKey: 'accepted.toSmw', params: { number: referral.number, name: actor.name }, referralId: referral.referralId },
+      { kind: 'planReminders', trigger: 'referralAccepted' },
+      { kind: 'offerHandoverPlanning', aadObjectId: smw },
+      ...(actor.aadObjectId !== smw ? [{ kind: 'offerHandoverPlanning' as const, aadObjectId: actor.aadObjectId }] : []),
     ],
   };
 }
@@ -122,6 +134,7 @@ export function redirect(referral: Referral, actor: Actor, cmd: RedirectCmd, now
   if (Object.keys(errors).length) return refuse('invalid', { errors });
   const at = now.at.toISOString();
   const from = referral.routing?.wijkteamId ?? '';
+  const old = referral.intakePost;
   return {
     ok: true,
     value: {
@@ -135,6 +148,12 @@ export function redirect(referral: Referral, actor: Actor, cmd: RedirectCmd, now
     events: [
       { type: 'audit', action: 'referral.redirected', detail: { from, to: cmd.to } },
       { type: 'timeline', entry: 'redirected', detail: { from, to: cmd.to } },
+    ],
+    // The old channel's card says where it went; the new channel gets the intake; the SMW'er is told.
+    effects: [
+      ...(old ? [{ kind: 'updateIntakeCard' as const, post: { wijkteamId: old.wijkteamId, conversationId: old.conversationId, activityId: old.activityId }, redirectedTo: cmd.to }] : []),
+      { kind: 'notifyPerson', aadObjectId: referral.smw.aadObjectId, messageKey: 'redirected.toSmw', params: { number: referral.number, from, to: cmd.to }, wijkteamParams: ['from', 'to'], referralId: referral.referralId },
+      { kind: 'postIntakeCard', wijkteamId: cmd.to },
     ],
   };
 }
@@ -160,6 +179,11 @@ export function decline(referral: Referral, actor: Actor, cmd: DeclineCmd, now: 
     events: [
       { type: 'audit', action: 'referral.declined' },
       { type: 'timeline', entry: 'declined' },
+    ],
+    // The channel's card shows it was declined; the SMW'er gets the reason and advice, with "Aanpassen".
+    effects: [
+      { kind: 'updateIntakeCard' },
+      { kind: 'updatePersonCard', aadObjectId: referral.smw.aadObjectId, view: 'declined' },
     ],
   };
 }

@@ -23,25 +23,20 @@ export function intakeDelivery(referral: Referral): IntakeDelivery {
   }
 }
 
-/** What an effect brought back that matters to the referral (e.g. where the intake card went). */
-export interface EffectResult {
-  intakePost?: IntakePost;
-}
-
 /**
- * The referral's answer to an effect's new state: record what it produced and decide who is
- * told. Called by the runner with the effect's state already written into the outbox.
+ * The referral's answer to the intake post's new state: record where the card went and decide
+ * who is told (the SMW'er's card, and the coordinators when it failed for good).
  */
-export function effectSettled(referral: Referral, effect: Effect, state: DeliveryState, result: EffectResult, now: Now): Accepted<Referral> {
+export function intakePostSettled(referral: Referral, effect: Effect, state: DeliveryState, intakePost: IntakePost | undefined, now: Now): Accepted<Referral> {
   if (effect.kind !== 'postIntakeCard') return { ok: true, value: referral, events: [] };
   const smwCard: EffectRequest = { kind: 'updatePersonCard', aadObjectId: referral.smw.aadObjectId, view: 'intakeDelivery', ...(effect.smwCardActivityId ? { activityId: effect.smwCardActivityId } : {}) };
   const current = referral.state === 'submitted' && referral.routing?.wijkteamId === effect.wijkteamId;
   switch (state.status) {
     case 'done': {
-      if (!result.intakePost || !current) return { ok: true, value: referral, events: [], effects: [smwCard] };
+      if (!intakePost || !current) return { ok: true, value: referral, events: [], effects: [smwCard] };
       return {
         ok: true,
-        value: { ...recordIntakePost(referral, result.intakePost), updatedAt: now.at.toISOString() },
+        value: { ...recordIntakePost(referral, intakePost), updatedAt: now.at.toISOString() },
         events: [{ type: 'timeline', entry: 'intakePosted', detail: { wijkteam: effect.wijkteamId } }],
         effects: [smwCard],
       };

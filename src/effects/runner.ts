@@ -1,6 +1,6 @@
 import { afterAttempt, dueEffects, enqueue, withoutEntries, withState, type DeliveryState, type Effect, type EffectOutcome, type RetryPolicy } from '../domain/effects.js';
 import type { Now } from '../domain/draft.js';
-import { effectSettled, type EffectResult } from '../domain/intakeDelivery.js';
+import { effectSettled, type EffectResult } from '../domain/effectResults.js';
 import type { Referral } from '../domain/referral.js';
 import type { Logger } from '../log.js';
 import { ConcurrencyError, type Versioned } from '../store/documents.js';

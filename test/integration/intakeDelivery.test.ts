@@ -4,7 +4,7 @@ import { installationUpdate, makeUser, personalConversationId } from '../support
 import { action, cardOf, invokeCard, texts } from '../support/cards.js';
 import type { ConnectorCall } from '../support/fakeConnector.js';
 import { effectsSettled, startHarness, type Harness } from '../support/harness.js';
-import { feijenoord, feijenoordChannel, linkWijkteams, referralFlow } from '../support/referralFlow.js';
+import { channelConversation, feijenoord, feijenoordChannel, linkWijkteams, referralFlow } from '../support/referralFlow.js';
 
 const coordinator = makeUser('Coördinator Servicepunt');
 const smw = makeUser('Sanne Smit');
@@ -105,5 +105,57 @@ describe('the intake card is an effect: committed with the submit, delivered by 
     expect(stored?.doc.intakePost).toBeUndefined();
     expect(stored?.doc.outbox?.effects.find((e) => e.kind === 'postIntakeCard')?.state).toMatchObject({ status: 'failed', reason: 'http500:Injected' });
     expect((await h.bot.schakel.deps.referrals.entries(referralId, 'timeline')).map((e) => e.action)).toEqual(['submitted', 'intakePostFailed']);
+  });
+});
+
+describe('take-on is answered from the committed state; what follows is carried out after the click', () => {
+  it('Teams answers 500 to the channel and the 1:1 chats: the click still answers at once; once Teams recovers the channel card, the SMW\'er\'s message and both planning cards arrive, each once', async () => {
+    await h.bot.send(installationUpdate(karim, h.connector.url));
+    const { review } = await reviewWithCardId();
+    await click(smw, review, VERBS.submit);
+    await effectsSettled(h.bot);
+    const post = postsIn(feijenoordChannel).at(-1)!;
+    const referralId = String(action(review, VERBS.submit).data.referralId);
+    const chats = [personalConversationId(smw), personalConversationId(karim)];
+    let failing = true;
+    let refused = 0;
+    h.connector.policy = (req) => {
+      const path = decodeURIComponent(req.path);
+      const target = (req.method === 'PUT' && path.includes(feijenoordChannel)) || (req.method === 'POST' && chats.some((c) => path.includes(c)));
+      if (!failing || !target) return undefined;
+      refused++;
+      return { status: 500 };
+    };
+    try {
+      const from = h.connector.calls.length;
+      const started = Date.now();
+      const answer = invokeCard(await click(karim, cardOf(post.body), VERBS.intakeTakeOn, {}, h.bot, channelConversation(feijenoordChannel), post.responseId));
+      expect(Date.now() - started).toBeLessThan(2_000); // no Teams call inside the click
+      expect(texts(answer).join(' ')).toContain('Casusregisseur: Karim Wijkteam');
+      expect((await h.bot.schakel.deps.referrals.get(referralId))?.doc.state).toBe('accepted');
+      await h.connector.waitFor(() => refused >= 3, 10_000);
+      expect(h.connector.calls.slice(from).filter((c) => c.status < 300 && (c.method === 'PUT' || chats.includes(c.conversationId ?? '')))).toEqual([]);
+      failing = false;
+      for (const until = Date.now() + 15_000; (await h.bot.schakel.deps.referrals.get(referralId))?.doc.outbox?.nextAt !== undefined; ) {
+        if (Date.now() > until) throw new Error('effects of the take-on not carried out within 15 s');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await effectsSettled(h.bot);
+    } finally {
+      h.connector.policy = undefined;
+    }
+    const ok = (c: ConnectorCall) => c.status < 300;
+    const channelUpdates = h.connector.calls.filter((c) => ok(c) && c.method === 'PUT' && c.activityId === post.responseId);
+    expect(channelUpdates).toHaveLength(1);
+    expect(texts(cardOf(channelUpdates[0]!.body)).join(' ')).toContain('Casusregisseur: Karim Wijkteam');
+    const toSmw = h.connector.sent(personalConversationId(smw)).filter((a) => String(a.text ?? '').includes('Casusregisseur: **Karim Wijkteam**'));
+    expect(toSmw).toHaveLength(1);
+    const doc = (await h.bot.schakel.deps.referrals.get(referralId))!.doc;
+    expect(doc.handover?.cards.map((c) => c.aadObjectId).sort()).toEqual([smw.aadObjectId, karim.aadObjectId].sort());
+    for (const user of [smw, karim]) {
+      const planning = h.connector.calls.filter((c) => ok(c) && c.method === 'POST' && c.conversationId === personalConversationId(user) && JSON.stringify(c.body).includes('Warme overdracht plannen') && JSON.stringify(c.body).includes(doc.number));
+      expect(planning, user.name).toHaveLength(1);
+    }
+    expect((await h.bot.schakel.deps.referrals.entries(referralId, 'timeline')).map((e) => e.action)).toEqual(['submitted', 'intakePosted', 'accepted', 'handover.offered']);
   });
 });

@@ -73,6 +73,8 @@ describe('aanmelding from form to casusregisseur, over HTTP', () => {
     expect(loser).toMatch(/al opgepakt door (Karim|Lisa) Wijkteam/);
     const name = /Casusregisseur: ((Karim|Lisa) Wijkteam)/.exec(winner)![1]!;
     expect(loser).toContain(name);
+    // The channel card for everyone and the SMW'er's message follow the click as effects.
+    await effectsSettled(h.bot);
     const updates = h.connector.calls.filter((c) => c.method === 'PUT' && c.activityId === post.responseId);
     expect(updates).toHaveLength(1);
     expect(JSON.stringify(updates[0]!.body)).toContain(`Casusregisseur: ${name}`);
@@ -80,16 +82,30 @@ describe('aanmelding from form to casusregisseur, over HTTP', () => {
     expect(toSmw.some((t) => t.includes(`Casusregisseur: **${name}**`))).toBe(true);
   });
 
-  it('a failing notification to the SMW\'er does not undo or fail the take-on', async () => {
+  it('a failing notification to the SMW\'er does not undo or fail the take-on; it is recorded as failed, the rest is carried out', async () => {
     const { post } = await submitted(smw);
+    const referralId = String(action(cardOf(post.body), VERBS.intakeTakeOn).data.referralId);
+    await h.bot.send(installationUpdate(lisa, h.connector.url)); // her planning card can reach her
     h.connector.policy = (req) => (req.method === 'POST' && decodeURIComponent(req.path).includes(personalConversationId(smw)) ? { status: 400 } : undefined);
     try {
       const res = await click(lisa, cardOf(post.body), VERBS.intakeTakeOn, {}, h.bot, channelConversation(feijenoordChannel), post.responseId);
       expect(texts(invokeCard(res)).join(' ')).toContain('Casusregisseur: Lisa Wijkteam');
+      await effectsSettled(h.bot);
     } finally {
       h.connector.policy = undefined;
     }
-    expect(h.bot.logs.find('proactive message failed').length).toBeGreaterThan(0);
+    const doc = (await h.bot.schakel.deps.referrals.get(referralId))!.doc;
+    expect(doc.state).toBe('accepted');
+    const seq = (doc.outbox?.effects ?? []).find((e) => e.kind === 'offerHandoverPlanning')?.id.split(':')[1];
+    const effects = (doc.outbox?.effects ?? []).filter((e) => e.id.split(':')[1] === seq).map((e) => [e.kind, 'aadObjectId' in e ? e.aadObjectId : '', e.state.status]);
+    expect(effects).toEqual([
+      ['updateIntakeCard', '', 'done'],
+      ['notifyPerson', smw.aadObjectId, 'failed'],
+      ['planReminders', '', 'done'],
+      ['offerHandoverPlanning', smw.aadObjectId, 'failed'],
+      ['offerHandoverPlanning', lisa.aadObjectId, 'done'],
+    ]);
+    expect(doc.handover?.cards.map((c) => c.aadObjectId)).toEqual([lisa.aadObjectId]);
   });
 
   it('refuses take-on by someone outside the wijkteam, and audits it', async () => {
@@ -118,8 +134,12 @@ describe('aanmelding from form to casusregisseur, over HTTP', () => {
     const before = postsIn(charloisChannel).length;
     const done = invokeCard(await click(karim, invalid, VERBS.intakeRedirect, { redirectTo: 'wt-charlois', redirectReason: 'Gezin is verhuisd naar Charlois.' }, h.bot, channelConversation(feijenoordChannel)));
     expect(texts(done).join(' ')).toContain('Doorverwezen naar Wijkteam Charlois');
+    // The old card, the new channel's intake and the SMW'er's message are effects after the click.
+    await effectsSettled(h.bot);
     expect(postsIn(charloisChannel).length).toBe(before + 1);
-    expect(String(h.connector.sent(personalConversationId(smw)).at(-1)?.text)).toContain('doorverwezen naar Wijkteam Charlois');
+    const oldCard = h.connector.calls.filter((c) => c.method === 'PUT' && c.activityId === post.responseId).at(-1);
+    expect(texts(cardOf(oldCard?.body)).join(' ')).toContain('Doorverwezen naar Wijkteam Charlois');
+    expect(h.connector.sent(personalConversationId(smw)).map((a) => String(a.text)).some((t) => t.includes('door Wijkteam Feijenoord doorverwezen naar Wijkteam Charlois'))).toBe(true);
     // Feijenoord members can no longer take it on; Charlois members can.
     const newPost = postsIn(charloisChannel).at(-1)!;
     expect(invokeMessage(await click(karim, cardOf(newPost.body), VERBS.intakeTakeOn, {}, h.bot, channelConversation(charloisChannel)))).toContain(REFUSED);
@@ -130,6 +150,7 @@ describe('aanmelding from form to casusregisseur, over HTTP', () => {
     const { post } = await submitted(smw);
     const form = invokeCard(await click(lisa, cardOf(post.body), VERBS.intakeDeclineForm, {}, h.bot, channelConversation(feijenoordChannel)));
     await click(lisa, form, VERBS.intakeDecline, { declineReason: 'Eerst de jeugdarts inschakelen.', declineAdvice: 'Overleg met het CJG.' }, h.bot, channelConversation(feijenoordChannel));
+    await effectsSettled(h.bot); // the SMW'er's card is an effect
     const declined = cardOf(h.connector.sent(personalConversationId(smw)).at(-1));
     expect(JSON.stringify(declined)).toContain('Overleg met het CJG.');
     const reopened = invokeCard(await click(smw, declined, VERBS.amend));

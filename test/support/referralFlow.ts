@@ -75,6 +75,8 @@ export function referralFlow(harness: () => Harness) {
     const number = /AM-[0-9A-Z]{6}/.exec(JSON.stringify(post.body))![0];
     const taken = invokeCard(await click(member, card, VERBS.intakeTakeOn, {}, harness().bot, channelConversation(feijenoordChannel), post.responseId));
     expect(texts(taken).join(' ')).toContain(`Casusregisseur: ${member.name}`);
+    // What follows the take-on (channel card, the SMW'er's message, reminders, planning cards) are effects.
+    await effectsSettled(harness().bot);
     // The channel card no longer calls itself new once someone took it on.
     expect(texts(taken)[0]).toBe(`Aanmelding ${number}`);
     return { referralId, number };

@@ -20,7 +20,6 @@ import {
   recordDeliveries,
   recordHandoverCards,
   recordMeetingNotice,
-  type HandoverCardRef,
   type HandoverMeeting,
   type ParentNotice,
 } from '../../domain/handoverFlow.js';
@@ -36,7 +35,6 @@ import {
   findProposals,
   informParent,
   tellParentAboutMeeting,
-  professionalEmails,
   registerInvitationDownloads,
   refreshCards,
   sendAgreementsToSmw,
@@ -216,28 +214,6 @@ export function registerHandover(app: Application, deps: BotDeps): void {
     const sent = await ctx.sendActivity(cardActivity(handoverCard(view(ctx, deps), referral, viewerOf(referral, actor.aadObjectId))));
     if (sent?.id) await decideAndSave(deps, referral.referralId, actor, (cur, now) => (cur ? recordHandoverCards(cur, [{ aadObjectId: actor.aadObjectId, activityId: sent.id }], {}, now) : notFound()));
   });
-}
-
-/**
- * Right after take-on: the SMW'er and the casusregisseur each get the planning card in their 1:1
- * chat; both card ids and their e-mail addresses are stored so later steps can use them.
- * A failure here is logged, never undoes the take-on: `overdracht <nummer>` sends the card again.
- */
-export async function offerHandoverPlanning(deps: BotDeps, referral: Referral, actor: Actor): Promise<void> {
-  try {
-    const v = viewOf(deps, 'nl');
-    const cards: HandoverCardRef[] = [];
-    for (const person of [referral.smw, referral.caseManager]) {
-      if (!person) continue;
-      const sent = await deps.messenger.sendToUser(person.aadObjectId, cardActivity(handoverCard(v, referral, viewerOf(referral, person.aadObjectId))));
-      if (sent.status === 'sent' && sent.activityId) cards.push({ aadObjectId: person.aadObjectId, activityId: sent.activityId });
-    }
-    const emails = await professionalEmails(deps, referral);
-    await decideAndSave(deps, referral.referralId, actor, (cur, now) => (cur ? recordHandoverCards(cur, cards, emails, now) : notFound()));
-    deps.log.info({ referralId: referral.referralId, cards: cards.length }, 'handover planning offered');
-  } catch (err) {
-    deps.log.error({ referralId: referral.referralId, err: { message: (err as Error).message } }, 'handover planning could not be offered');
-  }
 }
 
 /** Records how the parent heard of a meeting version (the card and the timeline say exactly that); the referral as stored after. */

@@ -1,5 +1,5 @@
 import type { Application } from '@microsoft/teams-ai';
-import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { AdaptiveCardJson } from '../../../cards/render.js';
 import { VERBS } from '../../../cards/verbs.js';
@@ -11,11 +11,10 @@ import { translator } from '../../i18n/index.js';
 import { auditRefusal, decideAndSave, parseAction } from '../actions.js';
 import { nowOf, respondWithCard, respondWithMessage, trOf } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import { postIntake, wijkteamNamer } from '../intakePosting.js';
+import { wijkteamNamer } from '../intakePosting.js';
 import { isWijkteamMember } from '../roster.js';
 import { grantOf } from '../gate.js';
-import { offerHandoverPlanning } from './handover.js';
-import { declineForm, declinedCard, detailsCard, intakeCard, redirectForm } from '../views/intake.js';
+import { declineForm, detailsCard, intakeCard, redirectForm } from '../views/intake.js';
 
 const IntakeAction = z.object({ referralId: z.string().uuid() });
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -63,17 +62,10 @@ export function registerIntake(app: Application, deps: BotDeps): void {
       }
       return respondWithMessage(ctx, trOf(ctx)(`refusal.${decision.code}`));
     }
-    const updated = decision.value;
-    const card = await channelCard(deps, updated);
-    if (!decision.unchanged) {
-      await updateChannelCard(ctx, deps, updated, card);
-      const tr = translator('nl');
-      await deps.messenger.sendToUser(updated.smw.aadObjectId, { type: 'message', text: tr('accepted.toSmw', { number: updated.number, name: updated.caseManager?.name ?? '' }) });
-      deps.log.info({ referralId: updated.referralId }, 'casusregisseur assigned');
-      await deps.reminders.referralAccepted(updated);
-      await offerHandoverPlanning(deps, updated, actor);
-    }
-    return respondWithCard(ctx, card);
+    // Answered from the committed state; the channel card for everyone, the SMW'er's message, the
+    // reminders and the planning cards are effects committed with it, carried out by the runner.
+    if (!decision.unchanged) deps.log.info({ referralId: decision.value.referralId }, 'casusregisseur assigned');
+    return respondWithCard(ctx, await channelCard(deps, decision.value));
   });
 
   on(VERBS.intakeRedirectForm, async (ctx, actor, referral) => {
@@ -88,7 +80,6 @@ export function registerIntake(app: Application, deps: BotDeps): void {
     const map = await deps.settings.districtMap();
     const values = { redirectTo: text(data.redirectTo), redirectReason: text(data.redirectReason) };
     const known = map?.wijkteams().some((w) => w.id === values.redirectTo) ? values.redirectTo : '';
-    const from = referral.routing?.wijkteamId ?? '';
     const outcome = await decideAndSave(deps, referral.referralId, actor, (current, now) =>
       current ? redirect(current, actor, { isMember: member, to: known, reason: values.redirectReason }, now) : notFound(),
     );
@@ -98,13 +89,9 @@ export function registerIntake(app: Application, deps: BotDeps): void {
       await auditRefusal(deps, outcome, actor, VERBS.intakeRedirect);
       return respondWithMessage(ctx, tr(`refusal.${decision.code}`));
     }
+    // The old card, the new channel's intake and the SMW'er's message are committed effects.
     const moved = decision.value;
-    const namer = await wijkteamNamer(deps);
-    const oldCard = intakeCard(translator('nl'), moved, nowOf(deps).today, namer, undefined, moved.routing?.wijkteamId);
-    await updateChannelCard(ctx, deps, { ...moved, intakePost: referral.intakePost }, oldCard);
-    await postIntake(deps, moved, actor);
-    await deps.messenger.sendToUser(moved.smw.aadObjectId, { type: 'message', text: translator('nl')('redirected.toSmw', { number: moved.number, from: namer(from), to: namer(moved.routing?.wijkteamId ?? '') }) });
-    return respondWithCard(ctx, oldCard);
+    return respondWithCard(ctx, intakeCard(translator('nl'), moved, nowOf(deps).today, await wijkteamNamer(deps), undefined, moved.routing?.wijkteamId));
   });
 
   on(VERBS.intakeDeclineForm, async (ctx, actor, referral) => {
@@ -125,11 +112,8 @@ export function registerIntake(app: Application, deps: BotDeps): void {
       await auditRefusal(deps, outcome, actor, VERBS.intakeDecline);
       return respondWithMessage(ctx, tr(`refusal.${decision.code}`));
     }
-    const declined = decision.value;
-    const card = await channelCard(deps, declined);
-    await updateChannelCard(ctx, deps, declined, card);
-    await deps.messenger.sendToUser(declined.smw.aadObjectId, MessageFactory.attachment(CardFactory.adaptiveCard(declinedCard(translator('nl'), declined))));
-    return respondWithCard(ctx, card);
+    // The channel card and the SMW'er's card with the reason are committed effects.
+    return respondWithCard(ctx, await channelCard(deps, decision.value));
   });
 }
 
@@ -148,20 +132,4 @@ async function mayAct(ctx: TurnContext, deps: BotDeps, actor: Actor, referral: R
   await deps.referrals.record(referral.referralId, actor.aadObjectId, [{ type: 'audit', action: 'referral.refused', detail: { code: refused.code } }], nowOf(deps).at);
   await respondWithMessage(ctx, trOf(ctx)(`refusal.${refused.code}`));
   return false;
-}
-
-/** Updates the intake card in the channel so every member sees the new state, not only the clicker. */
-async function updateChannelCard(ctx: TurnContext, deps: BotDeps, referral: Referral, card: AdaptiveCardJson): Promise<void> {
-  const post = referral.intakePost;
-  const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
-  try {
-    if (post && ctx.activity.conversation?.id?.split(';')[0] === post.conversationId) {
-      await ctx.updateActivity({ ...activity, id: post.activityId, conversation: ctx.activity.conversation });
-    } else if (post) {
-      const channel = await deps.settings.channel(post.wijkteamId);
-      if (channel) await deps.messenger.updateInChannel(channel, post.activityId, activity);
-    }
-  } catch (err) {
-    deps.log.warn({ referralId: referral.referralId, err: { message: (err as Error).message } }, 'could not update the channel card');
-  }
 }

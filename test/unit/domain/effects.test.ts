@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { afterAttempt, dueEffects, enqueue, withoutEntries, withState, type Effect } from '../../../src/domain/effects.js';
-import { submit } from '../../../src/domain/intake.js';
-import { effectSettled, intakeDelivery } from '../../../src/domain/intakeDelivery.js';
+import { decline, redirect, submit, takeOn } from '../../../src/domain/intake.js';
+import { effectSettled } from '../../../src/domain/effectResults.js';
+import { intakeDelivery } from '../../../src/domain/intakeDelivery.js';
 import { chooseWijkteam, DistrictMap } from '../../../src/domain/routing.js';
 import { makeFullReferral } from '../../support/factories.js';
 
@@ -123,5 +124,57 @@ describe('the intake post comes back through the domain', () => {
 
   it('before anything happened the card says it is being delivered', () => {
     expect(intakeDelivery(referral)).toBe('pending');
+  });
+});
+
+describe('the wijkteam\'s answers decide their effects as data', () => {
+  const cm = { aadObjectId: 'cm-1', name: 'Karim Wijkteam', tenantId: 'tenant-1' };
+  const intakePost = { wijkteamId: 'feijenoord', conversationId: 'ch-f', activityId: 'a1', postedAt: now.at.toISOString() };
+  const submitted = makeFullReferral({ state: 'submitted', routing: { wijkteamId: 'feijenoord', source: 'postcode' }, intakePost });
+
+  it('take-on: the channel card for everyone, the SMW\'er hears who, reminders, and a planning card for each professional', () => {
+    const d = takeOn(submitted, cm, { isMember: true }, now);
+    expect(d.ok && d.effects).toEqual([
+      { kind: 'updateIntakeCard' },
+      { kind: 'notifyPerson', aadObjectId: 'smw-1', messageKey: 'accepted.toSmw', params: { number: 'AM-7K3QX2', name: 'Karim Wijkteam' }, referralId: submitted.referralId },
+      { kind: 'planReminders', trigger: 'referralAccepted' },
+      { kind: 'offerHandoverPlanning', aadObjectId: 'smw-1' },
+      { kind: 'offerHandoverPlanning', aadObjectId: 'cm-1' },
+    ]);
+    // A repeated click by the same casusregisseur asks for nothing again; a refusal for nothing at all.
+    if (!d.ok) throw new Error('refused');
+    const again = takeOn(d.value, cm, { isMember: true }, now);
+    expect(again.ok && again.unchanged && again.effects).toBeUndefined();
+    expect(takeOn(submitted, cm, { isMember: false }, now)).toEqual({ ok: false, code: 'notAllowed' });
+  });
+
+  it('redirect: the old card says where it went, the SMW\'er is told (wijkteams by name), the new channel gets the intake', () => {
+    const d = redirect(submitted, cm, { isMember: true, to: 'charlois', reason: 'Verhuisd.' }, now);
+    expect(d.ok && d.value.intakePost).toBeUndefined();
+    expect(d.ok && d.effects).toEqual([
+      { kind: 'updateIntakeCard', post: { wijkteamId: 'feijenoord', conversationId: 'ch-f', activityId: 'a1' }, redirectedTo: 'charlois' },
+      { kind: 'notifyPerson', aadObjectId: 'smw-1', messageKey: 'redirected.toSmw', params: { number: 'AM-7K3QX2', from: 'feijenoord', to: 'charlois' }, wijkteamParams: ['from', 'to'], referralId: submitted.referralId },
+      { kind: 'postIntakeCard', wijkteamId: 'charlois' },
+    ]);
+  });
+
+  it('decline: the channel card shows it, the SMW\'er gets the reason and advice as a card', () => {
+    const d = decline(submitted, cm, { isMember: true, reason: 'Eerst de jeugdarts.', advice: 'Overleg met het CJG.' }, now);
+    expect(d.ok && d.effects).toEqual([{ kind: 'updateIntakeCard' }, { kind: 'updatePersonCard', aadObjectId: 'smw-1', view: 'declined' }]);
+  });
+
+  it('a planning card that reached a professional is remembered (with their e-mail address); one that did not, is not', () => {
+    const taken = takeOn(submitted, cm, { isMember: true }, now);
+    if (!taken.ok) throw new Error('refused');
+    const outbox = enqueue(undefined, submitted.referralId, 'cm-1', [], taken.effects ?? [], now.at.toISOString());
+    const offer = outbox.effects.find((e) => e.kind === 'offerHandoverPlanning' && e.aadObjectId === 'cm-1')!;
+    const done = { status: 'done' as const, at: now.at.toISOString() };
+    const d = effectSettled({ ...taken.value, outbox }, offer, done, { handoverCard: { aadObjectId: 'cm-1', activityId: 'card-9' }, email: 'karim@wijkteam.example' }, now);
+    expect(d.value.handover?.cards).toEqual([{ aadObjectId: 'cm-1', activityId: 'card-9' }]);
+    expect(d.value.caseManager?.email).toBe('karim@wijkteam.example');
+    expect(d.events).toEqual([{ type: 'timeline', entry: 'handover.offered' }]);
+    const failed = effectSettled({ ...taken.value, outbox }, offer, { status: 'failed', reason: 'appRemoved', at: '' }, {}, now);
+    expect(failed.value.handover).toBeUndefined();
+    expect(failed.events).toEqual([]);
   });
 });

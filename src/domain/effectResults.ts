@@ -1,0 +1,34 @@
+import type { Accepted } from './decision.js';
+import type { DeliveryState, Effect } from './effects.js';
+import type { Now } from './draft.js';
+import { planningOffered, type HandoverCardRef } from './handoverFlow.js';
+import { intakePostSettled } from './intakeDelivery.js';
+import type { IntakePost, Referral } from './referral.js';
+
+/** What an effect brought back that matters to the referral. */
+export interface EffectResult {
+  /** Where the intake card went. */
+  intakePost?: IntakePost;
+  /** The planning card sent to a professional (its activity id, for later updates in place). */
+  handoverCard?: HandoverCardRef;
+  /** That professional's e-mail address, when Teams knows it (for Graph calendars). */
+  email?: string;
+}
+
+const nothing = (referral: Referral): Accepted<Referral> => ({ ok: true, value: referral, events: [] });
+
+/**
+ * The referral's answer to an effect's new state (a domain command): record what it produced
+ * and decide what follows. Called by the runner with the effect's state already in the outbox.
+ */
+export function effectSettled(referral: Referral, effect: Effect, state: DeliveryState, result: EffectResult, now: Now): Accepted<Referral> {
+  switch (effect.kind) {
+    case 'postIntakeCard':
+      return intakePostSettled(referral, effect, state, result.intakePost, now);
+    case 'offerHandoverPlanning':
+      // A card that could not be sent is not recorded: `overdracht <nummer>` sends it again.
+      return state.status === 'done' && result.handoverCard ? planningOffered(referral, result.handoverCard, result.email, now) : nothing(referral);
+    default:
+      return nothing(referral);
+  }
+}
