@@ -38,6 +38,8 @@ import { randomUUID } from 'node:crypto';
 import { TravelClock } from './store/local/travelClock.js';
 import { join } from 'node:path';
 import { RegistrationRepository } from './store/registration.js';
+import type { ReminderDocument } from './store/reminders.js';
+import { countAgreedDateEscalated } from './bot/registration.js';
 import { automaticEvaluationReminder } from './bot/features/report.js';
 import { Downloads } from './server/downloads.js';
 
@@ -106,6 +108,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   const botId = config.bot.appId ? `28:${config.bot.appId}` : 'schakel';
   const directory = new CosmosConversationDirectory(conversations, settings, clock, botId);
   let problems: (p: Parameters<typeof reportDeliveryProblem>[1]) => Promise<void> = async () => undefined;
+  let finished: (doc: ReminderDocument) => Promise<void> = async () => undefined;
   const engine = createReminderEngine({
     config,
     store,
@@ -117,6 +120,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     tenantId: config.bot.appTenantId ?? config.bot.allowedTenantIds[0] ?? '',
     renderer: reminderCardRenderer,
     onProblem: (p) => problems(p),
+    onFinished: (doc) => finished(doc),
   });
   const policy = reminderPolicy({ daysBefore: config.reminders.daysBefore, localTime: config.reminderLocalTime, overdueAfterDays: config.reminders.overdueAfterDays });
   /** The language of a professional's Teams client, from their stored 1:1 conversation. */
@@ -154,6 +158,10 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     ...(travelClock ? { timeTravel: { travelTo: (at: Date) => travelClock.travelTo(at), runDue: () => engine.scheduler.tick() } } : {}),
   };
   problems = (p) => reportDeliveryProblem(deps, p);
+  // The first escalation of a missed agreed date counts for the Servicepunt's registration.
+  finished = async (doc) => {
+    if (doc.kind === 'agreementOverdue' && doc.subject.escalationStep === 1) await countAgreedDateEscalated(deps, doc.referralId, doc.subject, clock.now());
+  };
   const e = config.effects;
   runner = new EffectRunner(
     {

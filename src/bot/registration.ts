@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../domain/decision.js';
 import type { Referral } from '../domain/referral.js';
-import { agreedDateIncrement, participationsOf, registrationIncrements } from '../domain/registration.js';
+import { agreedDateIncrement, agreedEscalationIncrement, participationsOf, registrationIncrements } from '../domain/registration.js';
 import type { BotDeps } from './deps.js';
 
 /**
@@ -23,6 +23,17 @@ export async function countAgreedDateDone(deps: BotDeps, referralId: string, sub
   try {
     const referral = await deps.referrals.get(referralId);
     if (referral) await deps.registration.apply(agreedDateIncrement(referral.doc, subject.agreementId, subject.date.slice(0, 10), at, deps));
+  } catch (err) {
+    deps.log.error({ referralId, err: { message: (err as Error).message } }, 'registration count failed');
+  }
+}
+
+/** An agreed date's first escalation went out: counted once per agreement for the registration. */
+export async function countAgreedDateEscalated(deps: BotDeps, referralId: string, subject: { agreementId?: string }, at: Date): Promise<void> {
+  if (!subject.agreementId) return;
+  try {
+    const referral = await deps.referrals.get(referralId);
+    if (referral) await deps.registration.apply(agreedEscalationIncrement(referral.doc, subject.agreementId, at, deps));
   } catch (err) {
     deps.log.error({ referralId, err: { message: (err as Error).message } }, 'registration count failed');
   }

@@ -166,7 +166,8 @@ export function shown(value: number, min: number): string {
 }
 
 /** Counters of agreed dates (terugkoppeling, evaluatie, nazorg) marked done from their reminder. */
-export const AGREED_COUNTERS = ['agreedOnTime', 'agreedLate'] as const;
+/** `agreedEscalated`: the date passed without being marked done and its escalation went out. */
+export const AGREED_COUNTERS = ['agreedOnTime', 'agreedLate', 'agreedEscalated'] as const;
 
 /**
  * An agreed date marked done: on time when done on or before the agreed local date, late after
@@ -178,5 +179,15 @@ export function agreedDateIncrement(referral: Referral, agreementId: string, agr
     cell: { period: local.slice(0, 4), month: local.slice(0, 7), school: schoolOf(referral), wijkteamId: referral.routing?.wijkteamId ?? 'onbekend' },
     counts: { [local <= agreedDate ? 'agreedOnTime' : 'agreedLate']: 1 },
     key: `${referral.referralId}:agreed:${agreementId}`,
+  };
+}
+
+/** An agreed date escalated (not marked done N working days after it): counted once per agreement. */
+export function agreedEscalationIncrement(referral: Referral, agreementId: string, at: Date, ctx: Pick<RegistrationContext, 'calendar'>): RegistrationIncrement {
+  const local = ctx.calendar.localDate(at);
+  return {
+    cell: { period: local.slice(0, 4), month: local.slice(0, 7), school: schoolOf(referral), wijkteamId: referral.routing?.wijkteamId ?? 'onbekend' },
+    counts: { agreedEscalated: 1 },
+    key: `${referral.referralId}:escalated:${agreementId}`,
   };
 }

@@ -21,7 +21,7 @@ export const report: Catalogue = {
   'report.unit.working': { nl: 'werkdagen', en: 'working days' },
   'report.unit.calendar': { nl: 'dagen', en: 'days' },
   'report.agreed': { nl: 'Afgesproken data', en: 'Agreed dates' },
-  'report.agreed.fact': { nl: '{onTime} van {total} op tijd gedaan', en: '{onTime} of {total} done on time' },
+  'report.agreed.fact': { nl: '{onTime} van {total} op tijd gedaan · {escalated} geëscaleerd', en: '{onTime} of {total} done on time · {escalated} escalated' },
   'report.xtra': { nl: 'SMW-XTRA-analyse', en: 'SMW-XTRA analysis' },
   'report.xtra.criteria': { nl: 'Kandidaat: minstens {caseload} aanmeldingen verdeeld over minstens {teams} wijkteams.', en: 'Candidate: at least {caseload} referrals spread over at least {teams} wijkteams.' },
   'report.xtra.line': { nl: '{caseload} aanmeldingen · {teams} wijkteams{candidate}', en: '{caseload} referrals · {teams} wijkteams{candidate}' },

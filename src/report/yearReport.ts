@@ -62,7 +62,7 @@ export function evaluationChart(year: string, view: EvaluationView): Promise<Png
 
 /** The school × wijkteam table as CSV (`;`-separated with a BOM, as Dutch Excel opens it). */
 export function tableCsv(report: YearReport, norms: ServiceNormRule[], minCell: number, name: (id: string) => string): string {
-  const header = ['school', 'wijkteam', ...TABLE_COUNTERS, ...norms.flatMap((n) => [`${n.id}_binnen_norm`, `${n.id}_buiten_norm`]), 'afspraken_op_tijd', 'afspraken_te_laat'];
+  const header = ['school', 'wijkteam', ...TABLE_COUNTERS, ...norms.flatMap((n) => [`${n.id}_binnen_norm`, `${n.id}_buiten_norm`]), 'afspraken_op_tijd', 'afspraken_te_laat', 'afspraken_geescaleerd'];
   const rows = report.table.map((r) => [
     r.school,
     name(r.wijkteamId),

@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import type { MailReceipt, MailSender } from '../notify/mail.js';
 import type { ReminderRenderer } from '../notify/reminderMessages.js';
 import type { ProactiveTarget, SendOutcome, TeamsSender } from '../notify/sender.js';
-import { isFinal, LeaseLostError, type Claimed, type RecipientDelivery, type ReminderStore } from '../store/reminders.js';
+import { isFinal, LeaseLostError, type Claimed, type RecipientDelivery, type ReminderDocument, type ReminderStore } from '../store/reminders.js';
 
 /** Something the SMW'er (or an operator) should hear about; the bot turns it into a message. */
 export interface DeliveryProblem {
@@ -28,6 +28,8 @@ export interface DispatcherDeps {
   log: Logger;
   /** Told about recipients that could not be reached; must not throw. */
   onProblem?: (problem: DeliveryProblem) => void | Promise<void>;
+  /** Told when a reminder has gone out to every recipient (e.g. to count escalations); must not throw. */
+  onFinished?: (doc: ReminderDocument) => void | Promise<void>;
 }
 
 export interface DispatchOptions {
@@ -60,6 +62,7 @@ export class ReminderDispatcher {
         if (outcome instanceof Date) retryAt = retryAt && retryAt < outcome ? retryAt : outcome;
       }
       await store.release(claimed, retryAt);
+      if (!retryAt) await this.deps.onFinished?.(claimed.doc);
       return retryAt ? 'deferred' : 'finished';
     } catch (err) {
       if (err instanceof LeaseLostError) {

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { SharedSendBudget, type SendBudget } from '../notify/sendBudget.js';
 import { TeamsSender } from '../notify/sender.js';
-import { ReminderStore } from '../store/reminders.js';
+import { ReminderStore, type ReminderDocument } from '../store/reminders.js';
 import type { Store } from '../store/cosmos.js';
 import { ReminderDispatcher, type DeliveryProblem } from './dispatcher.js';
 import { ReminderScheduler } from './scheduler.js';
@@ -27,6 +27,7 @@ export interface ReminderEngineDeps {
   /** How reminders look in Teams and in e-mail (the bot passes the reminder card of cards/reminder). */
   renderer: ReminderRenderer;
   onProblem?: (problem: DeliveryProblem) => void | Promise<void>;
+  onFinished?: (doc: ReminderDocument) => void | Promise<void>;
 }
 
 export interface ReminderEngine {
@@ -65,7 +66,7 @@ export function createReminderEngine(deps: ReminderEngineDeps): ReminderEngine {
     maxFailures: r.maxSendAttempts,
   });
   const dispatcher = new ReminderDispatcher(
-    { store: reminders, sender, mail: deps.mail, renderer: deps.renderer, clock, log, onProblem: deps.onProblem },
+    { store: reminders, sender, mail: deps.mail, renderer: deps.renderer, clock, log, onProblem: deps.onProblem, onFinished: deps.onFinished },
     { leaseMs: r.leaseMs, maxMailFailures: r.maxSendAttempts },
   );
   const scheduler = new ReminderScheduler(

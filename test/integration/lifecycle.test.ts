@@ -154,6 +154,11 @@ describe('agreed dates are watched', () => {
     const toKarim = remindersTo(karim).filter(isOverdue).slice(karimBefore);
     expect(toKarim).toHaveLength(1);
     expect(remindersTo(smw).filter(isOverdue).length).toBe(smwBefore);
+    // The Servicepunt's registration counts the escalated agreed date once (no personal data).
+    const escalated = async () => (await h.bot.schakel.deps.registration.cells('2026')).reduce((n, c) => n + (c.counts.agreedEscalated ?? 0), 0);
+    expect(await escalated()).toBe(1);
+    await tick();
+    expect(await escalated()).toBe(1);
 
     // Karim marks it done on the escalation: the SMW'er's step is withdrawn.
     await click(karim, cardOf(toKarim[0]), VERBS.reminderDone);

@@ -160,7 +160,7 @@ describe('the coordinator report of a seeded year', () => {
     expect(f[t('nl', 'norms.accept')]).toBe(`${total('met')} van ${n} binnen 5 werkdagen (${Math.round((100 * total('met')) / n)}%) · gemiddeld ${mean} werkdagen`);
     // No warme overdracht was held in the seed: those norms show nothing measured.
     expect(f[t('nl', 'norms.handover')]).toBe('0 van 0 binnen 10 werkdagen');
-    expect(f['Afgesproken data']).toBe('0 van 0 op tijd gedaan');
+    expect(f['Afgesproken data']).toBe('0 van 0 op tijd gedaan · 0 geëscaleerd');
   });
 
   it('offers the school × wijkteam table as CSV that matches the seed, with cells under 5 suppressed', async () => {

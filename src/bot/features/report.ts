@@ -151,7 +151,7 @@ function reportCard(deps: BotDeps, lang: Lang, report: YearReport, evaluation: E
   });
   const onTime = report.totals.agreedOnTime ?? 0;
   const agreed = onTime + (report.totals.agreedLate ?? 0);
-  norms.push({ title: tr('report.agreed'), value: tr('report.agreed.fact', { onTime: shown(onTime, min), total: shown(agreed, min) }) });
+  norms.push({ title: tr('report.agreed'), value: tr('report.agreed.fact', { onTime: shown(onTime, min), total: shown(agreed, min), escalated: shown(report.totals.agreedEscalated ?? 0, min) }) });
   const xtra = report.xtra.slice(0, 10).map((r) => ({
     title: `${r.rank}. ${r.school}`,
     value: tr('report.xtra.line', { caseload: shown(r.caseload, min), teams: r.wijkteams, candidate: r.candidate ? tr('report.xtra.mark') : '' }),
