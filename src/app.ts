@@ -40,6 +40,7 @@ import { join } from 'node:path';
 import { RegistrationRepository } from './store/registration.js';
 import type { ReminderDocument } from './store/reminders.js';
 import { countAgreedDateEscalated } from './bot/registration.js';
+import { isAgreedDateEscalation } from './domain/registration.js';
 import { automaticEvaluationReminder } from './bot/features/report.js';
 import { Downloads } from './server/downloads.js';
 
@@ -160,7 +161,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   problems = (p) => reportDeliveryProblem(deps, p);
   // The first escalation of a missed agreed date counts for the Servicepunt's registration.
   finished = async (doc) => {
-    if (doc.kind === 'agreementOverdue' && doc.subject.escalationStep === 1) await countAgreedDateEscalated(deps, doc.referralId, doc.subject, clock.now());
+    if (isAgreedDateEscalation(doc)) await countAgreedDateEscalated(deps, doc.referralId, doc.subject, clock.now());
   };
   const e = config.effects;
   runner = new EffectRunner(

@@ -191,3 +191,8 @@ export function agreedEscalationIncrement(referral: Referral, agreementId: strin
     key: `${referral.referralId}:escalated:${agreementId}`,
   };
 }
+
+/** Which sent reminder means an agreed date escalated: the first step of a missed date's escalation. */
+export function isAgreedDateEscalation(reminder: { kind: string; subject: { escalationStep?: number } }): boolean {
+  return reminder.kind === 'agreementOverdue' && reminder.subject.escalationStep === 1;
+}
