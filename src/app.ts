@@ -14,7 +14,9 @@ import { OutboxMailSender } from './notify/outbox.js';
 import { StoredReminderPlanner } from './scheduler/planner.js';
 import { createReminderEngine, type ReminderEngine } from './scheduler/index.js';
 import { CosmosConversationDirectory } from './bot/conversationDirectory.js';
-import { reportDeliveryProblem } from './bot/deliveryProblems.js';
+import { reportDeliveryProblem, reportUnreachable } from './bot/deliveryProblems.js';
+import type { Referral } from './domain/referral.js';
+import type { PartyRole } from './domain/types.js';
 import { reminderPolicy } from './domain/reminders.js';
 import { normDeadline } from './domain/serviceNorms.js';
 import { loadServiceNorms } from './store/configRepository.js';
@@ -110,6 +112,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   const directory = new CosmosConversationDirectory(conversations, settings, clock, botId);
   let problems: (p: Parameters<typeof reportDeliveryProblem>[1]) => Promise<void> = async () => undefined;
   let finished: (doc: ReminderDocument) => Promise<void> = async () => undefined;
+  let unreachable: (r: Referral, roles: PartyRole[]) => Promise<void> = async () => undefined;
   const engine = createReminderEngine({
     config,
     store,
@@ -123,7 +126,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     onProblem: (p) => problems(p),
     onFinished: (doc) => finished(doc),
   });
-  const policy = reminderPolicy({ daysBefore: config.reminders.daysBefore, localTime: config.reminderLocalTime, overdueAfterDays: config.reminders.overdueAfterDays });
+  const policy = reminderPolicy({ daysBefore: config.reminders.daysBefore, localTime: config.reminderLocalTime, overdueAfterDays: config.reminders.overdueAfterDays, secondEscalationAfterDays: config.reminders.secondEscalationAfterDays, coordinatorChannelKey: config.reminders.coordinatorChannelKey });
   /** The language of a professional's Teams client, from their stored 1:1 conversation. */
   const languageOf = async (aadObjectId: string) => {
     const locale = (await conversations.personal(aadObjectId))?.locale;
@@ -151,7 +154,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     acceptBy: (at) => normDeadline(acceptRule, at, calendar).lastDay,
     ...(graph ? { meetings: graph } : {}),
     mail,
-    reminders: new StoredReminderPlanner({ store: engine.reminders, calendar, clock, policy, norms, log, languageOf }),
+    reminders: new StoredReminderPlanner({ store: engine.reminders, calendar, clock, policy, norms, log, languageOf, onUnreachable: (r, roles) => unreachable(r, roles) }),
     effects: { mark: (id, at) => effectIndex.mark(id, at), kick: (id) => runner?.kick(id) },
     languageOf,
     reminderStore: engine.reminders,
@@ -159,6 +162,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     ...(travelClock ? { timeTravel: { travelTo: (at: Date) => travelClock.travelTo(at), runDue: () => engine.scheduler.tick() } } : {}),
   };
   problems = (p) => reportDeliveryProblem(deps, p);
+  unreachable = (r, roles) => reportUnreachable(deps, r.referralId, roles, 'reminders');
   // The first escalation of a missed agreed date counts for the Servicepunt's registration.
   finished = async (doc) => {
     if (isAgreedDateEscalation(doc)) await countAgreedDateEscalated(deps, doc.referralId, doc.subject, clock.now());

@@ -63,6 +63,14 @@ const ConfigSchema = z
     REMINDER_DAYS_BEFORE: z.coerce.number().int().min(0).max(20).default(2),
     /** Working days after an agreed terugkoppeling/evaluatie date before a reminder not marked done escalates (0: never). */
     REMINDER_OVERDUE_DAYS: z.coerce.number().int().min(0).max(20).default(2),
+    /** Working days after the first escalation of a missed agreed date before the SMW'er and the coordinators' channel hear of it. */
+    REMINDER_SECOND_ESCALATION_DAYS: z.coerce.number().int().min(1).max(20).default(2),
+    /** Drafts untouched this many days are deleted (after a warning). */
+    RETENTION_DRAFT_DAYS: z.coerce.number().int().min(2).max(3650).default(90),
+    /** Days before that deletion the SMW'er is warned in a 1:1 message. */
+    RETENTION_DRAFT_WARN_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+    /** Open referrals without activity this many days: SMW'er and casusregisseur are asked (once) to close them. */
+    RETENTION_OPEN_DAYS: z.coerce.number().int().min(1).max(3650).default(730),
     REMINDER_LEASE_MS: z.coerce.number().int().min(1_000).default(60_000),
     REMINDER_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(100),
     REMINDER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
@@ -103,6 +111,9 @@ const ConfigSchema = z
         path: ['HOST'],
         message: 'without MICROSOFT_APP_ID the bot accepts unauthenticated requests, so it listens on loopback only (127.0.0.1 or ::1)',
       });
+    }
+    if (c.RETENTION_DRAFT_WARN_DAYS >= c.RETENTION_DRAFT_DAYS) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['RETENTION_DRAFT_WARN_DAYS'], message: 'must be smaller than RETENTION_DRAFT_DAYS (the warning comes before the deletion)' });
     }
     if (c.MICROSOFT_APP_ID && c.MICROSOFT_APP_TYPE !== 'UserAssignedMSI' && !c.MICROSOFT_APP_PASSWORD) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MICROSOFT_APP_PASSWORD'], message: 'required when MICROSOFT_APP_ID is set' });
@@ -183,6 +194,8 @@ export interface Config {
   securityLogRetentionDays: number;
   /** Days a closed referral (with its audit and timeline) is kept before Cosmos removes it. */
   retentionClosedDays: number;
+  /** Drafts and never-closed referrals: when a draft is warned about and deleted, when an open case is asked to close. */
+  retention: { draftDays: number; draftWarnDays: number; openDays: number };
   timeZone: string;
   reminderLocalTime: string;
   schedulerIntervalMs: number;
@@ -194,6 +207,8 @@ export interface Config {
   reminders: {
     daysBefore: number;
     overdueAfterDays: number;
+    /** Working days from the first to the second escalation of a missed agreed date. */
+    secondEscalationAfterDays: number;
     leaseMs: number;
     batchSize: number;
     concurrency: number;
@@ -251,6 +266,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rosterCacheMinutes: c.ROSTER_CACHE_MINUTES,
     securityLogRetentionDays: c.SECURITY_LOG_RETENTION_DAYS,
     retentionClosedDays: c.RETENTION_CLOSED_DAYS,
+    retention: { draftDays: c.RETENTION_DRAFT_DAYS, draftWarnDays: c.RETENTION_DRAFT_WARN_DAYS, openDays: c.RETENTION_OPEN_DAYS },
     timeZone: c.TIME_ZONE,
     reminderLocalTime: c.REMINDER_LOCAL_TIME,
     schedulerIntervalMs: c.SCHEDULER_INTERVAL_MS,
@@ -266,6 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reminders: {
       daysBefore: c.REMINDER_DAYS_BEFORE,
       overdueAfterDays: c.REMINDER_OVERDUE_DAYS,
+      secondEscalationAfterDays: c.REMINDER_SECOND_ESCALATION_DAYS,
       leaseMs: c.REMINDER_LEASE_MS,
       batchSize: c.REMINDER_BATCH_SIZE,
       concurrency: c.REMINDER_CONCURRENCY,

@@ -6,7 +6,13 @@ const Choice = z.object({ title: z.string(), value: z.string() });
 
 /** One input (or heading/info line) of a form card; every key present so no binding stays unresolved. */
 export const FieldViewSchema = z.object({
-  kind: z.enum(['heading', 'info', 'text', 'multiline', 'date', 'time', 'choice', 'multichoice', 'radio', 'toggle', 'reveal']),
+  /**
+   * `people`: the Teams people picker (a ChoiceSet searching the organisation's directory through
+   * `graph.microsoft.com/users`); submits the chosen person's Entra object id. Only Teams fills it:
+   * elsewhere (Agents Playground) it stays empty, so a form offers a typed alternative beside it.
+   * A current value is shown when `choices` holds it with its title.
+   */
+  kind: z.enum(['heading', 'info', 'text', 'multiline', 'date', 'time', 'choice', 'multichoice', 'radio', 'toggle', 'reveal', 'people']),
   id: z.string().default(''),
   /** Id of the field's row on the card, the target of a `reveal` button; set by the renderer when absent. */
   rowId: z.string().default(''),

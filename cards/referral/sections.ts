@@ -1,5 +1,5 @@
 import type { Referral, SectionId } from '../../src/domain/referral.js';
-import { consentField, CONSENT_HOW, LEGAL_GROUNDS, type Consenter } from '../../src/domain/sections/consent.js';
+import { consentField, CONSENT_HOW, LEGAL_GROUNDS, PUPIL_AGREES_PARENTS_FIELD, type Consenter } from '../../src/domain/sections/consent.js';
 import { PARENT_SLOTS, parentField, parentsOf, RELATIONS, YES_NO_UNKNOWN } from '../../src/domain/sections/parents.js';
 import { LIFE_AREAS } from '../../src/domain/sections/request.js';
 import { MELDCODE, SAFETY_CONCERN, SISA, URGENCY, type InstrumentOptions } from '../../src/domain/sections/safety.js';
@@ -9,6 +9,12 @@ import type { FieldDef } from './fields.js';
 const options = (prefix: string, values: readonly string[]) => values.map((value) => ({ value, labelKey: `${prefix}.${value}` }));
 /** Options whose labels are the configured values themselves (ETM/LIRIK outcomes). */
 const literal = (values: readonly string[]) => values.map((value) => ({ value, label: value }));
+
+/** The picked school contact as the people picker's one known choice, so the card shows the name. */
+function pickedContact(referral: Referral | undefined): FieldDef['choices'] {
+  const p = referral?.sections.pupil;
+  return p?.schoolContactId ? [{ value: p.schoolContactId, label: p.schoolContactName ?? p.schoolContactId }] : [];
+}
 
 export interface SectionContext {
   referral?: Referral;
@@ -22,7 +28,7 @@ export interface SectionContext {
 export const SECTIONS: Record<SectionId, { titleKey: string; fields: (ctx: SectionContext) => FieldDef[] }> = {
   pupil: {
     titleKey: 'referral.pupil.title',
-    fields: () => [
+    fields: ({ referral }) => [
       { id: 'firstNames', kind: 'text', labelKey: 'referral.pupil.firstNames', required: true, maxLength: 100 },
       { id: 'surname', kind: 'text', labelKey: 'referral.pupil.surname', required: true, maxLength: 100 },
       { id: 'dateOfBirth', kind: 'date', labelKey: 'referral.pupil.dateOfBirth', required: true },
@@ -33,6 +39,13 @@ export const SECTIONS: Record<SectionId, { titleKey: string; fields: (ctx: Secti
       { id: 'group', kind: 'text', labelKey: 'referral.pupil.group', required: true, maxLength: 30, placeholderKey: 'referral.pupil.group.placeholder' },
       { id: 'homeLanguages', kind: 'text', labelKey: 'referral.pupil.homeLanguages', maxLength: 200 },
       { id: 'interpreterNeeded', kind: 'toggle', labelKey: 'referral.pupil.interpreter', placeholderKey: 'referral.pupil.interpreter.title' },
+      { id: 'pupilEmail', kind: 'text', labelKey: 'referral.pupil.email', inputStyle: 'email', maxLength: 254, placeholderKey: 'referral.pupil.email.placeholder' },
+      // The school contact: a colleague from the people picker (Teams only), or name + e-mail of someone outside.
+      { id: '', kind: 'heading', labelKey: 'referral.schoolContact.title' },
+      { id: '', kind: 'info', labelKey: 'referral.schoolContact.intro' },
+      { id: 'schoolContactId', kind: 'people', labelKey: 'referral.schoolContact.pick', placeholderKey: 'referral.schoolContact.pick.placeholder', choices: pickedContact(referral) },
+      { id: 'schoolContactName', kind: 'text', labelKey: 'referral.schoolContact.name', maxLength: 120 },
+      { id: 'schoolContactEmail', kind: 'text', labelKey: 'referral.schoolContact.email', inputStyle: 'email', maxLength: 254 },
     ],
   },
   parents: {
@@ -107,6 +120,7 @@ export const SECTIONS: Record<SectionId, { titleKey: string; fields: (ctx: Secti
         );
       }
       out.push(
+        { id: PUPIL_AGREES_PARENTS_FIELD, kind: 'toggle', labelKey: 'referral.consent.pupilParents', placeholderKey: 'referral.consent.pupilParents.title' },
         { id: '', kind: 'heading', labelKey: 'referral.consent.withoutTitle' },
         { id: 'legalGround', kind: 'radio', labelKey: 'referral.consent.legalGround', choices: options('referral.consent.ground', LEGAL_GROUNDS) },
         { id: 'legalGroundExplanation', kind: 'multiline', labelKey: 'referral.consent.legalGroundExplanation', maxLength: 1000 },

@@ -100,6 +100,10 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         const moved = await deps.reminderStore.readdress(referral.referralId, effect.role, effect.fromAadObjectId, effect.to);
         return { outcome: { ok: true, note: `readdressed:${moved}` } };
       }
+      case 'dropReminderRecipients': {
+        const dropped = await deps.reminderStore.dropRecipients(referral.referralId, effect.role, referral.createdAt);
+        return { outcome: { ok: true, note: `dropped:${dropped}` } };
+      }
       default:
         // Kinds whose flows still run inline in their handlers; never committed yet.
         return { outcome: { ok: false, retryable: false, reason: 'unsupported' } };

@@ -10,7 +10,10 @@ import { buildInvitation, type InvitationAttendee } from '../meetings/ical.js';
 import { handoverCancellationText, handoverInvitationText } from '../meetings/invitationText.js';
 import { renderFormCard } from '../../cards/form/index.js';
 import { textAttachment, type MailAttachment } from '../notify/mail.js';
-import { agreementsMail, escapeHtml, meetingMail } from './views/parentMail.js';
+import { agreementsMail, agreementsMailFor, escapeHtml, meetingMail } from './views/parentMail.js';
+import type { AgreementRecipient } from '../domain/referralParties.js';
+import { caseRefOf } from '../domain/referral.js';
+import { reportUnreachable } from './deliveryProblems.js';
 import type { BotDeps } from './deps.js';
 import { handoverCard, meetingTime, type HandoverView, type Viewer } from './views/handover.js';
 
@@ -303,6 +306,59 @@ export async function informParent(deps: BotDeps, r: Referral, record: Agreement
     deps.log.warn({ referralId: r.referralId, err: { message: (err as Error).message } }, 'agreements mail to parent failed');
     return { ...base, channel: 'email', status: 'failed' };
   }
+}
+
+/** The school contact's card in Teams: the case as number, initials and school, and the agreed moments. */
+export function schoolContactAgreementsCard(deps: BotDeps, r: Referral, record: AgreementsRecord): AdaptiveCardJson {
+  const tr = translator('nl');
+  const a = record.agreements;
+  const date = (iso: string) => new Date(`${iso}T12:00:00Z`).toLocaleDateString('nl-NL', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: deps.config.timeZone });
+  const ref = caseRefOf(r);
+  return renderFormCard({
+    title: tr('handover.schoolContact.title', { number: r.number }),
+    subtitle: tr('handover.schoolContact.intro'),
+    facts: [
+      { title: tr('handover.schoolContact.case'), value: `${ref.initials}, ${ref.school}` },
+      ...a.feedback.map((f) => ({ title: tr(`handover.agreed.feedback.${f.to}`), value: `${date(f.date)}${f.time ? ` ${f.time}` : ''}, ${tr(`handover.channel.${f.how}`)}` })),
+      { title: tr('handover.agreed.evaluation'), value: date(a.evaluation.date) },
+      { title: tr('handover.agreed.aftercare'), value: `${date(a.aftercare.until)} (${tr(`handover.role.${a.aftercare.who}`)})` },
+      { title: tr('handover.role.caseManager'), value: r.caseManager?.name ?? '' },
+      { title: tr('handover.role.smw'), value: r.smw.name },
+    ],
+  });
+}
+
+/**
+ * Sends the confirmed agreements to the recipients besides the SMW'er and the parent (see
+ * `agreementRecipients`): the school contact in Teams or by e-mail, the pupil by e-mail, or a
+ * task for the SMW'er when there is no address. One that cannot be reached is told to the
+ * SMW'er and put on the timeline. Returns what happened per recipient.
+ */
+export async function informOtherParties(deps: BotDeps, r: Referral, record: AgreementsRecord, recipients: AgreementRecipient[]): Promise<HandoverDelivery[]> {
+  const out: HandoverDelivery[] = [];
+  for (const { role, channel } of recipients) {
+    if (role !== 'schoolContact' && role !== 'pupil') continue;
+    const at = deps.clock.now().toISOString();
+    const base = { agreementsVersion: record.version, recipient: role, at };
+    if (channel.kind === 'teams') {
+      const sent = await deps.messenger.sendToUser(channel.aadObjectId, cardActivity(schoolContactAgreementsCard(deps, r, record)));
+      out.push({ ...base, channel: 'teams', status: sent.status === 'sent' ? 'sent' : sent.status === 'failed' ? 'failed' : 'unreachable' });
+    } else if (channel.kind === 'email') {
+      const mail = agreementsMailFor(r, record, { role, name: channel.name });
+      try {
+        const receipt = await deps.mail.send(channel.email, mail.subject, mail.html, { referralId: r.referralId, idempotencyKey: `handover-${r.referralId}-v${record.version}-${role}` });
+        out.push({ ...base, channel: 'email', status: receipt });
+      } catch (err) {
+        deps.log.warn({ referralId: r.referralId, role, err: { name: (err as Error).name } }, 'agreements mail failed');
+        out.push({ ...base, channel: 'email', status: 'failed' });
+      }
+    } else {
+      out.push({ ...base, channel: 'phone', status: 'todo' });
+    }
+  }
+  const problems = out.filter((d) => d.status === 'unreachable' || d.status === 'failed' || d.status === 'todo').map((d) => d.recipient);
+  if (problems.length > 0) await reportUnreachable(deps, r.referralId, problems, 'agreements');
+  return out;
 }
 
 /** Sends the SMW'er the confirmed agreements as a read-only card; returns how it went and the card's id. */

@@ -55,17 +55,21 @@ export function withdrawConsent(referral: Referral, actor: Actor, cmd: { who: Co
   if (!isSmwOf(referral, actor)) return refuse('notAllowed');
   if (!withdrawable(referral).some((w) => w.who === cmd.who && w.scope === cmd.scope)) return refuse('invalid', { errors: { withdrawWho: 'v.notWithdrawable' } });
   const at = now.at.toISOString();
+  const value: Referral = {
+    ...referral,
+    consentWithdrawals: [...(referral.consentWithdrawals ?? []), { who: cmd.who, scope: cmd.scope, at, by: actor.aadObjectId }],
+    version: referral.version + 1,
+    updatedAt: at,
+  };
+  // The school contact stops receiving at once: their pending reminders are withdrawn.
+  const schoolStops = cmd.scope === 'schoolContact' && sharingAllowed(referral, 'schoolContact', now.today) && !sharingAllowed(value, 'schoolContact', now.today);
   return {
     ok: true,
-    value: {
-      ...referral,
-      consentWithdrawals: [...(referral.consentWithdrawals ?? []), { who: cmd.who, scope: cmd.scope, at, by: actor.aadObjectId }],
-      version: referral.version + 1,
-      updatedAt: at,
-    },
+    value,
     events: [
       { type: 'audit', action: 'consent.withdrawn', detail: { who: cmd.who, scope: cmd.scope } },
       { type: 'timeline', entry: 'consentWithdrawn', detail: { scope: cmd.scope } },
     ],
+    ...(schoolStops ? { effects: [{ kind: 'dropReminderRecipients', role: 'schoolContact' }] } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import type { PartyRole } from './types.js';
 import type { DomainEvent } from './events.js';
 
 /**
@@ -51,7 +52,9 @@ export type EffectKind =
   | { kind: 'escalate'; to: 'coordinator' | 'smw'; messageKey: string; params: Record<string, string> }
   | { kind: 'countRegistration'; event: string }
   /** The case changed hands: pending reminders addressed to the previous person go to the new one. */
-  | { kind: 'readdressReminders'; role: 'smw' | 'caseManager'; fromAadObjectId: string; to: { aadObjectId: string; teamsUserId?: string; email?: string } };
+  | { kind: 'readdressReminders'; role: 'smw' | 'caseManager'; fromAadObjectId: string; to: { aadObjectId: string; teamsUserId?: string; email?: string } }
+  /** Someone is no longer a party (consent withdrawn): pending reminders stop going to that role. */
+  | { kind: 'dropReminderRecipients'; role: PartyRole };
 
 /** An effect as a decision asks for it: what, and not before when (default: at once). */
 export type EffectRequest = EffectKind & { notBefore?: string };

@@ -65,7 +65,7 @@ export const parentStillToTell = (n: { status: string } | undefined): boolean =>
 /** Who was told about a confirmed version of the agreements, how, and with what result. */
 export interface HandoverDelivery {
   agreementsVersion: number;
-  recipient: 'smw' | 'parent';
+  recipient: 'smw' | 'parent' | 'schoolContact' | 'pupil';
   /** `phone`: the parent has no e-mail address; the SMW'er informs them and ticks it off. */
   channel: 'teams' | 'email' | 'phone';
   /** `outbox`: the mail waits in the local outbox, not sent (no Graph); the SMW'er sends it or calls. */
@@ -336,6 +336,12 @@ const DELIVERY_ENTRY: Record<string, string> = {
   'parent.email.outbox': 'handover.outbox.parent',
   'parent.email.failed': 'handover.failed.parent',
   'parent.phone.todo': 'handover.phoneTask',
+  'schoolContact.teams.sent': 'handover.sent.schoolContact',
+  'schoolContact.email.sent': 'handover.sent.schoolContact',
+  'schoolContact.email.outbox': 'handover.outbox.schoolContact',
+  'pupil.email.sent': 'handover.sent.pupil',
+  'pupil.email.outbox': 'handover.outbox.pupil',
+  'pupil.phone.todo': 'handover.phoneTask.pupil',
 };
 
 /** Records who was told about a confirmed version, and how it went (after the bot sent it). */

@@ -69,12 +69,16 @@ export interface ReminderPolicy {
   localTime: string;
   /**
    * Working days after an agreed terugkoppeling or evaluatie date that a reminder not marked done
-   * escalates to the responsible person, a working day later to the SMW'er; 0: never.
+   * escalates to the responsible person; 0: never.
    */
   overdueAfterDays: number;
+  /** Working days after that first escalation that it goes to the SMW'er and the coordinators' channel. */
+  secondEscalationAfterDays: number;
+  /** Conversation-directory key of the wijkteam coordinators' channel (`koppel coördinatoren`); empty: none. */
+  coordinatorChannelKey: string;
 }
 
-export const DEFAULT_REMINDER_POLICY: ReminderPolicy = { daysBefore: 2, localTime: '08:30', overdueAfterDays: 0 };
+export const DEFAULT_REMINDER_POLICY: ReminderPolicy = { daysBefore: 2, localTime: '08:30', overdueAfterDays: 0, secondEscalationAfterDays: 2, coordinatorChannelKey: '' };
 
 /** Reminders go out in office hours only; a policy outside them is a configuration error. */
 export const EARLIEST_LOCAL_TIME = '07:00';
@@ -91,6 +95,9 @@ export function reminderPolicy(input: Partial<ReminderPolicy> = {}): ReminderPol
   }
   if (!Number.isInteger(policy.overdueAfterDays) || policy.overdueAfterDays < 0 || policy.overdueAfterDays > 20) {
     throw new RangeError('reminder overdueAfterDays must be a whole number from 0 to 20');
+  }
+  if (!Number.isInteger(policy.secondEscalationAfterDays) || policy.secondEscalationAfterDays < 1 || policy.secondEscalationAfterDays > 20) {
+    throw new RangeError('reminder secondEscalationAfterDays must be a whole number from 1 to 20');
   }
   return policy;
 }
@@ -210,9 +217,10 @@ function planAll(input: PlanInput, ctx: PlanContext): ReminderPlan {
 const WATCHED: readonly AgreedDateKind[] = ['feedback', 'evaluation'];
 
 /**
- * A missed agreed date: `overdueAfterDays` working days after it the responsible person, a
- * working day later the SMW'er (when not the same). Marking the date done or moving it cancels
- * these (same base id as the date's other reminders).
+ * A missed agreed date: `overdueAfterDays` working days after it the responsible person; still
+ * not done `secondEscalationAfterDays` working days later, the SMW'er (when not the one already
+ * told) and the wijkteam coordinators' channel. Marking the date done or moving it cancels these
+ * (same base id as the date's other reminders).
  */
 function overdueSteps(agreed: AgreedDate, base: string, common: Pick<PlannedReminder, 'referralId' | 'timeZone' | 'subject'>, parties: Party[], ctx: PlanContext): PlannedReminder[] {
   const days = ctx.policy.overdueAfterDays ?? 0;
@@ -224,9 +232,12 @@ function overdueSteps(agreed: AgreedDate, base: string, common: Pick<PlannedRemi
     steps.push({ ...common, subject: { ...common.subject, escalationStep: 1 }, id: `${base}:o1`, kind: 'agreementOverdue', dueAt: ctx.calendar.at(day1, ctx.policy.localTime).toISOString(), recipients: first });
   }
   const smw = recipientsFor(['smw'], parties).recipients.filter((r) => !first.some((f) => f.key === r.key));
-  if (smw.length > 0) {
-    const day2 = ctx.calendar.addWorkingDays(agreed.date, days + 1);
-    steps.push({ ...common, subject: { ...common.subject, escalationStep: 2 }, id: `${base}:o2`, kind: 'agreementOverdue', dueAt: ctx.calendar.at(day2, ctx.policy.localTime).toISOString(), recipients: smw });
+  const key = ctx.policy.coordinatorChannelKey ?? '';
+  const channel: RecipientAddress[] = key ? [{ key: `channel:${key}`, role: 'coordinator', channel: 'teams', teamsChannelKey: key }] : [];
+  const second = [...smw, ...channel];
+  if (second.length > 0) {
+    const day2 = ctx.calendar.addWorkingDays(day1, ctx.policy.secondEscalationAfterDays ?? 1);
+    steps.push({ ...common, subject: { ...common.subject, escalationStep: 2 }, id: `${base}:o2`, kind: 'agreementOverdue', dueAt: ctx.calendar.at(day2, ctx.policy.localTime).toISOString(), recipients: second });
   }
   return steps;
 }

@@ -105,6 +105,22 @@ export const referral: Catalogue = {
   'referral.urgency.normaal': { nl: 'Normaal', en: 'Normal' },
   'referral.urgency.spoed': { nl: 'Met spoed', en: 'Urgent' },
   'referral.safety.urgencyReason': { nl: 'Reden voor spoed', en: 'Reason for urgency' },
+  'referral.pupil.email': { nl: 'E-mailadres van de jeugdige (vanaf 12 jaar)', en: "The young person's e-mail address (from 12)" },
+  'referral.pupil.email.placeholder': {
+    nl: 'Optioneel. Vanaf 16 krijgt de jeugdige de afspraken (alleen data) in plaats van de ouders; van 12 tot 16 naast hen als de afspraken de jeugdige betrekken.',
+    en: 'Optional. From 16 the young person receives the agreements (dates only) instead of the parents; from 12 to 16 alongside them when the agreements involve the young person.',
+  },
+  'referral.schoolContact.title': { nl: 'Contactpersoon school (IB-er/zorgcoördinator)', en: 'School contact (IB/care coordinator)' },
+  'referral.schoolContact.intro': {
+    nl: 'Kies een collega in Teams, of vul naam en e-mailadres in van iemand buiten de organisatie. Met toestemming voor terugkoppeling aan school krijgt deze persoon de afspraken en de herinneringen die voor school zijn.',
+    en: 'Pick a colleague in Teams, or enter the name and e-mail address of someone outside the organisation. With consent for feedback to school this person receives the agreements and the reminders meant for school.',
+  },
+  'referral.schoolContact.pick': { nl: 'Collega in Teams', en: 'Colleague in Teams' },
+  'referral.schoolContact.pick.placeholder': { nl: 'Zoek op naam', en: 'Search by name' },
+  'referral.schoolContact.name': { nl: 'Naam', en: 'Name' },
+  'referral.schoolContact.email': { nl: 'E-mailadres (buiten Teams)', en: 'E-mail address (outside Teams)' },
+  'referral.consent.pupilParents': { nl: 'Jeugdige van 16 of ouder', en: 'Young person of 16 or older' },
+  'referral.consent.pupilParents.title': { nl: 'De jeugdige vindt goed dat de ouders de afspraken en herinneringen krijgen', en: 'The young person agrees that the parents receive the agreements and reminders' },
   'referral.consent.title': { nl: 'Toestemming', en: 'Consent' },
   'referral.consent.intro': {
     nl: 'Wie gaf toestemming om te delen? Onder 12 jaar: ouders met gezag. Van 12 tot 16: ouders met gezag én de jeugdige. Vanaf 16: de jeugdige. Zonder toestemming alleen met een wettelijke grond.',

@@ -4,10 +4,10 @@ import { planAgreementsPrompt } from '../domain/agreementsPrompt.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import type { Clock } from '../domain/clock.js';
 import { caseRefOf, type Referral } from '../domain/referral.js';
-import { partiesOf, referralHistory } from '../domain/referralParties.js';
+import { partiesOf, referralHistory, unreachableRoles, withPupilForParent } from '../domain/referralParties.js';
 import { planAgreementReminders, type PlanContext, type PlannedReminder, type ReminderPolicy } from '../domain/reminders.js';
 import { normRemindersOnEvent, type ServiceNormRule } from '../domain/serviceNorms.js';
-import type { AgreedDate } from '../domain/types.js';
+import type { AgreedDate, PartyRole } from '../domain/types.js';
 import type { Logger } from '../log.js';
 import type { ReminderStore } from '../store/reminders.js';
 
@@ -20,6 +20,11 @@ export interface PlannerDeps {
   log: Logger;
   /** The language of a professional's Teams client, when known. */
   languageOf: LanguageOf;
+  /**
+   * Told when agreed dates name a role that should be reached but cannot be (no e-mail, no school
+   * contact named): the SMW'er hears of it and it goes on the timeline. Must not throw.
+   */
+  onUnreachable?: (referral: Referral, roles: PartyRole[], agreementIds: string[]) => Promise<void>;
 }
 
 export type LanguageOf = (aadObjectId: string) => Promise<'nl' | 'en' | undefined>;
@@ -67,7 +72,7 @@ export class StoredReminderPlanner implements ReminderPlanner {
   async handoverBooked(r: Referral): Promise<void> {
     const meeting = r.handover?.meeting;
     if (!meeting) return;
-    const prompt = planAgreementsPrompt(r.referralId, meeting, partiesOf(r), this.ctx);
+    const prompt = planAgreementsPrompt(r.referralId, meeting, partiesOf(r, this.today), this.ctx);
     await this.replace(r, (doc) => doc.kind === 'agreementsPrompt', prompt ? [prompt] : []);
     await this.normEvent(r, 'handoverHeld', new Date(meeting.end));
     this.deps.log.info({ referralId: r.referralId, prompt: prompt?.dueAt }, 'agreements prompt planned');
@@ -86,12 +91,14 @@ export class StoredReminderPlanner implements ReminderPlanner {
     this.deps.log.info({ referralId: r.referralId }, 'reminders of a cancelled warme overdracht withdrawn');
   }
 
-  async agreementsConfirmed(r: Referral, dates: AgreedDate[]): Promise<void> {
-    const parties = partiesOf(r);
+  async agreementsConfirmed(r: Referral, confirmedDates: AgreedDate[]): Promise<void> {
+    const parties = partiesOf(r, this.today);
+    // The age rules: where the parent is told, the pupil who is a party by age is told too.
+    const dates = withPupilForParent(confirmedDates, r, this.today);
     const plan = planAgreementReminders({ referralId: r.referralId, agreedDates: dates, parties }, this.ctx);
     const planned = new Set(plan.reminders.map((p) => p.id));
     const previous = this.previousConfirmed(r);
-    const stale = previous ? planAgreementReminders({ referralId: r.referralId, agreedDates: previous, parties }, this.ctx).reminders.filter((p) => !planned.has(p.id)) : [];
+    const stale = previous ? planAgreementReminders({ referralId: r.referralId, agreedDates: withPupilForParent(previous, r, this.today), parties }, this.ctx).reminders.filter((p) => !planned.has(p.id)) : [];
     const cancelled = await this.deps.store.cancel(stale);
     const saved = await this.deps.store.save(await localize(plan.reminders, this.deps.languageOf, r));
     await this.replace(r, (doc) => doc.kind === 'agreementsPrompt', []);
@@ -101,6 +108,17 @@ export class StoredReminderPlanner implements ReminderPlanner {
       { referralId: r.referralId, agreementIds: dates.map((d) => d.agreementId), created: saved.created, cancelled, unaddressable: plan.unaddressable.map((u) => `${u.agreementId}:${u.role}`) },
       'agreement reminders planned',
     );
+    // Never dropped silently: a role the dates name that should be reached but cannot be is a problem on the case.
+    const unreachable = unreachableRoles(r, plan.unaddressable.map((u) => u.role), this.today);
+    if (unreachable.length > 0 && this.deps.onUnreachable) {
+      const agreementIds = [...new Set(plan.unaddressable.filter((u) => unreachable.includes(u.role)).map((u) => u.agreementId))];
+      await this.deps.onUnreachable(r, unreachable, agreementIds);
+    }
+  }
+
+  /** Local date of now: the day the age rules are applied on. */
+  private get today(): string {
+    return this.deps.calendar.localDate(this.deps.clock.now());
   }
 
   private previousConfirmed(r: Referral): AgreedDate[] | undefined {
@@ -111,7 +129,7 @@ export class StoredReminderPlanner implements ReminderPlanner {
 
   /** A referral event for the service norms: plans the escalations it starts and cancels those it ends. */
   private async normEvent(r: Referral, type: string, at: Date): Promise<void> {
-    const changes = normRemindersOnEvent(this.deps.norms, r.referralId, referralHistory(r), { type, at }, partiesOf(r), this.ctx);
+    const changes = normRemindersOnEvent(this.deps.norms, r.referralId, referralHistory(r), { type, at }, partiesOf(r, this.today), this.ctx);
     await this.deps.store.cancel(changes.cancel);
     // A start event that happens again (a moved meeting) replaces the escalations of the earlier start.
     const started = new Set(this.deps.norms.filter((n) => n.startEvent === type).map((n) => n.id));

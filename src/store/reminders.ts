@@ -306,6 +306,33 @@ export class ReminderStore {
     return changed;
   }
 
+  /**
+   * Someone stopped being a party (consent withdrawn): every pending reminder of the referral
+   * stops going to `role` — the recipient is removed, or the reminder cancelled when nobody else
+   * was on it (ETag-conditioned; read again on a race). Returns how many reminders changed.
+   */
+  async dropRecipients(referralId: string, role: string, referralCreatedAt?: string): Promise<number> {
+    let changed = 0;
+    for (const pending of await this.pendingOfReferral(referralId, referralCreatedAt)) {
+      for (let attempt = 1; attempt <= this.writeAttempts; attempt++) {
+        const current = await this.retrying(() => this.get(pending.id, pending.bucket));
+        if (!current || current.doc.status !== 'pending') break;
+        const keep = current.doc.recipients.filter((r) => r.role !== role || r.state !== 'pending');
+        if (keep.length === current.doc.recipients.length) break;
+        const at = this.clock.now().toISOString();
+        const next: ReminderDocument = keep.length > 0 ? { ...current.doc, recipients: keep, updatedAt: at } : { ...current.doc, status: 'cancelled', updatedAt: at, ttl: this.ttl };
+        try {
+          await this.container.item(pending.id, pending.bucket).replace(next, { accessCondition: { type: 'IfMatch', condition: current.etag } });
+          changed++;
+          break;
+        } catch (err) {
+          if (statusOf(err) !== 412 && !isTransient(err)) throw err;
+        }
+      }
+    }
+    return changed;
+  }
+
   /** Pending reminders whose time has come and whose lease is free or expired, oldest first. */
   async findDue(buckets: string[] | 'all', limit: number): Promise<Versioned<ReminderDocument>[]> {
     const now = this.clock.now().toISOString();

@@ -24,6 +24,7 @@ import {
   type ParentNotice,
 } from '../../domain/handoverFlow.js';
 import type { Referral } from '../../domain/referral.js';
+import { agreementRecipients } from '../../domain/referralParties.js';
 import type { Actor } from '../../domain/types.js';
 import { validate } from '../../domain/validation.js';
 import { auditRefusal, decideAndSave, parseAction, type Outcome } from '../actions.js';
@@ -33,6 +34,7 @@ import {
   announceCancellation,
   cardActivity,
   findProposals,
+  informOtherParties,
   informParent,
   tellParentAboutMeeting,
   registerInvitationDownloads,
@@ -239,13 +241,17 @@ async function distributeAgreements(ctx: TurnContext, deps: BotDeps, actor: Acto
   const record = confirmedAgreements(confirmed.handover?.agreements ?? []);
   if (!record) return confirmed;
   await deps.reminders.agreementsConfirmed(confirmed, agreedDates(record));
-  const parent = await informParent(deps, confirmed, record);
-  const withParent: Referral = { ...confirmed, handover: confirmed.handover && { ...confirmed.handover, deliveries: [...confirmed.handover.deliveries, parent] } };
+  // Who receives the agreements is the domain's rule (consent, the pupil's age).
+  const recipients = agreementRecipients(confirmed, nowOf(deps).today);
+  const parent = recipients.some((x) => x.role === 'parent') ? await informParent(deps, confirmed, record) : undefined;
+  const others = await informOtherParties(deps, confirmed, record, recipients);
+  const told = [...(parent ? [parent] : []), ...others];
+  const withParent: Referral = { ...confirmed, handover: confirmed.handover && { ...confirmed.handover, deliveries: [...confirmed.handover.deliveries, ...told] } };
   await refreshCards(deps, withParent, clickedId(ctx));
   const smw = await sendAgreementsToSmw(deps, withParent, record.version);
   const outcome = await decideAndSave(deps, confirmed.referralId, actor, (cur, now) => {
     if (!cur) return notFound();
-    const recorded = recordDeliveries(cur, [parent, smw.delivery], now);
+    const recorded = recordDeliveries(cur, [...told, smw.delivery], now);
     if (!recorded.ok || !smw.activityId) return recorded;
     const card = recordHandoverCards(recorded.value, [{ aadObjectId: cur.smw.aadObjectId, activityId: smw.activityId }], {}, now);
     return card.ok ? { ...card, events: [...recorded.events, ...card.events] } : card;

@@ -51,6 +51,29 @@ export function agreementsMail(r: Referral, record: AgreementsRecord): ParentMai
   ]);
 }
 
+/**
+ * The agreements for another party by e-mail (the pupil by age, the school contact outside Teams):
+ * only dates, who and how — never the reason or any free text. The pupil gets what the parents
+ * would; the school contact the terugkoppeling dates to school, the evaluation and the nazorg.
+ */
+export function agreementsMailFor(r: Referral, record: AgreementsRecord, to: { role: 'pupil' | 'schoolContact'; name: string }): ParentMail {
+  const a = record.agreements;
+  const date = (iso: string) => DateTime.fromISO(iso).setLocale('nl').toFormat('cccc d LLLL yyyy');
+  const mine = to.role === 'pupil' ? ['pupil', 'parent'] : ['schoolContact'];
+  const items = [
+    ...(to.role === 'schoolContact' ? a.feedback.filter((f) => f.to === 'schoolContact').map((f) => `${tr('handover.mail.feedback')}: ${date(f.date)}${f.time ? ` ${f.time}` : ''}`) : []),
+    ...(a.evaluation.with.some((w) => mine.includes(w)) ? [`${tr('handover.mail.evaluation')}: ${date(a.evaluation.date)}`] : []),
+    `${tr('handover.mail.aftercareUntil')}: ${date(a.aftercare.until)}`,
+  ];
+  return compose(tr('handover.mail.subject'), [
+    tr('handover.mail.intro', { name: to.name }),
+    tr('handover.mail.body'),
+    items,
+    tr('handover.mail.contact', { who: r.caseManager?.name ?? '', how: tr('handover.mail.how.email') }),
+    tr('handover.mail.closing', { caseManager: r.caseManager?.name ?? '', smw: r.smw.name }),
+  ]);
+}
+
 /** The invitation (booked or moved) or the cancellation of the warme overdracht. */
 export function meetingMail(zone: string, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): ParentMail {
   const request = r.handover?.request;

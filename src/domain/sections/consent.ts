@@ -20,6 +20,12 @@ export interface ConsentRecord {
   date?: string;
 }
 
+/**
+ * From 16 the pupil decides alone: the parents receive the agreements and their reminders only
+ * when the pupil agrees to that (card toggle, stored as `true`).
+ */
+export const PUPIL_AGREES_PARENTS_FIELD = 'consentPupilParents';
+
 /** Card field ids: `consentParent0Wijkteam`, `consentPupilHow`, … */
 export const consentField = (who: Consenter, field: 'wijkteam' | 'school' | 'how' | 'date') =>
   `consent${who[0]!.toUpperCase()}${who.slice(1)}${field[0]!.toUpperCase()}${field.slice(1)}`;
@@ -34,6 +40,7 @@ export function consentSchema(today: string, parents: Parent[]) {
   const shape: Record<string, z.ZodTypeAny> = {
     legalGround: z.enum(LEGAL_GROUNDS, { errorMap: () => ({ message: 'v.choose' }) }).default('geen'),
     legalGroundExplanation: optionalText(1000),
+    [PUPIL_AGREES_PARENTS_FIELD]: toggle,
   };
   for (const who of people) {
     shape[consentField(who, 'wijkteam')] = toggle;
@@ -65,6 +72,11 @@ export function consentSchema(today: string, parents: Parent[]) {
 }
 
 export type ConsentSection = Record<string, string | boolean>;
+
+/** Whether a pupil of 16 or older agreed that the parents receive the agreements and reminders. */
+export function pupilAgreesParentsInformed(section: ConsentSection | undefined): boolean {
+  return section?.[PUPIL_AGREES_PARENTS_FIELD] === true;
+}
 
 export function consentRecords(section: ConsentSection | undefined, parents: Parent[]): ConsentRecord[] {
   if (!section) return [];
