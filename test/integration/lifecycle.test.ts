@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import { makeUser, personalConversationId, type TeamsUser } from '../support/activities.js';
+import { channelMessage, makeUser, personalConversationId, type TeamsUser } from '../support/activities.js';
 import { action, actions, cardOf, errorBeside, input, invokeCard, texts } from '../support/cards.js';
 import { AGREEMENTS, PLAN, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
 import { effectsSettled, startHarness, type Harness } from '../support/harness.js';
@@ -16,6 +16,8 @@ const coordinator = makeUser('Coördinator Servicepunt');
 const smw = makeUser('Sanne Smit');
 const karim = makeUser('Karim Wijkteam');
 const clock = new ManualClock('2026-11-23T08:00:00Z'); // Monday 09:00 in Rotterdam
+const coordinatorTeam = { id: '19:team-servicepunt@thread.tacv2', name: 'Servicepunt SMW' };
+const coordinatorChannel = '19:servicenormen@thread.tacv2';
 
 let h: Harness;
 const { click, takenOn } = referralFlow(() => h);
@@ -24,6 +26,7 @@ beforeAll(async () => {
   h = await startHarness({ env: { COORDINATOR_AAD_IDS: coordinator.aadObjectId }, clock });
   h.connector.rosters.set(feijenoord.id, [karim].map((u) => ({ id: u.id, aadObjectId: u.aadObjectId, name: u.name })));
   await linkWijkteams(h, coordinator);
+  await h.bot.send(channelMessage(coordinator, 'koppel coördinatoren', h.connector.url, coordinatorTeam, coordinatorChannel));
   await meet(h, [
     { user: smw, email: 'sanne.smit@school.example' },
     { user: karim, email: 'karim@wijkteam.example' },
@@ -131,24 +134,33 @@ describe('the lifecycle to its end', () => {
 });
 
 describe('agreed dates are watched', () => {
-  it('a terugkoppeling not marked done escalates N working days after its date to the responsible person, then the SMW\'er; marking it done stops that', async () => {
-    clock.set('2026-11-23T08:00:00Z');
+  const isOverdue = (a: Record<string, unknown>) => texts(cardOf(a)).join(' ').includes('nog niet als gedaan gemarkeerd');
+  const inChannel = () => h.connector.calls.filter((c) => c.method === 'POST' && c.status < 300 && c.conversationId.startsWith(coordinatorChannel) && JSON.stringify(c.body).includes('nog niet als gedaan gemarkeerd'));
+
+  async function confirmed(): Promise<string> {
     const { referralId } = await takenOn(smw, karim);
     const smwCard = lastCardTo(h, smw);
     const karimCard = lastCardTo(h, karim);
     await click(smw, smwCard.card, VERBS.handoverPlan, PLAN, h.bot, undefined, smwCard.activityId);
     const booked = invokeCard(await click(karim, updatesOf(h, karim, karimCard.activityId).at(-1), VERBS.handoverBook, {}, h.bot, undefined, karimCard.activityId));
     await click(karim, invokeCard(await click(karim, booked, VERBS.agreementsOpen)), VERBS.agreementsConfirm, AGREEMENTS);
+    return referralId;
+  }
 
-    // feedback0 on Thursday 10 December, responsible: the casusregisseur; REMINDER_OVERDUE_DAYS=2 (default).
+  it('a terugkoppeling not marked done escalates N working days after its date to the responsible person; marking it done stops the second step', async () => {
+    clock.set('2026-11-23T08:00:00Z');
+    const referralId = await confirmed();
+
+    // feedback0 on Thursday 10 December, responsible: the casusregisseur; REMINDER_OVERDUE_DAYS=2 and
+    // REMINDER_SECOND_ESCALATION_DAYS=2 (defaults): Monday 14th to Karim, Wednesday 16th to the SMW'er and the coordinators.
     const overdue = (await pending(referralId)).filter((r) => r.kind === 'agreementOverdue' && r.subject.agreementId === 'feedback0').sort((a, b) => a.dueAt.localeCompare(b.dueAt));
-    expect(overdue.map((r) => [r.dueAt, r.recipients.map((x) => x.aadObjectId)])).toEqual([
+    expect(overdue.map((r) => [r.dueAt, r.recipients.map((x) => x.aadObjectId ?? x.teamsChannelKey)])).toEqual([
       ['2026-12-14T07:30:00.000Z', [karim.aadObjectId]],
-      ['2026-12-15T07:30:00.000Z', [smw.aadObjectId]],
+      ['2026-12-16T07:30:00.000Z', [smw.aadObjectId, 'coordinator']],
     ]);
-    const isOverdue = (a: Record<string, unknown>) => texts(cardOf(a)).join(' ').includes('nog niet als gedaan gemarkeerd');
     const karimBefore = remindersTo(karim).filter(isOverdue).length;
     const smwBefore = remindersTo(smw).filter(isOverdue).length;
+    const channelBefore = inChannel().length;
     clock.set('2026-12-14T07:31:00Z');
     await tick();
     const toKarim = remindersTo(karim).filter(isOverdue).slice(karimBefore);
@@ -160,11 +172,33 @@ describe('agreed dates are watched', () => {
     await tick();
     expect(await escalated()).toBe(1);
 
-    // Karim marks it done on the escalation: the SMW'er's step is withdrawn.
+    // Karim marks it done on the escalation: the second step is withdrawn.
     await click(karim, cardOf(toKarim[0]), VERBS.reminderDone);
     expect((await pending(referralId)).filter((r) => r.kind === 'agreementOverdue' && r.subject.agreementId === 'feedback0')).toEqual([]);
-    clock.set('2026-12-15T07:31:00Z');
+    clock.set('2026-12-16T07:31:00Z');
     await tick();
     expect(remindersTo(smw).filter(isOverdue).length).toBe(smwBefore);
+    expect(inChannel().length).toBe(channelBefore);
+  });
+
+  it('still not done, the second step reaches the SMW\'er and the coordinators\' channel', async () => {
+    clock.set('2026-11-23T08:00:00Z');
+    const referralId = await confirmed();
+    const smwBefore = remindersTo(smw).filter(isOverdue).length;
+    const channelBefore = inChannel().length;
+    clock.set('2026-12-14T07:31:00Z');
+    await tick();
+    expect(inChannel().length).toBe(channelBefore);
+    clock.set('2026-12-15T07:31:00Z');
+    await tick();
+    expect(inChannel().length).toBe(channelBefore);
+    clock.set('2026-12-16T07:31:00Z');
+    await tick();
+    // Only this referral's second step is still open (the earlier one was marked done).
+    const toChannel = inChannel().slice(channelBefore);
+    expect(toChannel).toHaveLength(1);
+    expect(JSON.stringify(toChannel[0]!.body)).not.toContain('Noa');
+    expect(remindersTo(smw).filter(isOverdue).length).toBe(smwBefore + 1);
+    expect((await pending(referralId)).filter((r) => r.kind === 'agreementOverdue' && r.subject.agreementId === 'feedback0')).toEqual([]);
   });
 });
