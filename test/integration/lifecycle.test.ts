@@ -135,7 +135,7 @@ describe('the lifecycle to its end', () => {
 
 describe('agreed dates are watched', () => {
   const isOverdue = (a: Record<string, unknown>) => texts(cardOf(a)).join(' ').includes('nog niet als gedaan gemarkeerd');
-  const inChannel = () => h.connector.calls.filter((c) => c.method === 'POST' && c.status < 300 && c.conversationId.startsWith(coordinatorChannel) && JSON.stringify(c.body).includes('nog niet als gedaan gemarkeerd'));
+  const inChannel = () => h.connector.calls.filter((c) => c.method === 'POST' && c.status < 300 && (c.conversationId ?? '').startsWith(coordinatorChannel) && JSON.stringify(c.body).includes('nog niet als gedaan gemarkeerd'));
 
   async function confirmed(): Promise<string> {
     const { referralId } = await takenOn(smw, karim);

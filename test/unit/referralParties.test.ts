@@ -18,7 +18,7 @@ const AGREEMENTS: Agreements = {
 };
 
 /** A referral taken on, with the agreements confirmed; `born` sets the pupil's age on {@link TODAY}. */
-function referral(opts: { born?: string; pupilEmail?: string; school?: Record<string, string>; consent?: Record<string, unknown>; agreements?: Partial<Agreements>; withdrawn?: boolean } = {}): Referral {
+function referral(opts: { born?: string; pupilEmail?: string; school?: Record<string, string>; consent?: Record<string, string | boolean>; agreements?: Partial<Agreements>; withdrawn?: boolean } = {}): Referral {
   const base = makeFullReferral();
   const record: AgreementsRecord = { version: 1, agreements: { ...AGREEMENTS, ...opts.agreements }, draftedAt: '2026-11-23T09:00:00.000Z', draftedBy: { aadObjectId: 'cm-1', name: 'Karim' }, confirmedAt: '2026-11-23T10:00:00.000Z' };
   return {
