@@ -44,6 +44,7 @@ import type { ReminderDocument } from './store/reminders.js';
 import { countAgreedDateEscalated } from './bot/registration.js';
 import { isAgreedDateEscalation } from './domain/registration.js';
 import { automaticEvaluationReminder } from './bot/features/report.js';
+import { retentionJob, type RetentionRun } from './bot/features/retention.js';
 import { Downloads } from './server/downloads.js';
 
 export interface Schakel {
@@ -55,7 +56,7 @@ export interface Schakel {
   /** Carries out committed effects; tests wait with `effects.idle()` or drive `effects.tick()`. */
   effects: EffectRunner;
   /** Periodic jobs that read stored state (tests call them directly under a ManualClock). */
-  jobs: { evaluationReminder(): Promise<number> };
+  jobs: { evaluationReminder(): Promise<number>; retention(): Promise<RetentionRun> };
   stop(): Promise<void>;
 }
 
@@ -194,12 +195,17 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   deps.downloads.setBaseUrl(http.url);
   log.info({ url: http.url }, 'Schakel listening on /api/messages');
   const evaluationReminder = automaticEvaluationReminder(deps);
+  // Drafts and never-closed referrals: one pass a day, claimed by one instance (src/bot/features/retention.ts).
+  const retention = retentionJob(deps, { container: store.containers.config, referrals: store.containers.referrals });
   let jobTimer: NodeJS.Timeout | undefined;
+  let retentionTimer: NodeJS.Timeout | undefined;
   if (options.startScheduler ?? true) {
     engine.scheduler.start();
     // The yearly evaluation's reminder is due on a stored date: checked on the scheduler's interval.
     jobTimer = setInterval(() => void evaluationReminder().catch((err: unknown) => log.error({ err: { name: (err as Error).name } }, 'evaluation reminder check failed')), config.schedulerIntervalMs);
     jobTimer.unref();
+    retentionTimer = setInterval(() => void retention().catch((err: unknown) => log.error({ err: { name: (err as Error).name } }, 'retention pass failed')), config.schedulerIntervalMs);
+    retentionTimer.unref();
   }
   effects.start();
   // What a previous run left (a crash between commit and effect) starts now, not after the first interval.
@@ -212,7 +218,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     store,
     deps,
     reminders: engine,
-    jobs: { evaluationReminder },
+    jobs: { evaluationReminder, retention },
     effects,
     stop: async () => {
       if (stopped) return;
@@ -221,6 +227,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
       // The scheduler and the runner finish their in-flight sends while the store is still open.
       await effects.stop();
       if (jobTimer) clearInterval(jobTimer);
+      if (retentionTimer) clearInterval(retentionTimer);
       await engine.scheduler.stop();
       await engine.budget.stop(); // hands this instance's share of the tenant's send budget back
       await store.close();

@@ -1,6 +1,7 @@
 import type { Outbox } from './effects.js';
 import type { HandoverState } from './handoverFlow.js';
 import type { Reassignment } from './reassign.js';
+import type { RetentionMarks } from './retention.js';
 import type { Professional } from './types.js';
 import type { ConsentScope, ConsentSection, Consenter } from './sections/consent.js';
 import type { ParentsSection } from './sections/parents.js';
@@ -108,6 +109,8 @@ export interface Referral {
   closedAt?: string;
   /** Entries and effects committed with this document and not yet carried out (DESIGN.md §2). */
   outbox?: Outbox;
+  /** Retention of drafts and never-closed referrals: warning and question sent (src/domain/retention.ts). */
+  retention?: RetentionMarks;
   /** Seconds until Cosmos removes the document; set once the referral is closed. */
   ttl?: number;
 }

@@ -62,6 +62,15 @@ export const reminders: Catalogue = {
   'timeline.deliveryProblem.wijkteam': { nl: 'Wijkteamkanaal niet bereikt', en: 'Wijkteam channel not reached' },
   'timeline.deliveryProblem.coordinator': { nl: 'Coördinatorenkanaal niet bereikt', en: "Coordinators' channel not reached" },
   'timeline.deliveryProblem.smw': { nl: "SMW'er niet bereikt", en: 'School social worker not reached' },
+  'retention.draftWarning': {
+    nl: 'Het concept {number} is al lang niet gewijzigd en wordt op {deleteOn} verwijderd. Wilt u het bewaren? Open het met "concepten" en sla een onderdeel op.',
+    en: 'The draft {number} has not been changed for a long time and will be deleted on {deleteOn}. To keep it, open it with "concepten" and save a section.',
+  },
+  'retention.closeQuestion': {
+    nl: 'Aanmelding {number} heeft sinds {since} geen activiteit meer. Afsluiten? Typ "afsluiten {number}"; anders blijft ze open.',
+    en: 'Referral {number} has had no activity since {since}. Close it? Type "afsluiten {number}"; otherwise it stays open.',
+  },
+  'timeline.retention.closeAsked': { nl: 'Lang geen activiteit: gevraagd of de aanmelding af kan', en: 'No activity for a long time: asked whether the referral can be closed' },
   'reminder.role.smw': { nl: "de SMW'er", en: 'the school social worker' },
   'reminder.role.caseManager': { nl: 'de casusregisseur', en: 'the casusregisseur' },
   'reminder.role.wijkteam': { nl: 'het wijkteamkanaal', en: 'the wijkteam channel' },
