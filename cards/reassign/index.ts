@@ -14,6 +14,17 @@ export const ReassignCardDataSchema = z.object({
   roleValue: z.string().default(''),
   roles: z.array(z.object({ title: z.string(), value: z.string() })).default([]),
   toLabel: z.string().default(''),
+  /** What was typed or picked, kept when the card comes back with an error. */
+  toValue: z.string().default(''),
+  /** The picked colleague as the picker's one known choice, so Teams shows the name again. */
+  toChoices: z.array(z.object({ title: z.string(), value: z.string() })).default([]),
+  toIdValue: z.string().default(''),
+  toNameValue: z.string().default(''),
+  reasonValue: z.string().default(''),
+  /** A refusal about the colleague, shown beside the input that was used (`to` picker or typed `toId`). */
+  toError: z.string().default(''),
+  errorOn: z.enum(['to', 'toId']).default('to'),
+  reasonError: z.string().default(''),
   toIdLabel: z.string().default(''),
   toNameLabel: z.string().default(''),
   reasonLabel: z.string().default(''),

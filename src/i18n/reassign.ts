@@ -13,6 +13,7 @@ export const reassign: Catalogue = {
   'reassign.submit': { nl: 'Overdragen', en: 'Hand over' },
   'reassign.done.smw': { nl: "Overgedragen: {name} is nu de SMW'er. Beiden zijn op de hoogte gebracht.", en: 'Handed over: {name} is now the school social worker. Both have been told.' },
   'reassign.done.caseManager': { nl: 'Overgedragen: {name} is nu de casusregisseur. Beiden zijn op de hoogte gebracht.', en: 'Handed over: {name} is now the case manager. Both have been told.' },
+  'reassign.unknownColleague': { nl: 'Onbekende collega: kies iemand met de zoeker, of vul een geldig Entra-object-id in.', en: 'Unknown colleague: pick someone with the search, or enter a valid Entra object id.' },
   'reassign.samePerson': { nl: 'Dat is dezelfde persoon. Kies een andere collega.', en: 'That is the same person. Choose another colleague.' },
   'reassign.notInWijkteam': { nl: 'De casusregisseur moet lid zijn van het wijkteam van deze aanmelding.', en: 'The case manager must be a member of this referral’s wijkteam.' },
   'reassign.otherRole': { nl: 'Deze collega heeft de andere rol al in deze casus.', en: 'This colleague already has the other role in this case.' },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { REFUSED, message, makeUser, personalConversationId, type TeamsUser } from '../support/activities.js';
-import { cardOf, input, invokeCard, texts } from '../support/cards.js';
+import { cardOf, errorBeside, input, invokeCard, texts } from '../support/cards.js';
 import { PLAN, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
 import { effectsSettled, startHarness, type Harness } from '../support/harness.js';
 import { feijenoord, linkWijkteams, referralFlow } from '../support/referralFlow.js';
@@ -76,7 +76,10 @@ describe('handing a case over', () => {
 
     // Someone outside the wijkteam cannot become casusregisseur; nothing changes.
     const wrong = invokeCard(await click(lisa, card, VERBS.reassign, { role: 'caseManager', to: outsider.aadObjectId, reason: 'Karim is ziek' }));
-    expect(texts(wrong).join(' ')).toContain('lid zijn van het wijkteam');
+    // The refusal beside the picker, the choice and the reason kept.
+    expect(errorBeside(wrong, 'to')).toBe('De casusregisseur moet lid zijn van het wijkteam van deze aanmelding.');
+    expect(input(wrong, 'to').value).toBe(outsider.aadObjectId);
+    expect(input(wrong, 'reason').value).toBe('Karim is ziek');
     expect((await stored(referralId)).caseManager?.aadObjectId).toBe(karim.aadObjectId);
 
     const done = invokeCard(await click(lisa, card, VERBS.reassign, { role: 'caseManager', to: lisa.aadObjectId, toName: lisa.name, reason: 'Karim is langdurig ziek' }));
@@ -124,9 +127,16 @@ describe('handing a case over', () => {
     const card = cardOf(reply);
     expect((input(card, 'role').choices as { value: string }[]).map((c) => c.value)).toEqual(['smw']);
     const same = invokeCard(await click(smw, card, VERBS.reassign, { role: 'smw', toId: smw.aadObjectId, reason: 'x' }));
-    expect(texts(same).join(' ')).toContain('dezelfde persoon');
+    // Typed, not picked: the refusal beside the typed id, which is kept.
+    expect(errorBeside(same, 'toId')).toBe('Dat is dezelfde persoon. Kies een andere collega.');
+    expect(input(same, 'toId').value).toBe(smw.aadObjectId);
     const noReason = invokeCard(await click(smw, card, VERBS.reassign, { role: 'smw', toId: successor.aadObjectId, reason: ' ' }));
-    expect(texts(noReason).join(' ')).toContain('verplicht');
+    expect(errorBeside(noReason, 'reason')).toContain('verplicht');
+    expect(input(noReason, 'toId').value).toBe(successor.aadObjectId);
+    // Not an Entra id: beside the field too, not a message.
+    const badId = invokeCard(await click(smw, card, VERBS.reassign, { role: 'smw', toId: 'geen id!', reason: 'Met pensioen' }));
+    expect(errorBeside(badId, 'toId')).toBe('Onbekende collega: kies iemand met de zoeker, of vul een geldig Entra-object-id in.');
+    expect(input(badId, 'reason').value).toBe('Met pensioen');
     // The SMW'er may not move the casusregie.
     const notHers = await click(smw, card, VERBS.reassign, { role: 'caseManager', toId: lisa.aadObjectId, reason: 'x' });
     expect(JSON.stringify(notHers)).not.toContain('nu de casusregisseur');

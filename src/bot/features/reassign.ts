@@ -97,9 +97,14 @@ async function onReassign(ctx: TurnContext, deps: BotDeps, data: unknown): Promi
   if (!parsed) return;
   const { actor, action } = parsed;
   const toId = (action.to || action.toId || '').trim();
-  if (toId && !ENTRA_ID.test(toId)) return respondWithMessage(ctx, tr('refusal.invalid'));
   const stored = await deps.referrals.get(action.referralId);
   if (!stored) return respondWithMessage(ctx, tr('refusal.notFound'));
+  const values = { role: action.role, to: action.to ?? '', toId: action.toId ?? '', toName: action.toName ?? '', reason: action.reason };
+  if (toId && !ENTRA_ID.test(toId)) {
+    const roles = await rolesFor(ctx, deps, stored.doc, actor);
+    if (roles.length === 0) return respondWithMessage(ctx, tr('refusal.notAllowed'));
+    return respondWithCard(ctx, reassignCard(tr, stored.doc, roles, undefined, { values, errors: { to: 'reassign.unknownColleague' } }));
+  }
   const facts = await factsOf(ctx, deps, stored.doc, actor, toId || undefined);
   const to = await professional(deps, toId, action.toName);
   const outcome = await decideAndSave(deps, action.referralId, actor, (current, now) =>
@@ -108,10 +113,10 @@ async function onReassign(ctx: TurnContext, deps: BotDeps, data: unknown): Promi
   if (!outcome.decision.ok) {
     await auditRefusal(deps, outcome, actor, VERBS.reassign);
     const errors = outcome.decision.errors ?? {};
-    const first = Object.values(errors)[0];
-    if (outcome.decision.code === 'invalid' && first && outcome.current) {
+    if (outcome.decision.code === 'invalid' && Object.keys(errors).length > 0 && outcome.current) {
+      // The refusal beside its field, everything typed or picked kept.
       const roles = await rolesFor(ctx, deps, outcome.current.doc, actor);
-      return respondWithCard(ctx, reassignCard(tr, outcome.current.doc, roles.length > 0 ? roles : [action.role], tr(first)));
+      return respondWithCard(ctx, reassignCard(tr, outcome.current.doc, roles.length > 0 ? roles : [action.role], undefined, { values, errors }));
     }
     return respondWithMessage(ctx, tr(`refusal.${outcome.decision.code}`));
   }

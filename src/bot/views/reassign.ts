@@ -9,8 +9,18 @@ import type { Referral } from '../../domain/referral.js';
  * "Overdragen": choose the colleague (the Teams people picker over the organisation's users; its
  * value is the Entra object id — an id may also be typed, e.g. locally), the role and the reason.
  */
-export function reassignCard(tr: Translate, r: Referral, roles: readonly ReassignRole[], notice?: string): AdaptiveCardJson {
+/** What was submitted and what was refused, so the card comes back with the typed values and the error beside its field. */
+export interface ReassignInput {
+  values: { role?: string; to?: string; toId?: string; toName?: string; reason?: string };
+  /** Message keys per field (`to`, `reason`), as the domain refused them. */
+  errors: Record<string, string>;
+}
+
+export function reassignCard(tr: Translate, r: Referral, roles: readonly ReassignRole[], notice?: string, input?: ReassignInput): AdaptiveCardJson {
   const current = (role: ReassignRole) => (role === 'smw' ? r.smw.name : r.caseManager?.name ?? '—');
+  const v = input?.values ?? {};
+  const e = input?.errors ?? {};
+  const picked = v.to?.trim() ?? '';
   return renderReassignCard({
     title: tr('reassign.title', { number: r.number }),
     notice: notice ?? '',
@@ -19,7 +29,15 @@ export function reassignCard(tr: Translate, r: Referral, roles: readonly Reassig
     referralId: r.referralId,
     verb: VERBS.reassign,
     roleLabel: tr('reassign.role'),
-    roleValue: roles[0] ?? '',
+    roleValue: v.role && roles.includes(v.role as ReassignRole) ? v.role : (roles[0] ?? ''),
+    toValue: picked,
+    toChoices: picked ? [{ title: v.toName?.trim() || picked, value: picked }] : [],
+    toIdValue: v.toId ?? '',
+    toNameValue: v.toName ?? '',
+    reasonValue: v.reason ?? '',
+    toError: e.to ? tr(e.to) : '',
+    errorOn: picked ? 'to' : 'toId',
+    reasonError: e.reason ? tr(e.reason) : '',
     roles: roles.map((role) => ({ title: tr(`reassign.role.${role}`, { name: current(role) }), value: role })),
     toLabel: tr('reassign.to'),
     toIdLabel: tr('reassign.toId'),
