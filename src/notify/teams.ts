@@ -88,6 +88,24 @@ export class TeamsMessenger {
     return email;
   }
 
+  /**
+   * The person's display name as Teams knows it (the roster of their 1:1 chat with the bot);
+   * undefined when the bot has no chat with them. Used to name a colleague picked with the people
+   * picker, which submits only the Entra object id.
+   */
+  async nameOf(aadObjectId: string): Promise<string | undefined> {
+    if (!(await this.conversations.personal(aadObjectId))) return undefined;
+    let name: string | undefined;
+    await this.inPersonalChat(aadObjectId, async (ctx) => {
+      try {
+        name = (await TeamsInfo.getMember(ctx, aadObjectId)).name || undefined;
+      } catch (err) {
+        this.log.warn({ user: aadObjectId, status: statusOf(err) }, 'member lookup failed: no name');
+      }
+    });
+    return name;
+  }
+
   private async inPersonalChat(aadObjectId: string, work: (ctx: TurnContext) => Promise<void>): Promise<Delivery> {
     const record = await this.conversations.personal(aadObjectId);
     if (!record) {

@@ -106,6 +106,18 @@ async function answerRefusal(ctx: TurnContext, deps: BotDeps, tr: Tr, outcome: O
   return respondWithMessage(ctx, tr(`refusal.${decision.code}`));
 }
 
+/**
+ * The people picker submits only the colleague's Entra object id: when no name was typed beside
+ * it, the name comes from Teams (the roster of the colleague's 1:1 chat with the bot), if known.
+ */
+async function namePickedSchoolContact(deps: BotDeps, section: string, data: unknown): Promise<void> {
+  const d = data as Record<string, unknown>;
+  const id = typeof d.schoolContactId === 'string' ? d.schoolContactId.trim() : '';
+  if (section !== 'pupil' || !/^[0-9a-zA-Z-]{1,64}$/.test(id) || (typeof d.schoolContactName === 'string' && d.schoolContactName.trim())) return;
+  const name = await deps.messenger.nameOf(id).catch(() => undefined);
+  if (name) d.schoolContactName = name.slice(0, 120);
+}
+
 async function onSave(ctx: TurnContext, deps: BotDeps, data: unknown) {
   const tr = trOf(ctx);
   const parsed = await parseAction(ctx, deps, VERBS.sectionSave, FormAction, data);
@@ -113,6 +125,7 @@ async function onSave(ctx: TurnContext, deps: BotDeps, data: unknown) {
   const { actor, action } = parsed;
   if (action.section === 'review') return onSubmit(ctx, deps, data);
   const section = action.section;
+  await namePickedSchoolContact(deps, section, data);
   // The inputs are picked inside the decision: the consent section's fields depend on the stored parents.
   let input: RawValues = {};
   const outcome = await decideAndSave(deps, action.referralId, actor, (current, now) => {
