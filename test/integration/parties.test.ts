@@ -4,6 +4,7 @@ import { ManualClock } from '../../src/domain/clock.js';
 import type { OutboxDocument } from '../../src/notify/outbox.js';
 import { makeUser, message, personalConversationId, type TeamsUser } from '../support/activities.js';
 import { action, cardOf, errorBeside, input, invokeCard, texts } from '../support/cards.js';
+import { FORM } from '../support/factories.js';
 import { AGREEMENTS, PLAN, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
 import { effectsSettled, startHarness, type Harness } from '../support/harness.js';
 import { feijenoord, linkWijkteams, referralFlow } from '../support/referralFlow.js';
@@ -87,7 +88,7 @@ describe('the school contact as a party', () => {
     expect(errorBeside(refused, 'schoolContactEmail')).toBe('Vul een e-mailadres in, of kies een collega in Teams.');
     expect(input(refused, 'schoolContactName').value).toBe('Ilse IB');
     // Picked in Teams without a typed name: the name comes from Teams (Ilse has a chat with the bot).
-    const saved = invokeCard(await click(smw, refused, VERBS.sectionSave, { schoolContactId: ilse.aadObjectId, schoolContactName: '' }));
+    const saved = invokeCard(await click(smw, refused, VERBS.sectionSave, { ...FORM.pupil, schoolContactId: ilse.aadObjectId, schoolContactName: '' }));
     const referralId = String(action(saved, VERBS.sectionSave).data.referralId);
     const pupil = (await h.bot.schakel.deps.referrals.get(referralId))!.doc.sections.pupil!;
     expect([pupil.schoolContactId, pupil.schoolContactName, pupil.schoolContactEmail]).toEqual([ilse.aadObjectId, ilse.name, undefined]);
