@@ -309,10 +309,10 @@ export async function informParent(deps: BotDeps, r: Referral, record: Agreement
 }
 
 /** The school contact's card in Teams: the case as number, initials and school, and the agreed moments. */
-export function schoolContactAgreementsCard(deps: BotDeps, r: Referral, record: AgreementsRecord): AdaptiveCardJson {
+export function schoolContactAgreementsCard(zone: string, r: Referral, record: AgreementsRecord): AdaptiveCardJson {
   const tr = translator('nl');
   const a = record.agreements;
-  const date = (iso: string) => new Date(`${iso}T12:00:00Z`).toLocaleDateString('nl-NL', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: deps.config.timeZone });
+  const date = (iso: string) => new Date(`${iso}T12:00:00Z`).toLocaleDateString('nl-NL', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: zone });
   const ref = caseRefOf(r);
   return renderFormCard({
     title: tr('handover.schoolContact.title', { number: r.number }),
@@ -341,7 +341,7 @@ export async function informOtherParties(deps: BotDeps, r: Referral, record: Agr
     const at = deps.clock.now().toISOString();
     const base = { agreementsVersion: record.version, recipient: role, at };
     if (channel.kind === 'teams') {
-      const sent = await deps.messenger.sendToUser(channel.aadObjectId, cardActivity(schoolContactAgreementsCard(deps, r, record)));
+      const sent = await deps.messenger.sendToUser(channel.aadObjectId, cardActivity(schoolContactAgreementsCard(deps.config.timeZone, r, record)));
       out.push({ ...base, channel: 'teams', status: sent.status === 'sent' ? 'sent' : sent.status === 'failed' ? 'failed' : 'unreachable' });
     } else if (channel.kind === 'email') {
       const mail = agreementsMailFor(r, record, { role, name: channel.name });

@@ -11,6 +11,7 @@ import { closeCard } from '../../src/bot/features/closing.js';
 import { toDocument, type ReminderDocument } from '../../src/store/reminders.js';
 import { casesCard, draftsCard } from '../../src/bot/views/caseLists.js';
 import { reassignCard, reassignedCard } from '../../src/bot/views/reassign.js';
+import { schoolContactAgreementsCard } from '../../src/bot/handoverEffects.js';
 
 const instruments = { etmOutcomes: ['Geen zorgen', 'Ernstige zorgen'], lirikOutcomes: ['Laag risico', 'Hoog risico'] };
 const wijkteams = [
@@ -121,7 +122,9 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
     out[`${lang}/close`] = closeCard(tr, submitted, 365);
     out[`${lang}/close-done`] = closeCard(tr, submitted, 365, true);
     out[`${lang}/reassign`] = reassignCard(tr, accepted, ['smw', 'caseManager']);
-    out[`${lang}/reassign-error`] = reassignCard(tr, accepted, ['caseManager'], tr('reassign.samePerson'));
+    out[`${lang}/reassign-error`] = reassignCard(tr, accepted, ['caseManager'], undefined, { values: { role: 'caseManager', to: 'cm', toName: 'Karim Wijkteam', reason: 'Ziek' }, errors: { to: 'reassign.samePerson' } });
+    out[`${lang}/reassign-error-typed`] = reassignCard(tr, accepted, ['smw'], undefined, { values: { role: 'smw', toId: 'geen id!', reason: '' }, errors: { to: 'reassign.unknownColleague', reason: 'v.required' } });
+    if (lang === 'nl') out[`${lang}/agreements-school-contact`] = schoolContactAgreementsCard('Europe/Amsterdam', { ...accepted, state: 'agreementsConfirmed' }, { ...record, confirmedAt: '2026-12-01T10:00:00Z' });
     out[`${lang}/reassigned`] = reassignedCard(tr, accepted, 'caseManager', 'Lisa Wijkteam');
     out[`${lang}/reminder-done`] = reminderResultCard(agreement, tr('reminder.markedDone'), lang);
     out[`${lang}/declined`] = declinedCard(tr, { ...submitted, state: 'declined', decline: { reason: 'Past niet', advice: 'Bel het CJG', by: { aadObjectId: 'x', name: 'Karim' }, at: '2026-11-23T10:00:00Z' } });
