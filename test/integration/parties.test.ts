@@ -25,21 +25,28 @@ let h: Harness;
 const { click, takenOn, openForm } = referralFlow(() => h);
 type Overrides = Parameters<typeof takenOn>[2];
 
-beforeAll(async () => {
-  h = await startHarness({ env: { COORDINATOR_AAD_IDS: coordinator.aadObjectId }, clock });
-  h.connector.rosters.set(feijenoord.id, [karim].map((u) => ({ id: u.id, aadObjectId: u.aadObjectId, name: u.name })));
-  await linkWijkteams(h, coordinator);
-  await meet(h, [
-    { user: smw, email: 'sanne.smit@school.example' },
-    { user: karim, email: 'karim@wijkteam.example' },
-    { user: ilse, email: 'ilse@school.example' },
-  ]);
-});
-afterAll(async () => {
-  const errors = h?.bot.logs.find('unhandled error in turn') ?? [];
-  await h?.stop();
-  expect(errors.map((e) => JSON.stringify(e.err))).toEqual([]);
-});
+/**
+ * A bot of its own per group of tests: the ManualClock only ever moves forward within one bot
+ * (moving it back would leave leases and send budgets dated in its future).
+ */
+function useHarness(): void {
+  beforeAll(async () => {
+    clock.set('2026-11-23T08:00:00Z');
+    h = await startHarness({ env: { COORDINATOR_AAD_IDS: coordinator.aadObjectId }, clock });
+    h.connector.rosters.set(feijenoord.id, [karim].map((u) => ({ id: u.id, aadObjectId: u.aadObjectId, name: u.name })));
+    await linkWijkteams(h, coordinator);
+    await meet(h, [
+      { user: smw, email: 'sanne.smit@school.example' },
+      { user: karim, email: 'karim@wijkteam.example' },
+      { user: ilse, email: 'ilse@school.example' },
+    ]);
+  });
+  afterAll(async () => {
+    const errors = h?.bot.logs.find('unhandled error in turn') ?? [];
+    await h?.stop();
+    expect(errors.map((e) => JSON.stringify(e.err))).toEqual([]);
+  });
+}
 
 const tick = () => h.bot.schakel.reminders.scheduler.tick();
 const isReminderCard = (a: Record<string, unknown>) => JSON.stringify(a.attachments ?? []).includes(VERBS.reminderDone);
@@ -56,7 +63,6 @@ async function outbox(referralId: string): Promise<OutboxDocument[]> {
 
 /** An aanmelding taken on, planned, booked and its agreements confirmed; returns id and number. */
 async function confirmed(overrides: Overrides, agreements: Record<string, string> = AGREEMENTS, plan: Record<string, string> = PLAN) {
-  clock.set('2026-11-23T08:00:00Z');
   const taken = await takenOn(smw, karim, overrides);
   const smwCard = lastCardTo(h, smw);
   const karimCard = lastCardTo(h, karim);
@@ -79,6 +85,8 @@ const PUPIL_16 = { dateOfBirth: '2010-01-10', pupilEmail: 'noa@leerling.example'
 const PUPIL_CONSENT = { consentPupilWijkteam: 'true', consentPupilSchool: 'true', consentPupilHow: 'mondeling', consentPupilDate: '2026-11-20' };
 
 describe('the school contact as a party', () => {
+  useHarness();
+
   it('the pupil section offers the Teams people picker beside name and e-mail; a half-filled outside contact is refused beside the field, typed values kept', async () => {
     const form = await openForm(smw);
     const picker = input(form, 'schoolContactId');
@@ -94,7 +102,15 @@ describe('the school contact as a party', () => {
     expect([pupil.schoolContactId, pupil.schoolContactName, pupil.schoolContactEmail]).toEqual([ilse.aadObjectId, ilse.name, undefined]);
   });
 
-  it('picked in Teams: receives the agreements card and the terugkoppeling reminder; withdrawing the school consent stops the reminders', async () => {
+  it('consent for school but nobody named: the SMW\'er is told the reminders cannot reach the school contact, and the timeline says so', async () => {
+    const before = h.connector.sent(personalConversationId(smw)).length;
+    const { referralId, number } = await confirmed({});
+    const told = h.connector.sent(personalConversationId(smw)).slice(before).map((a) => String(a.text ?? ''));
+    expect(told.find((t) => t.includes(number) && t.includes('niet bereiken'))).toContain('de intern begeleider');
+    expect((await h.bot.schakel.deps.referrals.entries(referralId, 'timeline')).map((e) => e.action)).toContain('deliveryProblem.schoolContact');
+  });
+
+  it('picked in Teams: receives the agreements card and the terugkoppeling reminder; withdrawing the school consent stops her reminders and later agreements', async () => {
     const { referralId, number } = await confirmed({ pupil: { schoolContactId: ilse.aadObjectId, schoolContactName: ilse.name } });
     const card = lastCardTo(h, ilse).card;
     expect(texts(card)[0]).toBe(`Afspraken warme overdracht · ${number}`);
@@ -116,11 +132,25 @@ describe('the school contact as a party', () => {
     expect((await toIlse()).length).toBeGreaterThan(0);
     await withdrawSchoolConsent(number);
     expect(await toIlse()).toEqual([]);
+    // Agreements confirmed after the withdrawal no longer reach her either.
+    const toIlseBefore = h.connector.sent(personalConversationId(ilse)).length;
+    await h.bot.send(message(karim, `afspraken ${number}`, h.connector.url));
+    const form = cardOf(h.connector.sent(personalConversationId(karim)).at(-1));
+    await click(karim, form, VERBS.agreementsConfirm, { ...AGREEMENTS, feedback0Date: '2026-12-22', feedback1Date: '2026-12-23' });
+    await effectsSettled(h.bot);
+    const versions = (await h.bot.schakel.deps.referrals.get(referralId))!.doc.handover!.agreements.filter((a) => a.confirmedAt);
+    expect(versions).toHaveLength(2);
+    expect(h.connector.sent(personalConversationId(ilse)).length).toBe(toIlseBefore);
+    expect(await toIlse()).toEqual([]);
     const afterWithdrawal = remindersTo(ilse).length;
     clock.set('2027-03-01T07:31:00Z');
     await tick();
     expect(remindersTo(ilse).length).toBe(afterWithdrawal);
   });
+});
+
+describe('the school contact outside Teams', () => {
+  useHarness();
 
   it('outside Teams: the agreements mail (dates only) waits in the outbox; after the withdrawal no reminder mail follows', async () => {
     const { referralId, number } = await confirmed({ pupil: { schoolContactName: 'Ilse Extern', schoolContactEmail: 'ilse@extern.example' } });
@@ -137,17 +167,11 @@ describe('the school contact as a party', () => {
     await tick();
     expect((await outbox(referralId)).filter((m) => m.to === 'ilse@extern.example').map((m) => m.subject)).toEqual([AGREEMENTS_SUBJECT]);
   });
-
-  it('consent for school but nobody named: the SMW\'er is told the reminders cannot reach the school contact, and the timeline says so', async () => {
-    const before = h.connector.sent(personalConversationId(smw)).length;
-    const { referralId, number } = await confirmed({});
-    const told = h.connector.sent(personalConversationId(smw)).slice(before).map((a) => String(a.text ?? ''));
-    expect(told.find((t) => t.includes(number) && t.includes('niet bereiken'))).toContain('de intern begeleider');
-    expect((await h.bot.schakel.deps.referrals.entries(referralId, 'timeline')).map((e) => e.action)).toContain('deliveryProblem.schoolContact');
-  });
 });
 
 describe('the pupil as a party by age', () => {
+  useHarness();
+
   it('16: the pupil is mailed the agreements and gets the parent\'s reminders; the parents are not mailed without the pupil\'s consent', async () => {
     const { referralId } = await confirmed({ pupil: PUPIL_16, consent: PUPIL_CONSENT });
     const agreementsTo = async (to: string) => (await outbox(referralId)).filter((m) => m.to === to && m.subject === AGREEMENTS_SUBJECT);
