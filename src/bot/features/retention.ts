@@ -15,6 +15,17 @@ export interface RetentionRun {
   asked: number;
 }
 
+/** The daily query: drafts and open referrals whose last change is older than the cut-off (ids only). */
+export function retentionQuery(cutoff: string): { query: string; parameters: { name: string; value: string | string[] }[] } {
+  return {
+    query: `SELECT c.referralId FROM c WHERE c.type = 'referral' AND c.updatedAt < @cutoff AND ARRAY_CONTAINS(@states, c.state)`,
+    parameters: [
+      { name: '@cutoff', value: cutoff },
+      { name: '@states', value: ['draft', ...OPEN_STATES] },
+    ],
+  };
+}
+
 /** Retention acts as Schakel itself: entries name `schakel` as actor. */
 const systemActor = (r: Referral): Actor => ({ aadObjectId: 'schakel', name: 'Schakel', tenantId: r.tenantId });
 
@@ -49,16 +60,7 @@ export function retentionJob(deps: BotDeps, config: { container: Container; refe
     const run: RetentionRun = { ran: false, warned: 0, deleted: 0, asked: 0 };
     if (!(await claimDay(deps, config.container, today))) return run;
     run.ran = true;
-    const states = ['draft', ...OPEN_STATES];
-    const { resources } = await config.referrals.items
-      .query<{ referralId: string }>({
-        query: `SELECT c.referralId FROM c WHERE c.type = 'referral' AND c.updatedAt < @cutoff AND ARRAY_CONTAINS(@states, c.state)`,
-        parameters: [
-          { name: '@cutoff', value: retentionCutoff(now, policy) },
-          { name: '@states', value: states },
-        ],
-      })
-      .fetchAll();
+    const { resources } = await config.referrals.items.query<{ referralId: string }>(retentionQuery(retentionCutoff(now, policy))).fetchAll();
     for (const { referralId } of resources) {
       try {
         const stored = await deps.referrals.get(referralId);
