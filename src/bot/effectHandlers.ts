@@ -1,7 +1,6 @@
 import type { EffectResult } from '../domain/effectResults.js';
 import type { Effect, EffectOutcome } from '../domain/effects.js';
 import { mayPlan } from '../domain/handoverFlow.js';
-import { intakeDelivery } from '../domain/intakeDelivery.js';
 import { planClosePrompt } from '../domain/lifecycle.js';
 import type { Referral } from '../domain/referral.js';
 import { partiesOf } from '../domain/referralParties.js';
@@ -9,12 +8,12 @@ import type { PortResult, TeamsPort } from '../effects/ports.js';
 import type { CarryOut } from '../effects/runner.js';
 import { translator } from '../i18n/index.js';
 import type { OutboundMessage } from '../notify/sender.js';
+import { renderCaseCard } from './caseCards.js';
 import type { BotDeps } from './deps.js';
 import { viewerOf, viewOf } from './handoverEffects.js';
 import { wijkteamNamer } from './intakePosting.js';
 import { handoverCard } from './views/handover.js';
 import { declinedCard, intakeCard } from './views/intake.js';
-import { submittedCard } from './views/referralForm.js';
 
 const cardMessage = (card: object): OutboundMessage => ({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] });
 const outcomeOf = (r: PortResult): EffectOutcome => (r.ok ? { ok: true } : r);
@@ -55,11 +54,12 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
       case 'updatePersonCard': {
         const tr = translator((await deps.languageOf(effect.aadObjectId)) ?? 'nl');
         if (effect.view === 'declined') return { outcome: outcomeOf(await teams.toPerson(effect.aadObjectId, cardMessage(declinedCard(tr, referral)), effect.activityId)) };
-        const map = await deps.settings.districtMap();
-        const wijkteamId = referral.routing?.wijkteamId ?? '';
-        const card = submittedCard(tr, referral, map?.wijkteam(wijkteamId)?.name ?? wijkteamId, intakeDelivery(referral));
+        // The SMW'er's card since the submit: their live case card.
+        const card = await renderCaseCard(deps, referral, effect.aadObjectId);
         return { outcome: outcomeOf(await teams.toPerson(effect.aadObjectId, cardMessage(card), effect.activityId)) };
       }
+      case 'refreshCaseCards':
+        return refreshCaseCards(deps, teams, referral, today(), effect.channel === true);
       case 'offerHandoverPlanning': {
         const person = { aadObjectId: effect.aadObjectId, name: '', tenantId: referral.tenantId };
         if (!PLANNING.has(referral.state) || !mayPlan(referral, person)) return skipped('superseded');
@@ -105,6 +105,33 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         return { outcome: { ok: false, retryable: false, reason: 'unsupported' } };
     }
   };
+}
+
+/**
+ * Every live case card updated in place (or posted, when it has no message yet: the id comes back
+ * as the result), then — when the change shows there — the channel's intake card with its title and state. One person's failure
+ * does not stop the others; the effect is retried as a whole (an update in place is idempotent).
+ */
+async function refreshCaseCards(deps: BotDeps, teams: TeamsPort, referral: Referral, today: string, withChannel: boolean): Promise<{ outcome: EffectOutcome; result?: EffectResult }> {
+  const posted: { aadObjectId: string; activityId: string }[] = [];
+  const failures: PortResult[] = [];
+  for (const ref of referral.caseCards ?? []) {
+    const sent = await teams.toPerson(ref.aadObjectId, cardMessage(await renderCaseCard(deps, referral, ref.aadObjectId)), ref.activityId);
+    if (!sent.ok) failures.push(sent);
+    else if (!ref.activityId && sent.activityId) posted.push({ aadObjectId: ref.aadObjectId, activityId: sent.activityId });
+  }
+  const post = referral.intakePost;
+  const channel = post && withChannel ? await deps.settings.channel(post.wijkteamId) : undefined;
+  if (post && channel) {
+    const card = intakeCard(translator('nl'), referral, today, await wijkteamNamer(deps));
+    const sent = await teams.updateInChannel({ ...channel, channelId: post.conversationId }, post.activityId, cardMessage(card));
+    if (!sent.ok) failures.push(sent);
+  }
+  const result = posted.length ? { caseCards: posted } : undefined;
+  const throttled = failures.find((f) => !f.ok && f.throttled);
+  // A throttled run records nothing, so a card posted in it would be posted again: then retry as an ordinary attempt that keeps the ids.
+  const failed = (throttled && !result ? throttled : undefined) ?? failures.find((f) => !f.ok && f.retryable && !f.throttled) ?? failures.find((f) => !f.ok && !f.throttled) ?? (throttled ? { ok: false as const, retryable: true, reason: 'throttled' } : undefined);
+  return { outcome: failed ? outcomeOf(failed) : { ok: true }, ...(result ? { result } : {}) };
 }
 
 /** A professional's e-mail address as Teams knows it (roster of their 1:1 chat); undefined when unknown. */

@@ -30,26 +30,28 @@ export function intakeDelivery(referral: Referral): IntakeDelivery {
 export function intakePostSettled(referral: Referral, effect: Effect, state: DeliveryState, intakePost: IntakePost | undefined, now: Now): Accepted<Referral> {
   if (effect.kind !== 'postIntakeCard') return { ok: true, value: referral, events: [] };
   const smwCard: EffectRequest = { kind: 'updatePersonCard', aadObjectId: referral.smw.aadObjectId, view: 'intakeDelivery', ...(effect.smwCardActivityId ? { activityId: effect.smwCardActivityId } : {}) };
+  // A referral with live case cards has them refreshed when this settles (effectResults.ts); older ones update the submitted card.
+  const smw: EffectRequest[] = referral.caseCards?.length ? [] : [smwCard];
   const current = referral.state === 'submitted' && referral.routing?.wijkteamId === effect.wijkteamId;
   switch (state.status) {
     case 'done': {
-      if (!intakePost || !current) return { ok: true, value: referral, events: [], effects: [smwCard] };
+      if (!intakePost || !current) return { ok: true, value: referral, events: [], effects: smw };
       return {
         ok: true,
         value: { ...recordIntakePost(referral, intakePost), updatedAt: now.at.toISOString() },
         events: [{ type: 'timeline', entry: 'intakePosted', detail: { wijkteam: effect.wijkteamId } }],
-        effects: [smwCard],
+        effects: smw,
       };
     }
     case 'retrying':
       // Told once, at the first failure; the card is updated again when it is delivered.
-      return { ok: true, value: referral, events: [], effects: state.attempt === 1 ? [smwCard] : [] };
+      return { ok: true, value: referral, events: [], effects: state.attempt === 1 ? smw : [] };
     case 'failed':
       return {
         ok: true,
         value: referral,
         events: [{ type: 'timeline', entry: 'intakePostFailed', detail: { wijkteam: effect.wijkteamId } }],
-        effects: [smwCard, { kind: 'escalate', to: 'coordinator', messageKey: 'effects.intakeFailed.coordinator', params: { number: referral.number, wijkteam: effect.wijkteamId } }],
+        effects: [...smw, { kind: 'escalate', to: 'coordinator', messageKey: 'effects.intakeFailed.coordinator', params: { number: referral.number, wijkteam: effect.wijkteamId } }],
       };
     default:
       return { ok: true, value: referral, events: [] };
