@@ -15,8 +15,11 @@ function stateLine(tr: Translate, r: Referral, wijkteamName: (id: string) => str
       return tr('intake.declinedBy', { name: r.decline?.by.name ?? '' });
     case 'draft':
       return tr('intake.withdrawnForAmend');
-    default:
+    case 'accepted':
       return r.caseManager ? tr('intake.takenBy', { name: r.caseManager.name }) : tr(`state.${r.state}`);
+    default:
+      // Later steps show where it stands too, so the channel card follows the referral.
+      return r.caseManager ? `${tr('intake.takenBy', { name: r.caseManager.name })} · ${tr(`state.${r.state}`)}` : tr(`state.${r.state}`);
   }
 }
 
