@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { CaseCardRef } from '../domain/caseCards.js';
 import type { EffectResult } from '../domain/effectResults.js';
 import type { Effect, EffectOutcome } from '../domain/effects.js';
 import { mayPlan } from '../domain/handoverFlow.js';
@@ -113,13 +115,18 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
  * does not stop the others; the effect is retried as a whole (an update in place is idempotent).
  */
 async function refreshCaseCards(deps: BotDeps, teams: TeamsPort, referral: Referral, today: string, withChannel: boolean): Promise<{ outcome: EffectOutcome; result?: EffectResult }> {
-  const posted: { aadObjectId: string; activityId: string }[] = [];
+  const sentCards: CaseCardRef[] = [];
   const failures: PortResult[] = [];
   for (const ref of referral.caseCards ?? []) {
-    const sent = await teams.toPerson(ref.aadObjectId, cardMessage(await renderCaseCard(deps, referral, ref.aadObjectId)), ref.activityId);
+    const card = await renderCaseCard(deps, referral, ref.aadObjectId);
+    const shown = createHash('sha256').update(JSON.stringify(card)).digest('base64url').slice(0, 16);
+    // The same card again (a change it does not show): Teams' per-chat limits are better spent elsewhere.
+    if (ref.activityId && ref.shown === shown) continue;
+    const sent = await teams.toPerson(ref.aadObjectId, cardMessage(card), ref.activityId);
     if (!sent.ok) failures.push(sent);
-    else if (!ref.activityId && sent.activityId) posted.push({ aadObjectId: ref.aadObjectId, activityId: sent.activityId });
+    else if (ref.activityId || sent.activityId) sentCards.push({ aadObjectId: ref.aadObjectId, activityId: ref.activityId ?? sent.activityId, shown });
   }
+  const posted = sentCards.filter((c) => !(referral.caseCards ?? []).some((r) => r.aadObjectId === c.aadObjectId && r.activityId));
   const post = referral.intakePost;
   const channel = post && withChannel ? await deps.settings.channel(post.wijkteamId) : undefined;
   if (post && channel) {
@@ -127,10 +134,12 @@ async function refreshCaseCards(deps: BotDeps, teams: TeamsPort, referral: Refer
     const sent = await teams.updateInChannel({ ...channel, channelId: post.conversationId }, post.activityId, cardMessage(card));
     if (!sent.ok) failures.push(sent);
   }
-  const result = posted.length ? { caseCards: posted } : undefined;
   const throttled = failures.find((f) => !f.ok && f.throttled);
-  // A throttled run records nothing, so a card posted in it would be posted again: then retry as an ordinary attempt that keeps the ids.
-  const failed = (throttled && !result ? throttled : undefined) ?? failures.find((f) => !f.ok && f.retryable && !f.throttled) ?? failures.find((f) => !f.ok && !f.throttled) ?? (throttled ? { ok: false as const, retryable: true, reason: 'throttled' } : undefined);
+  // A throttled attempt records nothing, so a card posted in it would be posted again: instead the
+  // posted ids are recorded now and the domain asks for another refresh of the rest.
+  if (posted.length > 0 && throttled) return { outcome: { ok: true, note: 'throttled' }, result: { caseCards: sentCards, refreshAgain: { channel: withChannel } } };
+  const result = sentCards.length ? { caseCards: sentCards } : undefined;
+  const failed = throttled ?? failures.find((f) => !f.ok && f.retryable) ?? failures[0];
   return { outcome: failed ? outcomeOf(failed) : { ok: true }, ...(result ? { result } : {}) };
 }
 

@@ -10,6 +10,8 @@ export interface CaseCardRef {
   aadObjectId: string;
   /** The card's message in the person's 1:1 chat; absent until it is posted. */
   activityId?: string;
+  /** A digest of what the message shows now: an identical render is not sent again. */
+  shown?: string;
 }
 
 /** States in which a referral has a live case card (a draft gets one only back from a decline or amend). */
@@ -81,10 +83,18 @@ export function settleNeedsRefresh(effect: Effect, state: DeliveryState, changed
   return state.status === 'done' || state.status === 'failed' || (state.status === 'retrying' && state.attempt === 1);
 }
 
-/** The refresh's answer: records where newly posted cards went, so later refreshes update them in place. */
-export function caseCardsPosted(r: Referral, posted: CaseCardRef[] | undefined): Accepted<Referral> {
-  if (!posted?.length) return { ok: true, value: r, events: [] };
-  const ids = new Map(posted.map((p) => [p.aadObjectId, p.activityId]));
-  const caseCards = caseCardsOf(r).map((c) => (c.activityId || !ids.get(c.aadObjectId) ? c : { ...c, activityId: ids.get(c.aadObjectId) }));
-  return { ok: true, value: { ...r, caseCards }, events: [] };
+/**
+ * The refresh's answer: records where newly posted cards went (so later refreshes update them in
+ * place) and what each card now shows; when Teams made it stop half-way (`again`), asks for another refresh of the rest.
+ */
+export function caseCardsPosted(r: Referral, sent: CaseCardRef[] | undefined, again?: { channel: boolean }): Accepted<Referral> {
+  const byPerson = new Map((sent ?? []).map((p) => [p.aadObjectId, p]));
+  const merge = (c: CaseCardRef): CaseCardRef => {
+    const s = byPerson.get(c.aadObjectId);
+    if (!s) return c;
+    const activityId = c.activityId ?? s.activityId;
+    return { aadObjectId: c.aadObjectId, ...(activityId ? { activityId } : {}), ...(s.shown && (!c.activityId || c.activityId === s.activityId || !s.activityId) ? { shown: s.shown } : {}) };
+  };
+  const value = byPerson.size ? { ...r, caseCards: caseCardsOf(r).map(merge) } : r;
+  return { ok: true, value, events: [], ...(again ? { effects: [{ kind: 'refreshCaseCards' as const, ...(again.channel ? { channel: true } : {}) }] } : {}) };
 }

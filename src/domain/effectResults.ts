@@ -14,8 +14,10 @@ export interface EffectResult {
   handoverCard?: HandoverCardRef;
   /** That professional's e-mail address, when Teams knows it (for Graph calendars). */
   email?: string;
-  /** Case cards posted for the first time (their activity ids). */
+  /** Case cards sent: their activity ids (new when first posted) and what they show now. */
   caseCards?: CaseCardRef[];
+  /** Teams asked to wait before the rest of the case cards could be updated: refresh them again. */
+  refreshAgain?: { channel: boolean };
 }
 
 const nothing = (referral: Referral): Accepted<Referral> => ({ ok: true, value: referral, events: [] });
@@ -40,7 +42,7 @@ function settledFor(referral: Referral, effect: Effect, state: DeliveryState, re
       // A card that could not be sent is not recorded: `overdracht <nummer>` sends it again.
       return state.status === 'done' && result.handoverCard ? planningOffered(referral, result.handoverCard, result.email, now) : nothing(referral);
     case 'refreshCaseCards':
-      return caseCardsPosted(referral, result.caseCards);
+      return caseCardsPosted(referral, result.caseCards, result.refreshAgain);
     default:
       return nothing(referral);
   }

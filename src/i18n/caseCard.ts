@@ -39,7 +39,7 @@ export const caseCard: Catalogue = {
   'caseCard.delivery.parent.outbox': { nl: 'E-mail aan de ouder: klaar in de outbox — nog niet verstuurd', en: 'E-mail to the parent: ready in the outbox — not sent yet' },
   'caseCard.delivery.parent.failed': { nl: 'E-mail aan de ouder: niet verstuurd', en: 'E-mail to the parent: not sent' },
   'caseCard.delivery.parent.todo': { nl: 'Ouder nog telefonisch informeren', en: 'Parent still to be told by phone' },
-  'caseCard.delivery.parent.done': { nl: "Ouder geïnformeerd door de SMW'er", en: 'Parent informed by the school social worker' },
+  'caseCard.delivery.parent.done': { nl: "Ouder zelf gemaild of gebeld door de SMW'er", en: 'Parent mailed or called by the school social worker' },
   'caseCard.delivery.parent.unreachable': { nl: 'Ouder niet bereikt', en: 'Parent not reached' },
   'caseCard.timeline': { nl: 'Laatste stappen', en: 'Latest steps' },
   'caseCard.more': { nl: 'Meer', en: 'More' },

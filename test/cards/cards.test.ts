@@ -65,6 +65,21 @@ describe('every card renders as Adaptive Cards 1.5 that Teams accepts', () => {
     expect(JSON.stringify(cards['nl/case-confirmed-cm']?.actions)).toContain('Action.ShowCard');
   });
 
+  it('the agreements card shows one feedback slot, and further ones on demand (kept open once filled)', () => {
+    const rowOf = (card: unknown, id: string) => elements(card).find((e) => e.type === 'Container' && JSON.stringify(e.items ?? []).includes(`"id":"${id}"`));
+    const visible = (card: unknown, id: string) => rowOf(card, id)?.isVisible !== false;
+    const fresh = cards['nl/agreements-new'];
+    expect(visible(fresh, 'feedback0To')).toBe(true);
+    expect(visible(fresh, 'feedback1To')).toBe(false);
+    expect(visible(fresh, 'feedback2To')).toBe(false);
+    expect(texts(fresh)).not.toContain('Nog een terugkoppeling'); // a toggle button, not text
+    expect(JSON.stringify(fresh)).toContain('"title":"Nog een terugkoppeling"');
+    // Version 2 of agreements with two feedback slots: both open, the third still on demand.
+    const two = cards['nl/agreements-v2'];
+    expect(visible(two, 'feedback1To')).toBe(true);
+    expect(visible(two, 'feedback2To')).toBe(false);
+  });
+
   it('no card shows an ISO date or UTC where a person reads it', () => {
     for (const [name, card] of Object.entries(cards)) {
       const facts = elements(card).flatMap((e) => (e.type === 'FactSet' ? (e.facts as { title: string; value: string }[]).flatMap((f) => [f.title, f.value]) : []));

@@ -80,9 +80,9 @@ describe('the live case cards and the channel card follow the referral, updated 
     const karimCardId = karimPost.responseId!;
     expect(joined(cardOf(karimPost.body))).toContain('Opgepakt door casusregisseur');
     const stored = async () => (await h.bot.schakel.deps.referrals.get(referralId))!.doc;
-    expect((await stored()).caseCards).toEqual([
-      { aadObjectId: smw.aadObjectId, activityId: smwCardId },
-      { aadObjectId: karim.aadObjectId, activityId: karimCardId },
+    expect((await stored()).caseCards?.map((c) => [c.aadObjectId, c.activityId])).toEqual([
+      [smw.aadObjectId, smwCardId],
+      [karim.aadObjectId, karimCardId],
     ]);
     const channelAfterTakeOn = updatesOfActivity(feijenoordChannel, post.responseId!).at(-1);
     expect(channelAfterTakeOn).toContain('Casusregisseur: Karim Wijkteam');
