@@ -17,6 +17,8 @@ import { CosmosConversationDirectory } from './bot/conversationDirectory.js';
 import { reportDeliveryProblem } from './bot/deliveryProblems.js';
 import { reminderPolicy } from './domain/reminders.js';
 import { normDeadline } from './domain/serviceNorms.js';
+import { DigestRepository } from './store/digests.js';
+import { dailyDigest } from './bot/features/digest.js';
 import { loadServiceNorms } from './store/configRepository.js';
 import { reminderCardRenderer } from '../cards/reminder/index.js';
 import type { Logger } from './log.js';
@@ -53,7 +55,7 @@ export interface Schakel {
   /** Carries out committed effects; tests wait with `effects.idle()` or drive `effects.tick()`. */
   effects: EffectRunner;
   /** Periodic jobs that read stored state (tests call them directly under a ManualClock). */
-  jobs: { evaluationReminder(): Promise<number> };
+  jobs: { evaluationReminder(): Promise<number>; digest(): Promise<number> };
   stop(): Promise<void>;
 }
 
@@ -146,6 +148,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     outbox: new OutboxRepository(store.containers.outbox),
     familyData: new FamilyDataRepository(store),
     registration: new RegistrationRepository(store.containers.registration),
+    digests: new DigestRepository(store.containers.config),
     serviceNorms: norms,
     downloads: new Downloads({ key: config.report.signingKey ? Buffer.from(config.report.signingKey) : Downloads.ephemeralKey(), clock, log, baseUrl: config.report.publicBaseUrl }),
     acceptBy: (at) => normDeadline(acceptRule, at, calendar).lastDay,
@@ -190,11 +193,16 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   deps.downloads.setBaseUrl(http.url);
   log.info({ url: http.url }, 'Schakel listening on /api/messages');
   const evaluationReminder = automaticEvaluationReminder(deps);
+  const digest = dailyDigest(deps, new SenderTeamsPort(engine.sender, config.bot.appId ?? ''));
   let jobTimer: NodeJS.Timeout | undefined;
   if (options.startScheduler ?? true) {
     engine.scheduler.start();
     // The yearly evaluation's reminder is due on a stored date: checked on the scheduler's interval.
-    jobTimer = setInterval(() => void evaluationReminder().catch((err: unknown) => log.error({ err: { name: (err as Error).name } }, 'evaluation reminder check failed')), config.schedulerIntervalMs);
+    jobTimer = setInterval(() => {
+      void evaluationReminder().catch((err: unknown) => log.error({ err: { name: (err as Error).name } }, 'evaluation reminder check failed'));
+      // The daily digests whose time has come: one single-partition query, then one reminder query for all of them.
+      void digest().catch((err: unknown) => log.error({ err: { name: (err as Error).name } }, 'daily digest failed'));
+    }, config.schedulerIntervalMs);
     jobTimer.unref();
   }
   effects.start();
@@ -208,7 +216,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     store,
     deps,
     reminders: engine,
-    jobs: { evaluationReminder },
+    jobs: { evaluationReminder, digest },
     effects,
     stop: async () => {
       if (stopped) return;
