@@ -1,17 +1,25 @@
-import { caseCard } from '../../cards/case/index.js';
+import { caseCard, type CaseTimelineEntry } from '../../cards/case/index.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import type { Referral } from '../domain/referral.js';
 import { translator, type Lang } from '../i18n/index.js';
 import type { BotDeps } from './deps.js';
 import { wijkteamNamer } from './intakePosting.js';
 
-/**
- * One professional's live case card, rendered from the referral as it is now: its timeline is
- * read from the referral's own partition (one single-partition query), the rest from the document.
- */
-export async function renderCaseCard(deps: BotDeps, referral: Referral, viewer: string, lang?: Lang): Promise<AdaptiveCardJson> {
+/** What every case card of one referral is rendered from, read once per refresh. */
+export interface CaseCardContext {
+  timeline: CaseTimelineEntry[];
+  wijkteamName: (id: string) => string;
+}
+
+/** The referral's timeline (one single-partition query) and the wijkteam names. */
+export async function caseCardContext(deps: BotDeps, referral: Referral): Promise<CaseCardContext> {
+  return { timeline: await deps.referrals.entries(referral.referralId, 'timeline'), wijkteamName: await wijkteamNamer(deps) };
+}
+
+/** One professional's live case card, rendered from the referral as it is now. */
+export async function renderCaseCard(deps: BotDeps, referral: Referral, viewer: string, lang?: Lang, context?: CaseCardContext): Promise<AdaptiveCardJson> {
   const language = lang ?? (await deps.languageOf(viewer)) ?? 'nl';
-  const timeline = await deps.referrals.entries(referral.referralId, 'timeline');
+  const { timeline, wijkteamName } = context ?? (await caseCardContext(deps, referral));
   return caseCard({
     tr: translator(language),
     lang: language,
@@ -21,7 +29,7 @@ export async function renderCaseCard(deps: BotDeps, referral: Referral, viewer: 
     norms: deps.serviceNorms,
     referral,
     viewer,
-    wijkteamName: await wijkteamNamer(deps),
+    wijkteamName,
     timeline,
   });
 }

@@ -10,7 +10,7 @@ import type { PortResult, TeamsPort } from '../effects/ports.js';
 import type { CarryOut } from '../effects/runner.js';
 import { translator } from '../i18n/index.js';
 import type { OutboundMessage } from '../notify/sender.js';
-import { renderCaseCard } from './caseCards.js';
+import { caseCardContext, renderCaseCard } from './caseCards.js';
 import type { BotDeps } from './deps.js';
 import { viewerOf, viewOf } from './handoverEffects.js';
 import { wijkteamNamer } from './intakePosting.js';
@@ -117,8 +117,9 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
 async function refreshCaseCards(deps: BotDeps, teams: TeamsPort, referral: Referral, today: string, withChannel: boolean): Promise<{ outcome: EffectOutcome; result?: EffectResult }> {
   const sentCards: CaseCardRef[] = [];
   const failures: PortResult[] = [];
+  const context = await caseCardContext(deps, referral);
   for (const ref of referral.caseCards ?? []) {
-    const card = await renderCaseCard(deps, referral, ref.aadObjectId);
+    const card = await renderCaseCard(deps, referral, ref.aadObjectId, undefined, context);
     const shown = createHash('sha256').update(JSON.stringify(card)).digest('base64url').slice(0, 16);
     // The same card again (a change it does not show): Teams' per-chat limits are better spent elsewhere.
     if (ref.activityId && ref.shown === shown) continue;

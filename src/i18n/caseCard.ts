@@ -43,6 +43,10 @@ export const caseCard: Catalogue = {
   'caseCard.delivery.parent.unreachable': { nl: 'Ouder niet bereikt', en: 'Parent not reached' },
   'caseCard.timeline': { nl: 'Laatste stappen', en: 'Latest steps' },
   'caseCard.more': { nl: 'Meer', en: 'More' },
+  /** The "Meer" button of any card whose secondary actions sit behind Action.ShowCard. */
+  'cards.more': { nl: 'Meer', en: 'More' },
+  'handover.proposals.choose': { nl: 'Kies een tijd', en: 'Choose a time' },
+  'handover.proposals.book': { nl: 'Kies', en: 'Choose' },
   'caseCard.action.handover': { nl: 'Overdracht openen', en: 'Open handover' },
   'caseCard.action.agreements': { nl: 'Afspraken', en: 'Agreements' },
   'caseCard.action.details': { nl: 'Gegevens', en: 'Details' },

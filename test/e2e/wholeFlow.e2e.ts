@@ -223,10 +223,13 @@ describe('the whole flow across roles in the Playground', () => {
     await fill(plan, planFields(tr), { parentAvailability: '1-ochtend,2-ochtend,3-ochtend,4-middag,5-ochtend', meetingForm: 'school' });
     await shot('flow-06-plannen', plan);
     await plan.getByRole('button', { name: tr('handover.plan.search') }).click();
-    const slot = p.getByRole('button', { name: /^\S+ \d+ \S+ \d{2}:\d{2}–\d{2}:\d{2}$/ }).first();
+    // The proposed times are one choice (the first preselected) with one "Kies" button.
+    const slot = p.getByRole('radio', { name: /^\S+ \d+ \S+ \d{2}:\d{2}–\d{2}:\d{2}$/ }).first();
     await slot.waitFor();
-    await shot('flow-07-tijden', p.locator('.ac-adaptiveCard').filter({ has: slot }).last());
-    await slot.click();
+    const proposals = p.locator('.ac-adaptiveCard').filter({ has: slot }).last();
+    await shot('flow-07-tijden', proposals);
+    await slot.check();
+    await proposals.getByRole('button', { name: tr('handover.proposals.book'), exact: true }).click();
     await p.getByText(/Gepland: /).first().waitFor();
     await shot('flow-08-gepland', p.locator('.ac-adaptiveCard').filter({ hasText: 'Gepland: ' }).last());
   });

@@ -105,9 +105,8 @@ describe('aanmelding from form to casusregisseur, over HTTP', () => {
       ['offerHandoverPlanning', smw.aadObjectId, 'failed'],
       ['offerHandoverPlanning', lisa.aadObjectId, 'done'],
     ]);
-    // The case cards: the SMW'er's (no message yet in this flow) cannot be posted; the casusregisseur's is posted and kept.
-    const refresh = (doc.outbox?.effects ?? []).find((e) => e.kind === 'refreshCaseCards' && e.id.split(':')[1] === seq);
-    expect(['retrying', 'failed']).toContain(refresh?.state.status);
+    // The case cards are refreshed too; whatever the SMW'er's chat answers, the casusregisseur's card is posted and kept.
+    expect((doc.outbox?.effects ?? []).some((e) => e.kind === 'refreshCaseCards' && e.id.split(':')[1] === seq)).toBe(true);
     expect(doc.caseCards?.find((c) => c.aadObjectId === lisa.aadObjectId)?.activityId).toBeTruthy();
     expect(doc.handover?.cards.map((c) => c.aadObjectId)).toEqual([lisa.aadObjectId]);
   });

@@ -37,14 +37,20 @@ export function intakeCard(tr: Translate, r: Referral, today: string, wijkteamNa
     notice: notice ? { text: notice, color: 'Warning', style: 'warning' } : undefined,
     facts: intakeFacts(tr, r, today),
     footer: tr('intake.footer'),
+    // Three buttons in the row at most: redirecting and declining behind "Meer".
     actions: open
       ? [
           { verb: VERBS.intakeTakeOn, title: tr('intake.takeOn'), style: 'positive', data, validate: false },
           { verb: VERBS.intakeDetails, title: tr('intake.details'), data, validate: false },
+        ]
+      : [],
+    more: open
+      ? [
           { verb: VERBS.intakeRedirectForm, title: tr('intake.redirect'), data, validate: false },
           { verb: VERBS.intakeDeclineForm, title: tr('intake.decline'), style: 'destructive', data, validate: false },
         ]
       : [],
+    moreLabel: tr('cards.more'),
   });
 }
 
