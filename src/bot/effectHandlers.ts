@@ -15,7 +15,7 @@ import type { BotDeps } from './deps.js';
 import { viewerOf, viewOf } from './handoverEffects.js';
 import { wijkteamNamer } from './intakePosting.js';
 import { handoverCard } from './views/handover.js';
-import { declinedCard, intakeCard } from './views/intake.js';
+import { declinedCard, intakeCard } from '../../cards/intake/index.js';
 
 const cardMessage = (card: object): OutboundMessage => ({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] });
 const outcomeOf = (r: PortResult): EffectOutcome => (r.ok ? { ok: true } : r);

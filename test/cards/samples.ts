@@ -1,11 +1,11 @@
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { translator } from '../../src/i18n/index.js';
-import { referralFormCard, reviewCard, laterCard } from '../../src/bot/views/referralForm.js';
+import { referralFormCard, reviewCard, laterCard } from '../../cards/referral/index.js';
 import { caseCard } from '../../cards/case/index.js';
 import { digestCard } from '../../cards/digest/index.js';
 import { WorkingCalendar } from '../../src/domain/calendar.js';
 import { DEFAULT_SERVICE_NORMS } from '../../src/domain/serviceNorms.js';
-import { declineForm, declinedCard, detailsCard, intakeCard, redirectForm } from '../../src/bot/views/intake.js';
+import { declineForm, declinedCard, detailsCard, intakeCard, redirectForm } from '../../cards/intake/index.js';
 import { SECTION_IDS, type Referral } from '../../src/domain/referral.js';
 import { agreementsCard, handoverCard, planCard } from '../../src/bot/views/handover.js';
 import { emptyHandover, type HandoverState } from '../../src/domain/handoverFlow.js';
@@ -13,7 +13,7 @@ import { makeFullReferral } from '../support/factories.js';
 import { reminderCard, reminderResultCard } from '../../cards/reminder/index.js';
 import { closeCard } from '../../src/bot/features/closing.js';
 import { toDocument, type ReminderDocument } from '../../src/store/reminders.js';
-import { casesCard, draftsCard } from '../../src/bot/views/caseLists.js';
+import { casesCard, draftsCard } from '../../cards/caseList/lists.js';
 import { reassignCard, reassignedCard } from '../../src/bot/views/reassign.js';
 
 const instruments = { etmOutcomes: ['Geen zorgen', 'Ernstige zorgen'], lirikOutcomes: ['Laag risico', 'Hoog risico'] };

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Application } from '@microsoft/teams-ai';
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import { z } from 'zod';
 import { pickInputs, toRawValues, type RawValues } from '../../../cards/referral/fields.js';
 import { SECTIONS } from '../../../cards/referral/sections.js';
 import { VERBS } from '../../../cards/verbs.js';
@@ -15,17 +14,12 @@ import { auditRefusal, decideAndSave, parseAction, type Outcome } from '../actio
 import { renderCaseCard } from '../caseCards.js';
 import { langOfTurn, localTime, respondWithCard, respondWithMessage, trOf } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import { laterCard, referralFormCard, reviewCard, type Notice } from '../views/referralForm.js';
+import { laterCard, referralFormCard, ReferralFormActionSchema, ResumeActionSchema, reviewCard, type Notice } from '../../../cards/referral/index.js';
 
 type Tr = ReturnType<typeof trOf>;
 
-/** What a form card's actions may carry besides inputs: ids, the section and a version. Nothing trusted. */
-const FormAction = z.object({
-  referralId: z.string().uuid(),
-  version: z.coerce.number().int().min(0),
-  section: z.enum([...SECTION_IDS, 'review']),
-});
-const ResumeAction = z.object({ referralId: z.string().uuid() });
+const FormAction = ReferralFormActionSchema;
+const ResumeAction = ResumeActionSchema;
 
 export function registerReferralForm(app: Application, deps: BotDeps): void {
   app.message(/^\s*aanmelden\s*$/i, async (ctx) => {
