@@ -109,6 +109,9 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
   };
 }
 
+/** Longer than this, Teams' rate limit makes a case-card refresh wait as a retry, not in the runner. */
+const LONG_THROTTLE_MS = 2_000;
+
 /**
  * Every live case card updated in place (or posted, when it has no message yet: the id comes back
  * as the result), then — when the change shows there — the channel's intake card with its title and state. One person's failure
@@ -140,6 +143,10 @@ async function refreshCaseCards(deps: BotDeps, teams: TeamsPort, referral: Refer
   // posted ids are recorded now and the domain asks for another refresh of the rest.
   if (posted.length > 0 && throttled) return { outcome: { ok: true, note: 'throttled' }, result: { caseCards: sentCards, refreshAgain: { channel: withChannel } } };
   const result = sentCards.length ? { caseCards: sentCards } : undefined;
+  // A long wait for a person's chat (its per-chat limit is spent on planning cards and messages):
+  // the refresh is retried later like a failed attempt instead of holding the runner; it stays
+  // open meanwhile, so later changes wait for it and it then shows the referral as it is.
+  if (throttled && !throttled.ok && (throttled.retryAfterMs ?? 0) > LONG_THROTTLE_MS) return { outcome: { ok: false, retryable: true, reason: 'throttled' }, ...(result ? { result } : {}) };
   const failed = throttled ?? failures.find((f) => !f.ok && f.retryable) ?? failures[0];
   return { outcome: failed ? outcomeOf(failed) : { ok: true }, ...(result ? { result } : {}) };
 }
