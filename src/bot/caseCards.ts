@@ -11,9 +11,9 @@ export interface CaseCardContext {
   wijkteamName: (id: string) => string;
 }
 
-/** The referral's timeline (one single-partition query) and the wijkteam names. */
+/** The referral's latest timeline entries (one single-partition query) and the wijkteam names. */
 export async function caseCardContext(deps: BotDeps, referral: Referral): Promise<CaseCardContext> {
-  return { timeline: await deps.referrals.entries(referral.referralId, 'timeline'), wijkteamName: await wijkteamNamer(deps) };
+  return { timeline: await deps.referrals.latestEntries(referral.referralId, 'timeline', 3), wijkteamName: await wijkteamNamer(deps) };
 }
 
 /** One professional's live case card, rendered from the referral as it is now. */
