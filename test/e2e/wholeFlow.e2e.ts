@@ -190,8 +190,10 @@ describe('the whole flow across roles in the Playground', () => {
     number = (await running!.schakel.deps.referrals.listForSmw(SANNE, ['submitted']))[0]!.number;
     await p.waitForTimeout(1000);
     // The channel is linked later, by whoever is at the keyboard when the wijkteam looks (see below).
-    await expect.poll(() => referralCards().last().innerText()).toContain('wacht op koppeling van het kanaal');
-    await shot('flow-03-verstuurd', referralCards().last());
+    // The card it was sent from is now the SMW'er's live case card, titled with the number.
+    const caseCard = () => page().locator('.ac-adaptiveCard').filter({ hasText: `Aanmelding ${number}` }).last();
+    await expect.poll(() => caseCard().innerText()).toContain('wacht op koppeling van het kanaal');
+    await shot('flow-03-verstuurd', caseCard());
   });
 
   it('links the channel and takes the aanmelding on as the casusregisseur', async () => {
