@@ -80,8 +80,9 @@ async function seed(): Promise<void> {
   const click = async (user: TeamsUser, card: unknown, verb: string, inputs: Record<string, string> = {}, options: { conversation?: Record<string, unknown>; replyToId?: string } = {}) =>
     invokeCard(await post(cardAction(user, verb, { ...action(card, verb).data, ...inputs }, connector.url, options)));
   const personal = (user: TeamsUser) => `a:personal-${user.aadObjectId}`;
+  // The last card of a flow step (a person's live case card, posted once and then updated, is not one).
   const lastCard = (conversationId: string) => {
-    const call = connector.calls.filter((c) => c.method === 'POST' && c.status < 300 && c.conversationId === conversationId && JSON.stringify(c.body.attachments ?? []).includes('adaptive')).at(-1);
+    const call = connector.calls.filter((c) => c.method === 'POST' && c.status < 300 && c.conversationId === conversationId && JSON.stringify(c.body.attachments ?? []).includes('adaptive') && !JSON.stringify(c.body.attachments ?? []).includes('"id":"case:')).at(-1);
     if (!call?.responseId) throw new Error('expected a card');
     return { card: cardOf(call.body), activityId: call.responseId };
   };
@@ -100,15 +101,31 @@ async function seed(): Promise<void> {
 
     const fill = async (answers: ReturnType<typeof example>, sections: (keyof typeof FORM)[]) => {
       await post(message(sanne, 'aanmelden', connector.url));
-      let card: unknown = lastCard(personal(sanne)).card;
-      for (const s of sections) card = await click(sanne, card, VERBS.sectionSave, answers[s]);
-      return card;
+      const form = lastCard(personal(sanne));
+      let card: unknown = form.card;
+      // Teams names the message a click came from: every step replaces the form's one message.
+      for (const s of sections) card = await click(sanne, card, VERBS.sectionSave, answers[s], { replyToId: form.activityId });
+      return { card, activityId: form.activityId };
+    };
+    /** Waits until every effect that is due has been carried out (a rate-limit wait included). */
+    const settled = async () => {
+      for (const until = Date.now() + 30_000; ; ) {
+        await schakel.effects.idle();
+        const { resources } = await schakel.store.containers.effects.items
+          .query<number>({ query: 'SELECT VALUE COUNT(1) FROM c WHERE c.nextAt <= @now', parameters: [{ name: '@now', value: schakel.deps.clock.now().toISOString() }] })
+          .fetchAll();
+        if ((resources[0] ?? 0) === 0) return;
+        if (Date.now() > until) throw new Error('effects not carried out within 30 s');
+        await schakel.effects.tick();
+        await new Promise((r) => setTimeout(r, 50));
+      }
     };
     const submit = async (firstNames: string) => {
-      const review = await fill(example(firstNames), ['pupil', 'parents', 'request', 'safety', 'consent']);
+      const { card: review, activityId } = await fill(example(firstNames), ['pupil', 'parents', 'request', 'safety', 'consent']);
       const posted = () => connector.calls.filter((c) => c.method === 'POST' && c.conversationId === channel && c.status < 300);
       const before = posted().length;
-      await click(sanne, review, VERBS.submit);
+      // The message it is sent from becomes the SMW'er's live case card.
+      await click(sanne, review, VERBS.submit, {}, { replyToId: activityId });
       // The intake card is posted by the effect runner right after the commit, not inside the click.
       for (const until = Date.now() + 15_000; posted().length === before; ) {
         if (Date.now() > until) throw new Error('the intake card was not posted within 15 s');
@@ -120,7 +137,7 @@ async function seed(): Promise<void> {
     const takeOn = async (posted: { card: Record<string, unknown>; activityId: string }) => {
       const answer = await click(mehmet, posted.card, VERBS.intakeTakeOn, {}, { conversation: { conversationType: 'channel', tenantId: TENANT, id: `${channel};messageid=1`, isGroup: true }, replyToId: posted.activityId });
       // The planning cards, the SMW'er's message and the reminders are effects carried out right after the click.
-      await schakel.effects.idle();
+      await settled();
       return answer;
     };
 

@@ -19,6 +19,8 @@ import type { Referral } from './domain/referral.js';
 import type { PartyRole } from './domain/types.js';
 import { reminderPolicy } from './domain/reminders.js';
 import { normDeadline } from './domain/serviceNorms.js';
+import { DigestRepository } from './store/digests.js';
+import { dailyDigest } from './bot/features/digest.js';
 import { loadServiceNorms } from './store/configRepository.js';
 import { reminderCardRenderer } from '../cards/reminder/index.js';
 import type { Logger } from './log.js';
@@ -56,7 +58,7 @@ export interface Schakel {
   /** Carries out committed effects; tests wait with `effects.idle()` or drive `effects.tick()`. */
   effects: EffectRunner;
   /** Periodic jobs that read stored state (tests call them directly under a ManualClock). */
-  jobs: { evaluationReminder(): Promise<number>; retention(): Promise<RetentionRun> };
+  jobs: { evaluationReminder(): Promise<number>; retention(): Promise<RetentionRun>; digest(): Promise<number> };
   stop(): Promise<void>;
 }
 
@@ -150,6 +152,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     outbox: new OutboxRepository(store.containers.outbox),
     familyData: new FamilyDataRepository(store),
     registration: new RegistrationRepository(store.containers.registration),
+    digests: new DigestRepository(store.containers.config),
     serviceNorms: norms,
     downloads: new Downloads({ key: config.report.signingKey ? Buffer.from(config.report.signingKey) : Downloads.ephemeralKey(), clock, log, baseUrl: config.report.publicBaseUrl }),
     acceptBy: (at) => normDeadline(acceptRule, at, calendar).lastDay,
@@ -197,12 +200,17 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   const evaluationReminder = automaticEvaluationReminder(deps);
   // Drafts and never-closed referrals: one pass a day, claimed by one instance (src/bot/features/retention.ts).
   const retention = retentionJob(deps, { container: store.containers.config, referrals: store.containers.referrals });
+  const digest = dailyDigest(deps, new SenderTeamsPort(engine.sender, config.bot.appId ?? ''));
   let jobTimer: NodeJS.Timeout | undefined;
   let retentionTimer: NodeJS.Timeout | undefined;
   if (options.startScheduler ?? true) {
     engine.scheduler.start();
     // The yearly evaluation's reminder is due on a stored date: checked on the scheduler's interval.
-    jobTimer = setInterval(() => void evaluationReminder().catch((err: unknown) => log.error({ err: { name: (err as Error).name } }, 'evaluation reminder check failed')), config.schedulerIntervalMs);
+    jobTimer = setInterval(() => {
+      void evaluationReminder().catch((err: unknown) => log.error({ err: { name: (err as Error).name } }, 'evaluation reminder check failed'));
+      // The daily digests whose time has come: one single-partition query, then one reminder query for all of them.
+      void digest().catch((err: unknown) => log.error({ err: { name: (err as Error).name } }, 'daily digest failed'));
+    }, config.schedulerIntervalMs);
     jobTimer.unref();
     retentionTimer = setInterval(() => void retention().catch((err: unknown) => log.error({ err: { name: (err as Error).name } }, 'retention pass failed')), config.schedulerIntervalMs);
     retentionTimer.unref();
@@ -218,7 +226,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     store,
     deps,
     reminders: engine,
-    jobs: { evaluationReminder, retention },
+    jobs: { evaluationReminder, retention, digest },
     effects,
     stop: async () => {
       if (stopped) return;

@@ -19,9 +19,15 @@ export const CaseListDataSchema = z.object({
   footer: z.string().default(''),
 });
 
+/**
+ * What a row's "Openen" / "Verder" button sends: the referral's id only (the open verbs' handlers
+ * reload it, and the gate asks the access matrix first).
+ */
+export const CaseListActionSchema = z.object({ referralId: z.string().uuid() });
+
 export type CaseListInput = z.input<typeof CaseListDataSchema>;
 
-/** `mijn casussen` and `concepten`: a list card, overdue first. */
+/** `mijn casussen` and `concepten`: a list card, overdue first (the lists are built in `lists.ts`). */
 export function renderCaseList(data: CaseListInput): AdaptiveCardJson {
   return expandCard(template, CaseListDataSchema.parse(data));
 }

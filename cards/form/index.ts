@@ -52,6 +52,9 @@ export const FormCardDataSchema = z.object({
   fields: z.array(FieldViewSchema).default([]),
   footer: z.string().default(''),
   actions: z.array(ActionViewSchema).default([]),
+  /** Secondary actions behind one "Meer" button (Action.ShowCard), so a row keeps at most three buttons. */
+  more: z.array(ActionViewSchema).default([]),
+  moreLabel: z.string().default(''),
   /** Buttons that open a URL (signed downloads), after the actions. */
   links: z.array(z.object({ title: z.string(), url: z.string().url() })).default([]),
 });

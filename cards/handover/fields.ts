@@ -60,13 +60,17 @@ export function planValues(request: PlanRequest | undefined, parent?: Parent): R
 export function agreementFields(): FieldDef[] {
   const roles = MEETING_ROLES.map((r) => ({ value: r, labelKey: `handover.role.${r}` }));
   const schoolSide = SCHOOL_SIDE_ROLES.map((r) => ({ value: r, labelKey: `handover.role.${r}` }));
-  const feedback: FieldDef[] = Array.from({ length: FEEDBACK_SLOTS }, (_, i) => {
+  // One feedback slot is shown; each further one behind "Nog een terugkoppeling" (its inputs are on
+  // the card all along, so nothing typed is lost; a slot with a value or an error stays open).
+  const feedback: FieldDef[] = Array.from({ length: FEEDBACK_SLOTS }, (_, i): FieldDef[] => {
     const n = { n: String(i + 1) };
+    const group = i === 0 ? undefined : `feedback${i}`;
     return [
-      { id: `feedback${i}To`, kind: 'choice' as const, labelKey: 'handover.agreements.feedbackTo', labelParams: n, required: i === 0, choices: schoolSide },
-      { id: `feedback${i}How`, kind: 'choice' as const, labelKey: 'handover.agreements.feedbackHow', labelParams: n, required: i === 0, choices: FEEDBACK_CHANNELS.map((c) => ({ value: c, labelKey: `handover.channel.${c}` })) },
-      { id: `feedback${i}Date`, kind: 'date' as const, labelKey: 'handover.agreements.feedbackDate', labelParams: n, required: i === 0 },
-      { id: `feedback${i}Time`, kind: 'time' as const, labelKey: 'handover.agreements.feedbackTime', labelParams: n },
+      ...(group ? [{ id: '', kind: 'reveal' as const, labelKey: 'handover.agreements.feedbackAnother', reveals: group, group: i > 1 ? `feedback${i - 1}` : undefined }] : []),
+      { id: `feedback${i}To`, kind: 'choice' as const, labelKey: 'handover.agreements.feedbackTo', labelParams: n, required: i === 0, choices: schoolSide, group },
+      { id: `feedback${i}How`, kind: 'choice' as const, labelKey: 'handover.agreements.feedbackHow', labelParams: n, required: i === 0, choices: FEEDBACK_CHANNELS.map((c) => ({ value: c, labelKey: `handover.channel.${c}` })), group },
+      { id: `feedback${i}Date`, kind: 'date' as const, labelKey: 'handover.agreements.feedbackDate', labelParams: n, required: i === 0, group },
+      { id: `feedback${i}Time`, kind: 'time' as const, labelKey: 'handover.agreements.feedbackTime', labelParams: n, group },
     ];
   }).flat();
   return [

@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { ZodType, ZodTypeDef } from 'zod';
+import { channelCardChanged, withCaseCardRefresh } from '../domain/caseCards.js';
 import { refuse, type Decision } from '../domain/decision.js';
 import type { Now } from '../domain/draft.js';
 import { enqueue } from '../domain/effects.js';
@@ -54,10 +55,28 @@ export async function decideAndSave(
   for (let attempt = 0; attempt < 3; attempt++) {
     const stored = await deps.referrals.get(referralId);
     const now = nowOf(deps);
-    const decision = decide(stored?.doc, now);
+    let decision = decide(stored?.doc, now);
     if (!decision.ok || decision.unchanged) return { decision, current: stored, now };
     try {
-      const effects = decision.effects ?? [];
+      // Every committed change refreshes the live case cards (one coalesced effect), so even a
+      // decision without effects of its own shows on them. Not Teams' automatic refresh
+      // (`refresh.userIds`): each viewer's client would call the bot on every view, and a card
+      // returned from that refresh carries the refresh again — the known refresh loop, with a
+      // bot call per open chat. Updating the message in place reaches everyone once.
+      const refresh = withCaseCardRefresh(decision.value, channelCardChanged(stored?.doc, decision.value), decision.effects);
+      decision = { ...decision, value: refresh.referral };
+      const own = decision.effects ?? [];
+      if (own.length === 0 && refresh.effects.length > 0) {
+        // Only the refresh: entries are written right away as before; the refresh waits in the outbox.
+        const value: Referral = { ...decision.value, outbox: enqueue(decision.value.outbox, referralId, actor.aadObjectId, [], refresh.effects, now.at.toISOString()) };
+        await deps.effects.mark(referralId, value.outbox?.nextAt ?? now.at.toISOString());
+        const saved = stored ? await deps.referrals.save(value, stored.etag, stored.doc) : await deps.referrals.create(value);
+        deps.effects.kick(referralId);
+        await deps.referrals.record(referralId, actor.aadObjectId, decision.events, now.at);
+        await countTransition(deps, stored?.doc, saved.doc, decision.events, now.at);
+        return { decision: { ...decision, value }, current: saved, now };
+      }
+      const effects = [...own, ...refresh.effects];
       if (effects.length === 0) {
         const saved = stored ? await deps.referrals.save(decision.value, stored.etag, stored.doc) : await deps.referrals.create(decision.value);
         await deps.referrals.record(referralId, actor.aadObjectId, decision.events, now.at);

@@ -10,6 +10,7 @@ import { registerConversations } from './features/conversations.js';
 import { registerGate } from './gate.js';
 import { registerCoordinators } from './features/coordinators.js';
 import { registerFallback, registerHelp } from './features/help.js';
+import { registerDigest } from './features/digest.js';
 import { registerReferralForm } from './features/referralForm.js';
 import { registerIntake } from './features/intake.js';
 import { registerCommands } from './features/commands.js';
@@ -94,6 +95,7 @@ export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {
   registerReferralForm(app, deps);
   registerIntake(app, deps);
   registerCommands(app, deps);
+  registerDigest(app, deps);
   registerConsent(app, deps);
   registerClosing(app, deps);
   registerFamilyData(app, deps);

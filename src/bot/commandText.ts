@@ -14,6 +14,7 @@ const PATTERNS: readonly { pattern: RegExp; command: Command }[] = [
   { pattern: /^aanmelden$/i, command: 'aanmelden' },
   { pattern: /^concepten$/i, command: 'concepten' },
   { pattern: /^mijn casussen$/i, command: 'mijnCasussen' },
+  { pattern: /^overzicht\s+(?:aan(?:\s+\S+)?|uit)$/i, command: 'overzicht' },
   { pattern: /^(?:e-?mails|outbox)$/i, command: 'emails' },
   { pattern: /^status\s+(\S+)$/i, command: 'status' },
   { pattern: /^afspraken\s+(\S+)$/i, command: 'afspraken' },
@@ -33,7 +34,7 @@ const PATTERNS: readonly { pattern: RegExp; command: Command }[] = [
   { pattern: /^evaluatie\b/i, command: 'evaluatie' },
   // The bare words from Teams' command menu only explain what follows them.
   { pattern: /^(?:help|hulp|\?)(?:\s+(?:alles|meer|all|more))?$/i, command: 'help' },
-  { pattern: /^(?:status|afspraken|overdracht|overdragen|toestemming|afsluiten)$/i, command: 'help' },
+  { pattern: /^(?:status|afspraken|overdracht|overdragen|toestemming|afsluiten|overzicht)$/i, command: 'help' },
 ];
 
 export function typedCommand(text: string | undefined): TypedCommand | undefined {

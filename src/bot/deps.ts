@@ -19,6 +19,7 @@ import type { CoordinatorDirectory } from '../store/coordinators.js';
 import type { SecurityLog } from '../store/securityLog.js';
 import type { RegistrationRepository } from '../store/registration.js';
 import type { ServiceNormRule } from '../domain/serviceNorms.js';
+import type { DigestRepository } from '../store/digests.js';
 import type { Downloads } from '../server/downloads.js';
 
 /** Plans reminders for the warme overdracht and its agreements; the reminder engine implements it. */
@@ -84,6 +85,8 @@ export interface BotDeps {
   serviceNorms: ServiceNormRule[];
   /** Signed, expiring download URLs on the bot's own HTTP server. */
   downloads: Downloads;
+  /** Who asked for a daily digest, and at what time. */
+  digests: DigestRepository;
   /** Local date by which a referral submitted at `at` should be accepted (service norm). */
   acceptBy(at: Date): string;
   /** Present in local mode only (no COSMOS_ENDPOINT, not production). */

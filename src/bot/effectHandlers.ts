@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
+import type { CaseCardRef } from '../domain/caseCards.js';
 import type { EffectResult } from '../domain/effectResults.js';
 import type { Effect, EffectOutcome } from '../domain/effects.js';
 import { mayPlan } from '../domain/handoverFlow.js';
-import { intakeDelivery } from '../domain/intakeDelivery.js';
 import { planClosePrompt } from '../domain/lifecycle.js';
 import type { Referral } from '../domain/referral.js';
 import { partiesOf } from '../domain/referralParties.js';
@@ -9,12 +10,12 @@ import type { PortResult, TeamsPort } from '../effects/ports.js';
 import type { CarryOut } from '../effects/runner.js';
 import { translator } from '../i18n/index.js';
 import type { OutboundMessage } from '../notify/sender.js';
+import { caseCardContext, renderCaseCard } from './caseCards.js';
 import type { BotDeps } from './deps.js';
 import { viewerOf, viewOf } from './handoverEffects.js';
 import { wijkteamNamer } from './intakePosting.js';
 import { handoverCard } from './views/handover.js';
-import { declinedCard, intakeCard } from './views/intake.js';
-import { submittedCard } from './views/referralForm.js';
+import { declinedCard, intakeCard } from '../../cards/intake/index.js';
 
 const cardMessage = (card: object): OutboundMessage => ({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] });
 const outcomeOf = (r: PortResult): EffectOutcome => (r.ok ? { ok: true } : r);
@@ -55,11 +56,12 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
       case 'updatePersonCard': {
         const tr = translator((await deps.languageOf(effect.aadObjectId)) ?? 'nl');
         if (effect.view === 'declined') return { outcome: outcomeOf(await teams.toPerson(effect.aadObjectId, cardMessage(declinedCard(tr, referral)), effect.activityId)) };
-        const map = await deps.settings.districtMap();
-        const wijkteamId = referral.routing?.wijkteamId ?? '';
-        const card = submittedCard(tr, referral, map?.wijkteam(wijkteamId)?.name ?? wijkteamId, intakeDelivery(referral));
+        // The SMW'er's card since the submit: their live case card.
+        const card = await renderCaseCard(deps, referral, effect.aadObjectId);
         return { outcome: outcomeOf(await teams.toPerson(effect.aadObjectId, cardMessage(card), effect.activityId)) };
       }
+      case 'refreshCaseCards':
+        return refreshCaseCards(deps, teams, referral, today(), effect.channel === true);
       case 'offerHandoverPlanning': {
         const person = { aadObjectId: effect.aadObjectId, name: '', tenantId: referral.tenantId };
         if (!PLANNING.has(referral.state) || !mayPlan(referral, person)) return skipped('superseded');
@@ -109,6 +111,48 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         return { outcome: { ok: false, retryable: false, reason: 'unsupported' } };
     }
   };
+}
+
+/** Longer than this, Teams' rate limit makes a case-card refresh wait as a retry, not in the runner. */
+const LONG_THROTTLE_MS = 2_000;
+
+/**
+ * Every live case card updated in place (or posted, when it has no message yet: the id comes back
+ * as the result), then — when the change shows there — the channel's intake card with its title and state. One person's failure
+ * does not stop the others; the effect is retried as a whole (an update in place is idempotent).
+ */
+async function refreshCaseCards(deps: BotDeps, teams: TeamsPort, referral: Referral, today: string, withChannel: boolean): Promise<{ outcome: EffectOutcome; result?: EffectResult }> {
+  const sentCards: CaseCardRef[] = [];
+  const failures: PortResult[] = [];
+  const context = await caseCardContext(deps, referral);
+  for (const ref of referral.caseCards ?? []) {
+    const card = await renderCaseCard(deps, referral, ref.aadObjectId, undefined, context);
+    const shown = createHash('sha256').update(JSON.stringify(card)).digest('base64url').slice(0, 16);
+    // The same card again (a change it does not show): Teams' per-chat limits are better spent elsewhere.
+    if (ref.activityId && ref.shown === shown) continue;
+    const sent = await teams.toPerson(ref.aadObjectId, cardMessage(card), ref.activityId);
+    if (!sent.ok) failures.push(sent);
+    else if (ref.activityId || sent.activityId) sentCards.push({ aadObjectId: ref.aadObjectId, activityId: ref.activityId ?? sent.activityId, shown });
+  }
+  const posted = sentCards.filter((c) => !(referral.caseCards ?? []).some((r) => r.aadObjectId === c.aadObjectId && r.activityId));
+  const post = referral.intakePost;
+  const channel = post && withChannel ? await deps.settings.channel(post.wijkteamId) : undefined;
+  if (post && channel) {
+    const card = intakeCard(translator('nl'), referral, today, await wijkteamNamer(deps));
+    const sent = await teams.updateInChannel({ ...channel, channelId: post.conversationId }, post.activityId, cardMessage(card));
+    if (!sent.ok) failures.push(sent);
+  }
+  const throttled = failures.find((f) => !f.ok && f.throttled);
+  // A throttled attempt records nothing, so a card posted in it would be posted again: instead the
+  // posted ids are recorded now and the domain asks for another refresh of the rest.
+  if (posted.length > 0 && throttled) return { outcome: { ok: true, note: 'throttled' }, result: { caseCards: sentCards, refreshAgain: { channel: withChannel } } };
+  const result = sentCards.length ? { caseCards: sentCards } : undefined;
+  // A long wait for a person's chat (its per-chat limit is spent on planning cards and messages):
+  // the refresh is retried later like a failed attempt instead of holding the runner; it stays
+  // open meanwhile, so later changes wait for it and it then shows the referral as it is.
+  if (throttled && !throttled.ok && (throttled.retryAfterMs ?? 0) > LONG_THROTTLE_MS) return { outcome: { ok: false, retryable: true, reason: 'throttled' }, ...(result ? { result } : {}) };
+  const failed = throttled ?? failures.find((f) => !f.ok && f.retryable) ?? failures[0];
+  return { outcome: failed ? outcomeOf(failed) : { ok: true }, ...(result ? { result } : {}) };
 }
 
 /** A professional's e-mail address as Teams knows it (roster of their 1:1 chat); undefined when unknown. */

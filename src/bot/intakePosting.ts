@@ -5,7 +5,7 @@ import type { Actor } from '../domain/types.js';
 import { translator } from '../i18n/index.js';
 import { decideAndSave } from './actions.js';
 import type { BotDeps } from './deps.js';
-import { intakeCard } from './views/intake.js';
+import { intakeCard } from '../../cards/intake/index.js';
 
 /** Names of wijkteams for cards, from the stored table. */
 export async function wijkteamNamer(deps: BotDeps): Promise<(id: string) => string> {

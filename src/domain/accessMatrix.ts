@@ -22,6 +22,8 @@ export const COMMANDS = [
   'aanmelden',
   'concepten',
   'mijnCasussen',
+  /** The daily digest on or off (`overzicht aan 08:00`, `overzicht uit`): about the actor only. */
+  'overzicht',
   'emails',
   'status',
   'afspraken',
@@ -136,6 +138,7 @@ export const COMMAND_RULES: Record<Command, Rule> = {
   // Lists show only the actor's own referrals: nothing of anyone else's.
   concepten: anyColleague,
   mijnCasussen: anyColleague,
+  overzicht: anyColleague,
   emails: anyColleague,
   status: {
     about: 'referral',

@@ -42,6 +42,12 @@ export type EffectKind =
   | { kind: 'offerHandoverPlanning'; aadObjectId: string }
   /** Update a person's card in place (`activityId`), or send it anew when there is none. */
   | { kind: 'updatePersonCard'; aadObjectId: string; activityId?: string; view: PersonCardView }
+  /**
+   * Every live case card (`Referral.caseCards`) (and the channel's intake card) rendered from the
+   * referral as it is when this runs; a card without a message yet is posted (its id comes back).
+   * `channel`: the change shows on the channel's card, which is updated too.
+   */
+  | { kind: 'refreshCaseCards'; channel?: boolean }
   | { kind: 'mailParent'; template: string }
   | { kind: 'findSlots' }
   | { kind: 'bookMeeting' }

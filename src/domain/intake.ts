@@ -55,6 +55,8 @@ export function submit(referral: Referral, actor: Actor, cmd: Submit, now: Now):
       routing: { wijkteamId: cmd.wijkteamId, source: cmd.source, district: cmd.district },
       submittedAt: at,
       acceptBy: cmd.acceptBy,
+      // The card the SMW'er sent it from becomes their live case card.
+      caseCards: [{ aadObjectId: referral.smw.aadObjectId, ...(cmd.cardActivityId ? { activityId: cmd.cardActivityId } : {}) }],
       decline: undefined,
       version: referral.version + 1,
       updatedAt: at,

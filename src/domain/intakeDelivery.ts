@@ -1,5 +1,5 @@
 import type { Accepted } from './decision.js';
-import type { DeliveryState, Effect, EffectRequest } from './effects.js';
+import type { DeliveryState, Effect } from './effects.js';
 import type { Now } from './draft.js';
 import { recordIntakePost } from './intake.js';
 import type { IntakePost, Referral } from './referral.js';
@@ -25,33 +25,34 @@ export function intakeDelivery(referral: Referral): IntakeDelivery {
 
 /**
  * The referral's answer to the intake post's new state: record where the card went and decide
- * who is told (the SMW'er's card, and the coordinators when it failed for good).
+ * who is told (the SMW'er through their case card, and the coordinators when it failed for good).
  */
 export function intakePostSettled(referral: Referral, effect: Effect, state: DeliveryState, intakePost: IntakePost | undefined, now: Now): Accepted<Referral> {
   if (effect.kind !== 'postIntakeCard') return { ok: true, value: referral, events: [] };
-  const smwCard: EffectRequest = { kind: 'updatePersonCard', aadObjectId: referral.smw.aadObjectId, view: 'intakeDelivery', ...(effect.smwCardActivityId ? { activityId: effect.smwCardActivityId } : {}) };
+  // The SMW'er's card is their live case card, refreshed when this settles (effectResults.ts). A
+  // referral sent before the case cards adopts the card it was sent from as its case card.
+  const adopted: Referral = referral.caseCards?.length
+    ? referral
+    : { ...referral, caseCards: [{ aadObjectId: referral.smw.aadObjectId, ...(effect.smwCardActivityId ? { activityId: effect.smwCardActivityId } : {}) }] };
   const current = referral.state === 'submitted' && referral.routing?.wijkteamId === effect.wijkteamId;
   switch (state.status) {
     case 'done': {
-      if (!intakePost || !current) return { ok: true, value: referral, events: [], effects: [smwCard] };
+      if (!intakePost || !current) return { ok: true, value: adopted, events: [] };
       return {
         ok: true,
-        value: { ...recordIntakePost(referral, intakePost), updatedAt: now.at.toISOString() },
+        value: { ...recordIntakePost(adopted, intakePost), updatedAt: now.at.toISOString() },
         events: [{ type: 'timeline', entry: 'intakePosted', detail: { wijkteam: effect.wijkteamId } }],
-        effects: [smwCard],
       };
     }
-    case 'retrying':
-      // Told once, at the first failure; the card is updated again when it is delivered.
-      return { ok: true, value: referral, events: [], effects: state.attempt === 1 ? [smwCard] : [] };
     case 'failed':
       return {
         ok: true,
-        value: referral,
+        value: adopted,
         events: [{ type: 'timeline', entry: 'intakePostFailed', detail: { wijkteam: effect.wijkteamId } }],
-        effects: [smwCard, { kind: 'escalate', to: 'coordinator', messageKey: 'effects.intakeFailed.coordinator', params: { number: referral.number, wijkteam: effect.wijkteamId } }],
+        effects: [{ kind: 'escalate', to: 'coordinator', messageKey: 'effects.intakeFailed.coordinator', params: { number: referral.number, wijkteam: effect.wijkteamId } }],
       };
     default:
-      return { ok: true, value: referral, events: [] };
+      // Retrying: the case card says so at the first failure (settleNeedsRefresh), and again when it is delivered.
+      return { ok: true, value: adopted, events: [] };
   }
 }

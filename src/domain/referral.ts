@@ -1,3 +1,4 @@
+import type { CaseCardRef } from './caseCards.js';
 import type { Outbox } from './effects.js';
 import type { HandoverState } from './handoverFlow.js';
 import type { Reassignment } from './reassign.js';
@@ -96,6 +97,8 @@ export interface Referral {
   /** Local date by which the wijkteam should accept (service norm). */
   acceptBy?: string;
   intakePost?: IntakePost;
+  /** The live case card of each professional on the referral, updated in place on every change. */
+  caseCards?: CaseCardRef[];
   caseManager?: Professional;
   acceptedAt?: string;
   decline?: Decline;

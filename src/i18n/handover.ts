@@ -155,6 +155,7 @@ export const handover: Catalogue = {
   'handover.agreements.feedbackHow': { nl: 'Terugkoppeling {n}: hoe', en: 'Feedback {n}: how' },
   'handover.agreements.feedbackDate': { nl: 'Terugkoppeling {n}: datum', en: 'Feedback {n}: date' },
   'handover.agreements.feedbackTime': { nl: 'Terugkoppeling {n}: tijd', en: 'Feedback {n}: time' },
+  'handover.agreements.feedbackAnother': { nl: 'Nog een terugkoppeling', en: 'Another feedback' },
   'handover.agreements.evaluationHeading': { nl: 'Evaluatie', en: 'Evaluation' },
   'handover.agreements.evaluationDate': { nl: 'Datum evaluatie', en: 'Evaluation date' },
   'handover.agreements.evaluationWith': { nl: 'Met wie', en: 'With whom' },

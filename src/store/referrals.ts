@@ -109,6 +109,24 @@ export class ReferralRepository {
     }
   }
 
+  /** The latest `count` entries of a type, newest first (the case card shows three). One single-partition query. */
+  async latestEntries(referralId: string, type: ReferralEntry['type'], count: number): Promise<ReferralEntry[]> {
+    const { resources } = await this.container.items
+      .query<ReferralEntry>(
+        {
+          query: 'SELECT TOP @count * FROM c WHERE c.referralId = @id AND c.type = @type ORDER BY c.at DESC',
+          parameters: [
+            { name: '@count', value: count },
+            { name: '@id', value: referralId },
+            { name: '@type', value: type },
+          ],
+        },
+        { partitionKey: referralId },
+      )
+      .fetchAll();
+    return resources.map(stripMeta);
+  }
+
   async entries(referralId: string, type: ReferralEntry['type']): Promise<ReferralEntry[]> {
     const { resources } = await this.container.items
       .query<ReferralEntry>(

@@ -333,6 +333,19 @@ export class ReminderStore {
     return changed;
   }
 
+  /**
+   * Open reminders (pending or sent, not done) due by `until`, in the named day buckets: what a
+   * daily digest lists. One query over those buckets for everyone, grouped by the caller.
+   */
+  async openDueBy(buckets: string[], until: string, limit = 2_000): Promise<ReminderDocument[]> {
+    if (buckets.length === 0) return [];
+    const parameters = [{ name: '@until', value: until }, { name: '@limit', value: limit }, ...buckets.map((b, i) => ({ name: `@b${i}`, value: b }))];
+    const { resources } = await this.container.items
+      .query<ReminderDocument>({ query: `SELECT TOP @limit * FROM c WHERE c.bucket IN (${buckets.map((_, i) => `@b${i}`).join(', ')}) AND c.status IN ('pending', 'sent') AND c.dueAt <= @until ORDER BY c.dueAt`, parameters })
+      .fetchAll();
+    return resources.map((r) => stripMeta(r));
+  }
+
   /** Pending reminders whose time has come and whose lease is free or expired, oldest first. */
   async findDue(buckets: string[] | 'all', limit: number): Promise<Versioned<ReminderDocument>[]> {
     const now = this.clock.now().toISOString();

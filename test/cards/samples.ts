@@ -1,7 +1,11 @@
 import type { AdaptiveCardJson } from '../../cards/render.js';
 import { translator } from '../../src/i18n/index.js';
-import { referralFormCard, reviewCard, submittedCard, laterCard } from '../../src/bot/views/referralForm.js';
-import { declineForm, declinedCard, detailsCard, intakeCard, redirectForm } from '../../src/bot/views/intake.js';
+import { referralFormCard, reviewCard, laterCard } from '../../cards/referral/index.js';
+import { caseCard } from '../../cards/case/index.js';
+import { digestCard } from '../../cards/digest/index.js';
+import { WorkingCalendar } from '../../src/domain/calendar.js';
+import { DEFAULT_SERVICE_NORMS } from '../../src/domain/serviceNorms.js';
+import { declineForm, declinedCard, detailsCard, intakeCard, redirectForm } from '../../cards/intake/index.js';
 import { SECTION_IDS, type Referral } from '../../src/domain/referral.js';
 import { agreementsCard, handoverCard, planCard } from '../../src/bot/views/handover.js';
 import { emptyHandover, type HandoverState } from '../../src/domain/handoverFlow.js';
@@ -9,7 +13,7 @@ import { makeFullReferral } from '../support/factories.js';
 import { reminderCard, reminderResultCard } from '../../cards/reminder/index.js';
 import { closeCard } from '../../src/bot/features/closing.js';
 import { toDocument, type ReminderDocument } from '../../src/store/reminders.js';
-import { casesCard, draftsCard } from '../../src/bot/views/caseLists.js';
+import { casesCard, draftsCard } from '../../cards/caseList/lists.js';
 import { reassignCard, reassignedCard } from '../../src/bot/views/reassign.js';
 import { schoolContactAgreementsCard } from '../../src/bot/handoverEffects.js';
 
@@ -79,7 +83,39 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
     out[`${lang}/review`] = reviewCard(tr, { referral, routed: { wijkteamId: 'wt-feijenoord', district: 'Feijenoord' }, wijkteams, blockers: [{ key: 'consent.missing.pupil', field: 'consentPupilWijkteam' }] });
     out[`${lang}/review-unrouted`] = reviewCard(tr, { referral, wijkteams, blockers: [{ key: 'submit.missing.wijkteam', field: 'wijkteamId' }] });
     out[`${lang}/later`] = laterCard(tr, referral, '10:15');
-    out[`${lang}/submitted`] = submittedCard(tr, submitted, 'Wijkteam Feijenoord', 'notLinked');
+    // The live case card, per state, for the SMW'er (smw-1) and the casusregisseur (cm).
+    const calendar = new WorkingCalendar('Europe/Amsterdam');
+    const timeline = [
+      { at: '2026-11-23T09:00:00Z', action: 'submitted', detail: { wijkteam: 'wt-feijenoord' } },
+      { at: '2026-11-23T09:00:05Z', action: 'intakePosted', detail: { wijkteam: 'wt-feijenoord' } },
+      { at: '2026-11-24T10:00:00Z', action: 'accepted' },
+      { at: '2026-11-24T10:00:02Z', action: 'handover.offered' },
+    ];
+    const done = (at: string) => ({ status: 'done' as const, at });
+    const withOutbox = (r: Referral, effects: NonNullable<Referral['outbox']>['effects']): Referral => ({ ...r, outbox: { seq: 2, entries: [], effects } });
+    const caseOf = (r: Referral, viewer: string, now: string, entries = timeline) =>
+      caseCard({ tr, lang, zone: 'Europe/Amsterdam', now: new Date(now), calendar, norms: DEFAULT_SERVICE_NORMS, referral: r, viewer, wijkteamName: namer, timeline: entries });
+    const sent = { ...submitted, submittedAt: '2026-11-23T09:00:00Z', intakePost: { wijkteamId: 'wt-feijenoord', conversationId: 'c', activityId: 'a', postedAt: '2026-11-23T09:00:05Z' } };
+    out[`${lang}/case-submitted-smw`] = caseOf(sent, sent.smw.aadObjectId, '2026-11-26T10:00:00Z', timeline.slice(0, 2));
+    out[`${lang}/case-submitted-retrying-smw`] = caseOf(withOutbox({ ...sent, intakePost: undefined }, [{ kind: 'postIntakeCard', wijkteamId: 'wt-feijenoord', id: 'x:1:0', dueAt: '2026-11-23T09:00:00Z', state: { status: 'retrying', attempt: 1, nextAt: '2026-11-23T09:01:00Z', reason: '500' } }]), sent.smw.aadObjectId, '2026-11-23T09:00:30Z', timeline.slice(0, 1));
+    const taken: Referral = withOutbox({ ...sent, state: 'accepted', acceptedAt: '2026-11-24T10:00:00Z', caseManager: { aadObjectId: 'cm', name: 'Karim Wijkteam' } }, [
+      { kind: 'notifyPerson', aadObjectId: sent.smw.aadObjectId, messageKey: 'accepted.toSmw', params: {}, referralId: sent.referralId, id: 'x:2:0', dueAt: '2026-11-24T10:00:00Z', state: done('2026-11-24T10:00:01Z') },
+      { kind: 'offerHandoverPlanning', aadObjectId: sent.smw.aadObjectId, id: 'x:2:1', dueAt: '2026-11-24T10:00:00Z', state: done('2026-11-24T10:00:02Z') },
+      { kind: 'offerHandoverPlanning', aadObjectId: 'cm', id: 'x:2:2', dueAt: '2026-11-24T10:00:00Z', state: { status: 'failed', reason: 'notInstalled', at: '2026-11-24T10:05:00Z' } },
+    ]);
+    out[`${lang}/case-accepted-smw`] = caseOf(taken, sent.smw.aadObjectId, '2026-12-04T10:00:00Z');
+    out[`${lang}/case-accepted-cm`] = caseOf(taken, 'cm', '2026-12-09T10:00:00Z');
+    const scheduled: Referral = { ...taken, state: 'handoverScheduled', handover: { ...emptyHandover(), request: planRequest, meeting: { ...meeting, start: '2026-12-01T08:00:00.000Z', end: '2026-12-01T09:00:00.000Z', parent: { channel: 'email', status: 'outbox', at: '2026-11-25T10:00:00Z' } } } };
+    const booked = [...timeline, { at: '2026-11-25T10:00:00Z', action: 'handover.booked' }];
+    out[`${lang}/case-scheduled-cm`] = caseOf(scheduled, 'cm', '2026-11-26T10:00:00Z', booked);
+    out[`${lang}/case-held-cm`] = caseOf(scheduled, 'cm', '2026-12-02T10:00:00Z', booked);
+    const confirmedCase: Referral = { ...scheduled, state: 'agreementsConfirmed', handover: { ...scheduled.handover!, agreements: [record], deliveries: [{ agreementsVersion: 1, recipient: 'parent', channel: 'email', status: 'sent', at: '2026-12-01T10:05:00Z' }] } };
+    out[`${lang}/case-confirmed-smw`] = caseOf(confirmedCase, sent.smw.aadObjectId, '2026-12-02T10:00:00Z', [...booked, { at: '2026-12-01T10:05:00Z', action: 'handover.confirmed' }]);
+    out[`${lang}/case-confirmed-cm`] = caseOf(confirmedCase, 'cm', '2026-12-02T10:00:00Z', [...booked, { at: '2026-12-01T10:05:00Z', action: 'handover.confirmed' }]);
+    out[`${lang}/case-aftercare-cm`] = caseOf({ ...confirmedCase, state: 'aftercare' }, 'cm', '2027-02-01T10:00:00Z', [...booked, { at: '2027-01-15T10:05:00Z', action: 'aftercare' }]);
+    const declinedCase: Referral = { ...sent, state: 'declined', decline: { reason: 'Past niet', advice: 'Bel het CJG', by: { aadObjectId: 'x', name: 'Karim' }, at: '2026-11-24T10:00:00Z' } };
+    out[`${lang}/case-declined-smw`] = caseOf(declinedCase, sent.smw.aadObjectId, '2026-11-24T11:00:00Z', [...timeline.slice(0, 2), { at: '2026-11-24T10:00:00Z', action: 'declined' }]);
+    out[`${lang}/case-closed-smw`] = caseOf({ ...confirmedCase, state: 'closed', closedAt: '2027-03-02T10:00:00Z' }, sent.smw.aadObjectId, '2027-03-02T11:00:00Z', [...booked, { at: '2027-03-02T10:00:00Z', action: 'closed' }]);
     out[`${lang}/intake`] = intakeCard(tr, submitted, '2026-11-23', namer);
     out[`${lang}/intake-taken`] = intakeCard(tr, { ...submitted, state: 'accepted', caseManager: { aadObjectId: 'x', name: 'Karim' } }, '2026-11-23', namer);
     out[`${lang}/intake-details`] = detailsCard(tr, submitted);
@@ -119,6 +155,11 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
     out[`${lang}/reminder-close`] = reminderCard(reminder('closePrompt', { label: 'reminder.closePrompt', date: '2027-03-01' }), { key: 'caseManager:cm' }, lang);
     out[`${lang}/reminder-escalation`] = reminderCard(reminder('normEscalation', { label: 'norms.accept', normId: 'accept', date: '2026-12-07', escalationStep: 1 }), { key: 'caseManager:cm' }, lang);
     out[`${lang}/reminder-escalation-channel`] = reminderCard(reminder('normEscalation', { label: 'norms.accept', normId: 'accept', date: '2026-12-07', escalationStep: 1 }), { key: 'channel:wijkteam:wt-feijenoord', teamsChannelKey: 'wijkteam:wt-feijenoord' }, lang);
+    const overdue = reminder('normEscalation', { label: 'norms.accept', normId: 'accept', date: '2026-12-04', escalationStep: 1 });
+    const prompt = reminder('agreementsPrompt', { label: 'reminder.agreementsPrompt', date: '2026-12-08' });
+    const digestOf = (entries: ReminderDocument[]) => digestCard({ tr, lang, zone: 'Europe/Amsterdam', today: '2026-12-08', entries: entries.map((doc) => ({ doc, recipientKey: 'caseManager:cm' })) });
+    out[`${lang}/digest`] = digestOf([agreement, { ...overdue, id: 'r-late' }, { ...prompt, id: 'r-prompt' }]);
+    out[`${lang}/digest-empty`] = digestOf([]);
     out[`${lang}/close`] = closeCard(tr, submitted, 365);
     out[`${lang}/close-done`] = closeCard(tr, submitted, 365, true);
     out[`${lang}/reassign`] = reassignCard(tr, accepted, ['smw', 'caseManager']);

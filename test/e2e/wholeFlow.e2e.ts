@@ -190,8 +190,10 @@ describe('the whole flow across roles in the Playground', () => {
     number = (await running!.schakel.deps.referrals.listForSmw(SANNE, ['submitted']))[0]!.number;
     await p.waitForTimeout(1000);
     // The channel is linked later, by whoever is at the keyboard when the wijkteam looks (see below).
-    await expect.poll(() => referralCards().last().innerText()).toContain('wacht op koppeling van het kanaal');
-    await shot('flow-03-verstuurd', referralCards().last());
+    // The card it was sent from is now the SMW'er's live case card, titled with the number.
+    const caseCard = () => page().locator('.ac-adaptiveCard').filter({ hasText: `Aanmelding ${number}` }).last();
+    await expect.poll(() => caseCard().innerText()).toContain('wacht op koppeling van het kanaal');
+    await shot('flow-03-verstuurd', caseCard());
   });
 
   it('links the channel and takes the aanmelding on as the casusregisseur', async () => {
@@ -223,10 +225,13 @@ describe('the whole flow across roles in the Playground', () => {
     await fill(plan, planFields(tr), { parentAvailability: '1-ochtend,2-ochtend,3-ochtend,4-middag,5-ochtend', meetingForm: 'school' });
     await shot('flow-06-plannen', plan);
     await plan.getByRole('button', { name: tr('handover.plan.search') }).click();
-    const slot = p.getByRole('button', { name: /^\S+ \d+ \S+ \d{2}:\d{2}–\d{2}:\d{2}$/ }).first();
+    // The proposed times are one choice (the first preselected) with one "Kies" button.
+    const slot = p.getByRole('radio', { name: /^\S+ \d+ \S+ \d{2}:\d{2}–\d{2}:\d{2}$/ }).first();
     await slot.waitFor();
-    await shot('flow-07-tijden', p.locator('.ac-adaptiveCard').filter({ has: slot }).last());
-    await slot.click();
+    const proposals = p.locator('.ac-adaptiveCard').filter({ has: slot }).last();
+    await shot('flow-07-tijden', proposals);
+    await slot.check();
+    await proposals.getByRole('button', { name: tr('handover.proposals.book'), exact: true }).click();
     await p.getByText(/Gepland: /).first().waitFor();
     await shot('flow-08-gepland', p.locator('.ac-adaptiveCard').filter({ hasText: 'Gepland: ' }).last());
   });

@@ -120,6 +120,7 @@ function activityFor(op: Operation, user: TeamsUser, referral: Referral, reminde
     aanmelden: 'aanmelden',
     concepten: 'concepten',
     mijnCasussen: 'mijn casussen',
+    overzicht: 'overzicht aan 08:30',
     emails: 'e-mails',
     status: `status ${referral.number}`,
     afspraken: `afspraken ${referral.number}`,

@@ -4,7 +4,7 @@ import { VERBS } from '../../cards/verbs.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { OutboxDocument } from '../../src/notify/outbox.js';
 import { REFUSED, cardAction, makeUser, message, personalConversationId, type TeamsUser } from '../support/activities.js';
-import { actions, download, errorBeside, input, invokeCard, invokeMessage, links, texts } from '../support/cards.js';
+import { actions, download, errorBeside, input, invokeCard, invokeMessage, links, slotChoices, texts } from '../support/cards.js';
 import { AGREEMENTS, PLAN, icsTo, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { feijenoord, linkWijkteams, referralFlow } from '../support/referralFlow.js';
@@ -95,13 +95,14 @@ describe('warme overdracht without Graph (local mode)', () => {
   it('proposes three slots within working hours and the parents\' times, says calendars were not checked, and updates the other card in place', async () => {
     const { referralId, proposals, karimCard } = await planned();
     expect(joined(proposals)).toContain("agenda's zijn niet bekeken");
-    const books = actions(proposals).filter((a) => a.verb === VERBS.handoverBook);
-    expect(books).toHaveLength(3);
+    // One choice of three times and one "Kies" button.
+    expect(slotChoices(proposals)).toHaveLength(3);
+    expect(actions(proposals).filter((a) => a.verb === VERBS.handoverBook)).toHaveLength(1);
     const doc = await stored(referralId);
     expect(doc.handover?.proposals.map((p) => p.start)).toEqual(['2026-11-24T07:30:00.000Z', '2026-11-26T11:00:00.000Z', '2026-12-01T07:30:00.000Z']);
     expect(doc.handover?.proposalBasis).toBe('workingHours');
     const updated = updatesOf(h, karim, karimCard.activityId).at(-1);
-    expect(actions(updated).filter((a) => a.verb === VERBS.handoverBook)).toHaveLength(3);
+    expect(slotChoices(updated)).toHaveLength(3);
   });
 
   it('books only a stored proposal (times in card data are ignored), offers the iCalendar invitation at a signed link (valid RFC 5545; bad or expired tokens refused), mails it to the parent, and tells the reminder planner', async () => {
@@ -185,8 +186,8 @@ describe('warme overdracht without Graph (local mode)', () => {
     const { referralId, number, booked } = await bookedByKarim();
     const again = invokeCard(await click(smw, booked, VERBS.handoverReschedule));
     expect(joined(again)).toContain('Verzetten: kies een nieuwe tijd');
-    const second = actions(again).filter((a) => a.verb === VERBS.handoverBook)[1]!;
-    const moved = invokeCard(await click(smw, again, VERBS.handoverBook, { slotId: String(second.data && (second.data as Record<string, unknown>).slotId) }));
+    const second = slotChoices(again)[1]!;
+    const moved = invokeCard(await click(smw, again, VERBS.handoverBook, { slotId: second }));
     expect(joined(moved)).toContain('Verzet naar donderdag 26 november 2026, 12:00–13:00');
     const files = (await icsTo(h, smw)).filter((f) => f.text.includes(number)).map((f) => parseIcs(f.ics));
     expect(files).toHaveLength(2);
@@ -348,8 +349,8 @@ describe('warme overdracht without Graph (local mode)', () => {
     expect(joined(planningCard)).toContain('Onderwerp: Uitnodiging: gesprek met het wijkteam');
     expect(joined(planningCard)).toContain('U bent uitgenodigd voor een gesprek met Karim Wijkteam');
     const again = await clicked(sofie, planningCard, VERBS.handoverReschedule);
-    const second = actions(again).filter((a) => a.verb === VERBS.handoverBook)[1]!;
-    const moved = await clicked(sofie, again, VERBS.handoverBook, { slotId: String((second.data as Record<string, unknown>).slotId) });
+    const second = slotChoices(again)[1]!;
+    const moved = await clicked(sofie, again, VERBS.handoverBook, { slotId: second });
     expect(joined(moved)).toContain('Verzet naar');
     const informed = await clicked(sofie, moved, VERBS.parentInformed);
     expect(joined(informed)).toContain('Vastgelegd: u heeft de ouder zelf gemaild of gebeld.');
@@ -398,7 +399,7 @@ describe('warme overdracht without Graph (local mode)', () => {
     const { referralId, number } = await planned();
     await h.bot.send(message(karim, `overdracht ${number}`, h.connector.url));
     const shown = lastCardTo(h, karim);
-    expect(actions(shown.card).filter((a) => a.verb === VERBS.handoverBook)).toHaveLength(3);
+    expect(slotChoices(shown.card)).toHaveLength(3);
     expect((await stored(referralId)).handover?.cards.find((c) => c.aadObjectId === karim.aadObjectId)?.activityId).toBe(shown.activityId);
     const smwCard = lastCardTo(h, smw);
     await click(smw, smwCard.card, VERBS.handoverPlan, { ...PLAN, parentAvailability: '3-middag' }, h.bot, undefined, smwCard.activityId);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { makeUser } from '../support/activities.js';
-import { actions, invokeCard, texts } from '../support/cards.js';
+import { actions, invokeCard, texts, slotChoices } from '../support/cards.js';
 import { FakeGraph } from '../support/fakeGraph.js';
 import { AGREEMENTS, PLAN, icsTo, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -113,8 +113,8 @@ describe('warme overdracht with Microsoft Graph', () => {
     expect(joined(updatesOf(h, karim, lastCardTo(h, karim).activityId).at(-1))).toContain('De warme overdracht is gepland.');
 
     const again = invokeCard(await click(karim, booked, VERBS.handoverReschedule));
-    const later = actions(again).filter((a) => a.verb === VERBS.handoverBook)[2]!;
-    await click(karim, again, VERBS.handoverBook, { slotId: String((later.data as Record<string, unknown>).slotId) });
+    const later = slotChoices(again)[2]!;
+    await click(karim, again, VERBS.handoverBook, { slotId: later });
     const patch = fake.calls.find((c) => c.method === 'PATCH');
     expect(patch).toMatchObject({ path: `/users/${KARIM_MAIL}/events/event-1`, status: 200 });
     expect(patch?.body).toEqual({

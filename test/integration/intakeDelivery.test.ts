@@ -121,7 +121,7 @@ describe('take-on is answered from the committed state; what follows is carried 
     let refused = 0;
     h.connector.policy = (req) => {
       const path = decodeURIComponent(req.path);
-      const target = (req.method === 'PUT' && path.includes(feijenoordChannel)) || (req.method === 'POST' && chats.some((c) => path.includes(c)));
+      const target = (req.method === 'PUT' && path.includes(feijenoordChannel)) || ((req.method === 'POST' || req.method === 'PUT') && chats.some((c) => path.includes(c)));
       if (!failing || !target) return undefined;
       refused++;
       return { status: 500 };
@@ -153,7 +153,8 @@ describe('take-on is answered from the committed state; what follows is carried 
     const doc = (await h.bot.schakel.deps.referrals.get(referralId))!.doc;
     expect(doc.handover?.cards.map((c) => c.aadObjectId).sort()).toEqual([smw.aadObjectId, karim.aadObjectId].sort());
     for (const user of [smw, karim]) {
-      const planning = h.connector.calls.filter((c) => ok(c) && c.method === 'POST' && c.conversationId === personalConversationId(user) && JSON.stringify(c.body).includes('Warme overdracht plannen') && JSON.stringify(c.body).includes(doc.number));
+      // The planning card (the live case card names the same next step: not counted here).
+      const planning = h.connector.calls.filter((c) => ok(c) && c.method === 'POST' && c.conversationId === personalConversationId(user) && JSON.stringify(c.body).includes('Warme overdracht plannen') && JSON.stringify(c.body).includes(doc.number) && !JSON.stringify(c.body).includes('"id":"case:'));
       expect(planning, user.name).toHaveLength(1);
     }
     expect((await h.bot.schakel.deps.referrals.entries(referralId, 'timeline')).map((e) => e.action)).toEqual(['submitted', 'intakePosted', 'accepted', 'handover.offered']);

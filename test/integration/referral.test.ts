@@ -97,7 +97,7 @@ describe('aanmelding from form to casusregisseur, over HTTP', () => {
     const doc = (await h.bot.schakel.deps.referrals.get(referralId))!.doc;
     expect(doc.state).toBe('accepted');
     const seq = (doc.outbox?.effects ?? []).find((e) => e.kind === 'offerHandoverPlanning')?.id.split(':')[1];
-    const effects = (doc.outbox?.effects ?? []).filter((e) => e.id.split(':')[1] === seq).map((e) => [e.kind, 'aadObjectId' in e ? e.aadObjectId : '', e.state.status]);
+    const effects = (doc.outbox?.effects ?? []).filter((e) => e.id.split(':')[1] === seq && e.kind !== 'refreshCaseCards').map((e) => [e.kind, 'aadObjectId' in e ? e.aadObjectId : '', e.state.status]);
     expect(effects).toEqual([
       ['updateIntakeCard', '', 'done'],
       ['notifyPerson', smw.aadObjectId, 'failed'],
@@ -105,6 +105,9 @@ describe('aanmelding from form to casusregisseur, over HTTP', () => {
       ['offerHandoverPlanning', smw.aadObjectId, 'failed'],
       ['offerHandoverPlanning', lisa.aadObjectId, 'done'],
     ]);
+    // The case cards are refreshed too; whatever the SMW'er's chat answers, the casusregisseur's card is posted and kept.
+    expect((doc.outbox?.effects ?? []).some((e) => e.kind === 'refreshCaseCards' && e.id.split(':')[1] === seq)).toBe(true);
+    expect(doc.caseCards?.find((c) => c.aadObjectId === lisa.aadObjectId)?.activityId).toBeTruthy();
     expect(doc.handover?.cards.map((c) => c.aadObjectId)).toEqual([lisa.aadObjectId]);
   });
 

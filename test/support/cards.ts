@@ -84,3 +84,9 @@ export function invokeMessage(body: unknown): string {
   if (b?.type !== 'application/vnd.microsoft.activity.message') throw new Error(`invoke answered with ${b?.type}`);
   return String(b.value);
 }
+
+/** The proposed times of a planning card: the values of its `slotId` choice, in order. */
+export function slotChoices(card: unknown): string[] {
+  const found = elements(card).find((e) => e.id === 'slotId' && e.type === 'Input.ChoiceSet');
+  return ((found?.choices ?? []) as { value: string }[]).map((c) => c.value);
+}

@@ -12,10 +12,12 @@ export async function meet(h: Harness, people: { user: TeamsUser; email: string 
 }
 
 const hasCard = (c: ConnectorCall) => JSON.stringify(c.body.attachments ?? []).includes('application/vnd.microsoft.card.adaptive');
+/** The live case card (cards/case): posted once per person and referral, then only updated in place. */
+export const isCaseCard = (c: ConnectorCall) => JSON.stringify(c.body.attachments ?? []).includes('"id":"case:');
 
-/** The last card sent into a person's 1:1 chat, with the activity id the connector gave it. */
+/** The last card sent into a person's 1:1 chat (not counting their live case cards), with the activity id the connector gave it. */
 export function lastCardTo(h: Harness, user: TeamsUser): { card: Record<string, unknown>; activityId: string } {
-  const call = h.connector.calls.filter((c) => c.method === 'POST' && c.status < 300 && c.conversationId === personalConversationId(user) && hasCard(c)).at(-1);
+  const call = h.connector.calls.filter((c) => c.method === 'POST' && c.status < 300 && c.conversationId === personalConversationId(user) && hasCard(c) && !isCaseCard(c)).at(-1);
   if (!call?.responseId) throw new Error(`no card sent to ${user.name}`);
   const attachments = call.body.attachments as { content: Record<string, unknown> }[];
   return { card: attachments[0]!.content, activityId: call.responseId };

@@ -114,7 +114,8 @@ function parseBody(text: string): unknown {
  * Waits until the bot carried out every effect that is due: its in-process runs, then (if a run
  * failed on the way, as the loop would find it) passes of the runner's loop.
  */
-export async function effectsSettled(bot: BotInstance, timeoutMs = 10_000): Promise<void> {
+// Generous: on a shared two-core machine a Teams rate-limit wait plus a loaded CPU can take a while; nothing here is a timing assertion.
+export async function effectsSettled(bot: BotInstance, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     await bot.schakel.effects.idle();

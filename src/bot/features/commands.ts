@@ -5,7 +5,7 @@ import { parseDistrictCsv } from '../../store/configRepository.js';
 import { formatMoment } from '../../i18n/format.js';
 import { actorOf, langOfTurn, nowOf, tenantOf, trOf } from '../context.js';
 import { grantOf } from '../gate.js';
-import { casesCard, draftsCard, type ListView } from '../views/caseLists.js';
+import { casesCard, draftsCard, type ListView } from '../../../cards/caseList/lists.js';
 import type { BotDeps } from '../deps.js';
 import { postIntake, wijkteamNamer } from '../intakePosting.js';
 

@@ -1,6 +1,5 @@
 import type { Application } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
-import { z } from 'zod';
 import type { AdaptiveCardJson } from '../../../cards/render.js';
 import { VERBS } from '../../../cards/verbs.js';
 import type { Decision } from '../../domain/decision.js';
@@ -14,10 +13,9 @@ import type { BotDeps } from '../deps.js';
 import { wijkteamNamer } from '../intakePosting.js';
 import { isWijkteamMember } from '../roster.js';
 import { grantOf } from '../gate.js';
-import { declineForm, detailsCard, intakeCard, redirectForm } from '../views/intake.js';
+import { DeclineSubmitSchema, declineForm, detailsCard, IntakeActionSchema, intakeCard, RedirectSubmitSchema, redirectForm } from '../../../cards/intake/index.js';
 
-const IntakeAction = z.object({ referralId: z.string().uuid() });
-const text = (v: unknown) => (typeof v === 'string' ? v : '');
+const IntakeAction = IntakeActionSchema;
 
 export function registerIntake(app: Application, deps: BotDeps): void {
   const on = (verb: string, handler: (ctx: TurnContext, actor: Actor, referral: Referral, data: Record<string, unknown>) => Promise<void>) =>
@@ -78,7 +76,8 @@ export function registerIntake(app: Application, deps: BotDeps): void {
     const tr = trOf(ctx);
     const member = await isWijkteamMember(ctx, deps, referral.routing?.wijkteamId, actor.aadObjectId);
     const map = await deps.settings.districtMap();
-    const values = { redirectTo: text(data.redirectTo), redirectReason: text(data.redirectReason) };
+    const { redirectTo, redirectReason } = RedirectSubmitSchema.parse({ ...data, referralId: referral.referralId });
+    const values = { redirectTo, redirectReason };
     const known = map?.wijkteams().some((w) => w.id === values.redirectTo) ? values.redirectTo : '';
     const outcome = await decideAndSave(deps, referral.referralId, actor, (current, now) =>
       current ? redirect(current, actor, { isMember: member, to: known, reason: values.redirectReason }, now) : notFound(),
@@ -102,7 +101,8 @@ export function registerIntake(app: Application, deps: BotDeps): void {
   on(VERBS.intakeDecline, async (ctx, actor, referral, data) => {
     const tr = trOf(ctx);
     const member = await isWijkteamMember(ctx, deps, referral.routing?.wijkteamId, actor.aadObjectId);
-    const values = { declineReason: text(data.declineReason), declineAdvice: text(data.declineAdvice) };
+    const { declineReason, declineAdvice } = DeclineSubmitSchema.parse({ ...data, referralId: referral.referralId });
+    const values = { declineReason, declineAdvice };
     const outcome = await decideAndSave(deps, referral.referralId, actor, (current, now) =>
       current ? decline(current, actor, { isMember: member, reason: values.declineReason, advice: values.declineAdvice }, now) : notFound(),
     );

@@ -1,31 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { Application } from '@microsoft/teams-ai';
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import { z } from 'zod';
 import { pickInputs, toRawValues, type RawValues } from '../../../cards/referral/fields.js';
 import { SECTIONS } from '../../../cards/referral/sections.js';
 import { VERBS } from '../../../cards/verbs.js';
 import { isSmwOf } from '../../domain/access.js';
 import { keepInput, nextOpenSection, saveSection, sectionAfter, sectionBefore } from '../../domain/draft.js';
 import { amend, submit, submitBlockers } from '../../domain/intake.js';
-import { intakeDelivery } from '../../domain/intakeDelivery.js';
 import { SECTION_IDS, type Referral, type SectionId } from '../../domain/referral.js';
 import { chooseWijkteam } from '../../domain/routing.js';
 import type { Actor } from '../../domain/types.js';
 import { auditRefusal, decideAndSave, parseAction, type Outcome } from '../actions.js';
-import { localTime, respondWithCard, respondWithMessage, trOf } from '../context.js';
+import { renderCaseCard } from '../caseCards.js';
+import { langOfTurn, localTime, respondWithCard, respondWithMessage, trOf } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import { laterCard, referralFormCard, reviewCard, submittedCard, type Notice } from '../views/referralForm.js';
+import { laterCard, referralFormCard, ReferralFormActionSchema, ResumeActionSchema, reviewCard, type Notice } from '../../../cards/referral/index.js';
 
 type Tr = ReturnType<typeof trOf>;
 
-/** What a form card's actions may carry besides inputs: ids, the section and a version. Nothing trusted. */
-const FormAction = z.object({
-  referralId: z.string().uuid(),
-  version: z.coerce.number().int().min(0),
-  section: z.enum([...SECTION_IDS, 'review']),
-});
-const ResumeAction = z.object({ referralId: z.string().uuid() });
+const FormAction = ReferralFormActionSchema;
+const ResumeAction = ResumeActionSchema;
 
 export function registerReferralForm(app: Application, deps: BotDeps): void {
   app.message(/^\s*aanmelden\s*$/i, async (ctx) => {
@@ -210,9 +204,9 @@ async function onSubmit(ctx: TurnContext, deps: BotDeps, data: unknown) {
   // Answered from the committed state: the intake post is an effect, and this card says where it stands
   // (a repeated click shows the same truth, never a post that did not happen).
   const referral = decision.value;
-  const wijkteamName = map?.wijkteam(referral.routing?.wijkteamId ?? '')?.name ?? referral.routing?.wijkteamId ?? '';
   deps.log.info({ referralId: referral.referralId, wijkteam: referral.routing?.wijkteamId, unchanged: Boolean(decision.unchanged) }, 'referral submitted');
-  return respondWithCard(ctx, submittedCard(tr, referral, wijkteamName, intakeDelivery(referral)));
+  // From here on this card is the SMW'er's live case card, updated in place on every change.
+  return respondWithCard(ctx, await renderCaseCard(deps, referral, actor.aadObjectId, langOfTurn(ctx)));
 }
 
 async function onAmend(ctx: TurnContext, deps: BotDeps, data: unknown) {

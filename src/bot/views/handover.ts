@@ -136,11 +136,14 @@ export function handoverCard(v: HandoverView, r: Referral, viewer: Viewer, notic
       notice: noticeOf(notice ?? (h.proposals.length === 0 ? { kind: 'warning', text: v.tr('handover.proposals.none') } : undefined)),
       facts: requestFacts(v, r),
       footer: v.tr(basis),
-      actions: [
-        ...h.proposals.map((p) => ({ verb: VERBS.handoverBook, title: shortTime(v, p.start, p.end), style: 'positive' as const, data: { ...data, slotId: p.slotId }, validate: false })),
-        { verb: VERBS.handoverEdit, title: v.tr('handover.proposals.other'), data, validate: false },
+      // The proposals as one choice (first preselected) and one "Kies" button; the rest behind "Meer".
+      fields: h.proposals.length > 0 ? [{ kind: 'radio', id: 'slotId', label: v.tr('handover.proposals.choose'), value: h.proposals[0]!.slotId, choices: h.proposals.map((p) => ({ title: shortTime(v, p.start, p.end), value: p.slotId })) }] : [],
+      actions: h.proposals.length > 0 ? [{ verb: VERBS.handoverBook, title: v.tr('handover.proposals.book'), style: 'positive', data: { ...data, slotId: h.proposals[0]!.slotId } }] : [{ verb: VERBS.handoverEdit, title: v.tr('handover.proposals.other'), data, validate: false }],
+      more: [
+        ...(h.proposals.length > 0 ? [{ verb: VERBS.handoverEdit, title: v.tr('handover.proposals.other'), data, validate: false }] : []),
         ...(h.meeting ? [{ verb: VERBS.handoverShow, title: v.tr('handover.keepMeeting'), data, validate: false }] : []),
       ],
+      moreLabel: v.tr('cards.more'),
     });
   }
   if (!h.meeting) return planCard(v, r, { notice, viewer });
@@ -159,14 +162,20 @@ export function handoverCard(v: HandoverView, r: Referral, viewer: Viewer, notic
     ],
     fields: task?.fields ?? [],
     footer: v.tr(viewer === 'caseManager' ? 'handover.booked.footerCaseManager' : 'handover.booked.footerSmw', { number: r.number }),
-    actions: [
-      ...(task ? [task.action] : []),
-      ...(viewer === 'caseManager' ? [{ verb: VERBS.agreementsOpen, title: v.tr('handover.agreements.open'), style: 'positive' as const, data, validate: false }] : []),
+    // The parent task is the one thing to do: moving and cancelling then wait behind "Meer".
+    ...bookedActions(task ? [task.action] : viewer === 'caseManager' ? [{ verb: VERBS.agreementsOpen, title: v.tr('handover.agreements.open'), style: 'positive' as const, data, validate: false }] : [], [
       { verb: VERBS.handoverReschedule, title: v.tr('handover.booked.move'), data, validate: false },
-      { verb: VERBS.handoverCancel, title: v.tr('handover.booked.cancel'), style: 'destructive', data, validate: false },
-    ],
+      { verb: VERBS.handoverCancel, title: v.tr('handover.booked.cancel'), style: 'destructive' as const, data, validate: false },
+    ], Boolean(task), v.tr('cards.more')),
     links: m.via === 'ical' && v.invitationUrl ? [{ title: v.tr('handover.ical.download'), url: v.invitationUrl(r, m) }] : [],
   });
+}
+
+type FormAction = NonNullable<FormCardInput['actions']>[number];
+
+/** A row of at most three buttons: with a task first, the others go behind "Meer". */
+function bookedActions(first: FormAction[], rest: FormAction[], behindMore: boolean, moreLabel: string): { actions: FormAction[]; more: FormAction[]; moreLabel: string } {
+  return behindMore ? { actions: first, more: rest, moreLabel } : { actions: [...first, ...rest], more: [], moreLabel };
 }
 
 function requestFacts(v: HandoverView, r: Referral): Fact[] {

@@ -93,31 +93,37 @@ describe('the intake post comes back through the domain', () => {
   const outbox = enqueue(undefined, submitted.value.referralId, 'smw-1', [], submitted.effects ?? [], now.at.toISOString());
   const referral = { ...submitted.value, outbox };
   const post = outbox.effects[0] as Effect;
-  const smwCard = { kind: 'updatePersonCard', aadObjectId: 'smw-1', view: 'intakeDelivery', activityId: 'card-1' };
+  const refresh = { kind: 'refreshCaseCards' };
 
-  it('delivered: records where the card went, puts it on the timeline and updates the SMW\'er\'s card', () => {
+  it('delivered: records where the card went, puts it on the timeline and refreshes the SMW\'er\'s case card', () => {
     const state = { status: 'done' as const, at: now.at.toISOString() };
     const intakePost = { wijkteamId: 'feijenoord', conversationId: 'ch', activityId: 'a1', postedAt: now.at.toISOString() };
     const d = effectSettled({ ...referral, outbox: withState(outbox, post.id, state) }, post, state, { intakePost }, now);
     expect(d.value.intakePost).toEqual(intakePost);
     expect(d.value.version).toBe(referral.version + 1);
     expect(d.events).toEqual([{ type: 'timeline', entry: 'intakePosted', detail: { wijkteam: 'feijenoord' } }]);
-    expect(d.effects).toEqual([smwCard]);
+    // The card the SMW'er sent it from is their live case card: refreshed, not updated by a card of its own.
+    expect(d.value.caseCards).toEqual([{ aadObjectId: 'smw-1', activityId: 'card-1' }]);
+    expect(d.effects).toEqual([refresh]);
     expect(intakeDelivery(d.value)).toBe('delivered');
   });
 
   it('first failure: the SMW\'er is told it is not delivered yet, once', () => {
     const state = { status: 'retrying' as const, attempt: 1, nextAt: '2026-11-23T09:00:01.000Z', reason: '500' };
     const d = effectSettled({ ...referral, outbox: withState(outbox, post.id, state) }, post, state, {}, now);
-    expect(d.effects).toEqual([smwCard]);
+    expect(d.effects).toEqual([refresh]);
     expect(intakeDelivery(d.value)).toBe('retrying');
-    expect(effectSettled(referral, post, { ...state, attempt: 2 }, {}, now).effects).toEqual([]);
+    expect(effectSettled(referral, post, { ...state, attempt: 2 }, {}, now).effects ?? []).toEqual([]);
+    // A referral sent before the case cards: the card it was sent from becomes its case card.
+    const older = effectSettled({ ...referral, caseCards: undefined, outbox: withState(outbox, post.id, state) }, post, state, {}, now);
+    expect(older.value.caseCards).toEqual([{ aadObjectId: 'smw-1', activityId: 'card-1' }]);
+    expect(older.effects).toEqual([refresh]);
   });
 
   it('given up: the SMW\'er and the coordinator are told, and the timeline says so', () => {
     const state = { status: 'failed' as const, reason: '500', at: now.at.toISOString() };
     const d = effectSettled({ ...referral, outbox: withState(outbox, post.id, state) }, post, state, {}, now);
-    expect(d.effects).toEqual([smwCard, { kind: 'escalate', to: 'coordinator', messageKey: 'effects.intakeFailed.coordinator', params: { number: 'AM-7K3QX2', wijkteam: 'feijenoord' } }]);
+    expect(d.effects).toEqual([{ kind: 'escalate', to: 'coordinator', messageKey: 'effects.intakeFailed.coordinator', params: { number: 'AM-7K3QX2', wijkteam: 'feijenoord' } }, refresh]);
     expect(d.events).toEqual([{ type: 'timeline', entry: 'intakePostFailed', detail: { wijkteam: 'feijenoord' } }]);
     expect(intakeDelivery(d.value)).toBe('failed');
   });

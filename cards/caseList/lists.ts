@@ -1,11 +1,11 @@
-import { renderCaseList } from '../../../cards/caseList/index.js';
-import type { AdaptiveCardJson } from '../../../cards/render.js';
-import { VERBS } from '../../../cards/verbs.js';
-import { nextOpenSection } from '../../domain/draft.js';
-import { nextDate } from '../../domain/nextDate.js';
-import { initialsOf, SECTION_IDS, type Referral } from '../../domain/referral.js';
-import { daysUntil, formatDate } from '../../i18n/format.js';
-import type { Lang } from '../../i18n/index.js';
+import { renderCaseList } from './index.js';
+import type { AdaptiveCardJson } from '../render.js';
+import { VERBS } from '../verbs.js';
+import { nextOpenSection } from '../../src/domain/draft.js';
+import { nextDate } from '../../src/domain/nextDate.js';
+import { initialsOf, SECTION_IDS, type Referral } from '../../src/domain/referral.js';
+import { daysUntil, formatDate } from '../../src/i18n/format.js';
+import type { Lang } from '../../src/i18n/index.js';
 
 type Tr = (key: string, params?: Record<string, string | number>) => string;
 

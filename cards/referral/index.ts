@@ -1,18 +1,30 @@
-import { formatDate } from '../../i18n/format.js';
-import type { IntakeDelivery } from '../../domain/intakeDelivery.js';
-import { renderFormCard, type FieldViewInput } from '../../../cards/form/index.js';
-import type { AdaptiveCardJson } from '../../../cards/render.js';
-import { fieldViews, type FieldDef, type RawValues, type Translate } from '../../../cards/referral/fields.js';
-import { SECTIONS } from '../../../cards/referral/sections.js';
-import { VERBS } from '../../../cards/verbs.js';
-import { SECTION_IDS, type Referral, type SectionId } from '../../domain/referral.js';
-import type { Wijkteam } from '../../domain/routing.js';
-import type { Missing } from '../../domain/sections/consent.js';
-import type { InstrumentOptions } from '../../domain/sections/safety.js';
-import type { FieldErrors } from '../../domain/validation.js';
+import { z } from 'zod';
+import { renderFormCard, type FieldViewInput } from '../form/index.js';
+import type { AdaptiveCardJson } from '../render.js';
+import { fieldViews, type FieldDef, type RawValues, type Translate } from './fields.js';
+import { SECTIONS } from './sections.js';
+import { VERBS } from '../verbs.js';
+import { SECTION_IDS, type Referral, type SectionId } from '../../src/domain/referral.js';
+import type { Wijkteam } from '../../src/domain/routing.js';
+import type { Missing } from '../../src/domain/sections/consent.js';
+import type { InstrumentOptions } from '../../src/domain/sections/safety.js';
+import type { FieldErrors } from '../../src/domain/validation.js';
 import { reviewFacts } from './summary.js';
 
 export type Notice = { kind: 'saved' | 'attention' | 'warning'; text: string };
+
+/**
+ * What the form's and the review's buttons carry besides the inputs: ids, the section and the
+ * version. Nothing else is trusted; the inputs are read per section by its field list.
+ */
+export const ReferralFormActionSchema = z.object({
+  referralId: z.string().uuid(),
+  version: z.coerce.number().int().min(0),
+  section: z.enum([...SECTION_IDS, 'review']),
+});
+
+/** "Verder invullen" and "Aanpassen": the referral only. */
+export const ResumeActionSchema = z.object({ referralId: z.string().uuid() });
 
 const NOTICE_STYLE = {
   // Green text on a white card: the light green "good" container made green text hard to read.
@@ -139,19 +151,5 @@ export function laterCard(tr: Translate, referral: Referral, time: string): Adap
     title: `${tr('referral.title')} — ${referral.number}`,
     notice: { text: tr('referral.keptForLater', { time }), color: 'Good', style: 'good' },
     actions: [{ verb: VERBS.resume, title: tr('referral.resume'), style: 'positive', data: { referralId: referral.referralId }, validate: false }],
-  });
-}
-
-/** The card after sending: where it went, whether its card was delivered there (the effect's state), by when to expect a reaction. */
-export function submittedCard(tr: Translate, referral: Referral, wijkteamName: string, delivery: IntakeDelivery): AdaptiveCardJson {
-  const failed = delivery === 'failed' || delivery === 'retrying';
-  return renderFormCard({
-    title: `${tr('referral.title')} — ${referral.number}`,
-    notice: { text: tr(`submitted.delivery.${delivery}`, { wijkteam: wijkteamName, number: referral.number }), color: failed ? 'Attention' : 'Good', style: failed ? 'attention' : 'good' },
-    facts: [
-      { title: tr('submitted.acceptBy'), value: referral.acceptBy ? formatDate(referral.acceptBy, tr('lang') === 'en' ? 'en' : 'nl', 'Europe/Amsterdam') : '' },
-      { title: tr('submitted.state'), value: tr(`state.${referral.state}`) },
-    ],
-    footer: delivery === 'notLinked' ? tr('submitted.notLinked', { wijkteam: wijkteamName }) : tr('submitted.footer'),
   });
 }

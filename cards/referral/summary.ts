@@ -1,10 +1,10 @@
-import type { Translate } from '../../../cards/referral/fields.js';
-import { initialsOf, type Referral } from '../../domain/referral.js';
-import { consentRecords } from '../../domain/sections/consent.js';
-import { parentsOf } from '../../domain/sections/parents.js';
-import { ageOn } from '../../domain/sections/pupil.js';
-import { formatDate, formatPhone } from '../../i18n/format.js';
-import type { Lang } from '../../i18n/index.js';
+import type { Translate } from './fields.js';
+import { initialsOf, type Referral } from '../../src/domain/referral.js';
+import { consentRecords } from '../../src/domain/sections/consent.js';
+import { parentsOf } from '../../src/domain/sections/parents.js';
+import { ageOn } from '../../src/domain/sections/pupil.js';
+import { formatDate, formatPhone } from '../../src/i18n/format.js';
+import type { Lang } from '../../src/i18n/index.js';
 
 export type Fact = { title: string; value: string };
 

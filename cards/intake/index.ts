@@ -1,11 +1,24 @@
-import { renderFormCard, type FieldViewInput } from '../../../cards/form/index.js';
-import type { AdaptiveCardJson } from '../../../cards/render.js';
-import type { Translate } from '../../../cards/referral/fields.js';
-import { VERBS } from '../../../cards/verbs.js';
-import type { Referral } from '../../domain/referral.js';
-import type { Wijkteam } from '../../domain/routing.js';
-import type { FieldErrors } from '../../domain/validation.js';
-import { intakeFacts, reviewFacts } from './summary.js';
+import { z } from 'zod';
+import { renderFormCard, type FieldViewInput } from '../form/index.js';
+import type { AdaptiveCardJson } from '../render.js';
+import type { Translate } from '../referral/fields.js';
+import { VERBS } from '../verbs.js';
+import type { Referral } from '../../src/domain/referral.js';
+import type { Wijkteam } from '../../src/domain/routing.js';
+import type { FieldErrors } from '../../src/domain/validation.js';
+import { intakeFacts, reviewFacts } from '../referral/summary.js';
+
+/** What every intake button carries: the referral's id only; the handler reloads and the gate authorises. */
+export const IntakeActionSchema = z.object({ referralId: z.string().uuid() });
+
+/** Text as typed (anything else counts as empty); lengths are the domain's to check, beside the field. */
+const typed = () => z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string());
+
+/** "Doorverwijzen": the chosen wijkteam and the reason as typed (the domain checks them, errors beside the fields). */
+export const RedirectSubmitSchema = IntakeActionSchema.extend({ redirectTo: typed(), redirectReason: typed() });
+
+/** "Afwijzen": the reason and the advice as typed (the domain checks them, errors beside the fields). */
+export const DeclineSubmitSchema = IntakeActionSchema.extend({ declineReason: typed(), declineAdvice: typed() });
 
 function stateLine(tr: Translate, r: Referral, wijkteamName: (id: string) => string): string {
   switch (r.state) {
@@ -15,8 +28,11 @@ function stateLine(tr: Translate, r: Referral, wijkteamName: (id: string) => str
       return tr('intake.declinedBy', { name: r.decline?.by.name ?? '' });
     case 'draft':
       return tr('intake.withdrawnForAmend');
-    default:
+    case 'accepted':
       return r.caseManager ? tr('intake.takenBy', { name: r.caseManager.name }) : tr(`state.${r.state}`);
+    default:
+      // Later steps show where it stands too, so the channel card follows the referral.
+      return r.caseManager ? `${tr('intake.takenBy', { name: r.caseManager.name })} · ${tr(`state.${r.state}`)}` : tr(`state.${r.state}`);
   }
 }
 
@@ -34,14 +50,20 @@ export function intakeCard(tr: Translate, r: Referral, today: string, wijkteamNa
     notice: notice ? { text: notice, color: 'Warning', style: 'warning' } : undefined,
     facts: intakeFacts(tr, r, today),
     footer: tr('intake.footer'),
+    // Three buttons in the row at most: redirecting and declining behind "Meer".
     actions: open
       ? [
           { verb: VERBS.intakeTakeOn, title: tr('intake.takeOn'), style: 'positive', data, validate: false },
           { verb: VERBS.intakeDetails, title: tr('intake.details'), data, validate: false },
+        ]
+      : [],
+    more: open
+      ? [
           { verb: VERBS.intakeRedirectForm, title: tr('intake.redirect'), data, validate: false },
           { verb: VERBS.intakeDeclineForm, title: tr('intake.decline'), style: 'destructive', data, validate: false },
         ]
       : [],
+    moreLabel: tr('cards.more'),
   });
 }
 
