@@ -66,7 +66,7 @@ export async function lifecycleRequests(): Promise<StepRow[]> {
   const coordinator = makeUser('Coördinator');
   const smw = makeUser('Sanne Smit');
   const karim = makeUser('Karim Amrani');
-  const clock = new ManualClock('2026-11-23T08:00:00Z'); // a Monday, 09:00 in Rotterdam
+  const clock = new ManualClock('2026-11-24T08:00:00Z'); // a Tuesday, 09:00 in Rotterdam (after REMINDER_INDEX_SINCE)
   // The runner's own loop stays quiet (the walk drives it), so nothing lands in another step's window.
   const bot = await startBot(endpoint, 'bench', { COORDINATOR_AAD_IDS: coordinator.aadObjectId, LOG_LEVEL: 'silent', EFFECTS_INTERVAL_MS: '3600000' }, clock);
   const h = { bot, connector } as unknown as Harness;
@@ -100,6 +100,7 @@ export async function lifecycleRequests(): Promise<StepRow[]> {
     await settle();
     counts.clear();
     cross.length = 0;
+    if (process.env.TRACE) process.stdout.write(`== ${name}\n`);
     counting = true;
     const out = await fn();
     await settle();
