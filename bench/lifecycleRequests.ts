@@ -161,7 +161,12 @@ export async function lifecycleRequests(): Promise<StepRow[]> {
   await step('(scheduler: reminders due by the evaluation day)', () => bot.schakel.reminders.scheduler.tick(), false);
   const sent = remindersTo(karim).slice(before);
   const reminderOf = (c: unknown) => String(action(c, VERBS.reminderDone).data.reminderId);
-  const other = sent.find((c) => reminderOf(c) !== evaluation.id);
+  const agreementOf = async (c: unknown) => {
+    const { reminderId, bucket } = action(c, VERBS.reminderDone).data;
+    return (await bot.schakel.reminders.reminders.get(String(reminderId), String(bucket)))?.doc.subject.agreementId;
+  };
+  let other: unknown;
+  for (const c of sent) if (!other && (await agreementOf(c)) !== 'evaluation') other = c;
   const evaluationCard = sent.find((c) => reminderOf(c) === evaluation.id);
   if (!evaluationCard) throw new Error('no evaluation reminder card sent');
   if (other) await step('a reminder marked done (terugkoppeling)', () => click(karim, other, VERBS.reminderDone));

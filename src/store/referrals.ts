@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Container } from '@azure/cosmos';
+import { BulkOperationType, type Container, type OperationInput } from '@azure/cosmos';
 import type { DomainEvent } from '../domain/decision.js';
 import type { PendingEntry } from '../domain/effects.js';
 import type { Referral, ReferralState } from '../domain/referral.js';
@@ -73,9 +73,9 @@ export class ReferralRepository {
 
   /** Writes committed entries as their own documents; ids are deterministic, so a repeat is a no-op. */
   async writeEntries(referralId: string, entries: PendingEntry[]): Promise<void> {
-    for (const pending of entries) {
+    const docs = entries.map((pending): ReferralEntry => {
       const { event } = pending;
-      const entry: ReferralEntry = {
+      return {
         id: pending.id,
         referralId,
         type: event.type,
@@ -84,18 +84,24 @@ export class ReferralRepository {
         action: event.type === 'audit' ? event.action : event.entry,
         detail: event.detail,
       };
+    });
+    if (docs.length === 1) {
       try {
-        await this.container.items.create(entry);
+        await this.container.items.create(docs[0]!);
       } catch (err) {
         if (statusOf(err) !== 409) throw err;
       }
+      return;
     }
+    // Several: one transactional batch per 100 in the referral's partition. An upsert of the
+    // same id writes the same entry again, so a repeat stays a no-op in effect.
+    await this.batch(referralId, docs.map((doc) => ({ operationType: BulkOperationType.Upsert, resourceBody: { ...doc } })));
   }
 
   /** Writes the audit and timeline events of a decision as entries in the referral's partition. */
   async record(referralId: string, actor: string, events: DomainEvent[], at: Date): Promise<void> {
-    for (const event of events) {
-      const entry: ReferralEntry = {
+    const docs = events.map(
+      (event): ReferralEntry => ({
         id: randomUUID(),
         referralId,
         type: event.type,
@@ -103,9 +109,21 @@ export class ReferralRepository {
         actor,
         action: event.type === 'audit' ? event.action : event.entry,
         detail: event.detail,
-      };
-      await this.container.items.create(entry);
-      this.log.debug({ referralId, action: entry.action, type: entry.type }, 'referral entry written');
+      }),
+    );
+    if (docs.length === 1) await this.container.items.create(docs[0]!);
+    else if (docs.length > 1) await this.batch(referralId, docs.map((doc) => ({ operationType: BulkOperationType.Create, resourceBody: { ...doc } })));
+    for (const entry of docs) this.log.debug({ referralId, action: entry.action, type: entry.type }, 'referral entry written');
+  }
+
+  /** Writes operations of one partition as transactional batches of at most 100 (one request each); all or none per batch. */
+  private async batch(partitionKey: string, operations: OperationInput[]): Promise<void> {
+    for (let i = 0; i < operations.length; i += 100) {
+      // Each operation names the partition too (the local server reads it per operation).
+      const chunk = operations.slice(i, i + 100).map((op) => ({ ...op, partitionKey }));
+      const response = await this.container.items.batch(chunk, partitionKey);
+      const failed = (response.result ?? []).find((r) => r.statusCode >= 400);
+      if (failed || !response.result) throw Object.assign(new Error(`batch write failed (${failed?.statusCode ?? response.code})`), { code: failed?.statusCode ?? response.code });
     }
   }
 
@@ -172,9 +190,11 @@ export class ReferralRepository {
     const { resources } = await this.container.items
       .query<ReferralEntry>({ query: 'SELECT * FROM c WHERE c.referralId = @id AND c.type != "referral"', parameters: [{ name: '@id', value: referralId }] }, { partitionKey: referralId })
       .fetchAll();
-    for (const entry of resources) {
-      await this.container.item(entry.id, referralId).patch([{ op: 'add', path: '/ttl', value: ttlSeconds }]);
-    }
+    // One transactional batch per 100 entries instead of a patch each (entries are written once and never changed).
+    await this.batch(
+      referralId,
+      resources.map((entry) => ({ operationType: BulkOperationType.Replace, id: entry.id, resourceBody: { ...stripMeta(entry), ttl: ttlSeconds } })),
+    );
     return resources.length;
   }
 }
