@@ -19,15 +19,27 @@ export interface ReferralEntry {
 }
 
 /**
- * A case-index document (container `cases`, pk `/key`): `person:<aad>` lists the referrals a
- * person is or was party to; `number:<AM-…>` points from a referral number to its id. Both are
- * hints written before the referral itself: a reader checks the referral it points to.
+ * Case-index documents (container `cases`, pk `/key`), hints written before the referral
+ * itself (a reader checks the referral they point to):
+ *  - `number:<AM-…>`, id the number: points from a referral number to its id;
+ *  - `person:<aad>`, id {@link PERSON_LIST}: every referral the person is or was party to, in one
+ *    document, so listing a person's cases is one point read whatever the size of the data.
+ *    Earlier data has one document per person and referral (id the referral's id) instead; the
+ *    list takes those in when it is first written, and a person without a list is read from them.
  */
 interface CaseIndexDoc {
   id: string;
   key: string;
   referralId: string;
 }
+
+interface PersonCasesDoc {
+  id: typeof PERSON_LIST;
+  key: string;
+  referralIds: string[];
+}
+
+const PERSON_LIST = 'referrals';
 
 const personKey = (aad: string) => `person:${aad}`;
 const numberKey = (n: string) => `number:${n.toUpperCase()}`;
@@ -64,11 +76,35 @@ export class ReferralRepository {
   /** Case index for people new to the referral and its number; idempotent, written before the referral. */
   private async index(referral: Referral, previous: Referral | undefined): Promise<void> {
     const before = new Set(previous ? peopleOf(previous) : []);
-    const docs: CaseIndexDoc[] = peopleOf(referral)
-      .filter((p) => !before.has(p))
-      .map((p) => ({ id: referral.referralId, key: personKey(p), referralId: referral.referralId }));
-    if (!previous) docs.push({ id: referral.number, key: numberKey(referral.number), referralId: referral.referralId });
-    for (const doc of docs) await this.cases.items.upsert(doc);
+    for (const person of new Set(peopleOf(referral).filter((p) => !before.has(p)))) await this.addToPerson(person, referral.referralId);
+    if (!previous) await this.cases.items.upsert({ id: referral.number, key: numberKey(referral.number), referralId: referral.referralId } satisfies CaseIndexDoc);
+  }
+
+  /** Adds a referral to the person's list (ETag-conditioned; read again on a race). */
+  private async addToPerson(aadObjectId: string, referralId: string): Promise<void> {
+    const key = personKey(aadObjectId);
+    for (let attempt = 1; ; attempt++) {
+      const found = await readDoc<PersonCasesDoc>(this.cases, PERSON_LIST, key);
+      if (found?.doc.referralIds.includes(referralId)) return;
+      const known = found ? found.doc.referralIds : await this.legacyPersonIndex(key);
+      const doc: PersonCasesDoc = { id: PERSON_LIST, key, referralIds: [...new Set([...known, referralId])] };
+      try {
+        if (found) await this.cases.item(PERSON_LIST, key).replace(doc, { accessCondition: { type: 'IfMatch', condition: found.etag } });
+        else await this.cases.items.create(doc);
+        return;
+      } catch (err) {
+        const code = statusOf(err);
+        if ((code !== 412 && code !== 409) || attempt >= 8) throw err;
+      }
+    }
+  }
+
+  /** The referral ids of a person's earlier one-document-per-referral index (one single-partition query). */
+  private async legacyPersonIndex(key: string): Promise<string[]> {
+    const { resources } = await this.cases.items
+      .query<{ referralId: string }>({ query: 'SELECT c.referralId FROM c WHERE c.key = @k AND IS_DEFINED(c.referralId)', parameters: [{ name: '@k', value: key }] }, { partitionKey: key })
+      .fetchAll();
+    return resources.map((r) => r.referralId);
   }
 
   /** Writes committed entries as their own documents; ids are deterministic, so a repeat is a no-op. */
@@ -153,13 +189,12 @@ export class ReferralRepository {
     return this.listIndexed(aadObjectId, (r) => (r.smw.aadObjectId === aadObjectId || r.caseManager?.aadObjectId === aadObjectId) && states.includes(r.state));
   }
 
-  /** One single-partition query of the person's index, then a point read per referral: cost follows the person's cases, not the data. */
+  /** A point read of the person's list, then a point read per referral: cost follows the person's cases, not the data. */
   private async listIndexed(aadObjectId: string, keep: (r: Referral) => boolean): Promise<Referral[]> {
     const key = personKey(aadObjectId);
-    const { resources } = await this.cases.items
-      .query<{ referralId: string }>({ query: 'SELECT c.referralId FROM c WHERE c.key = @k', parameters: [{ name: '@k', value: key }] }, { partitionKey: key })
-      .fetchAll();
-    const found = await Promise.all(resources.map((r) => this.get(r.referralId)));
+    const list = await readDoc<PersonCasesDoc>(this.cases, PERSON_LIST, key);
+    const ids = list ? list.doc.referralIds : await this.legacyPersonIndex(key);
+    const found = await Promise.all(ids.map((id) => this.get(id)));
     return found
       .flatMap((f) => (f && keep(f.doc) ? [f.doc] : []))
       .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/domain/decision.js';
 import type { Store } from '../../src/store/cosmos.js';
 import { startLocalCosmos, type LocalCosmosServer } from '../../src/store/localCosmos.js';
+import { referralNumber } from '../../src/domain/referral.js';
 import { ReferralRepository } from '../../src/store/referrals.js';
+import { makeFullReferral } from '../support/factories.js';
 import { openTestStore } from '../support/reminderHarness.js';
 import { quietLog } from '../support/reminderEngine.js';
 
@@ -56,5 +58,35 @@ describe('referral entries', () => {
       .fetchAll();
     expect(resources).toHaveLength(130);
     expect(resources.every((r) => r.ttl === 3600)).toBe(true);
+  });
+});
+
+describe("a person's case list", () => {
+  const referralFor = (smw: string, caseManager?: string) => {
+    const referralId = randomUUID();
+    return makeFullReferral({ id: referralId, referralId, number: referralNumber(referralId), state: caseManager ? 'accepted' : 'submitted', smw: { aadObjectId: smw, name: 'S' }, ...(caseManager ? { caseManager: { aadObjectId: caseManager, name: 'C' } } : {}) });
+  };
+
+  it('lists the referrals of SMW\'er and casusregisseur from one document per person, read with a point read', async () => {
+    const smw = `smw-${randomUUID()}`;
+    const cm = `cm-${randomUUID()}`;
+    const a = await referrals.create(referralFor(smw));
+    const b = await referrals.create(referralFor(smw));
+    await referrals.save({ ...b.doc, state: 'accepted', caseManager: { aadObjectId: cm, name: 'C' } }, b.etag, b.doc);
+    expect((await referrals.listForSmw(smw, ['submitted', 'accepted'])).map((r) => r.referralId).sort()).toEqual([a.doc.referralId, b.doc.referralId].sort());
+    expect((await referrals.listForPerson(cm, ['accepted'])).map((r) => r.referralId)).toEqual([b.doc.referralId]);
+    const { resource } = await store.containers.cases.item('referrals', `person:${smw}`).read();
+    expect(resource.referralIds.sort()).toEqual([a.doc.referralId, b.doc.referralId].sort());
+  });
+
+  it('takes in the earlier one-document-per-referral index: read without a list, and kept when the list is first written', async () => {
+    const smw = `smw-${randomUUID()}`;
+    const old = await referrals.create(referralFor(`other-${randomUUID()}`));
+    const mine = { ...old.doc, smw: { aadObjectId: smw, name: 'S' } };
+    await store.containers.referrals.item(old.doc.referralId, old.doc.referralId).replace(mine);
+    await store.containers.cases.items.upsert({ id: old.doc.referralId, key: `person:${smw}`, referralId: old.doc.referralId });
+    expect((await referrals.listForSmw(smw, ['submitted'])).map((r) => r.referralId)).toEqual([old.doc.referralId]);
+    const fresh = await referrals.create(referralFor(smw));
+    expect((await referrals.listForSmw(smw, ['submitted'])).map((r) => r.referralId).sort()).toEqual([old.doc.referralId, fresh.doc.referralId].sort());
   });
 });
