@@ -14,11 +14,11 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { VERBS } from '../cards/verbs.js';
 import { cardAction, makeUser, type TeamsUser } from '../test/support/activities.js';
-import { action } from '../test/support/cards.js';
+import { action, cardOf } from '../test/support/cards.js';
 import { FakeGraph } from '../test/support/fakeGraph.js';
 import { PLAN, lastCardTo, meet } from '../test/support/handoverFlow.js';
 import { effectsSettled, startHarness, type Harness } from '../test/support/harness.js';
-import { feijenoord, feijenoordChannel, linkWijkteams, referralFlow } from '../test/support/referralFlow.js';
+import { channelConversation, feijenoord, feijenoordChannel, linkWijkteams, referralFlow } from '../test/support/referralFlow.js';
 
 const SUBMITS = Number(process.env.BENCH_EFFECTS_N ?? 20);
 const CLICKS = Number(process.env.BENCH_CLICKS_N ?? 10);
@@ -86,7 +86,7 @@ async function intakeEffect(): Promise<number[]> {
       const referralId = String(action(review, VERBS.submit).data.referralId);
       const before = postsIn(feijenoordChannel).length;
       await click(smw, review, VERBS.submit);
-      await effectsSettled(h.bot);
+      await effectsSettled(h.bot, 120_000);
       const post = postsIn(feijenoordChannel)[before];
       const submittedAt = (await h.bot.schakel.deps.referrals.get(referralId))?.doc.submittedAt;
       if (!post || !submittedAt) throw new Error('the submit posted no intake card');
@@ -110,19 +110,27 @@ async function clicks(withGraph: boolean): Promise<{ plan: number[]; book: numbe
   });
   try {
     await prepared(h);
-    const { takenOn } = referralFlow(() => h);
+    const { fillAll, click, postsIn } = referralFlow(() => h);
     const plan: number[] = [];
     const book: number[] = [];
     for (let i = 0; i < CLICKS + 1; i++) {
-      const { referralId } = await takenOn(smw, karim);
+      // Submitted and taken on (the 1:1 chats' Teams limits may hold effects back for seconds: wait longer than the tests do).
+      const review = await fillAll(smw);
+      const referralId = String(action(review, VERBS.submit).data.referralId);
+      await click(smw, review, VERBS.submit);
+      await effectsSettled(h.bot, 120_000);
+      const post = postsIn(feijenoordChannel).at(-1);
+      if (!post) throw new Error('no intake post');
+      await click(karim, cardOf(post.body), VERBS.intakeTakeOn, {}, h.bot, channelConversation(feijenoordChannel), post.responseId);
+      await effectsSettled(h.bot, 120_000);
       const planning = lastCardTo(h, smw);
       const p = await timedPress(h, smw, VERBS.handoverPlan, { referralId, ...PLAN, meetingForm: 'online' }, planning.activityId);
-      await effectsSettled(h.bot, 60_000);
+      await effectsSettled(h.bot, 120_000);
       const slot = (await h.bot.schakel.deps.referrals.get(referralId))?.doc.handover?.proposals[0]?.slotId;
       if (!slot) throw new Error('no slot proposed');
       const karimCard = lastCardTo(h, karim);
       const b = await timedPress(h, karim, VERBS.handoverBook, { referralId, slotId: slot }, karimCard.activityId);
-      await effectsSettled(h.bot, 60_000);
+      await effectsSettled(h.bot, 120_000);
       const state = (await h.bot.schakel.deps.referrals.get(referralId))?.doc.state;
       if (state !== 'handoverScheduled') throw new Error(`after booking the referral is ${state}`);
       // The first round fetches the Graph token and warms the process: not counted.
