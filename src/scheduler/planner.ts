@@ -61,33 +61,40 @@ export class StoredReminderPlanner implements ReminderPlanner {
     return { calendar: this.deps.calendar, policy: this.deps.policy, clock: this.deps.clock };
   }
 
+  /** The referral's pending reminders, read at most once per planning step (see {@link PendingReminders}). */
+  private pendingOf(r: Referral): PendingReminders {
+    return new PendingReminders(() => this.deps.store.pendingOfReferral(r.referralId, r.createdAt));
+  }
+
   async referralSubmitted(r: Referral): Promise<void> {
-    if (r.submittedAt) await this.normEvent(r, 'submitted', new Date(r.submittedAt));
+    if (r.submittedAt) await this.normEvent(r, 'submitted', new Date(r.submittedAt), this.pendingOf(r));
   }
 
   async referralAccepted(r: Referral): Promise<void> {
-    if (r.acceptedAt) await this.normEvent(r, 'accepted', new Date(r.acceptedAt));
+    if (r.acceptedAt) await this.normEvent(r, 'accepted', new Date(r.acceptedAt), this.pendingOf(r));
   }
 
   async handoverBooked(r: Referral): Promise<void> {
     const meeting = r.handover?.meeting;
     if (!meeting) return;
     const prompt = planAgreementsPrompt(r.referralId, meeting, partiesOf(r, this.today), this.ctx);
-    await this.replace(r, (doc) => doc.kind === 'agreementsPrompt', prompt ? [prompt] : []);
-    await this.normEvent(r, 'handoverHeld', new Date(meeting.end));
+    const pending = this.pendingOf(r);
+    await this.replace(r, (doc) => doc.kind === 'agreementsPrompt', prompt ? [prompt] : [], pending);
+    await this.normEvent(r, 'handoverHeld', new Date(meeting.end), pending);
     this.deps.log.info({ referralId: r.referralId, prompt: prompt?.dueAt }, 'agreements prompt planned');
   }
 
   async referralClosed(r: Referral): Promise<void> {
-    await this.replace(r, () => true, []);
+    await this.replace(r, () => true, [], this.pendingOf(r));
     this.deps.log.info({ referralId: r.referralId }, 'reminders of a closed referral withdrawn');
   }
 
   /** The meeting was called off: its prompt and the norms it started go; the handover norm runs again. */
   async handoverCancelled(r: Referral): Promise<void> {
     const startedByMeeting = new Set(this.deps.norms.filter((n) => n.startEvent === 'handoverHeld').map((n) => n.id));
-    await this.replace(r, (doc) => doc.kind === 'agreementsPrompt' || (doc.kind === 'normEscalation' && startedByMeeting.has(doc.subject.normId ?? '')), []);
-    if (r.acceptedAt) await this.normEvent(r, 'accepted', new Date(r.acceptedAt));
+    const pending = this.pendingOf(r);
+    await this.replace(r, (doc) => doc.kind === 'agreementsPrompt' || (doc.kind === 'normEscalation' && startedByMeeting.has(doc.subject.normId ?? '')), [], pending);
+    if (r.acceptedAt) await this.normEvent(r, 'accepted', new Date(r.acceptedAt), pending);
     this.deps.log.info({ referralId: r.referralId }, 'reminders of a cancelled warme overdracht withdrawn');
   }
 
@@ -99,11 +106,15 @@ export class StoredReminderPlanner implements ReminderPlanner {
     const planned = new Set(plan.reminders.map((p) => p.id));
     const previous = this.previousConfirmed(r);
     const stale = previous ? planAgreementReminders({ referralId: r.referralId, agreedDates: withPupilForParent(previous, r, this.today), parties }, this.ctx).reminders.filter((p) => !planned.has(p.id)) : [];
+    const pending = this.pendingOf(r);
     const cancelled = await this.deps.store.cancel(stale);
-    const saved = await this.deps.store.save(await localize(plan.reminders, this.deps.languageOf, r));
-    await this.replace(r, (doc) => doc.kind === 'agreementsPrompt', []);
+    pending.cancelled(stale);
+    const localized = await localize(plan.reminders, this.deps.languageOf, r);
+    const saved = await this.deps.store.save(localized);
+    pending.saved(localized);
+    await this.replace(r, (doc) => doc.kind === 'agreementsPrompt', [], pending);
     const confirmedAt = r.handover?.agreements.filter((a) => a.confirmedAt).at(-1)?.confirmedAt;
-    if (confirmedAt) await this.normEvent(r, 'agreementsConfirmed', new Date(confirmedAt));
+    if (confirmedAt) await this.normEvent(r, 'agreementsConfirmed', new Date(confirmedAt), pending);
     this.deps.log.info(
       { referralId: r.referralId, agreementIds: dates.map((d) => d.agreementId), created: saved.created, cancelled, unaddressable: plan.unaddressable.map((u) => `${u.agreementId}:${u.role}`) },
       'agreement reminders planned',
@@ -128,27 +139,58 @@ export class StoredReminderPlanner implements ReminderPlanner {
   }
 
   /** A referral event for the service norms: plans the escalations it starts and cancels those it ends. */
-  private async normEvent(r: Referral, type: string, at: Date): Promise<void> {
+  private async normEvent(r: Referral, type: string, at: Date, pending: PendingReminders): Promise<void> {
     const changes = normRemindersOnEvent(this.deps.norms, r.referralId, referralHistory(r), { type, at }, partiesOf(r, this.today), this.ctx);
     await this.deps.store.cancel(changes.cancel);
+    pending.cancelled(changes.cancel);
     // A start event that happens again (a moved meeting) replaces the escalations of the earlier start.
     const started = new Set(this.deps.norms.filter((n) => n.startEvent === type).map((n) => n.id));
     // A norm whose end event happened is met, whenever its clock started.
     const ended = new Set(this.deps.norms.filter((n) => n.endEvent === type).map((n) => n.id));
-    await this.replace(r, (doc) => doc.kind === 'normEscalation' && ended.has(doc.subject.normId ?? '') && !started.has(doc.subject.normId ?? ''), []);
+    await this.replace(r, (doc) => doc.kind === 'normEscalation' && ended.has(doc.subject.normId ?? '') && !started.has(doc.subject.normId ?? ''), [], pending);
     const keep = new Set(changes.create.map((c) => c.id));
-    await this.replace(r, (doc) => doc.kind === 'normEscalation' && started.has(doc.subject.normId ?? '') && !keep.has(doc.id), []);
-    await this.deps.store.save(await localize(changes.create, this.deps.languageOf, r));
+    await this.replace(r, (doc) => doc.kind === 'normEscalation' && started.has(doc.subject.normId ?? '') && !keep.has(doc.id), [], pending);
+    const created = await localize(changes.create, this.deps.languageOf, r);
+    await this.deps.store.save(created);
+    pending.saved(created);
     if (changes.create.length + changes.cancel.length > 0) {
       this.deps.log.info({ referralId: r.referralId, event: type, created: changes.create.length, cancelled: changes.cancel.length }, 'service-norm escalations updated');
     }
   }
 
   /** Cancels pending reminders of the referral that match and are not in `next`, then saves `next`. */
-  private async replace(referral: Referral, matches: (doc: PlannedReminder) => boolean, next: PlannedReminder[]): Promise<void> {
+  private async replace(referral: Referral, matches: (doc: PlannedReminder) => boolean, next: PlannedReminder[], pending: PendingReminders): Promise<void> {
     const ids = new Set(next.map((n) => n.id));
-    const old = (await this.deps.store.pendingOfReferral(referral.referralId, referral.createdAt)).filter((d) => matches(d) && !ids.has(d.id));
+    const old = (await pending.list()).filter((d) => matches(d) && !ids.has(d.id));
     await this.deps.store.cancel(old);
-    await this.deps.store.save(await localize(next, this.deps.languageOf, referral));
+    pending.cancelled(old);
+    const localized = await localize(next, this.deps.languageOf, referral);
+    await this.deps.store.save(localized);
+    pending.saved(localized);
+  }
+}
+
+/**
+ * A referral's pending reminders during one planning step: read from the store on first use
+ * (a point read of its reminder index and a query per day it names), then kept up to date with
+ * what the step itself cancels and saves, so the step's later replacements see what a fresh
+ * read would show without reading again.
+ */
+export class PendingReminders {
+  private current?: Map<string, PlannedReminder>;
+
+  constructor(private readonly read: () => Promise<PlannedReminder[]>) {}
+
+  async list(): Promise<PlannedReminder[]> {
+    this.current ??= new Map((await this.read()).map((d) => [d.id, d]));
+    return [...this.current.values()];
+  }
+
+  cancelled(reminders: Pick<PlannedReminder, 'id'>[]): void {
+    for (const r of reminders) this.current?.delete(r.id);
+  }
+
+  saved(reminders: PlannedReminder[]): void {
+    for (const r of reminders) this.current?.set(r.id, r);
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Container } from '@azure/cosmos';
+import { BulkOperationType, type Container, type OperationInput } from '@azure/cosmos';
 import type { DomainEvent } from '../domain/decision.js';
 import type { PendingEntry } from '../domain/effects.js';
 import type { Referral, ReferralState } from '../domain/referral.js';
@@ -19,15 +19,27 @@ export interface ReferralEntry {
 }
 
 /**
- * A case-index document (container `cases`, pk `/key`): `person:<aad>` lists the referrals a
- * person is or was party to; `number:<AM-…>` points from a referral number to its id. Both are
- * hints written before the referral itself: a reader checks the referral it points to.
+ * Case-index documents (container `cases`, pk `/key`), hints written before the referral
+ * itself (a reader checks the referral they point to):
+ *  - `number:<AM-…>`, id the number: points from a referral number to its id;
+ *  - `person:<aad>`, id {@link PERSON_LIST}: every referral the person is or was party to, in one
+ *    document, so listing a person's cases is one point read whatever the size of the data.
+ *    Earlier data has one document per person and referral (id the referral's id) instead; the
+ *    list takes those in when it is first written, and a person without a list is read from them.
  */
 interface CaseIndexDoc {
   id: string;
   key: string;
   referralId: string;
 }
+
+interface PersonCasesDoc {
+  id: typeof PERSON_LIST;
+  key: string;
+  referralIds: string[];
+}
+
+const PERSON_LIST = 'referrals';
 
 const personKey = (aad: string) => `person:${aad}`;
 const numberKey = (n: string) => `number:${n.toUpperCase()}`;
@@ -64,18 +76,42 @@ export class ReferralRepository {
   /** Case index for people new to the referral and its number; idempotent, written before the referral. */
   private async index(referral: Referral, previous: Referral | undefined): Promise<void> {
     const before = new Set(previous ? peopleOf(previous) : []);
-    const docs: CaseIndexDoc[] = peopleOf(referral)
-      .filter((p) => !before.has(p))
-      .map((p) => ({ id: referral.referralId, key: personKey(p), referralId: referral.referralId }));
-    if (!previous) docs.push({ id: referral.number, key: numberKey(referral.number), referralId: referral.referralId });
-    for (const doc of docs) await this.cases.items.upsert(doc);
+    for (const person of new Set(peopleOf(referral).filter((p) => !before.has(p)))) await this.addToPerson(person, referral.referralId);
+    if (!previous) await this.cases.items.upsert({ id: referral.number, key: numberKey(referral.number), referralId: referral.referralId } satisfies CaseIndexDoc);
+  }
+
+  /** Adds a referral to the person's list (ETag-conditioned; read again on a race). */
+  private async addToPerson(aadObjectId: string, referralId: string): Promise<void> {
+    const key = personKey(aadObjectId);
+    for (let attempt = 1; ; attempt++) {
+      const found = await readDoc<PersonCasesDoc>(this.cases, PERSON_LIST, key);
+      if (found?.doc.referralIds.includes(referralId)) return;
+      const known = found ? found.doc.referralIds : await this.legacyPersonIndex(key);
+      const doc: PersonCasesDoc = { id: PERSON_LIST, key, referralIds: [...new Set([...known, referralId])] };
+      try {
+        if (found) await this.cases.item(PERSON_LIST, key).replace(doc, { accessCondition: { type: 'IfMatch', condition: found.etag } });
+        else await this.cases.items.create(doc);
+        return;
+      } catch (err) {
+        const code = statusOf(err);
+        if ((code !== 412 && code !== 409) || attempt >= 8) throw err;
+      }
+    }
+  }
+
+  /** The referral ids of a person's earlier one-document-per-referral index (one single-partition query). */
+  private async legacyPersonIndex(key: string): Promise<string[]> {
+    const { resources } = await this.cases.items
+      .query<{ referralId: string }>({ query: 'SELECT c.referralId FROM c WHERE c.key = @k AND IS_DEFINED(c.referralId)', parameters: [{ name: '@k', value: key }] }, { partitionKey: key })
+      .fetchAll();
+    return resources.map((r) => r.referralId);
   }
 
   /** Writes committed entries as their own documents; ids are deterministic, so a repeat is a no-op. */
   async writeEntries(referralId: string, entries: PendingEntry[]): Promise<void> {
-    for (const pending of entries) {
+    const docs = entries.map((pending): ReferralEntry => {
       const { event } = pending;
-      const entry: ReferralEntry = {
+      return {
         id: pending.id,
         referralId,
         type: event.type,
@@ -84,18 +120,24 @@ export class ReferralRepository {
         action: event.type === 'audit' ? event.action : event.entry,
         detail: event.detail,
       };
+    });
+    if (docs.length === 1) {
       try {
-        await this.container.items.create(entry);
+        await this.container.items.create(docs[0]!);
       } catch (err) {
         if (statusOf(err) !== 409) throw err;
       }
+      return;
     }
+    // Several: one transactional batch per 100 in the referral's partition. An upsert of the
+    // same id writes the same entry again, so a repeat stays a no-op in effect.
+    await this.batch(referralId, docs.map((doc) => ({ operationType: BulkOperationType.Upsert, resourceBody: { ...doc } })));
   }
 
   /** Writes the audit and timeline events of a decision as entries in the referral's partition. */
   async record(referralId: string, actor: string, events: DomainEvent[], at: Date): Promise<void> {
-    for (const event of events) {
-      const entry: ReferralEntry = {
+    const docs = events.map(
+      (event): ReferralEntry => ({
         id: randomUUID(),
         referralId,
         type: event.type,
@@ -103,9 +145,21 @@ export class ReferralRepository {
         actor,
         action: event.type === 'audit' ? event.action : event.entry,
         detail: event.detail,
-      };
-      await this.container.items.create(entry);
-      this.log.debug({ referralId, action: entry.action, type: entry.type }, 'referral entry written');
+      }),
+    );
+    if (docs.length === 1) await this.container.items.create(docs[0]!);
+    else if (docs.length > 1) await this.batch(referralId, docs.map((doc) => ({ operationType: BulkOperationType.Create, resourceBody: { ...doc } })));
+    for (const entry of docs) this.log.debug({ referralId, action: entry.action, type: entry.type }, 'referral entry written');
+  }
+
+  /** Writes operations of one partition as transactional batches of at most 100 (one request each); all or none per batch. */
+  private async batch(partitionKey: string, operations: OperationInput[]): Promise<void> {
+    for (let i = 0; i < operations.length; i += 100) {
+      // Each operation names the partition too (the local server reads it per operation).
+      const chunk = operations.slice(i, i + 100).map((op) => ({ ...op, partitionKey }));
+      const response = await this.container.items.batch(chunk, partitionKey);
+      const failed = (response.result ?? []).find((r) => r.statusCode >= 400);
+      if (failed || !response.result) throw Object.assign(new Error(`batch write failed (${failed?.statusCode ?? response.code})`), { code: failed?.statusCode ?? response.code });
     }
   }
 
@@ -153,13 +207,12 @@ export class ReferralRepository {
     return this.listIndexed(aadObjectId, (r) => (r.smw.aadObjectId === aadObjectId || r.caseManager?.aadObjectId === aadObjectId) && states.includes(r.state));
   }
 
-  /** One single-partition query of the person's index, then a point read per referral: cost follows the person's cases, not the data. */
+  /** A point read of the person's list, then a point read per referral: cost follows the person's cases, not the data. */
   private async listIndexed(aadObjectId: string, keep: (r: Referral) => boolean): Promise<Referral[]> {
     const key = personKey(aadObjectId);
-    const { resources } = await this.cases.items
-      .query<{ referralId: string }>({ query: 'SELECT c.referralId FROM c WHERE c.key = @k', parameters: [{ name: '@k', value: key }] }, { partitionKey: key })
-      .fetchAll();
-    const found = await Promise.all(resources.map((r) => this.get(r.referralId)));
+    const list = await readDoc<PersonCasesDoc>(this.cases, PERSON_LIST, key);
+    const ids = list ? list.doc.referralIds : await this.legacyPersonIndex(key);
+    const found = await Promise.all(ids.map((id) => this.get(id)));
     return found
       .flatMap((f) => (f && keep(f.doc) ? [f.doc] : []))
       .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
@@ -190,9 +243,11 @@ export class ReferralRepository {
     const { resources } = await this.container.items
       .query<ReferralEntry>({ query: 'SELECT * FROM c WHERE c.referralId = @id AND c.type != "referral"', parameters: [{ name: '@id', value: referralId }] }, { partitionKey: referralId })
       .fetchAll();
-    for (const entry of resources) {
-      await this.container.item(entry.id, referralId).patch([{ op: 'add', path: '/ttl', value: ttlSeconds }]);
-    }
+    // One transactional batch per 100 entries instead of a patch each (entries are written once and never changed).
+    await this.batch(
+      referralId,
+      resources.map((entry) => ({ operationType: BulkOperationType.Replace, id: entry.id, resourceBody: { ...stripMeta(entry), ttl: ttlSeconds } })),
+    );
     return resources.length;
   }
 }

@@ -59,8 +59,9 @@ export interface ReminderDocument {
 
 /**
  * One per referral, in its own partition of the `reminders` container: the days (buckets) its
- * reminders were ever saved in, so finding them needs no query across every day. Days are only
- * added; it has no `status`, so the scheduler's due-queries never match it.
+ * reminders were saved in, so finding them needs no query across every day. Saving adds days; a
+ * lookup drops days well in the past that hold nothing pending any more. It has no `status`, so
+ * the scheduler's due-queries never match it.
  */
 export interface ReminderIndexDocument {
   id: string;
@@ -274,7 +275,26 @@ export class ReminderStore {
           .fetchAll(),
       ),
     );
+    await this.pruneIndex(index, index.doc.buckets.filter((bucket, i) => perDay[i]!.resources.length === 0));
     return perDay.flatMap(({ resources }) => resources.map((r) => stripMeta(r))).sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
+  }
+
+  /**
+   * Drops from the index the days before yesterday that hold nothing pending of the referral any
+   * more (their reminders went out, were done or withdrawn), so later lookups query fewer days.
+   * Only days well in the past: nothing is planned there, and a save to a day adds it again.
+   * ETag-conditioned; a race with another writer just leaves the day in for the next lookup.
+   */
+  private async pruneIndex(index: Versioned<ReminderIndexDocument>, empty: string[]): Promise<void> {
+    const yesterday = bucketOf(new Date(this.clock.now().getTime() - 86_400_000).toISOString());
+    const drop = new Set(empty.filter((bucket) => bucket < yesterday));
+    if (drop.size === 0) return;
+    const doc: ReminderIndexDocument = { ...index.doc, buckets: index.doc.buckets.filter((b) => !drop.has(b)), updatedAt: this.clock.now().toISOString() };
+    try {
+      await this.container.item(doc.id, doc.bucket).replace(doc, { accessCondition: { type: 'IfMatch', condition: index.etag } });
+    } catch (err) {
+      if (statusOf(err) !== 412) throw err;
+    }
   }
 
   /**

@@ -147,6 +147,8 @@ describe('aanmelding from form to casusregisseur, over HTTP', () => {
     const newPost = postsIn(charloisChannel).at(-1)!;
     expect(invokeMessage(await click(karim, cardOf(newPost.body), VERBS.intakeTakeOn, {}, h.bot, channelConversation(charloisChannel)))).toContain(REFUSED);
     expect(texts(invokeCard(await click(outsider, cardOf(newPost.body), VERBS.intakeTakeOn, {}, h.bot, channelConversation(charloisChannel)))).join(' ')).toContain('Casusregisseur: Olaf');
+    // The take-on's messages are effects: let them arrive before the next test reads the SMW'er's chat.
+    await effectsSettled(h.bot);
   });
 
   it('declines with a reason; the SMW\'er gets it with the advice, amends and sends again', async () => {

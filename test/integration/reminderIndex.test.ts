@@ -1,6 +1,6 @@
 import type { FeedOptions, SqlQuerySpec } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/domain/clock.js';
+import { ManualClock, systemClock } from '../../src/domain/clock.js';
 import type { Store } from '../../src/store/cosmos.js';
 import { startLocalCosmos, type LocalCosmosServer } from '../../src/store/localCosmos.js';
 import { REMINDER_INDEX_SINCE, ReminderStore, bucketOf, reminderIndexKey, toDocument } from '../../src/store/reminders.js';
@@ -68,5 +68,34 @@ describe("a referral's pending reminders are found without a query across every 
     const seen = spyQueries();
     expect(await reminders.pendingOfReferral('IDX-NEW', REMINDER_INDEX_SINCE)).toEqual([]);
     expect(seen).toEqual([]);
+  });
+
+  it('drops days well in the past that hold nothing pending any more; a save to such a day adds it again', async () => {
+    const day = 24 * 3600_000;
+    const base = Date.parse('2027-05-03T08:00:00.000Z');
+    const clock = new ManualClock(new Date(base));
+    const reminders = new ReminderStore(store.containers.reminders, clock);
+    const [sent, kept, yesterday, later] = [0, 1, 6, 10].map((d, k) =>
+      makeReminders(1, new Date(base + d * day), () => [teamsRecipient('u4')], `prune${k}`).map((r) => ({ ...r, id: `prune-${k}`, referralId: 'IDX-PRUNE' }))[0]!,
+    );
+    await reminders.save([sent!, kept!, yesterday!, later!]);
+    const days = [sent!, kept!, yesterday!, later!].map((r) => bucketOf(r.dueAt));
+    // A week on: the first reminder was marked done, the second is still pending (not sent yet), the third is done too.
+    clock.set(new Date(base + 7 * day));
+    expect(await reminders.markDone(sent!.id, days[0]!, sent!.recipients[0]!.key)).toBe(true);
+    expect(await reminders.markDone(yesterday!.id, days[2]!, yesterday!.recipients[0]!.key)).toBe(true);
+
+    expect((await reminders.pendingOfReferral('IDX-PRUNE')).map((r) => r.id)).toEqual(['prune-1', 'prune-3']);
+    const indexed = async () => (await store.containers.reminders.item(reminderIndexKey('IDX-PRUNE'), reminderIndexKey('IDX-PRUNE')).read()).resource.buckets as string[];
+    // The emptied day before yesterday is gone; yesterday's empty day stays (something may still be planned there).
+    expect(await indexed()).toEqual([days[1], days[2], days[3]]);
+    const seen = spyQueries();
+    expect((await reminders.pendingOfReferral('IDX-PRUNE')).map((r) => r.id)).toEqual(['prune-1', 'prune-3']);
+    expect(seen.map((o) => o?.partitionKey).sort()).toEqual([days[1], days[2], days[3]]);
+
+    const [again] = makeReminders(1, new Date(base), () => [teamsRecipient('u4')], 'prune-again').map((r) => ({ ...r, id: 'prune-4', referralId: 'IDX-PRUNE' }));
+    await reminders.save([again!]);
+    expect(await indexed()).toEqual([days[0], days[1], days[2], days[3]]);
+    expect((await reminders.pendingOfReferral('IDX-PRUNE')).map((r) => r.id)).toEqual(['prune-4', 'prune-1', 'prune-3']);
   });
 });

@@ -12,7 +12,7 @@ import { nowOf, respondWithCard, respondWithMessage, trOf } from '../context.js'
 import type { BotDeps } from '../deps.js';
 import { wijkteamNamer } from '../intakePosting.js';
 import { isWijkteamMember } from '../roster.js';
-import { grantOf } from '../gate.js';
+import { grantOf, referralOfTurn } from '../gate.js';
 import { DeclineSubmitSchema, declineForm, detailsCard, IntakeActionSchema, intakeCard, RedirectSubmitSchema, redirectForm } from '../../../cards/intake/index.js';
 
 const IntakeAction = IntakeActionSchema;
@@ -22,13 +22,15 @@ export function registerIntake(app: Application, deps: BotDeps): void {
     app.adaptiveCards.actionExecute(verb, async (ctx, _s, data: Record<string, unknown>) => {
       const parsed = await parseAction(ctx, deps, verb, IntakeAction, data);
       if (!parsed) return '';
-      const stored = await deps.referrals.get(parsed.action.referralId);
-      if (!stored || stored.doc.tenantId !== parsed.actor.tenantId) {
+      // The gate loaded the referral for the access matrix this turn; a view needs no second read
+      // (a change goes through decideAndSave, which reads it again with its ETag).
+      const referral = referralOfTurn(ctx, parsed.action.referralId) ?? (await deps.referrals.get(parsed.action.referralId))?.doc;
+      if (!referral || referral.tenantId !== parsed.actor.tenantId) {
         deps.log.warn({ verb, actor: parsed.actor.aadObjectId }, 'intake action on unknown referral refused');
         await respondWithMessage(ctx, trOf(ctx)('refusal.notFound'));
         return '';
       }
-      await handler(ctx, parsed.actor, stored.doc, data);
+      await handler(ctx, parsed.actor, referral, data);
       return '';
     });
 

@@ -12,6 +12,7 @@ import { chooseWijkteam } from '../../domain/routing.js';
 import type { Actor } from '../../domain/types.js';
 import { auditRefusal, decideAndSave, parseAction, type Outcome } from '../actions.js';
 import { renderCaseCard } from '../caseCards.js';
+import { referralOfTurn } from '../gate.js';
 import { langOfTurn, localTime, respondWithCard, respondWithMessage, trOf } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { laterCard, referralFormCard, ReferralFormActionSchema, ResumeActionSchema, reviewCard, type Notice } from '../../../cards/referral/index.js';
@@ -148,7 +149,7 @@ async function onKeep(ctx: TurnContext, deps: BotDeps, data: unknown, then: 'bac
   let referral: Referral | undefined;
   let at = deps.clock.now();
   if (action.section === 'review') {
-    referral = (await deps.referrals.get(action.referralId))?.doc;
+    referral = referralOfTurn(ctx, action.referralId) ?? (await deps.referrals.get(action.referralId))?.doc;
     if (!referral || !isSmwOf(referral, actor)) return respondWithMessage(ctx, tr('refusal.notFound'));
   } else {
     const section = action.section;
@@ -168,13 +169,12 @@ async function onResume(ctx: TurnContext, deps: BotDeps, data: unknown) {
   const tr = trOf(ctx);
   const parsed = await parseAction(ctx, deps, VERBS.resume, ResumeAction, data);
   if (!parsed) return;
-  const stored = await deps.referrals.get(parsed.action.referralId);
-  if (!stored || !isSmwOf(stored.doc, parsed.actor)) {
+  const referral = referralOfTurn(ctx, parsed.action.referralId) ?? (await deps.referrals.get(parsed.action.referralId))?.doc;
+  if (!referral || !isSmwOf(referral, parsed.actor)) {
     deps.log.warn({ verb: VERBS.resume, actor: parsed.actor.aadObjectId }, 'resume refused');
     return respondWithMessage(ctx, tr('refusal.notFound'));
   }
-  if (stored.doc.state !== 'draft') return respondWithMessage(ctx, tr('refusal.invalidState'));
-  const referral = stored.doc;
+  if (referral.state !== 'draft') return respondWithMessage(ctx, tr('refusal.invalidState'));
   await deps.referrals.record(referral.referralId, parsed.actor.aadObjectId, [{ type: 'audit', action: 'referral.viewed', detail: { view: 'form' } }], deps.clock.now());
   const pendingSection = SECTION_IDS.find((s) => referral.pending?.[s]);
   return respondWithCard(ctx, await stepCard(tr, deps, referral, pendingSection ?? nextOpenSection(referral)));

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DomainEvent } from '../../src/domain/decision.js';
+import type { Store } from '../../src/store/cosmos.js';
+import { startLocalCosmos, type LocalCosmosServer } from '../../src/store/localCosmos.js';
+import { referralNumber } from '../../src/domain/referral.js';
+import { ReferralRepository } from '../../src/store/referrals.js';
+import { makeFullReferral } from '../support/factories.js';
+import { openTestStore } from '../support/reminderHarness.js';
+import { quietLog } from '../support/reminderEngine.js';
+
+/** Entries of one referral are written (and given a time to live) in batches of its partition. */
+let cosmos: LocalCosmosServer;
+let store: Store;
+let referrals: ReferralRepository;
+
+beforeAll(async () => {
+  cosmos = await startLocalCosmos();
+  store = await openTestStore(cosmos.endpoint, 'schakel-referral-entries');
+  referrals = new ReferralRepository(store.containers.referrals, quietLog(), store.containers.cases);
+});
+
+afterAll(async () => {
+  await store.close();
+  await cosmos.close();
+});
+
+const events = (n: number, prefix: string): DomainEvent[] => Array.from({ length: n }, (_, i) => ({ type: i % 2 ? 'audit' : 'timeline', ...(i % 2 ? { action: `${prefix}.${i}` } : { entry: `${prefix}.${i}` }), detail: { i } }) as DomainEvent);
+
+describe('referral entries', () => {
+  it('records several events at once, each as its own entry', async () => {
+    const id = randomUUID();
+    await referrals.record(id, 'actor-1', events(5, 'many'), new Date('2026-11-24T10:00:00Z'));
+    await referrals.record(id, 'actor-1', events(1, 'one'), new Date('2026-11-24T10:01:00Z'));
+    const timeline = await referrals.entries(id, 'timeline');
+    const audit = await referrals.entries(id, 'audit');
+    expect(timeline.map((e) => e.action).sort()).toEqual(['many.0', 'many.2', 'many.4', 'one.0']);
+    expect(audit.map((e) => e.action).sort()).toEqual(['many.1', 'many.3']);
+    expect(new Set([...timeline, ...audit].map((e) => e.id)).size).toBe(6);
+  });
+
+  it('writes committed entries again without duplicates or failure (a repeated run)', async () => {
+    const id = randomUUID();
+    const pending = events(3, 'run').map((event, i) => ({ id: `${id}:1:e${i}`, event, actor: 'schakel', at: '2026-11-24T10:00:00.000Z' }));
+    await referrals.writeEntries(id, pending);
+    await referrals.writeEntries(id, pending);
+    await referrals.writeEntries(id, pending.slice(0, 1));
+    const all = [...(await referrals.entries(id, 'timeline')), ...(await referrals.entries(id, 'audit'))];
+    expect(all.map((e) => e.id).sort()).toEqual(pending.map((p) => p.id).sort());
+  });
+
+  it('gives every entry the time to live, also past one batch of 100', async () => {
+    const id = randomUUID();
+    await referrals.record(id, 'actor-1', events(130, 'ttl'), new Date('2026-11-24T10:00:00Z'));
+    expect(await referrals.expireEntries(id, 3600)).toBe(130);
+    const { resources } = await store.containers.referrals.items
+      .query<{ ttl?: number }>({ query: 'SELECT c.ttl FROM c WHERE c.referralId = @id', parameters: [{ name: '@id', value: id }] }, { partitionKey: id })
+      .fetchAll();
+    expect(resources).toHaveLength(130);
+    expect(resources.every((r) => r.ttl === 3600)).toBe(true);
+  });
+});
+
+describe("a person's case list", () => {
+  const referralFor = (smw: string, caseManager?: string) => {
+    const referralId = randomUUID();
+    return makeFullReferral({ id: referralId, referralId, number: referralNumber(referralId), state: caseManager ? 'accepted' : 'submitted', smw: { aadObjectId: smw, name: 'S' }, ...(caseManager ? { caseManager: { aadObjectId: caseManager, name: 'C' } } : {}) });
+  };
+
+  it('lists the referrals of SMW\'er and casusregisseur from one document per person, read with a point read', async () => {
+    const smw = `smw-${randomUUID()}`;
+    const cm = `cm-${randomUUID()}`;
+    const a = await referrals.create(referralFor(smw));
+    const b = await referrals.create(referralFor(smw));
+    await referrals.save({ ...b.doc, state: 'accepted', caseManager: { aadObjectId: cm, name: 'C' } }, b.etag, b.doc);
+    expect((await referrals.listForSmw(smw, ['submitted', 'accepted'])).map((r) => r.referralId).sort()).toEqual([a.doc.referralId, b.doc.referralId].sort());
+    expect((await referrals.listForPerson(cm, ['accepted'])).map((r) => r.referralId)).toEqual([b.doc.referralId]);
+    const { resource } = await store.containers.cases.item('referrals', `person:${smw}`).read();
+    expect(resource.referralIds.sort()).toEqual([a.doc.referralId, b.doc.referralId].sort());
+  });
+
+  it('takes in the earlier one-document-per-referral index: read without a list, and kept when the list is first written', async () => {
+    const smw = `smw-${randomUUID()}`;
+    const old = await referrals.create(referralFor(`other-${randomUUID()}`));
+    const mine = { ...old.doc, smw: { aadObjectId: smw, name: 'S' } };
+    await store.containers.referrals.item(old.doc.referralId, old.doc.referralId).replace(mine);
+    await store.containers.cases.items.upsert({ id: old.doc.referralId, key: `person:${smw}`, referralId: old.doc.referralId });
+    expect((await referrals.listForSmw(smw, ['submitted'])).map((r) => r.referralId)).toEqual([old.doc.referralId]);
+    const fresh = await referrals.create(referralFor(smw));
+    expect((await referrals.listForSmw(smw, ['submitted'])).map((r) => r.referralId).sort()).toEqual([old.doc.referralId, fresh.doc.referralId].sort());
+  });
+});
