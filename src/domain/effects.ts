@@ -51,6 +51,10 @@ export type EffectKind =
   | { kind: 'escalate'; to: 'coordinator' | 'smw'; messageKey: string; params: Record<string, string> }
   | { kind: 'countRegistration'; event: string }
   /** The case changed hands: pending reminders addressed to the previous person go to the new one. */
+  /** The parent answered the agreements on their page: a card to the casusregisseur (reply button for a question). */
+  | { kind: 'parentAnswerToCaseManager'; answerId: string }
+  /** Both professionals' handover cards show the current state (e.g. what the parent entered). */
+  | { kind: 'refreshHandoverCards' }
   | { kind: 'readdressReminders'; role: 'smw' | 'caseManager'; fromAadObjectId: string; to: { aadObjectId: string; teamsUserId?: string; email?: string } };
 
 /** An effect as a decision asks for it: what, and not before when (default: at once). */

@@ -7,8 +7,6 @@ import { VERBS } from '../../../cards/verbs.js';
 import { refuse, type Decision, type RefusalCode } from '../../domain/decision.js';
 import { agreedDates, agreementsSchema, confirmedAgreements, planRequestSchema } from '../../domain/handover.js';
 import {
-  bookSlot,
-  bookingPlan,
   cancelHandover,
   confirmHandoverAgreements,
   draftHandoverAgreements,
@@ -28,21 +26,18 @@ import type { Actor } from '../../domain/types.js';
 import { validate } from '../../domain/validation.js';
 import { auditRefusal, decideAndSave, parseAction, type Outcome } from '../actions.js';
 import { actorOf, langOfTurn, localTime, nowOf, respondWithCard, respondWithMessage, trOf } from '../context.js';
+import { BookingCalendarError, bookChosenSlot } from '../booking.js';
 import type { BotDeps } from '../deps.js';
 import {
   announceCancellation,
   cardActivity,
   findProposals,
   informParent,
-  tellParentAboutMeeting,
   registerInvitationDownloads,
   refreshCards,
   sendAgreementsToSmw,
-  sendIcs,
-  sendInvitation,
   viewerOf,
   viewOf,
-  withdrawInvitation,
 } from '../handoverEffects.js';
 import { agreementsCard, handoverCard, meetingTime, parentSuffix, planCard, type HandoverView, type Notice } from '../views/handover.js';
 
@@ -109,35 +104,21 @@ export function registerHandover(app: Application, deps: BotDeps): void {
 
   on(VERBS.handoverBook, Book, async (ctx, actor, r, action) => {
     const v = view(ctx, deps);
-    const checked = bookingPlan(r, actor, action.slotId);
-    if (!checked.ok) return answerRefusal(ctx, deps, { decision: checked, current: { doc: r, etag: '' }, now: nowOf(deps) }, actor, VERBS.handoverBook);
-    if (checked.already) return respondWithCard(ctx, handoverCard(v, r, viewerOf(r, actor.aadObjectId)));
-    let sent;
+    let outcome: Outcome;
     try {
-      sent = await sendInvitation(deps, r, checked.plan);
+      outcome = await bookChosenSlot(deps, r.referralId, { kind: 'professional', actor }, action.slotId);
     } catch (err) {
-      deps.log.warn({ referralId: r.referralId, err: { message: (err as Error).message } }, 'booking failed at the calendar');
-      return respondWithMessage(ctx, v.tr('handover.bookingFailed'));
+      if (err instanceof BookingCalendarError) return respondWithMessage(ctx, v.tr('handover.bookingFailed'));
+      throw err;
     }
-    const invitation = sent;
-    const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? bookSlot(cur, actor, action.slotId, invitation, now) : notFound()));
     const { decision } = outcome;
-    // A create that lost the race (or repeated with the same transactionId) must not leave a second event.
-    if (sent.createdEvent && outcome.current?.doc.handover?.meeting?.eventId !== sent.createdEvent.eventId) await withdrawInvitation(deps, sent);
     if (!decision.ok) return answerRefusal(ctx, deps, outcome, actor, VERBS.handoverBook);
-    let booked = decision.value;
-    const meeting = booked.handover?.meeting;
-    if (!decision.unchanged && meeting) {
-      if (meeting.via === 'ical') {
-        await sendIcs(deps, booked, meeting, 'REQUEST');
-        booked = await recordNotice(deps, actor, booked, meeting, await tellParentAboutMeeting(deps, booked, meeting, 'REQUEST'));
-      }
-      await deps.reminders.handoverBooked(booked);
-      await refreshCards(deps, booked, clickedId(ctx));
-    }
+    const booked = decision.value;
     const shown = booked.handover?.meeting;
+    // A repeated click on the booked slot: the card as it is, no news.
+    if (decision.unchanged) return respondWithCard(ctx, handoverCard(v, booked, viewerOf(booked, actor.aadObjectId)));
     const when = shown ? meetingTime(v, shown.start, shown.end) : '';
-    const moved = Boolean(checked.plan.meeting);
+    const moved = (shown?.sequence ?? 0) > 0;
     const key = moved ? (shown?.via === 'graph' ? 'handover.moved.notice' : 'handover.moved.noticeIcal') : 'handover.booked.notice';
     return respondWithCard(ctx, handoverCard(v, booked, viewerOf(booked, actor.aadObjectId), { kind: 'good', text: `${v.tr(key, { when })}${parentSuffix(v, shown?.parent)}` }));
   });
