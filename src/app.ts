@@ -43,6 +43,9 @@ import { countAgreedDateEscalated } from './bot/registration.js';
 import { isAgreedDateEscalation } from './domain/registration.js';
 import { automaticEvaluationReminder } from './bot/features/report.js';
 import { Downloads } from './server/downloads.js';
+import { ParentLinks } from './parentPage/links.js';
+import { parentLinkKey } from './parentPage/token.js';
+import { parentPageRouter } from './parentPage/router.js';
 
 export interface Schakel {
   url: string;
@@ -148,6 +151,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     registration: new RegistrationRepository(store.containers.registration),
     serviceNorms: norms,
     downloads: new Downloads({ key: config.report.signingKey ? Buffer.from(config.report.signingKey) : Downloads.ephemeralKey(), clock, log, baseUrl: config.report.publicBaseUrl }),
+    parentLinks: new ParentLinks(parentLinkKey(config.parentPage.signingKey, config.dataDir), config.report.publicBaseUrl),
     acceptBy: (at) => normDeadline(acceptRule, at, calendar).lastDay,
     ...(graph ? { meetings: graph } : {}),
     mail,
@@ -181,13 +185,14 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   const bot = createBot(deps, adapter);
   const http = await startHttp(
     { bot, log, allowedTenantIds: config.bot.allowedTenantIds, ready: store.ping, authenticated: Boolean(config.bot.appId), trust, budgets: config.door,
-      routes: [deps.downloads.router()],
+      routes: [deps.downloads.router(), parentPageRouter(deps, { ipRequestsPerMinute: config.parentPage.ipRequestsPerMinute })],
       audit: ({ reason, tenantId, actor }) => deps.securityLog.write({ action: 'door', outcome: 'refused', ...(actor ? { actor } : {}), ...(tenantId ? { tenantId } : {}), detail: { reason } }, clock.now()),
     },
     config.port,
     config.host,
   );
   deps.downloads.setBaseUrl(http.url);
+  deps.parentLinks.setBaseUrl(http.url);
   log.info({ url: http.url }, 'Schakel listening on /api/messages');
   const evaluationReminder = automaticEvaluationReminder(deps);
   let jobTimer: NodeJS.Timeout | undefined;

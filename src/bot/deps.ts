@@ -20,6 +20,7 @@ import type { SecurityLog } from '../store/securityLog.js';
 import type { RegistrationRepository } from '../store/registration.js';
 import type { ServiceNormRule } from '../domain/serviceNorms.js';
 import type { Downloads } from '../server/downloads.js';
+import type { ParentLinks } from '../parentPage/links.js';
 
 /** Plans reminders for the warme overdracht and its agreements; the reminder engine implements it. */
 export interface ReminderPlanner {
@@ -84,6 +85,8 @@ export interface BotDeps {
   serviceNorms: ServiceNormRule[];
   /** Signed, expiring download URLs on the bot's own HTTP server. */
   downloads: Downloads;
+  /** Keys and address of the parents' personal pages (/ouder/<token>). */
+  parentLinks: ParentLinks;
   /** Local date by which a referral submitted at `at` should be accepted (service norm). */
   acceptBy(at: Date): string;
   /** Present in local mode only (no COSMOS_ENDPOINT, not production). */

@@ -27,6 +27,7 @@ import { validate } from '../../domain/validation.js';
 import { auditRefusal, decideAndSave, parseAction, type Outcome } from '../actions.js';
 import { actorOf, langOfTurn, localTime, nowOf, respondWithCard, respondWithMessage, trOf } from '../context.js';
 import { BookingCalendarError, bookChosenSlot } from '../booking.js';
+import { offerParentLink } from './parentLink.js';
 import type { BotDeps } from '../deps.js';
 import {
   announceCancellation,
@@ -87,6 +88,7 @@ export function registerHandover(app: Application, deps: BotDeps): void {
     const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? planHandover(cur, actor, parsed.value, found, now) : notFound()));
     if (!outcome.decision.ok) return answerRefusal(ctx, deps, outcome, actor, VERBS.handoverPlan);
     await refreshCards(deps, outcome.decision.value, clickedId(ctx));
+    await offerParentLink(deps, r.referralId, actor, 'proposals');
     const notice: Notice | undefined = found.calendarFailed ? { kind: 'warning', text: v.tr('handover.calendarFailed') } : undefined;
     return respondWithCard(ctx, handoverCard(v, outcome.decision.value, viewerOf(r, actor.aadObjectId), notice));
   });
@@ -224,6 +226,7 @@ async function distributeAgreements(ctx: TurnContext, deps: BotDeps, actor: Acto
   const withParent: Referral = { ...confirmed, handover: confirmed.handover && { ...confirmed.handover, deliveries: [...confirmed.handover.deliveries, parent] } };
   await refreshCards(deps, withParent, clickedId(ctx));
   const smw = await sendAgreementsToSmw(deps, withParent, record.version);
+  await offerParentLink(deps, confirmed.referralId, actor, 'agreements');
   const outcome = await decideAndSave(deps, confirmed.referralId, actor, (cur, now) => {
     if (!cur) return notFound();
     const recorded = recordDeliveries(cur, [parent, smw.delivery], now);

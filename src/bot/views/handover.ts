@@ -7,6 +7,7 @@ import { VERBS } from '../../../cards/verbs.js';
 import { agreementsToCardValues, confirmedAgreements, latestAgreements, type Agreements } from '../../domain/handover.js';
 import { emptyHandover, parentStillToTell, type HandoverDelivery, type HandoverMeeting, type ParentNotice } from '../../domain/handoverFlow.js';
 import { agreementsMail, meetingMail, type ParentMail } from './parentMail.js';
+import { linkBlocked } from '../../domain/parentLink.js';
 import type { Referral } from '../../domain/referral.js';
 import { parentsOf } from '../../domain/sections/parents.js';
 import type { FieldErrors } from '../../domain/validation.js';
@@ -134,12 +135,13 @@ export function handoverCard(v: HandoverView, r: Referral, viewer: Viewer, notic
         ? v.tr('handover.proposals.moveSubtitle', { when: meetingTime(v, h.meeting.start, h.meeting.end) })
         : v.tr(v.parentMailOutbox && !v.graphCalendar ? 'handover.proposals.subtitleOutbox' : 'handover.proposals.subtitle'),
       notice: noticeOf(notice ?? (h.proposals.length === 0 ? { kind: 'warning', text: v.tr('handover.proposals.none') } : undefined)),
-      facts: requestFacts(v, r),
+      facts: [...requestFacts(v, r), ...parentFacts(v, r)],
       footer: v.tr(basis),
       actions: [
         ...h.proposals.map((p) => ({ verb: VERBS.handoverBook, title: shortTime(v, p.start, p.end), style: 'positive' as const, data: { ...data, slotId: p.slotId }, validate: false })),
         { verb: VERBS.handoverEdit, title: v.tr('handover.proposals.other'), data, validate: false },
         ...(h.meeting ? [{ verb: VERBS.handoverShow, title: v.tr('handover.keepMeeting'), data, validate: false }] : []),
+        ...enableAction(v, r, viewer),
       ],
     });
   }
@@ -156,6 +158,7 @@ export function handoverCard(v: HandoverView, r: Referral, viewer: Viewer, notic
       ...(m.joinUrl ? [{ title: v.tr('handover.booked.join'), value: `[${v.tr('handover.booked.joinLink')}](${m.joinUrl})` }] : []),
       { title: v.tr('handover.booked.invitation'), value: v.tr(m.via === 'graph' ? 'handover.booked.viaGraph' : 'handover.booked.viaIcal') },
       ...(m.parent ? [{ title: v.tr('handover.delivery.parent'), value: v.tr(`handover.parentNotice.${m.parent.channel}.${m.parent.status}`) }] : []),
+      ...parentFacts(v, r),
     ],
     fields: task?.fields ?? [],
     footer: v.tr(viewer === 'caseManager' ? 'handover.booked.footerCaseManager' : 'handover.booked.footerSmw', { number: r.number }),
@@ -164,6 +167,7 @@ export function handoverCard(v: HandoverView, r: Referral, viewer: Viewer, notic
       ...(viewer === 'caseManager' ? [{ verb: VERBS.agreementsOpen, title: v.tr('handover.agreements.open'), style: 'positive' as const, data, validate: false }] : []),
       { verb: VERBS.handoverReschedule, title: v.tr('handover.booked.move'), data, validate: false },
       { verb: VERBS.handoverCancel, title: v.tr('handover.booked.cancel'), style: 'destructive', data, validate: false },
+      ...enableAction(v, r, viewer),
     ],
     links: m.via === 'ical' && v.invitationUrl ? [{ title: v.tr('handover.ical.download'), url: v.invitationUrl(r, m) }] : [],
   });
@@ -221,12 +225,13 @@ function confirmedCard(v: HandoverView, r: Referral, viewer: Viewer, notice?: No
     title: v.tr('handover.confirmed.title', { number: r.number }),
     subtitle: v.tr('handover.confirmed.subtitle', { version, name: record?.confirmedBy?.name ?? '', date: record?.confirmedAt ? localDate(v, record.confirmedAt.slice(0, 10)) : '' }),
     notice: noticeOf(notice ?? task?.notice),
-    facts: [...(record ? agreementFacts(v, record.agreements) : []), ...deliveryFacts(v, h.deliveries.filter((d) => d.agreementsVersion === version))],
+    facts: [...(record ? agreementFacts(v, record.agreements) : []), ...deliveryFacts(v, h.deliveries.filter((d) => d.agreementsVersion === version)), ...parentFacts(v, r)],
     fields: task?.fields ?? [],
     footer: newer && newer.version !== version ? v.tr('handover.confirmed.newerDraft', { version: newer.version }) : v.tr('handover.confirmed.footer'),
     actions: [
       ...(task ? [task.action] : []),
       ...(viewer === 'caseManager' ? [{ verb: VERBS.agreementsOpen, title: v.tr('handover.agreements.change'), data, validate: false }] : []),
+      ...enableAction(v, r, viewer),
     ],
   });
 }
@@ -252,4 +257,36 @@ function deliveryFacts(v: HandoverView, deliveries: HandoverDelivery[]): Fact[] 
     title: v.tr(`handover.delivery.${d.recipient}`),
     value: v.tr(`handover.delivery.${d.channel}.${d.status}`),
   }));
+}
+
+/**
+ * The parent's own voice on the card: whether they have a link (never the link itself: only its
+ * hash is stored), when they said they can, and their answer to the agreements.
+ */
+function parentFacts(v: HandoverView, r: Referral): Fact[] {
+  const page = r.parentPage;
+  const blocked = linkBlocked(r);
+  const link = page?.link && !page.link.revokedAt ? page.link : undefined;
+  const linkValue = blocked === 'legalGround'
+    ? v.tr('parentLink.fact.legalGround')
+    : link
+      ? v.tr('parentLink.fact.active', { date: DateTime.fromISO(link.expiresAt, { zone: v.zone }).setLocale(v.lang).toFormat('d LLLL yyyy') })
+      : v.tr('parentLink.fact.none');
+  const facts: Fact[] = r.handover?.request ? [{ title: v.tr('parentLink.fact'), value: linkValue }] : [];
+  const weekly = page?.availability?.weekly ?? [];
+  if (weekly.length > 0) facts.push({ title: v.tr('parentLink.fact.availability'), value: weekly.map((w) => `${v.tr(`parentLink.day.${w.weekday}`)} ${v.tr(`handover.part.${w.part}`)}`).join(', ') });
+  for (const a of page?.answers ?? []) {
+    const date = DateTime.fromISO(a.at, { zone: v.zone }).setLocale(v.lang).toFormat('d LLLL yyyy');
+    const value = a.kind === 'agree'
+      ? v.tr('parentLink.fact.agreed', { version: a.agreementsVersion, date })
+      : `${v.tr('parentLink.fact.question', { text: a.text ?? '' })} — ${a.reply ? v.tr('parentLink.fact.replied', { name: a.reply.by }) : v.tr('parentLink.fact.notReplied')}`;
+    facts.push({ title: v.tr('parentLink.fact.answer'), value });
+  }
+  return facts;
+}
+
+/** For the casusregisseur of a referral under a legal ground: the button that allows a parent link. */
+function enableAction(v: HandoverView, r: Referral, viewer: Viewer) {
+  if (viewer !== 'caseManager' || linkBlocked(r) !== 'legalGround') return [];
+  return [{ verb: VERBS.parentLinkEnable, title: v.tr('parentLink.enable'), data: { referralId: r.referralId }, validate: false }];
 }

@@ -68,3 +68,21 @@ export function meetingMail(zone: string, r: Referral, meeting: HandoverMeeting,
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
+
+/**
+ * The parent's personal link: what the page is for and that it is theirs alone. Only the names of
+ * the professionals, never the pupil, the school or the reason.
+ */
+export function parentLinkMail(r: Referral, url: string, reason: 'proposals' | 'agreements' | 'renewed' | 'enabled'): ParentMail {
+  const request = r.handover?.request;
+  const mail = compose(tr(reason === 'agreements' ? 'parentLink.mail.subjectAgreements' : 'parentLink.mail.subject'), [
+    tr('handover.mail.intro', { name: request?.parent.name ?? '' }),
+    tr(reason === 'agreements' ? 'parentLink.mail.bodyAgreements' : 'parentLink.mail.body'),
+    url,
+    tr('parentLink.mail.personal'),
+    tr('handover.mail.closing', { caseManager: r.caseManager?.name ?? '', smw: r.smw.name }),
+  ]);
+  // The link as a link in the HTML (the text keeps it as plain text to read out or copy).
+  const link = `<p><a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p>`;
+  return { ...mail, html: mail.html.replace(`<p>${escapeHtml(url)}</p>`, link) };
+}
