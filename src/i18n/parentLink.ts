@@ -57,14 +57,13 @@ export const parentLink: Catalogue = {
   'parentLink.reply.send': { nl: 'Antwoord plaatsen', en: 'Post answer' },
   'parentLink.reply.done': { nl: 'Uw antwoord staat op de pagina van de ouder.', en: "Your answer is on the parent's page." },
   'parentLink.mail.subject': { nl: 'Uw persoonlijke pagina voor het gesprek met school en wijkteam', en: 'Your personal page for the meeting with the school and the neighbourhood team' },
-  'parentLink.mail.subjectAgreements': { nl: 'De afspraken staan op uw persoonlijke pagina', en: 'The agreements are on your personal page' },
+  'parentLink.mail.inAgreements': {
+    nl: 'Op uw persoonlijke pagina leest u de afspraken ook, in het Nederlands, Engels, Turks, Arabisch of Pools. Daar kunt u laten weten dat u akkoord gaat, of een vraag stellen:',
+    en: 'On your personal page you can read the agreements too, in Dutch, English, Turkish, Arabic or Polish. There you can let us know that you agree, or ask a question:',
+  },
   'parentLink.mail.body': {
     nl: 'Via de link hieronder kiest u een tijd voor het gesprek (de warme overdracht) of laat u weten wanneer u kunt. U kunt de pagina ook in het Engels, Turks, Arabisch of Pools lezen.',
     en: 'With the link below you can choose a time for the meeting (the warm handover) or tell us when you are available. The page is also available in English, Turkish, Arabic and Polish.',
-  },
-  'parentLink.mail.bodyAgreements': {
-    nl: 'Via de link hieronder leest u wat er in het gesprek is afgesproken. U kunt laten weten dat u akkoord gaat, of een vraag stellen.',
-    en: 'With the link below you can read what was agreed in the meeting. You can let us know that you agree, or ask a question.',
   },
   'parentLink.mail.personal': { nl: 'Deze link is alleen voor u. Stuur hem niet door. Een nieuwere link vervangt deze.', en: 'This link is only for you. Do not forward it. A newer link replaces this one.' },
   'timeline.parentLink.issued': { nl: 'Link voor ouders gemaakt', en: 'Link for parents created' },

@@ -38,6 +38,9 @@ const joined = (card: unknown) => texts(card).join(' ');
 /** Words of the aanmelding that the parent's page must never show (pupil, school, reason, safety). */
 const NEVER = [/\bNoa\b/, /Regenboog/, /verzuim/i, /spanningen/, /ETM/, /LIRIK/, /Vries/, /3072/];
 
+/** The parent's link as the SMW'er's card shows it ("Link voor ouders"). */
+const linkOn = (card: unknown): string => /"Link voor ouders","value":"([^"]+\/ouder\/[^"]+)"/.exec(JSON.stringify(card))?.[1] ?? '';
+
 /** Taken on by Karim, planned by the SMW'er (proposals made): the link the parent got by mail. */
 async function planned(overrides: Parameters<typeof takenOn>[2] = {}) {
   const { referralId, number } = await takenOn(smw, karim, overrides);
@@ -45,26 +48,23 @@ async function planned(overrides: Parameters<typeof takenOn>[2] = {}) {
   const karimCard = lastCardTo(h, karim);
   const proposals = invokeCard(await click(smw, smwCard.card, VERBS.handoverPlan, PLAN, h.bot, undefined, smwCard.activityId));
   const mails = await parentLinkMails(h, referralId);
-  return { referralId, number, smwCard, karimCard, proposals, link: mails.at(-1)?.link ?? '', mails };
+  return { referralId, number, smwCard, karimCard, proposals, link: linkOn(proposals), mails };
 }
 
 describe("the parent's personal link", () => {
-  it('is issued when times are proposed: mailed to the parent (outbox), given to the SMW\'er with a text to read out; only its hash is stored', async () => {
-    const { referralId, number, link, mails } = await planned();
-    expect(mails).toHaveLength(1);
-    expect(mails[0]!.to).toBe('fatima@example.org');
-    expect(mails[0]!.subject).toBe('Uw persoonlijke pagina voor het gesprek met school en wijkteam');
+  it('is issued when times are proposed: on the SMW\'er\'s card with a text to read out or text (the other card says it is active); only its hash is stored', async () => {
+    const { referralId, link, proposals, karimCard, mails } = await planned();
     expect(link).toMatch(new RegExp(`^${h.bot.schakel.url}/ouder/${referralId}\\.[0-9a-z]+\\.[A-Za-z0-9_-]{43}\\.[A-Za-z0-9_-]{43}$`));
-    const card = lastCardTo(h, smw).card;
-    expect(joined(card)).toContain(`Link voor ouders — ${number}`);
-    expect(joined(card)).toContain(`Beste Fatima de Vries, via deze persoonlijke link kiest u een tijd voor het gesprek en leest u de afspraken: ${link}`);
-    expect(joined(card)).toContain('klaar in de outbox — nog niet verstuurd');
-    expect(links(card).map((l) => l.url)).toEqual([link]);
+    expect(JSON.stringify(proposals)).toContain(`Beste Fatima de Vries, via deze persoonlijke link kiest u een tijd voor het gesprek en leest u de afspraken: ${link}`);
+    expect(mails).toEqual([]);
+    const karimNow = JSON.stringify(updatesOf(h, karim, karimCard.activityId).at(-1));
+    expect(karimNow).not.toContain('/ouder/');
+    expect(karimNow).toContain('"Link voor ouders","value":"actief tot 22 januari 2027');
     const doc = await stored(referralId);
     const secret = link.split('.')[link.split('.').length - 2]!;
     expect(JSON.stringify(doc)).not.toContain(secret);
     expect(doc.parentPage?.link?.hash).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(await timeline(referralId)).toEqual(expect.arrayContaining(['parentLink.issued', 'parentLink.outbox']));
+    expect(await timeline(referralId)).toContain('parentLink.issued');
   });
 
   it('opens with strict security headers, shows the proposals and who to call, nothing of the aanmelding; the view is audited', async () => {
@@ -146,7 +146,11 @@ describe("the parent's personal link", () => {
     const form = invokeCard(await click(karim, booked, VERBS.agreementsOpen));
     invokeCard(await click(karim, form, VERBS.agreementsConfirm, AGREEMENTS));
     const mails = await parentLinkMails(h, referralId);
-    const mail = mails.find((m) => m.subject === 'De afspraken staan op uw persoonlijke pagina')!;
+    const mail = mails.find((m) => m.subject === 'Afspraken na het gesprek met het wijkteam')!;
+    expect(mail.html).toContain('Op uw persoonlijke pagina leest u de afspraken ook');
+    // The SMW'er's confirmed agreements show the same (new) link to read out; it lives until the nazorg ends.
+    expect(JSON.stringify(lastCardTo(h, smw).card)).toContain(mail.link);
+    expect((await stored(referralId)).parentPage?.link?.expiresAt).toBe('2027-03-01T22:59:59.999Z');
     expect(mail.link).not.toBe(first);
     const parent = new ParentBrowser();
     expect((await parent.open(first)).status).toBe(404);
@@ -213,7 +217,7 @@ describe("the parent's personal link", () => {
     const enabled = await click(karim, karimCard, VERBS.parentLinkEnable);
     expect(JSON.stringify(enabled)).toContain("De link voor ouders staat aan");
     const after = await parentLinkMails(h, referralId);
-    expect(after).toHaveLength(1);
+    expect(after.map((m) => [m.to, m.subject])).toEqual([['fatima@example.org', 'Uw persoonlijke pagina voor het gesprek met school en wijkteam']]);
     expect((await new ParentBrowser().open(after[0]!.link)).status).toBe(200);
   });
 
@@ -234,9 +238,9 @@ describe("the parent's personal link", () => {
       expect(res.html).toBe(neutral);
       expect(res.headers.get('cache-control')).toBe('no-store');
     }
-    // Revoked by a new link ("Nieuwe link voor ouders" on the SMW'er's link card).
-    const linkCard = lastCardTo(h, smw).card;
-    await click(smw, linkCard, VERBS.parentLinkRenew);
+    // Revoked by a new link ("Nieuwe link voor ouders").
+    const renewed = await h.bot.send(cardAction(smw, VERBS.parentLinkRenew, { referralId: b.referralId }, h.connector.url));
+    expect(JSON.stringify(renewed.body)).toContain('Er is een nieuwe link gemaakt; de vorige werkt niet meer.');
     const revoked = await parent.open(b.link);
     expect(revoked.status).toBe(404);
     expect(revoked.html).toBe(neutral);

@@ -87,10 +87,10 @@ export function registerHandover(app: Application, deps: BotDeps): void {
     const found = await findProposals(deps, r, parsed.value);
     const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? planHandover(cur, actor, parsed.value, found, now) : notFound()));
     if (!outcome.decision.ok) return answerRefusal(ctx, deps, outcome, actor, VERBS.handoverPlan);
-    await refreshCards(deps, outcome.decision.value, clickedId(ctx));
-    await offerParentLink(deps, r.referralId, actor, 'proposals');
+    const current = (await offerParentLink(deps, r.referralId, actor, 'proposals'))?.referral ?? outcome.decision.value;
+    await refreshCards(deps, current, clickedId(ctx));
     const notice: Notice | undefined = found.calendarFailed ? { kind: 'warning', text: v.tr('handover.calendarFailed') } : undefined;
-    return respondWithCard(ctx, handoverCard(v, outcome.decision.value, viewerOf(r, actor.aadObjectId), notice));
+    return respondWithCard(ctx, handoverCard(v, current, viewerOf(r, actor.aadObjectId), notice));
   });
 
   on(VERBS.handoverReschedule, Ids, async (ctx, actor, r) => {
@@ -222,11 +222,12 @@ async function distributeAgreements(ctx: TurnContext, deps: BotDeps, actor: Acto
   const record = confirmedAgreements(confirmed.handover?.agreements ?? []);
   if (!record) return confirmed;
   await deps.reminders.agreementsConfirmed(confirmed, agreedDates(record));
-  const parent = await informParent(deps, confirmed, record);
-  const withParent: Referral = { ...confirmed, handover: confirmed.handover && { ...confirmed.handover, deliveries: [...confirmed.handover.deliveries, parent] } };
+  const link = await offerParentLink(deps, confirmed.referralId, actor, 'agreements');
+  const base = link?.referral ?? confirmed;
+  const parent = await informParent(deps, base, record, link?.url);
+  const withParent: Referral = { ...base, handover: base.handover && { ...base.handover, deliveries: [...base.handover.deliveries, parent] } };
   await refreshCards(deps, withParent, clickedId(ctx));
   const smw = await sendAgreementsToSmw(deps, withParent, record.version);
-  await offerParentLink(deps, confirmed.referralId, actor, 'agreements');
   const outcome = await decideAndSave(deps, confirmed.referralId, actor, (cur, now) => {
     if (!cur) return notFound();
     const recorded = recordDeliveries(cur, [parent, smw.delivery], now);

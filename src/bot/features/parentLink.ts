@@ -1,5 +1,5 @@
 import type { Application } from '@microsoft/teams-ai';
-import { DateTime } from 'luxon';
+import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { renderFormCard } from '../../../cards/form/index.js';
 import type { AdaptiveCardJson } from '../../../cards/render.js';
@@ -12,14 +12,16 @@ import { translator, type Lang } from '../../i18n/index.js';
 import { auditRefusal, decideAndSave, parseAction } from '../actions.js';
 import { langOfTurn, nowOf, respondWithCard, respondWithMessage } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import { cardActivity } from '../handoverEffects.js';
+import { refreshCards, viewerOf, viewOf } from '../handoverEffects.js';
+import { handoverCard } from '../views/handover.js';
 import { parentLinkMail } from '../views/parentMail.js';
 
 /**
  * Giving out the parent's personal link. The token exists only here, for the moment it is handed
  * out: its hash is committed first (so the link works before anyone has it), then the link goes
- * into the parent's mail and into the SMW'er's chat ("Link voor ouders", with a text to read out
- * or send as a text message). It is never stored, so it is never part of an effect either.
+ * on the SMW'er's handover card ("Link voor ouders", with a text to read out or send as a text
+ * message) and into the parent's mail. It is never stored in the database, so it is never part
+ * of an effect either.
  */
 
 const Ids = z.object({ referralId: z.string().uuid() });
@@ -29,10 +31,12 @@ const ReplyText = z.string().trim().min(1, 'v.parentLink.replyRequired').max(500
 const notFound = (): Decision<Referral> => refuse('notFound');
 
 /**
- * Issues a link when this step needs one (see `needsNewLink`) and hands it out. Returns the URL,
- * or undefined when no link was issued (none needed, a legal ground, no contact).
+ * Issues a link when this step needs one (see `needsNewLink`): the hash is committed, the link is
+ * kept in memory for the SMW'er's card (`ParentLinks.recentUrl`) and, with `mail`, mailed to the
+ * parent in a mail of its own. Returns the URL and the referral as stored with it, or undefined
+ * when no link was issued.
  */
-export async function offerParentLink(deps: BotDeps, referralId: string, actor: Actor, reason: IssueReason): Promise<string | undefined> {
+export async function offerParentLink(deps: BotDeps, referralId: string, actor: Actor, reason: IssueReason, opts: { mail: boolean } = { mail: false }): Promise<{ url: string; referral: Referral } | undefined> {
   const stored = await deps.referrals.get(referralId);
   const parent = stored?.doc.handover?.request?.parent;
   if (!stored || !parent) return undefined;
@@ -44,51 +48,25 @@ export async function offerParentLink(deps: BotDeps, referralId: string, actor: 
   const outcome = await decideAndSave(deps, referralId, actor, (cur, now) => (cur ? issueParentLink(cur, { hash, contactKey, expiresAt, reason }, now) : notFound()));
   if (!outcome.decision.ok) return undefined;
   const url = deps.parentLinks.url(token);
-  await handOut(deps, outcome.decision.value, url, reason, hash);
-  return url;
+  deps.parentLinks.remember(referralId, url, hash, nowOf(deps).at);
+  if (opts.mail) await mailLink(deps, outcome.decision.value, url, hash);
+  return { url, referral: outcome.decision.value };
 }
 
-/** The mail to the parent (when there is an address) and the SMW'er's "Link voor ouders" card. */
-async function handOut(deps: BotDeps, r: Referral, url: string, reason: IssueReason, hash: string): Promise<void> {
-  const parent = r.handover?.request?.parent;
-  const at = nowOf(deps).at;
-  let status: 'sent' | 'outbox' | 'failed' | undefined;
-  if (parent?.email) {
-    const mail = parentLinkMail(r, url, reason);
-    try {
-      status = await deps.mail.send(parent.email, mail.subject, mail.html, { referralId: r.referralId, idempotencyKey: `parent-link-${r.referralId}-${hash.slice(0, 16)}` });
-    } catch (err) {
-      deps.log.warn({ referralId: r.referralId, err: { message: (err as Error).message } }, 'parent link mail failed');
-      status = 'failed';
-    }
-    const entry = status === 'sent' ? 'parentLink.mailed' : status === 'outbox' ? 'parentLink.outbox' : 'parentLink.mailFailed';
-    await deps.referrals.record(r.referralId, r.smw.aadObjectId, [{ type: 'timeline', entry }], at);
+/** The link in a mail of its own (a renewed or enabled link); what happened goes on the timeline. */
+async function mailLink(deps: BotDeps, r: Referral, url: string, hash: string): Promise<void> {
+  const email = r.handover?.request?.parent.email;
+  if (!email) return;
+  const mail = parentLinkMail(r, url);
+  let status: 'sent' | 'outbox' | 'failed';
+  try {
+    status = await deps.mail.send(email, mail.subject, mail.html, { referralId: r.referralId, idempotencyKey: `parent-link-${r.referralId}-${hash.slice(0, 16)}` });
+  } catch (err) {
+    deps.log.warn({ referralId: r.referralId, err: { message: (err as Error).message } }, 'parent link mail failed');
+    status = 'failed';
   }
-  const lang = (await deps.languageOf(r.smw.aadObjectId)) ?? 'nl';
-  const sent = await deps.messenger.sendToUser(r.smw.aadObjectId, cardActivity(linkCard(lang, deps.config.timeZone, r, url, status)));
-  if (sent.status !== 'sent') deps.log.warn({ referralId: r.referralId, status: sent.status }, 'parent link card did not reach the SMW\'er');
-}
-
-/** "Link voor ouders": the link, until when, how the parent got it, and a text to read out or text. */
-export function linkCard(lang: Lang, zone: string, r: Referral, url: string, mail: 'sent' | 'outbox' | 'failed' | undefined): AdaptiveCardJson {
-  const tr = translator(lang);
-  const name = r.handover?.request?.parent.name ?? '';
-  const until = r.parentPage?.link?.expiresAt;
-  return renderFormCard({
-    title: tr('parentLink.card.title', { number: r.number }),
-    subtitle: tr('parentLink.card.subtitle', { name }),
-    notice: { text: mail ? tr('parentLink.card.mailed', { status: tr(`parentLink.card.mail.${mail}`) }) : tr('parentLink.card.noMail'), color: mail === 'sent' ? 'Good' : 'Attention', style: mail === 'sent' ? 'good' : 'attention' },
-    facts: [
-      { title: tr('parentLink.card.link'), value: url },
-      ...(until ? [{ title: tr('parentLink.card.validUntil'), value: DateTime.fromISO(until, { zone }).setLocale(lang).toFormat('d LLLL yyyy') }] : []),
-    ],
-    fields: [
-      { kind: 'heading', label: tr('parentLink.card.copyHeading') },
-      { kind: 'info', label: tr('parentLink.card.copyText', { name, url }) },
-    ],
-    actions: [{ verb: VERBS.parentLinkRenew, title: tr('parentLink.card.renew'), data: { referralId: r.referralId }, validate: false }],
-    links: [{ title: tr('parentLink.card.open'), url }],
-  });
+  const entry = status === 'sent' ? 'parentLink.mailed' : status === 'outbox' ? 'parentLink.outbox' : 'parentLink.mailFailed';
+  await deps.referrals.record(r.referralId, r.smw.aadObjectId, [{ type: 'timeline', entry }], nowOf(deps).at);
 }
 
 /** The casusregisseur's card about a parent's answer: agreed, or the question with a reply button. */
@@ -116,6 +94,18 @@ function replyCard(lang: Lang, r: Referral, answer: ParentAnswer, extra: { value
   });
 }
 
+/** Both professionals' cards brought up to date (they show the link's state); the clicker gets theirs with the news. */
+async function answerWithCard(ctx: TurnContext, deps: BotDeps, referralId: string, actor: Actor, text: string): Promise<string> {
+  const current = (await deps.referrals.get(referralId))?.doc;
+  if (!current) {
+    await respondWithMessage(ctx, text);
+    return '';
+  }
+  await refreshCards(deps, current, ctx.activity.replyToId ?? undefined);
+  await respondWithCard(ctx, handoverCard(viewOf(deps, langOfTurn(ctx)), current, viewerOf(current, actor.aadObjectId), { kind: 'good', text }));
+  return '';
+}
+
 export function registerParentLink(app: Application, deps: BotDeps): void {
   app.adaptiveCards.actionExecute(VERBS.parentLinkEnable, async (ctx, _s, data: Record<string, unknown>) => {
     const parsed = await parseAction(ctx, deps, VERBS.parentLinkEnable, Ids, data);
@@ -127,10 +117,8 @@ export function registerParentLink(app: Application, deps: BotDeps): void {
       await respondWithMessage(ctx, tr(`refusal.${outcome.decision.code}`));
       return '';
     }
-    const url = await offerParentLink(deps, parsed.action.referralId, parsed.actor, 'enabled');
-    const blocked = linkBlocked(outcome.decision.value);
-    await respondWithMessage(ctx, url ? tr('parentLink.enabled') : tr(`parentLink.notIssued.${blocked ?? 'state'}`));
-    return '';
+    const url = await offerParentLink(deps, parsed.action.referralId, parsed.actor, 'enabled', { mail: true });
+    return answerWithCard(ctx, deps, parsed.action.referralId, parsed.actor, tr(url ? 'parentLink.enabled' : `parentLink.notIssued.${linkBlocked(outcome.decision.value) ?? 'state'}`));
   });
 
   app.adaptiveCards.actionExecute(VERBS.parentLinkRenew, async (ctx, _s, data: Record<string, unknown>) => {
@@ -143,9 +131,8 @@ export function registerParentLink(app: Application, deps: BotDeps): void {
       await respondWithMessage(ctx, tr(`parentLink.notIssued.${blocked ?? 'state'}`));
       return '';
     }
-    const url = await offerParentLink(deps, stored.doc.referralId, parsed.actor, 'renewed');
-    await respondWithMessage(ctx, url ? tr('parentLink.renewed') : tr('parentLink.notIssued.state'));
-    return '';
+    const url = await offerParentLink(deps, stored.doc.referralId, parsed.actor, 'renewed', { mail: true });
+    return answerWithCard(ctx, deps, stored.doc.referralId, parsed.actor, tr(url ? 'parentLink.renewed' : 'parentLink.notIssued.state'));
   });
 
   app.adaptiveCards.actionExecute(VERBS.parentReplyForm, async (ctx, _s, data: Record<string, unknown>) => {

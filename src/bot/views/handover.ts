@@ -27,6 +27,8 @@ export interface HandoverView {
   parentMailOutbox?: boolean;
   /** Meetings are booked in Graph calendars, which invite the parent themselves. */
   graphCalendar?: boolean;
+  /** The parent's link when it was issued just now (only its hash is stored): shown to the SMW'er to read out or text. */
+  parentLinkUrl?: (r: Referral) => string | undefined;
 }
 
 export type Notice = { kind: 'good' | 'attention' | 'warning'; text: string };
@@ -135,7 +137,7 @@ export function handoverCard(v: HandoverView, r: Referral, viewer: Viewer, notic
         ? v.tr('handover.proposals.moveSubtitle', { when: meetingTime(v, h.meeting.start, h.meeting.end) })
         : v.tr(v.parentMailOutbox && !v.graphCalendar ? 'handover.proposals.subtitleOutbox' : 'handover.proposals.subtitle'),
       notice: noticeOf(notice ?? (h.proposals.length === 0 ? { kind: 'warning', text: v.tr('handover.proposals.none') } : undefined)),
-      facts: [...requestFacts(v, r), ...parentFacts(v, r)],
+      facts: [...requestFacts(v, r), ...parentFacts(v, r, viewer)],
       footer: v.tr(basis),
       actions: [
         ...h.proposals.map((p) => ({ verb: VERBS.handoverBook, title: shortTime(v, p.start, p.end), style: 'positive' as const, data: { ...data, slotId: p.slotId }, validate: false })),
@@ -158,7 +160,7 @@ export function handoverCard(v: HandoverView, r: Referral, viewer: Viewer, notic
       ...(m.joinUrl ? [{ title: v.tr('handover.booked.join'), value: `[${v.tr('handover.booked.joinLink')}](${m.joinUrl})` }] : []),
       { title: v.tr('handover.booked.invitation'), value: v.tr(m.via === 'graph' ? 'handover.booked.viaGraph' : 'handover.booked.viaIcal') },
       ...(m.parent ? [{ title: v.tr('handover.delivery.parent'), value: v.tr(`handover.parentNotice.${m.parent.channel}.${m.parent.status}`) }] : []),
-      ...parentFacts(v, r),
+      ...parentFacts(v, r, viewer),
     ],
     fields: task?.fields ?? [],
     footer: v.tr(viewer === 'caseManager' ? 'handover.booked.footerCaseManager' : 'handover.booked.footerSmw', { number: r.number }),
@@ -225,7 +227,7 @@ function confirmedCard(v: HandoverView, r: Referral, viewer: Viewer, notice?: No
     title: v.tr('handover.confirmed.title', { number: r.number }),
     subtitle: v.tr('handover.confirmed.subtitle', { version, name: record?.confirmedBy?.name ?? '', date: record?.confirmedAt ? localDate(v, record.confirmedAt.slice(0, 10)) : '' }),
     notice: noticeOf(notice ?? task?.notice),
-    facts: [...(record ? agreementFacts(v, record.agreements) : []), ...deliveryFacts(v, h.deliveries.filter((d) => d.agreementsVersion === version)), ...parentFacts(v, r)],
+    facts: [...(record ? agreementFacts(v, record.agreements) : []), ...deliveryFacts(v, h.deliveries.filter((d) => d.agreementsVersion === version)), ...parentFacts(v, r, viewer)],
     fields: task?.fields ?? [],
     footer: newer && newer.version !== version ? v.tr('handover.confirmed.newerDraft', { version: newer.version }) : v.tr('handover.confirmed.footer'),
     actions: [
@@ -263,7 +265,7 @@ function deliveryFacts(v: HandoverView, deliveries: HandoverDelivery[]): Fact[] 
  * The parent's own voice on the card: whether they have a link (never the link itself: only its
  * hash is stored), when they said they can, and their answer to the agreements.
  */
-function parentFacts(v: HandoverView, r: Referral): Fact[] {
+function parentFacts(v: HandoverView, r: Referral, viewer: Viewer): Fact[] {
   const page = r.parentPage;
   const blocked = linkBlocked(r);
   const link = page?.link && !page.link.revokedAt ? page.link : undefined;
@@ -272,7 +274,16 @@ function parentFacts(v: HandoverView, r: Referral): Fact[] {
     : link
       ? v.tr('parentLink.fact.active', { date: DateTime.fromISO(link.expiresAt, { zone: v.zone }).setLocale(v.lang).toFormat('d LLLL yyyy') })
       : v.tr('parentLink.fact.none');
-  const facts: Fact[] = r.handover?.request ? [{ title: v.tr('parentLink.fact'), value: linkValue }] : [];
+  const url = viewer === 'smw' && !blocked ? v.parentLinkUrl?.(r) : undefined;
+  const parent = r.handover?.request?.parent;
+  const facts: Fact[] = !parent
+    ? []
+    : url
+      ? [
+          { title: v.tr('parentLink.fact'), value: url },
+          { title: v.tr('parentLink.card.copyHeading'), value: v.tr('parentLink.card.copyText', { name: parent.name, url }) },
+        ]
+      : [{ title: v.tr('parentLink.fact'), value: linkValue }];
   const weekly = page?.availability?.weekly ?? [];
   if (weekly.length > 0) facts.push({ title: v.tr('parentLink.fact.availability'), value: weekly.map((w) => `${v.tr(`parentLink.day.${w.weekday}`)} ${v.tr(`handover.part.${w.part}`)}`).join(', ') });
   for (const a of page?.answers ?? []) {
@@ -285,8 +296,13 @@ function parentFacts(v: HandoverView, r: Referral): Fact[] {
   return facts;
 }
 
-/** For the casusregisseur of a referral under a legal ground: the button that allows a parent link. */
+/** The casusregisseur's "Link voor ouders aanzetten" (legal ground), or the SMW'er's "Nieuwe link voor ouders" when none is active. */
 function enableAction(v: HandoverView, r: Referral, viewer: Viewer) {
-  if (viewer !== 'caseManager' || linkBlocked(r) !== 'legalGround') return [];
-  return [{ verb: VERBS.parentLinkEnable, title: v.tr('parentLink.enable'), data: { referralId: r.referralId }, validate: false }];
+  const blocked = linkBlocked(r);
+  const data = { referralId: r.referralId };
+  if (viewer === 'caseManager' && blocked === 'legalGround') return [{ verb: VERBS.parentLinkEnable, title: v.tr('parentLink.enable'), data, validate: false }];
+  // The SMW'er makes a link when there is none that works (revoked, expired, or from before restart-less issuing).
+  const link = r.parentPage?.link;
+  if (viewer === 'smw' && !blocked && (!link || link.revokedAt)) return [{ verb: VERBS.parentLinkRenew, title: v.tr('parentLink.card.renew'), data, validate: false }];
+  return [];
 }
