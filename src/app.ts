@@ -151,7 +151,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     registration: new RegistrationRepository(store.containers.registration),
     serviceNorms: norms,
     downloads: new Downloads({ key: config.report.signingKey ? Buffer.from(config.report.signingKey) : Downloads.ephemeralKey(), clock, log, baseUrl: config.report.publicBaseUrl }),
-    parentLinks: new ParentLinks(parentLinkKey(config.parentPage.signingKey, config.dataDir), config.report.publicBaseUrl),
+    parentLinks: new ParentLinks(parentLinkKey(config.parentPage.signingKey, config.dataDir, local), config.report.publicBaseUrl),
     acceptBy: (at) => normDeadline(acceptRule, at, calendar).lastDay,
     ...(graph ? { meetings: graph } : {}),
     mail,

@@ -81,11 +81,13 @@ export class ParentLinkKeys {
 }
 
 /**
- * The key: PARENT_LINK_SIGNING_KEY when set; otherwise (local mode) a random key kept in the data
- * folder, so links in the outbox still open after a restart.
+ * The key: PARENT_LINK_SIGNING_KEY when set; otherwise in local mode a random key kept in the data
+ * folder (so links in the outbox still open after a restart), and against a remote database one
+ * random key per process (production refuses to start without the variable).
  */
-export function parentLinkKey(configured: string | undefined, dataDir: string): Buffer {
+export function parentLinkKey(configured: string | undefined, dataDir: string, local: boolean): Buffer {
   if (configured) return Buffer.from(configured);
+  if (!local) return randomBytes(32);
   const file = join(dataDir, 'parent-link.key');
   if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
   const key = randomBytes(32);
