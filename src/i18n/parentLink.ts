@@ -66,6 +66,7 @@ export const parentLink: Catalogue = {
     en: 'With the link below you can choose a time for the meeting (the warm handover) or tell us when you are available. The page is also available in English, Turkish, Arabic and Polish.',
   },
   'parentLink.mail.personal': { nl: 'Deze link is alleen voor u. Stuur hem niet door. Een nieuwere link vervangt deze.', en: 'This link is only for you. Do not forward it. A newer link replaces this one.' },
+  'outbox.parentPage': { nl: 'Pagina voor ouders openen', en: "Open the parents' page" },
   'timeline.parentLink.issued': { nl: 'Link voor ouders gemaakt', en: 'Link for parents created' },
   'timeline.parentLink.revoked': { nl: 'Link voor ouders ingetrokken', en: 'Link for parents withdrawn' },
   'timeline.parentLink.enabled': { nl: 'Link voor ouders aangezet door de casusregisseur', en: 'Link for parents enabled by the case manager' },

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import { cardAction, makeUser, personalConversationId, type TeamsUser } from '../support/activities.js';
+import { cardAction, makeUser, message, personalConversationId, type TeamsUser } from '../support/activities.js';
 import { actions, errorBeside, invokeCard, links, texts } from '../support/cards.js';
 import { AGREEMENTS, PLAN, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
 import { effectsSettled, startHarness, type Harness } from '../support/harness.js';
@@ -148,6 +148,9 @@ describe("the parent's personal link", () => {
     const mails = await parentLinkMails(h, referralId);
     const mail = mails.find((m) => m.subject === 'Afspraken na het gesprek met het wijkteam')!;
     expect(mail.html).toContain('Op uw persoonlijke pagina leest u de afspraken ook');
+    // "e-mails" lists the outbox mail with the page's link, so it opens from the chat (local mode, the Playground).
+    await h.bot.send(message(smw, 'e-mails', h.connector.url));
+    expect(String(h.connector.sent(personalConversationId(smw)).at(-1)?.text)).toContain(`[Pagina voor ouders openen](${mail.link})`);
     // The SMW'er's confirmed agreements show the same (new) link to read out; it lives until the nazorg ends.
     expect(JSON.stringify(lastCardTo(h, smw).card)).toContain(mail.link);
     expect((await stored(referralId)).parentPage?.link?.expiresAt).toBe('2027-03-01T22:59:59.999Z');
