@@ -31,6 +31,7 @@ export const parentLink: Catalogue = {
   'parentLink.missing.contact': { nl: 'Het e-mailadres of telefoonnummer van de ouder', en: "The parent's e-mail address or phone number" },
   'parentLink.enable': { nl: 'Link voor ouders aanzetten', en: 'Enable the link for parents' },
   'parentLink.enabled': { nl: 'De link voor ouders staat aan; de SMW\'er heeft hem gekregen.', en: 'The link for parents is enabled; the school social worker received it.' },
+  'parentLink.alreadyEnabled': { nl: 'De link voor ouders staat al aan.', en: 'The link for parents is already enabled.' },
   'parentLink.fact': { nl: 'Link voor ouders', en: 'Link for parents' },
   'parentLink.fact.active': { nl: 'actief tot {date} (in de chat van de SMW\'er en de e-mail aan de ouder)', en: "active until {date} (in the school social worker's chat and the parent's e-mail)" },
   'parentLink.fact.none': { nl: 'nog geen', en: 'none yet' },

@@ -117,6 +117,8 @@ export function registerParentLink(app: Application, deps: BotDeps): void {
       await respondWithMessage(ctx, tr(`refusal.${outcome.decision.code}`));
       return '';
     }
+    // A repeated click (already enabled) gives no new link: the one handed out keeps working.
+    if (outcome.decision.unchanged) return answerWithCard(ctx, deps, parsed.action.referralId, parsed.actor, tr(linkBlocked(outcome.decision.value) === 'legalGround' ? 'parentLink.notIssued.legalGround' : 'parentLink.alreadyEnabled'));
     const url = await offerParentLink(deps, parsed.action.referralId, parsed.actor, 'enabled', { mail: true });
     return answerWithCard(ctx, deps, parsed.action.referralId, parsed.actor, tr(url ? 'parentLink.enabled' : `parentLink.notIssued.${linkBlocked(outcome.decision.value) ?? 'state'}`));
   });

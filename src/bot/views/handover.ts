@@ -139,12 +139,11 @@ export function handoverCard(v: HandoverView, r: Referral, viewer: Viewer, notic
       notice: noticeOf(notice ?? (h.proposals.length === 0 ? { kind: 'warning', text: v.tr('handover.proposals.none') } : undefined)),
       facts: [...requestFacts(v, r), ...parentFacts(v, r, viewer)],
       footer: v.tr(basis),
-      actions: [
+      actions: withRoom([
         ...h.proposals.map((p) => ({ verb: VERBS.handoverBook, title: shortTime(v, p.start, p.end), style: 'positive' as const, data: { ...data, slotId: p.slotId }, validate: false })),
         { verb: VERBS.handoverEdit, title: v.tr('handover.proposals.other'), data, validate: false },
         ...(h.meeting ? [{ verb: VERBS.handoverShow, title: v.tr('handover.keepMeeting'), data, validate: false }] : []),
-        ...enableAction(v, r, viewer),
-      ],
+      ], enableAction(v, r, viewer)),
     });
   }
   if (!h.meeting) return planCard(v, r, { notice, viewer });
@@ -164,13 +163,12 @@ export function handoverCard(v: HandoverView, r: Referral, viewer: Viewer, notic
     ],
     fields: task?.fields ?? [],
     footer: v.tr(viewer === 'caseManager' ? 'handover.booked.footerCaseManager' : 'handover.booked.footerSmw', { number: r.number }),
-    actions: [
+    actions: withRoom([
       ...(task ? [task.action] : []),
       ...(viewer === 'caseManager' ? [{ verb: VERBS.agreementsOpen, title: v.tr('handover.agreements.open'), style: 'positive' as const, data, validate: false }] : []),
       { verb: VERBS.handoverReschedule, title: v.tr('handover.booked.move'), data, validate: false },
       { verb: VERBS.handoverCancel, title: v.tr('handover.booked.cancel'), style: 'destructive', data, validate: false },
-      ...enableAction(v, r, viewer),
-    ],
+    ], enableAction(v, r, viewer)),
     links: m.via === 'ical' && v.invitationUrl ? [{ title: v.tr('handover.ical.download'), url: v.invitationUrl(r, m) }] : [],
   });
 }
@@ -230,11 +228,10 @@ function confirmedCard(v: HandoverView, r: Referral, viewer: Viewer, notice?: No
     facts: [...(record ? agreementFacts(v, record.agreements) : []), ...deliveryFacts(v, h.deliveries.filter((d) => d.agreementsVersion === version)), ...parentFacts(v, r, viewer)],
     fields: task?.fields ?? [],
     footer: newer && newer.version !== version ? v.tr('handover.confirmed.newerDraft', { version: newer.version }) : v.tr('handover.confirmed.footer'),
-    actions: [
+    actions: withRoom([
       ...(task ? [task.action] : []),
       ...(viewer === 'caseManager' ? [{ verb: VERBS.agreementsOpen, title: v.tr('handover.agreements.change'), data, validate: false }] : []),
-      ...enableAction(v, r, viewer),
-    ],
+    ], enableAction(v, r, viewer)),
   });
 }
 
@@ -297,6 +294,11 @@ function parentFacts(v: HandoverView, r: Referral, viewer: Viewer): Fact[] {
 }
 
 /** The casusregisseur's "Link voor ouders aanzetten" (legal ground), or the SMW'er's "Nieuwe link voor ouders" when none is active. */
+/** Teams shows at most five actions on a card: the parent-link button only when there is room. */
+const MAX_ACTIONS = 5;
+type CardAction = NonNullable<FormCardInput['actions']>[number];
+const withRoom = (actions: CardAction[], extra: CardAction[]): CardAction[] => (actions.length + extra.length <= MAX_ACTIONS ? [...actions, ...extra] : actions);
+
 function enableAction(v: HandoverView, r: Referral, viewer: Viewer) {
   const blocked = linkBlocked(r);
   const data = { referralId: r.referralId };
