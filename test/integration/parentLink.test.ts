@@ -80,7 +80,7 @@ describe("the parent's personal link", () => {
     expect(page.headers.get('set-cookie')).toMatch(/schakel_ouder=[A-Za-z0-9_-]{22}; Path=\/ouder; HttpOnly; SameSite=Strict/);
     expect(page.html).toContain('<html lang="nl" dir="ltr">');
     expect(page.html).not.toMatch(/<script|style=/);
-    expect(page.html).toContain('Karim Wijkteam, casusregisseur van wijkteam Wijkteam Feijenoord');
+    expect(page.html).toContain('Karim Wijkteam, casusregisseur bij Wijkteam Feijenoord');
     expect(page.html).toContain('Sanne Smit, schoolmaatschappelijk werker');
     expect(slotIdsOf(page.html)).toHaveLength(3);
     expect(page.html).toContain('dinsdag 24 november 2026, 08:30–09:30');
