@@ -82,7 +82,7 @@ export function parentAnswerCard(lang: Lang, r: Referral, answer: ParentAnswer):
   });
 }
 
-function replyCard(lang: Lang, r: Referral, answer: ParentAnswer, extra: { value?: string; error?: string; notice?: string } = {}): AdaptiveCardJson {
+export function parentReplyCard(lang: Lang, r: Referral, answer: ParentAnswer, extra: { value?: string; error?: string; notice?: string } = {}): AdaptiveCardJson {
   const tr = translator(lang);
   return renderFormCard({
     title: tr('parentLink.reply.title', { number: r.number }),
@@ -148,7 +148,7 @@ export function registerParentLink(app: Application, deps: BotDeps): void {
       return '';
     }
     await deps.referrals.record(stored.doc.referralId, parsed.actor.aadObjectId, [{ type: 'audit', action: 'referral.viewed', detail: { view: 'parentAnswer' } }], nowOf(deps).at);
-    await respondWithCard(ctx, replyCard(lang, stored.doc, answer));
+    await respondWithCard(ctx, parentReplyCard(lang, stored.doc, answer));
     return '';
   });
 
@@ -166,7 +166,7 @@ export function registerParentLink(app: Application, deps: BotDeps): void {
     const typed = typeof data.reply === 'string' ? data.reply : '';
     const text = ReplyText.safeParse(typed);
     if (!text.success) {
-      await respondWithCard(ctx, replyCard(lang, stored.doc, answer, { value: typed, error: tr(text.error.issues[0]?.message ?? 'v.required') }));
+      await respondWithCard(ctx, parentReplyCard(lang, stored.doc, answer, { value: typed, error: tr(text.error.issues[0]?.message ?? 'v.required') }));
       return '';
     }
     const outcome = await decideAndSave(deps, stored.doc.referralId, parsed.actor, (cur, now) => (cur ? replyToParent(cur, parsed.actor, { answerId: answer.id, text: text.data }, now) : notFound()));
@@ -176,7 +176,7 @@ export function registerParentLink(app: Application, deps: BotDeps): void {
       return '';
     }
     const saved = outcome.decision.value.parentPage?.answers.find((a) => a.id === answer.id) ?? answer;
-    await respondWithCard(ctx, replyCard(lang, outcome.decision.value, saved, { notice: tr('parentLink.reply.done') }));
+    await respondWithCard(ctx, parentReplyCard(lang, outcome.decision.value, saved, { notice: tr('parentLink.reply.done') }));
     return '';
   });
 }
