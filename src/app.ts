@@ -48,6 +48,9 @@ import { isAgreedDateEscalation } from './domain/registration.js';
 import { automaticEvaluationReminder } from './bot/features/report.js';
 import { retentionJob, type RetentionRun } from './bot/features/retention.js';
 import { Downloads } from './server/downloads.js';
+import { ParentLinks } from './parentPage/links.js';
+import { parentLinkKey } from './parentPage/token.js';
+import { parentPageRouter } from './parentPage/router.js';
 
 export interface Schakel {
   url: string;
@@ -155,6 +158,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     digests: new DigestRepository(store.containers.config),
     serviceNorms: norms,
     downloads: new Downloads({ key: config.report.signingKey ? Buffer.from(config.report.signingKey) : Downloads.ephemeralKey(), clock, log, baseUrl: config.report.publicBaseUrl }),
+    parentLinks: new ParentLinks(parentLinkKey(config.parentPage.signingKey, config.dataDir, local), config.report.publicBaseUrl),
     acceptBy: (at) => normDeadline(acceptRule, at, calendar).lastDay,
     ...(graph ? { meetings: graph } : {}),
     mail,
@@ -189,13 +193,14 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   const bot = createBot(deps, adapter);
   const http = await startHttp(
     { bot, log, allowedTenantIds: config.bot.allowedTenantIds, ready: store.ping, authenticated: Boolean(config.bot.appId), trust, budgets: config.door,
-      routes: [deps.downloads.router()],
+      routes: [deps.downloads.router(), parentPageRouter(deps, { ipRequestsPerMinute: config.parentPage.ipRequestsPerMinute })],
       audit: ({ reason, tenantId, actor }) => deps.securityLog.write({ action: 'door', outcome: 'refused', ...(actor ? { actor } : {}), ...(tenantId ? { tenantId } : {}), detail: { reason } }, clock.now()),
     },
     config.port,
     config.host,
   );
   deps.downloads.setBaseUrl(http.url);
+  deps.parentLinks.setBaseUrl(http.url);
   log.info({ url: http.url }, 'Schakel listening on /api/messages');
   const evaluationReminder = automaticEvaluationReminder(deps);
   // Drafts and never-closed referrals: one pass a day, claimed by one instance (src/bot/features/retention.ts).

@@ -84,6 +84,8 @@ const ConfigSchema = z
     COORDINATOR_CHANNEL_KEY: z.string().min(1).default('coordinator'),
     TEAMS_SERVICE_URL: z.string().url().default('https://smba.trafficmanager.net/emea/'),
     DOWNLOAD_SIGNING_KEY: optionalString.pipe(z.string().min(32, 'at least 32 characters').optional()),
+    PARENT_LINK_SIGNING_KEY: optionalString.pipe(z.string().min(32, 'at least 32 characters').optional()),
+    PARENT_PAGE_IP_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     PUBLIC_BASE_URL: optionalString.pipe(z.string().url().optional()),
     REPORT_MIN_CELL: z.coerce.number().int().min(1).max(100).default(5),
     XTRA_MIN_CASELOAD: z.coerce.number().int().min(1).default(20),
@@ -133,6 +135,9 @@ const ConfigSchema = z
     }
     if (c.NODE_ENV === 'production' && !c.DOWNLOAD_SIGNING_KEY) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['DOWNLOAD_SIGNING_KEY'], message: 'required in production: it signs the download links' });
+    }
+    if (c.NODE_ENV === 'production' && !c.PARENT_LINK_SIGNING_KEY) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['PARENT_LINK_SIGNING_KEY'], message: "required in production: it authenticates the parents' personal links and hashes them for storage" });
     }
     const graph = [c.GRAPH_TENANT_ID, c.GRAPH_CLIENT_ID, c.GRAPH_CLIENT_SECRET].filter(Boolean).length;
     if (graph !== 0 && graph !== 3) {
@@ -203,6 +208,8 @@ export interface Config {
   /** The effect runner: loop interval, lease, and how often and how far apart an effect is retried. */
   effects: { intervalMs: number; leaseMs: number; maxAttempts: number; retryBaseMs: number; retryMaxMs: number };
   /** Signed downloads and the Servicepunt's report (registration, SMW-XTRA, evaluation). */
+  /** The parents' personal pages: link key (absent: a local key file) and the per-IP budget. */
+  parentPage: { signingKey?: string; ipRequestsPerMinute: number };
   report: { signingKey?: string; publicBaseUrl?: string; minCell: number; xtraMinCaseload: number; xtraMinWijkteams: number; evaluationFile: string };
   reminders: {
     daysBefore: number;
@@ -279,6 +286,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryMaxMs: c.EFFECTS_RETRY_MAX_MS,
     },
     report: { signingKey: c.DOWNLOAD_SIGNING_KEY, publicBaseUrl: c.PUBLIC_BASE_URL, minCell: c.REPORT_MIN_CELL, xtraMinCaseload: c.XTRA_MIN_CASELOAD, xtraMinWijkteams: c.XTRA_MIN_WIJKTEAMS, evaluationFile: c.EVALUATION_FILE },
+    parentPage: { signingKey: c.PARENT_LINK_SIGNING_KEY, ipRequestsPerMinute: c.PARENT_PAGE_IP_REQUESTS_PER_MINUTE },
     reminders: {
       daysBefore: c.REMINDER_DAYS_BEFORE,
       overdueAfterDays: c.REMINDER_OVERDUE_DAYS,
@@ -307,5 +315,6 @@ export function redactedSummary(c: Config): Record<string, unknown> {
     timeZone: c.timeZone,
     reminderLocalTime: c.reminderLocalTime,
     downloadSigningKey: c.report.signingKey ? 'set' : 'random per process',
+    parentLinkSigningKey: c.parentPage.signingKey ? 'set' : 'local key file',
   };
 }

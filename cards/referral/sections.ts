@@ -1,6 +1,6 @@
 import type { Referral, SectionId } from '../../src/domain/referral.js';
 import { consentField, CONSENT_HOW, LEGAL_GROUNDS, PUPIL_AGREES_PARENTS_FIELD, type Consenter } from '../../src/domain/sections/consent.js';
-import { PARENT_SLOTS, parentField, parentsOf, RELATIONS, YES_NO_UNKNOWN } from '../../src/domain/sections/parents.js';
+import { HOME_LANGUAGES, PARENT_SLOTS, parentField, parentsOf, RELATIONS, YES_NO_UNKNOWN } from '../../src/domain/sections/parents.js';
 import { LIFE_AREAS } from '../../src/domain/sections/request.js';
 import { MELDCODE, SAFETY_CONCERN, SISA, URGENCY, type InstrumentOptions } from '../../src/domain/sections/safety.js';
 import type { FieldDef } from './fields.js';
@@ -69,6 +69,7 @@ export const SECTIONS: Record<SectionId, { titleKey: string; fields: (ctx: Secti
           { id: f('agrees'), kind: 'radio', labelKey: 'referral.parents.agrees', choices: options('referral.yesNoUnknown', YES_NO_UNKNOWN), group },
         );
       }
+      out.push({ id: 'homeLanguage', kind: 'choice', labelKey: 'referral.parents.homeLanguage', placeholderKey: 'referral.optional', choices: options('referral.parents.homeLanguage', HOME_LANGUAGES) });
       return out;
     },
   },

@@ -18,6 +18,7 @@ import { registerConsent } from './features/consent.js';
 import { registerClosing } from './features/closing.js';
 import { registerFamilyData } from './features/familyData.js';
 import { registerHandover } from './features/handover.js';
+import { registerParentLink } from './features/parentLink.js';
 import { registerReminders } from './features/reminders.js';
 import { registerTimeTravel } from './features/timeTravel.js';
 import { registerReport } from './features/report.js';
@@ -100,6 +101,7 @@ export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {
   registerClosing(app, deps);
   registerFamilyData(app, deps);
   registerHandover(app, deps);
+  registerParentLink(app, deps);
   registerReminders(app, deps);
   registerCoordinators(app, deps);
   registerTimeTravel(app, deps);

@@ -21,6 +21,7 @@ import type { RegistrationRepository } from '../store/registration.js';
 import type { ServiceNormRule } from '../domain/serviceNorms.js';
 import type { DigestRepository } from '../store/digests.js';
 import type { Downloads } from '../server/downloads.js';
+import type { ParentLinks } from '../parentPage/links.js';
 
 /** Plans reminders for the warme overdracht and its agreements; the reminder engine implements it. */
 export interface ReminderPlanner {
@@ -87,6 +88,8 @@ export interface BotDeps {
   downloads: Downloads;
   /** Who asked for a daily digest, and at what time. */
   digests: DigestRepository;
+  /** Keys and address of the parents' personal pages (/ouder/<token>). */
+  parentLinks: ParentLinks;
   /** Local date by which a referral submitted at `at` should be accepted (service norm). */
   acceptBy(at: Date): string;
   /** Present in local mode only (no COSMOS_ENDPOINT, not production). */

@@ -12,7 +12,8 @@ import { translator } from '../i18n/index.js';
 import type { OutboundMessage } from '../notify/sender.js';
 import { caseCardContext, renderCaseCard } from './caseCards.js';
 import type { BotDeps } from './deps.js';
-import { viewerOf, viewOf } from './handoverEffects.js';
+import { refreshCards, viewerOf, viewOf } from './handoverEffects.js';
+import { parentAnswerCard } from './features/parentLink.js';
 import { wijkteamNamer } from './intakePosting.js';
 import { handoverCard } from './views/handover.js';
 import { declinedCard, intakeCard } from '../../cards/intake/index.js';
@@ -98,6 +99,17 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         const text = translator((await deps.languageOf(effect.aadObjectId)) ?? 'nl')(effect.messageKey, params);
         return { outcome: outcomeOf(await teams.toPerson(effect.aadObjectId, { text })) };
       }
+      case 'parentAnswerToCaseManager': {
+        const answer = referral.parentPage?.answers.find((a) => a.id === effect.answerId);
+        const cm = referral.caseManager;
+        if (!answer || !cm) return skipped('noCaseManager');
+        const lang = (await deps.languageOf(cm.aadObjectId)) ?? 'nl';
+        return { outcome: outcomeOf(await teams.toPerson(cm.aadObjectId, cardMessage(parentAnswerCard(lang, referral, answer)))) };
+      }
+      case 'refreshHandoverCards':
+        // Each card's update is tried once; a failed one is logged and the card is brought up to date by the next change.
+        await refreshCards(deps, referral);
+        return { outcome: { ok: true } };
       case 'readdressReminders': {
         const moved = await deps.reminderStore.readdress(referral.referralId, effect.role, effect.fromAadObjectId, effect.to);
         return { outcome: { ok: true, note: `readdressed:${moved}` } };

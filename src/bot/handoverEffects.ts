@@ -28,6 +28,7 @@ export function viewOf(deps: BotDeps, lang: Lang): HandoverView {
     invitationUrl: (r, meeting) => invitationUrl(deps, r, meeting),
     parentMailOutbox: deps.mail.receipt === 'outbox',
     graphCalendar: Boolean(deps.meetings),
+    parentLinkUrl: (r) => deps.parentLinks.recentUrl(r, deps.clock.now()),
   };
 }
 
@@ -292,12 +293,12 @@ export async function announceCancellation(deps: BotDeps, r: Referral, meeting: 
 }
 
 /** Mails the parent, or sets the SMW'er's phone task when there is no e-mail address. */
-export async function informParent(deps: BotDeps, r: Referral, record: AgreementsRecord): Promise<HandoverDelivery> {
+export async function informParent(deps: BotDeps, r: Referral, record: AgreementsRecord, parentLink?: string): Promise<HandoverDelivery> {
   const at = deps.clock.now().toISOString();
   const email = r.handover?.request?.parent.email;
   const base = { agreementsVersion: record.version, recipient: 'parent' as const, at };
   if (!email) return { ...base, channel: 'phone', status: 'todo' };
-  const mail = agreementsMail(r, record);
+  const mail = agreementsMail(r, record, parentLink);
   try {
     // Only in the outbox is not sent: the cards and the timeline say so, and the SMW'er gets the text.
     const receipt = await deps.mail.send(email, mail.subject, mail.html, { referralId: r.referralId, idempotencyKey: `handover-${r.referralId}-v${record.version}-parent` });

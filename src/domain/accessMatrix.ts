@@ -123,6 +123,11 @@ export const VERB_RULES: Record<Verb, Rule> = {
   'handover.agreements.save': caseManagerOnly,
   'handover.agreements.confirm': caseManagerOnly,
   'handover.parentInformed': smwOnly,
+  /** A parent link despite a legal ground without consent: the casusregisseur's call. */
+  'parentLink.enable': caseManagerOnly,
+  'parentLink.renew': professionals,
+  'parentLink.reply.form': caseManagerOnly,
+  'parentLink.reply': caseManagerOnly,
   'reminder.done': reminderRecipients,
   'reminder.snooze': reminderRecipients,
   'reminder.reschedule': reminderRecipients,

@@ -60,7 +60,11 @@ export type EffectKind =
   /** The case changed hands: pending reminders addressed to the previous person go to the new one. */
   | { kind: 'readdressReminders'; role: 'smw' | 'caseManager'; fromAadObjectId: string; to: { aadObjectId: string; teamsUserId?: string; email?: string } }
   /** Someone is no longer a party (consent withdrawn): pending reminders stop going to that role. */
-  | { kind: 'dropReminderRecipients'; role: PartyRole };
+  | { kind: 'dropReminderRecipients'; role: PartyRole }
+  /** The parent answered the agreements on their page: a card to the casusregisseur (reply button for a question). */
+  | { kind: 'parentAnswerToCaseManager'; answerId: string }
+  /** Both professionals' handover cards show the current state (e.g. what the parent entered). */
+  | { kind: 'refreshHandoverCards' };
 
 /** An effect as a decision asks for it: what, and not before when (default: at once). */
 export type EffectRequest = EffectKind & { notBefore?: string };

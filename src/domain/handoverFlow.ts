@@ -257,6 +257,39 @@ export function bookSlot(r: Referral, a: Actor, slotId: string, invitation: Invi
   return r.handover?.meeting ? rescheduleHandover(r, a, slotId, now) : bookHandover(r, a, slotId, invitation, now);
 }
 
+/**
+ * A parent (on their own page) may pick only among the current proposals, while booking is
+ * possible; picking the booked slot again changes nothing.
+ */
+export function mayParentPick(r: Referral, slotId: string): Refusal | undefined {
+  if (!PLANNING_STATES.includes(r.state)) return refuse('invalidState');
+  const h = handoverOf(r);
+  if (h.meeting?.slotId === slotId) return undefined;
+  return h.proposals.some((s) => s.slotId === slotId) ? undefined : refuse('stale');
+}
+
+/** The parent books on behalf of the SMW'er who invited them: the same rules as a professional's pick. */
+const onBehalfOfParent = (r: Referral): Actor => ({ aadObjectId: r.smw.aadObjectId, name: r.smw.name, tenantId: r.tenantId });
+
+/** {@link bookingPlan} for a parent's pick. */
+export function parentBookingPlan(r: Referral, slotId: string): ReturnType<typeof bookingPlan> {
+  return mayParentPick(r, slotId) ?? bookingPlan(r, onBehalfOfParent(r), slotId);
+}
+
+/** The parent's pick, booked exactly as a professional's; the timeline says "ouder koos een tijd". */
+export function bookSlotForParent(r: Referral, slotId: string, invitation: Invitation, now: Now): Decision<Referral> {
+  const refused = mayParentPick(r, slotId);
+  if (refused) return refused;
+  const d = bookSlot(r, onBehalfOfParent(r), slotId, invitation, now);
+  if (!d.ok || d.unchanged || !d.value.handover?.meeting) return d;
+  const h = d.value.handover;
+  const meeting = { ...h.meeting!, bookedBy: PARENT_BOOKER };
+  return { ...d, value: { ...d.value, handover: { ...h, meeting } }, events: [...d.events, { type: 'timeline', entry: 'handover.parentPicked', detail: { start: meeting.start } }] };
+}
+
+/** `bookedBy` of a meeting the parent picked on their page. */
+export const PARENT_BOOKER = 'parent-link';
+
 /** Calls the meeting off: back to `accepted`, the meeting kept as cancelled with sequence + 1. */
 export function cancelHandover(r: Referral, a: Actor, now: Now): Decision<Referral> {
   if (!mayPlan(r, a)) return refuse('notAllowed');

@@ -1,6 +1,7 @@
 import type { CaseCardRef } from './caseCards.js';
 import type { Outbox } from './effects.js';
 import type { HandoverState } from './handoverFlow.js';
+import type { ParentPageState } from './parentLink.js';
 import type { Reassignment } from './reassign.js';
 import type { RetentionMarks } from './retention.js';
 import type { Professional } from './types.js';
@@ -105,6 +106,8 @@ export interface Referral {
   redirects?: Redirect[];
   consentWithdrawals?: ConsentWithdrawal[];
   handover?: HandoverState;
+  /** The parent's personal link (its hash only) and what the parent answered on their page. */
+  parentPage?: ParentPageState;
   /** Earlier SMW'ers and casusregisseurs: each hand-over with who, when and why. */
   reassignments?: Reassignment[];
   createdAt: string;

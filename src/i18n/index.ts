@@ -9,6 +9,7 @@ import { timeTravel } from './timeTravel.js';
 import { report } from './report.js';
 import { reassign } from './reassign.js';
 import { caseCard } from './caseCard.js';
+import { parentLink } from './parentLink.js';
 
 /** The languages Schakel speaks: Dutch first, English where the Teams locale asks for it. */
 export type Lang = 'nl' | 'en';
@@ -16,7 +17,7 @@ export type Lang = 'nl' | 'en';
 export type Catalogue = Record<string, { nl: string; en: string }>;
 
 /** Every message, merged from the per-area catalogues. Add an area by importing it here. */
-const catalogue: Catalogue = { ...common, ...bot, ...referral, ...intake, ...handover, ...reminders, ...access, ...timeTravel, ...report, ...reassign, ...caseCard };
+const catalogue: Catalogue = { ...common, ...bot, ...referral, ...intake, ...handover, ...reminders, ...access, ...timeTravel, ...report, ...reassign, ...caseCard, ...parentLink };
 
 /** Teams sends e.g. `en-US`, `nl-NL`; anything that is not English gets Dutch. */
 export function langOf(locale: string | undefined): Lang {

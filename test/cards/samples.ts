@@ -8,6 +8,7 @@ import { DEFAULT_SERVICE_NORMS } from '../../src/domain/serviceNorms.js';
 import { declineForm, declinedCard, detailsCard, intakeCard, redirectForm } from '../../cards/intake/index.js';
 import { SECTION_IDS, type Referral } from '../../src/domain/referral.js';
 import { agreementsCard, handoverCard, planCard } from '../../src/bot/views/handover.js';
+import { parentAnswerCard, parentReplyCard } from '../../src/bot/features/parentLink.js';
 import { emptyHandover, type HandoverState } from '../../src/domain/handoverFlow.js';
 import { makeFullReferral } from '../support/factories.js';
 import { reminderCard, reminderResultCard } from '../../cards/reminder/index.js';
@@ -147,6 +148,16 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
     out[`${lang}/handover-cancelled-smw-outbox`] = handoverCard({ ...v, parentMailOutbox: true }, withHandover({ request: planRequest, round: 1, cancelled: [{ ...icalMeeting, sequence: 1, parent: inOutbox }] }), 'smw');
     out[`${lang}/agreements-confirmed-smw-outbox`] = handoverCard(v, withHandover({ request: planRequest, meeting, agreements: [record], agreementsRevision: 1, deliveries: [{ agreementsVersion: 1, recipient: 'parent', ...inOutbox }] }, 'agreementsConfirmed'), 'smw');
     out[`${lang}/agreements-outbox-footer`] = agreementsCard({ ...v, parentMailOutbox: true }, withHandover({ request: planRequest, meeting }, 'handoverScheduled'));
+    // The parent's own voice: the link on the SMW'er's card, what the parent entered and answered, the casusregisseur's cards.
+    const question = { id: 'a1', kind: 'question' as const, agreementsVersion: 1, text: 'Mag mijn zus ook bij de evaluatie zijn?', at: '2026-12-02T09:00:00.000Z' };
+    const agreedAnswer = { id: 'a2', kind: 'agree' as const, agreementsVersion: 1, at: '2026-12-02T09:05:00.000Z' };
+    const voiced: Referral = { ...confirmed, parentPage: { link: { hash: 'h', contactKey: 'c', issuedAt: '2026-12-01T10:00:00.000Z', expiresAt: '2027-03-01T22:59:59.999Z' }, answers: [{ ...question, reply: { text: 'Ja, dat is goed.', by: 'Karim Wijkteam', at: '2026-12-02T10:00:00.000Z' } }, agreedAnswer] } };
+    out[`${lang}/handover-parent-link-smw`] = handoverCard({ ...v, parentLinkUrl: () => 'https://schakel.example/ouder/0f8fad5b-d9cb-469f-a165-70867728950e.tu0qjz.random.mac' }, { ...withHandover({ request: planRequest, round: 1, proposals }), parentPage: { answers: [], availability: { weekly: [{ weekday: 1, part: 'ochtend' }, { weekday: 3, part: 'avond' }], at: '2026-11-24T08:00:00.000Z' } } }, 'smw');
+    out[`${lang}/handover-parent-answers-cm`] = handoverCard(v, voiced, 'caseManager');
+    out[`${lang}/handover-legal-ground-cm`] = handoverCard(v, { ...withHandover({ request: planRequest, round: 1, proposals }), sections: { ...accepted.sections, consent: { legalGround: 'meldcode', legalGroundExplanation: 'Stap 5.' } } }, 'caseManager');
+    out[`${lang}/parent-answer-question`] = parentAnswerCard(lang, voiced, question);
+    out[`${lang}/parent-answer-agreed`] = parentAnswerCard(lang, voiced, agreedAnswer);
+    out[`${lang}/parent-reply`] = parentReplyCard(lang, voiced, question, { value: '', error: tr('v.parentLink.replyRequired') });
     const reminder = (kind: ReminderDocument['kind'], subject: ReminderDocument['subject']) =>
       toDocument({ id: `r-${kind}`, referralId: referral.referralId, kind, dueAt: '2026-12-08T07:30:00.000Z', timeZone: 'Europe/Amsterdam', recipients: [{ key: 'caseManager:cm', role: 'caseManager', channel: 'teams', aadObjectId: 'cm' }], subject: { ...subject, case: { number: 'AM-7K3QX2', initials: 'N.M.d.V.', school: 'OBS De Regenboog' } } }, new Date('2026-12-01T10:00:00Z'));
     const agreement = reminder('agreementBefore', { label: 'Terugkoppeling aan de SMW', agreementId: 'feedback0', agreementKind: 'feedback', date: '2026-12-10', time: '10:00' });

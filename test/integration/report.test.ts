@@ -133,6 +133,8 @@ beforeAll(async () => {
       await click(karim, form, VERBS.intakeRedirect, { redirectTo: 'wt-charlois', redirectReason: 'Gezin is verhuisd.' }, h.bot, conv);
     }
   }
+  // What the take-ons set going (the SMW'ers' messages, planning cards) is done before any test listens in a chat.
+  await effectsSettled(h.bot);
   clock.set('2026-12-01T09:00:00Z');
   // The seeded year's messages are effects, some held back by the 1:1 chats' Teams limits: let them
   // all arrive before a test reads a chat.

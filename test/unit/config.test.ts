@@ -27,7 +27,7 @@ describe('loadConfig', () => {
       expect(problems).toMatch(/COSMOS_ENDPOINT/);
       expect(problems).toMatch(/COORDINATOR_AAD_IDS: required in production/);
     }
-    const complete = { NODE_ENV: 'production', MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'secret', MICROSOFT_APP_TENANT_ID: 't', COSMOS_ENDPOINT: 'https://x.documents.azure.com:443/', ALLOWED_TENANT_IDS: 't', DOWNLOAD_SIGNING_KEY: 'k'.repeat(32) };
+    const complete = { NODE_ENV: 'production', MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'secret', MICROSOFT_APP_TENANT_ID: 't', COSMOS_ENDPOINT: 'https://x.documents.azure.com:443/', ALLOWED_TENANT_IDS: 't', DOWNLOAD_SIGNING_KEY: 'k'.repeat(32), PARENT_LINK_SIGNING_KEY: 'p'.repeat(32) };
     expect(() => loadConfig(complete)).toThrow(/COORDINATOR_AAD_IDS/);
     expect(loadConfig({ ...complete, COORDINATOR_AAD_IDS: 'a,b' }).coordinators).toEqual(['a', 'b']);
   });

@@ -62,7 +62,12 @@ export function registerCommands(app: Application, deps: BotDeps): void {
     if (mails.length === 0) return void (await ctx.sendActivity(tr(deps.config.graph ? 'outbox.graph' : 'outbox.none')));
     const number = new Map(mine.map((r) => [r.referralId, r.number]));
     const { lang, zone } = listView(ctx, deps);
-    const lines = mails.map((m) => `- ${formatMoment(m.createdAt, lang, zone)} · ${number.get(m.referralId) ?? ''} · ${tr('outbox.to', { to: m.to })} · **${m.subject}**`);
+    // A mail with the parent's personal link: the link itself, so it can be opened (local mode) or passed on.
+    const pageLink = (html: string) => /href="([^"]*\/ouder\/[^"]+)"/.exec(html)?.[1];
+    const lines = mails.map((m) => {
+      const link = pageLink(m.html);
+      return `- ${formatMoment(m.createdAt, lang, zone)} · ${number.get(m.referralId) ?? ''} · ${tr('outbox.to', { to: m.to })} · **${m.subject}**${link ? ` · [${tr('outbox.parentPage')}](${link})` : ''}`;
+    });
     await ctx.sendActivity(`${tr('outbox.title')}\n\n${lines.join('\n')}`);
   });
 

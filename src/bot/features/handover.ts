@@ -7,8 +7,6 @@ import { VERBS } from '../../../cards/verbs.js';
 import { refuse, type Decision, type RefusalCode } from '../../domain/decision.js';
 import { agreedDates, agreementsSchema, confirmedAgreements, planRequestSchema } from '../../domain/handover.js';
 import {
-  bookSlot,
-  bookingPlan,
   cancelHandover,
   confirmHandoverAgreements,
   draftHandoverAgreements,
@@ -29,6 +27,8 @@ import type { Actor } from '../../domain/types.js';
 import { validate } from '../../domain/validation.js';
 import { auditRefusal, decideAndSave, parseAction, type Outcome } from '../actions.js';
 import { actorOf, langOfTurn, localTime, nowOf, respondWithCard, respondWithMessage, trOf } from '../context.js';
+import { BookingCalendarError, bookChosenSlot } from '../booking.js';
+import { offerParentLink } from './parentLink.js';
 import type { BotDeps } from '../deps.js';
 import {
   announceCancellation,
@@ -36,15 +36,11 @@ import {
   findProposals,
   informOtherParties,
   informParent,
-  tellParentAboutMeeting,
   registerInvitationDownloads,
   refreshCards,
   sendAgreementsToSmw,
-  sendIcs,
-  sendInvitation,
   viewerOf,
   viewOf,
-  withdrawInvitation,
 } from '../handoverEffects.js';
 import { agreementsCard, handoverCard, meetingTime, parentSuffix, planCard, type HandoverView, type Notice } from '../views/handover.js';
 
@@ -93,9 +89,10 @@ export function registerHandover(app: Application, deps: BotDeps): void {
     const found = await findProposals(deps, r, parsed.value);
     const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? planHandover(cur, actor, parsed.value, found, now) : notFound()));
     if (!outcome.decision.ok) return answerRefusal(ctx, deps, outcome, actor, VERBS.handoverPlan);
-    await refreshCards(deps, outcome.decision.value, clickedId(ctx));
+    const current = (await offerParentLink(deps, r.referralId, actor, 'proposals'))?.referral ?? outcome.decision.value;
+    await refreshCards(deps, current, clickedId(ctx));
     const notice: Notice | undefined = found.calendarFailed ? { kind: 'warning', text: v.tr('handover.calendarFailed') } : undefined;
-    return respondWithCard(ctx, handoverCard(v, outcome.decision.value, viewerOf(r, actor.aadObjectId), notice));
+    return respondWithCard(ctx, handoverCard(v, current, viewerOf(r, actor.aadObjectId), notice));
   });
 
   on(VERBS.handoverReschedule, Ids, async (ctx, actor, r) => {
@@ -111,35 +108,21 @@ export function registerHandover(app: Application, deps: BotDeps): void {
 
   on(VERBS.handoverBook, Book, async (ctx, actor, r, action) => {
     const v = view(ctx, deps);
-    const checked = bookingPlan(r, actor, action.slotId);
-    if (!checked.ok) return answerRefusal(ctx, deps, { decision: checked, current: { doc: r, etag: '' }, now: nowOf(deps) }, actor, VERBS.handoverBook);
-    if (checked.already) return respondWithCard(ctx, handoverCard(v, r, viewerOf(r, actor.aadObjectId)));
-    let sent;
+    let outcome: Outcome;
     try {
-      sent = await sendInvitation(deps, r, checked.plan);
+      outcome = await bookChosenSlot(deps, r.referralId, { kind: 'professional', actor }, action.slotId);
     } catch (err) {
-      deps.log.warn({ referralId: r.referralId, err: { message: (err as Error).message } }, 'booking failed at the calendar');
-      return respondWithMessage(ctx, v.tr('handover.bookingFailed'));
+      if (err instanceof BookingCalendarError) return respondWithMessage(ctx, v.tr('handover.bookingFailed'));
+      throw err;
     }
-    const invitation = sent;
-    const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? bookSlot(cur, actor, action.slotId, invitation, now) : notFound()));
     const { decision } = outcome;
-    // A create that lost the race (or repeated with the same transactionId) must not leave a second event.
-    if (sent.createdEvent && outcome.current?.doc.handover?.meeting?.eventId !== sent.createdEvent.eventId) await withdrawInvitation(deps, sent);
     if (!decision.ok) return answerRefusal(ctx, deps, outcome, actor, VERBS.handoverBook);
-    let booked = decision.value;
-    const meeting = booked.handover?.meeting;
-    if (!decision.unchanged && meeting) {
-      if (meeting.via === 'ical') {
-        await sendIcs(deps, booked, meeting, 'REQUEST');
-        booked = await recordNotice(deps, actor, booked, meeting, await tellParentAboutMeeting(deps, booked, meeting, 'REQUEST'));
-      }
-      await deps.reminders.handoverBooked(booked);
-      await refreshCards(deps, booked, clickedId(ctx));
-    }
+    const booked = decision.value;
     const shown = booked.handover?.meeting;
+    // A repeated click on the booked slot: the card as it is, no news.
+    if (decision.unchanged) return respondWithCard(ctx, handoverCard(v, booked, viewerOf(booked, actor.aadObjectId)));
     const when = shown ? meetingTime(v, shown.start, shown.end) : '';
-    const moved = Boolean(checked.plan.meeting);
+    const moved = (shown?.sequence ?? 0) > 0;
     const key = moved ? (shown?.via === 'graph' ? 'handover.moved.notice' : 'handover.moved.noticeIcal') : 'handover.booked.notice';
     return respondWithCard(ctx, handoverCard(v, booked, viewerOf(booked, actor.aadObjectId), { kind: 'good', text: `${v.tr(key, { when })}${parentSuffix(v, shown?.parent)}` }));
   });
@@ -241,12 +224,14 @@ async function distributeAgreements(ctx: TurnContext, deps: BotDeps, actor: Acto
   const record = confirmedAgreements(confirmed.handover?.agreements ?? []);
   if (!record) return confirmed;
   await deps.reminders.agreementsConfirmed(confirmed, agreedDates(record));
+  const link = await offerParentLink(deps, confirmed.referralId, actor, 'agreements');
+  const base = link?.referral ?? confirmed;
   // Who receives the agreements is the domain's rule (consent, the pupil's age).
-  const recipients = agreementRecipients(confirmed, nowOf(deps).today);
-  const parent = recipients.some((x) => x.role === 'parent') ? await informParent(deps, confirmed, record) : undefined;
-  const others = await informOtherParties(deps, confirmed, record, recipients);
+  const recipients = agreementRecipients(base, nowOf(deps).today);
+  const parent = recipients.some((x) => x.role === 'parent') ? await informParent(deps, base, record, link?.url) : undefined;
+  const others = await informOtherParties(deps, base, record, recipients);
   const told = [...(parent ? [parent] : []), ...others];
-  const withParent: Referral = { ...confirmed, handover: confirmed.handover && { ...confirmed.handover, deliveries: [...confirmed.handover.deliveries, ...told] } };
+  const withParent: Referral = { ...base, handover: base.handover && { ...base.handover, deliveries: [...base.handover.deliveries, ...told] } };
   await refreshCards(deps, withParent, clickedId(ctx));
   const smw = await sendAgreementsToSmw(deps, withParent, record.version);
   const outcome = await decideAndSave(deps, confirmed.referralId, actor, (cur, now) => {

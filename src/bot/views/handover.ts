@@ -7,6 +7,7 @@ import { VERBS } from '../../../cards/verbs.js';
 import { agreementsToCardValues, confirmedAgreements, latestAgreements, type Agreements } from '../../domain/handover.js';
 import { emptyHandover, parentStillToTell, type HandoverDelivery, type HandoverMeeting, type ParentNotice } from '../../domain/handoverFlow.js';
 import { agreementsMail, meetingMail, type ParentMail } from './parentMail.js';
+import { linkBlocked } from '../../domain/parentLink.js';
 import type { Referral } from '../../domain/referral.js';
 import { parentsOf } from '../../domain/sections/parents.js';
 import type { FieldErrors } from '../../domain/validation.js';
@@ -26,6 +27,8 @@ export interface HandoverView {
   parentMailOutbox?: boolean;
   /** Meetings are booked in Graph calendars, which invite the parent themselves. */
   graphCalendar?: boolean;
+  /** The parent's link when it was issued just now (only its hash is stored): shown to the SMW'er to read out or text. */
+  parentLinkUrl?: (r: Referral) => string | undefined;
 }
 
 export type Notice = { kind: 'good' | 'attention' | 'warning'; text: string };
@@ -134,12 +137,13 @@ export function handoverCard(v: HandoverView, r: Referral, viewer: Viewer, notic
         ? v.tr('handover.proposals.moveSubtitle', { when: meetingTime(v, h.meeting.start, h.meeting.end) })
         : v.tr(v.parentMailOutbox && !v.graphCalendar ? 'handover.proposals.subtitleOutbox' : 'handover.proposals.subtitle'),
       notice: noticeOf(notice ?? (h.proposals.length === 0 ? { kind: 'warning', text: v.tr('handover.proposals.none') } : undefined)),
-      facts: requestFacts(v, r),
+      facts: [...requestFacts(v, r), ...parentFacts(v, r, viewer)],
       footer: v.tr(basis),
       // The proposals as one choice (first preselected) and one "Kies" button; the rest behind "Meer".
       fields: h.proposals.length > 0 ? [{ kind: 'radio', id: 'slotId', label: v.tr('handover.proposals.choose'), value: h.proposals[0]!.slotId, choices: h.proposals.map((p) => ({ title: shortTime(v, p.start, p.end), value: p.slotId })) }] : [],
       actions: h.proposals.length > 0 ? [{ verb: VERBS.handoverBook, title: v.tr('handover.proposals.book'), style: 'positive', data: { ...data, slotId: h.proposals[0]!.slotId } }] : [{ verb: VERBS.handoverEdit, title: v.tr('handover.proposals.other'), data, validate: false }],
       more: [
+        ...enableAction(v, r, viewer),
         ...(h.proposals.length > 0 ? [{ verb: VERBS.handoverEdit, title: v.tr('handover.proposals.other'), data, validate: false }] : []),
         ...(h.meeting ? [{ verb: VERBS.handoverShow, title: v.tr('handover.keepMeeting'), data, validate: false }] : []),
       ],
@@ -159,6 +163,7 @@ export function handoverCard(v: HandoverView, r: Referral, viewer: Viewer, notic
       ...(m.joinUrl ? [{ title: v.tr('handover.booked.join'), value: `[${v.tr('handover.booked.joinLink')}](${m.joinUrl})` }] : []),
       { title: v.tr('handover.booked.invitation'), value: v.tr(m.via === 'graph' ? 'handover.booked.viaGraph' : 'handover.booked.viaIcal') },
       ...(m.parent ? [{ title: v.tr('handover.delivery.parent'), value: v.tr(`handover.parentNotice.${m.parent.channel}.${m.parent.status}`) }] : []),
+      ...parentFacts(v, r, viewer),
     ],
     fields: task?.fields ?? [],
     footer: v.tr(viewer === 'caseManager' ? 'handover.booked.footerCaseManager' : 'handover.booked.footerSmw', { number: r.number }),
@@ -166,6 +171,7 @@ export function handoverCard(v: HandoverView, r: Referral, viewer: Viewer, notic
     ...bookedActions(task ? [task.action] : viewer === 'caseManager' ? [{ verb: VERBS.agreementsOpen, title: v.tr('handover.agreements.open'), style: 'positive' as const, data, validate: false }] : [], [
       { verb: VERBS.handoverReschedule, title: v.tr('handover.booked.move'), data, validate: false },
       { verb: VERBS.handoverCancel, title: v.tr('handover.booked.cancel'), style: 'destructive' as const, data, validate: false },
+      ...enableAction(v, r, viewer),
     ], Boolean(task), v.tr('cards.more')),
     links: m.via === 'ical' && v.invitationUrl ? [{ title: v.tr('handover.ical.download'), url: v.invitationUrl(r, m) }] : [],
   });
@@ -175,7 +181,8 @@ type FormAction = NonNullable<FormCardInput['actions']>[number];
 
 /** A row of at most three buttons: with a task first, the others go behind "Meer". */
 function bookedActions(first: FormAction[], rest: FormAction[], behindMore: boolean, moreLabel: string): { actions: FormAction[]; more: FormAction[]; moreLabel: string } {
-  return behindMore ? { actions: first, more: rest, moreLabel } : { actions: [...first, ...rest], more: [], moreLabel };
+  // Never more than MAX_ACTIONS in the row: what does not fit waits behind "Meer".
+  return behindMore || first.length + rest.length > MAX_ACTIONS ? { actions: first, more: rest, moreLabel } : { actions: [...first, ...rest], more: [], moreLabel };
 }
 
 function requestFacts(v: HandoverView, r: Referral): Fact[] {
@@ -230,13 +237,13 @@ function confirmedCard(v: HandoverView, r: Referral, viewer: Viewer, notice?: No
     title: v.tr('handover.confirmed.title', { number: r.number }),
     subtitle: v.tr('handover.confirmed.subtitle', { version, name: record?.confirmedBy?.name ?? '', date: record?.confirmedAt ? localDate(v, record.confirmedAt.slice(0, 10)) : '' }),
     notice: noticeOf(notice ?? task?.notice),
-    facts: [...(record ? agreementFacts(v, record.agreements) : []), ...deliveryFacts(v, h.deliveries.filter((d) => d.agreementsVersion === version))],
+    facts: [...(record ? agreementFacts(v, record.agreements) : []), ...deliveryFacts(v, h.deliveries.filter((d) => d.agreementsVersion === version)), ...parentFacts(v, r, viewer)],
     fields: task?.fields ?? [],
     footer: newer && newer.version !== version ? v.tr('handover.confirmed.newerDraft', { version: newer.version }) : v.tr('handover.confirmed.footer'),
-    actions: [
+    actions: withRoom([
       ...(task ? [task.action] : []),
       ...(viewer === 'caseManager' ? [{ verb: VERBS.agreementsOpen, title: v.tr('handover.agreements.change'), data, validate: false }] : []),
-    ],
+    ], enableAction(v, r, viewer)),
   });
 }
 
@@ -261,4 +268,55 @@ function deliveryFacts(v: HandoverView, deliveries: HandoverDelivery[]): Fact[] 
     title: v.tr(`handover.delivery.${d.recipient}`),
     value: v.tr(`handover.delivery.${d.channel}.${d.status}`),
   }));
+}
+
+/**
+ * The parent's own voice on the card: whether they have a link (never the link itself: only its
+ * hash is stored), when they said they can, and their answer to the agreements.
+ */
+function parentFacts(v: HandoverView, r: Referral, viewer: Viewer): Fact[] {
+  const page = r.parentPage;
+  const blocked = linkBlocked(r);
+  const link = page?.link && !page.link.revokedAt ? page.link : undefined;
+  const linkValue = blocked === 'legalGround'
+    ? v.tr('parentLink.fact.legalGround')
+    : link
+      ? v.tr('parentLink.fact.active', { date: DateTime.fromISO(link.expiresAt, { zone: v.zone }).setLocale(v.lang).toFormat('d LLLL yyyy') })
+      : v.tr('parentLink.fact.none');
+  const url = viewer === 'smw' && !blocked ? v.parentLinkUrl?.(r) : undefined;
+  const parent = r.handover?.request?.parent;
+  const facts: Fact[] = !parent
+    ? []
+    : url
+      ? [
+          { title: v.tr('parentLink.fact'), value: url },
+          { title: v.tr('parentLink.card.copyHeading'), value: v.tr('parentLink.card.copyText', { name: parent.name, url }) },
+        ]
+      : [{ title: v.tr('parentLink.fact'), value: linkValue }];
+  const weekly = page?.availability?.weekly ?? [];
+  if (weekly.length > 0) facts.push({ title: v.tr('parentLink.fact.availability'), value: weekly.map((w) => `${v.tr(`parentLink.day.${w.weekday}`)} ${v.tr(`handover.part.${w.part}`)}`).join(', ') });
+  for (const a of page?.answers ?? []) {
+    const date = DateTime.fromISO(a.at, { zone: v.zone }).setLocale(v.lang).toFormat('d LLLL yyyy');
+    const value = a.kind === 'agree'
+      ? v.tr('parentLink.fact.agreed', { version: a.agreementsVersion, date })
+      : `${v.tr('parentLink.fact.question', { text: a.text ?? '' })} — ${a.reply ? v.tr('parentLink.fact.replied', { name: a.reply.by }) : v.tr('parentLink.fact.notReplied')}`;
+    facts.push({ title: v.tr('parentLink.fact.answer'), value });
+  }
+  return facts;
+}
+
+/** At most three buttons in a card's visible row (the rest waits behind "Meer"); see test/cards/gallery.ts. */
+const MAX_ACTIONS = 3;
+type CardAction = NonNullable<FormCardInput['actions']>[number];
+const withRoom = (actions: CardAction[], extra: CardAction[]): CardAction[] => (actions.length + extra.length <= MAX_ACTIONS ? [...actions, ...extra] : actions);
+
+/** The casusregisseur's "Link voor ouders aanzetten" (legal ground), or the SMW'er's "Nieuwe link voor ouders" when none is active. */
+function enableAction(v: HandoverView, r: Referral, viewer: Viewer) {
+  const blocked = linkBlocked(r);
+  const data = { referralId: r.referralId };
+  if (viewer === 'caseManager' && blocked === 'legalGround') return [{ verb: VERBS.parentLinkEnable, title: v.tr('parentLink.enable'), data, validate: false }];
+  // The SMW'er makes a link when there is none that works (revoked, expired, or from before restart-less issuing).
+  const link = r.parentPage?.link;
+  if (viewer === 'smw' && !blocked && (!link || link.revokedAt)) return [{ verb: VERBS.parentLinkRenew, title: v.tr('parentLink.card.renew'), data, validate: false }];
+  return [];
 }

@@ -33,7 +33,7 @@ function when(zone: string, m: HandoverMeeting): string {
 }
 
 /** After a confirmation: the dated moments that concern the parent and who will contact them. */
-export function agreementsMail(r: Referral, record: AgreementsRecord): ParentMail {
+export function agreementsMail(r: Referral, record: AgreementsRecord, parentLink?: string): ParentMail {
   const request = r.handover?.request;
   const a = record.agreements;
   const date = (iso: string) => DateTime.fromISO(iso).setLocale('nl').toFormat('cccc d LLLL yyyy');
@@ -42,13 +42,20 @@ export function agreementsMail(r: Referral, record: AgreementsRecord): ParentMai
     `${tr('handover.mail.aftercareUntil')}: ${date(a.aftercare.until)}`,
   ];
   const how = tr(request?.parent.phone ? 'handover.mail.how.phone' : 'handover.mail.how.email');
-  return compose(tr('handover.mail.subject'), [
+  const mail = compose(tr('handover.mail.subject'), [
     tr('handover.mail.intro', { name: request?.parent.name ?? '' }),
     tr('handover.mail.body'),
     items,
     tr('handover.mail.contact', { who: r.caseManager?.name ?? '', how }),
+    ...(parentLink ? [tr('parentLink.mail.inAgreements'), parentLink, tr('parentLink.mail.personal')] : []),
     tr('handover.mail.closing', { caseManager: r.caseManager?.name ?? '', smw: r.smw.name }),
   ]);
+  return parentLink ? withLink(mail, parentLink) : mail;
+}
+
+/** The page's address as a link in the HTML (the text keeps it plain, to read out or copy). */
+function withLink(mail: ParentMail, url: string): ParentMail {
+  return { ...mail, html: mail.html.replace(`<p>${escapeHtml(url)}</p>`, `<p><a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p>`) };
 }
 
 /**
@@ -90,4 +97,20 @@ export function meetingMail(zone: string, r: Referral, meeting: HandoverMeeting,
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
+/**
+ * The parent's personal link: what the page is for and that it is theirs alone. Only the names of
+ * the professionals, never the pupil, the school or the reason.
+ */
+export function parentLinkMail(r: Referral, url: string): ParentMail {
+  const request = r.handover?.request;
+  const mail = compose(tr('parentLink.mail.subject'), [
+    tr('handover.mail.intro', { name: request?.parent.name ?? '' }),
+    tr('parentLink.mail.body'),
+    url,
+    tr('parentLink.mail.personal'),
+    tr('handover.mail.closing', { caseManager: r.caseManager?.name ?? '', smw: r.smw.name }),
+  ]);
+  return withLink(mail, url);
 }

@@ -3,6 +3,8 @@ import { email, optionalText, phone, rawInput } from './fields.js';
 
 export const RELATIONS = ['moeder', 'vader', 'verzorger', 'voogd', 'anders'] as const;
 export const YES_NO_UNKNOWN = ['ja', 'nee', 'onbekend'] as const;
+/** The family's home language, when the page for parents should speak it (optional). */
+export const HOME_LANGUAGES = ['nl', 'en', 'tr', 'ar', 'pl'] as const;
 
 /** How many parents/carers the card offers; the second (and third) are optional. */
 export const PARENT_SLOTS = 3;
@@ -47,9 +49,12 @@ export function parentsSchema() {
     shape[parentField(slot, 'informed')] = z.union([z.string().max(10, 'v.tooLong'), z.boolean()]).optional();
     shape[parentField(slot, 'agrees')] = rawInput();
   }
+  shape.homeLanguage = rawInput();
   return z
     .object(shape)
     .superRefine((raw, ctx) => {
+      const home = String(raw.homeLanguage ?? '').trim();
+      if (home && !(HOME_LANGUAGES as readonly string[]).includes(home)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['homeLanguage'], message: 'v.choose' });
       for (let slot = 0; slot < PARENT_SLOTS; slot++) {
         const f = (name: string) => parentField(slot, name);
         const name = raw[f('name')];
@@ -80,6 +85,8 @@ export function parentsSchema() {
         }
         clean[f('informed')] = raw[f('informed')] === true || raw[f('informed')] === 'true';
       }
+      const home = String(raw.homeLanguage ?? '').trim();
+      if (home) clean.homeLanguage = home;
       return clean;
     });
 }

@@ -1,0 +1,182 @@
+import type { Application } from '@microsoft/teams-ai';
+import type { TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { renderFormCard } from '../../../cards/form/index.js';
+import type { AdaptiveCardJson } from '../../../cards/render.js';
+import { VERBS } from '../../../cards/verbs.js';
+import { refuse, type Decision } from '../../domain/decision.js';
+import { enableParentLink, issueParentLink, linkBlocked, linkExpiry, needsNewLink, replyToParent, type IssueReason, type ParentAnswer } from '../../domain/parentLink.js';
+import type { Referral } from '../../domain/referral.js';
+import type { Actor } from '../../domain/types.js';
+import { translator, type Lang } from '../../i18n/index.js';
+import { auditRefusal, decideAndSave, parseAction } from '../actions.js';
+import { langOfTurn, nowOf, respondWithCard, respondWithMessage } from '../context.js';
+import type { BotDeps } from '../deps.js';
+import { refreshCards, viewerOf, viewOf } from '../handoverEffects.js';
+import { handoverCard } from '../views/handover.js';
+import { parentLinkMail } from '../views/parentMail.js';
+
+/**
+ * Giving out the parent's personal link. The token exists only here, for the moment it is handed
+ * out: its hash is committed first (so the link works before anyone has it), then the link goes
+ * on the SMW'er's handover card ("Link voor ouders", with a text to read out or send as a text
+ * message) and into the parent's mail. It is never stored in the database, so it is never part
+ * of an effect either.
+ */
+
+const Ids = z.object({ referralId: z.string().uuid() });
+const Reply = Ids.extend({ answerId: z.string().regex(/^a\d{1,4}$/) });
+const ReplyText = z.string().trim().min(1, 'v.parentLink.replyRequired').max(500, 'v.tooLong');
+
+const notFound = (): Decision<Referral> => refuse('notFound');
+
+/**
+ * Issues a link when this step needs one (see `needsNewLink`): the hash is committed, the link is
+ * kept in memory for the SMW'er's card (`ParentLinks.recentUrl`) and, with `mail`, mailed to the
+ * parent in a mail of its own. Returns the URL and the referral as stored with it, or undefined
+ * when no link was issued.
+ */
+export async function offerParentLink(deps: BotDeps, referralId: string, actor: Actor, reason: IssueReason, opts: { mail: boolean } = { mail: false }): Promise<{ url: string; referral: Referral } | undefined> {
+  const stored = await deps.referrals.get(referralId);
+  const parent = stored?.doc.handover?.request?.parent;
+  if (!stored || !parent) return undefined;
+  const keys = deps.parentLinks.keys;
+  const contactKey = keys.contactKey(parent);
+  if (!needsNewLink(stored.doc, reason, contactKey, nowOf(deps))) return undefined;
+  const expiresAt = linkExpiry(stored.doc, nowOf(deps), deps.config.timeZone);
+  const { token, hash } = keys.issue(referralId, new Date(expiresAt));
+  const outcome = await decideAndSave(deps, referralId, actor, (cur, now) => (cur ? issueParentLink(cur, { hash, contactKey, expiresAt, reason }, now) : notFound()));
+  if (!outcome.decision.ok) return undefined;
+  const url = deps.parentLinks.url(token);
+  deps.parentLinks.remember(referralId, url, hash, nowOf(deps).at);
+  if (opts.mail) await mailLink(deps, outcome.decision.value, url, hash);
+  return { url, referral: outcome.decision.value };
+}
+
+/** The link in a mail of its own (a renewed or enabled link); what happened goes on the timeline. */
+async function mailLink(deps: BotDeps, r: Referral, url: string, hash: string): Promise<void> {
+  const email = r.handover?.request?.parent.email;
+  if (!email) return;
+  const mail = parentLinkMail(r, url);
+  let status: 'sent' | 'outbox' | 'failed';
+  try {
+    status = await deps.mail.send(email, mail.subject, mail.html, { referralId: r.referralId, idempotencyKey: `parent-link-${r.referralId}-${hash.slice(0, 16)}` });
+  } catch (err) {
+    deps.log.warn({ referralId: r.referralId, err: { message: (err as Error).message } }, 'parent link mail failed');
+    status = 'failed';
+  }
+  const entry = status === 'sent' ? 'parentLink.mailed' : status === 'outbox' ? 'parentLink.outbox' : 'parentLink.mailFailed';
+  await deps.referrals.record(r.referralId, r.smw.aadObjectId, [{ type: 'timeline', entry }], nowOf(deps).at);
+}
+
+/** The casusregisseur's card about a parent's answer: agreed, or the question with a reply button. */
+export function parentAnswerCard(lang: Lang, r: Referral, answer: ParentAnswer): AdaptiveCardJson {
+  const tr = translator(lang);
+  const question = answer.kind === 'question';
+  return renderFormCard({
+    title: tr('parentLink.answer.title', { number: r.number }),
+    subtitle: tr(question ? 'parentLink.answer.asked' : 'parentLink.answer.agreed', { version: answer.agreementsVersion }),
+    facts: question ? [{ title: tr('parentLink.answer.question'), value: answer.text ?? '' }] : [],
+    footer: question ? tr('parentLink.answer.footer') : '',
+    actions: question ? [{ verb: VERBS.parentReplyForm, title: tr('parentLink.answer.reply'), style: 'positive', data: { referralId: r.referralId, answerId: answer.id }, validate: false }] : [],
+  });
+}
+
+export function parentReplyCard(lang: Lang, r: Referral, answer: ParentAnswer, extra: { value?: string; error?: string; notice?: string } = {}): AdaptiveCardJson {
+  const tr = translator(lang);
+  return renderFormCard({
+    title: tr('parentLink.reply.title', { number: r.number }),
+    subtitle: answer.text ?? '',
+    ...(extra.notice ? { notice: { text: extra.notice, color: 'Good', style: 'good' } } : {}),
+    fields: [{ kind: 'multiline', id: 'reply', label: tr('parentLink.reply.field'), value: extra.value ?? answer.reply?.text ?? '', maxLength: 500, required: true, requiredMessage: tr('v.parentLink.replyRequired'), error: extra.error ?? '' }],
+    footer: tr('parentLink.answer.footer'),
+    actions: [{ verb: VERBS.parentReply, title: tr('parentLink.reply.send'), style: 'positive', data: { referralId: r.referralId, answerId: answer.id } }],
+  });
+}
+
+/** Both professionals' cards brought up to date (they show the link's state); the clicker gets theirs with the news. */
+async function answerWithCard(ctx: TurnContext, deps: BotDeps, referralId: string, actor: Actor, text: string): Promise<string> {
+  const current = (await deps.referrals.get(referralId))?.doc;
+  if (!current) {
+    await respondWithMessage(ctx, text);
+    return '';
+  }
+  await refreshCards(deps, current, ctx.activity.replyToId ?? undefined);
+  await respondWithCard(ctx, handoverCard(viewOf(deps, langOfTurn(ctx)), current, viewerOf(current, actor.aadObjectId), { kind: 'good', text }));
+  return '';
+}
+
+export function registerParentLink(app: Application, deps: BotDeps): void {
+  app.adaptiveCards.actionExecute(VERBS.parentLinkEnable, async (ctx, _s, data: Record<string, unknown>) => {
+    const parsed = await parseAction(ctx, deps, VERBS.parentLinkEnable, Ids, data);
+    if (!parsed) return '';
+    const tr = translator(langOfTurn(ctx));
+    const outcome = await decideAndSave(deps, parsed.action.referralId, parsed.actor, (cur, now) => (cur ? enableParentLink(cur, parsed.actor, now) : notFound()));
+    if (!outcome.decision.ok) {
+      await auditRefusal(deps, outcome, parsed.actor, VERBS.parentLinkEnable);
+      await respondWithMessage(ctx, tr(`refusal.${outcome.decision.code}`));
+      return '';
+    }
+    // A repeated click (already enabled) gives no new link: the one handed out keeps working.
+    if (outcome.decision.unchanged) return answerWithCard(ctx, deps, parsed.action.referralId, parsed.actor, tr(linkBlocked(outcome.decision.value) === 'legalGround' ? 'parentLink.notIssued.legalGround' : 'parentLink.alreadyEnabled'));
+    const url = await offerParentLink(deps, parsed.action.referralId, parsed.actor, 'enabled', { mail: true });
+    return answerWithCard(ctx, deps, parsed.action.referralId, parsed.actor, tr(url ? 'parentLink.enabled' : `parentLink.notIssued.${linkBlocked(outcome.decision.value) ?? 'state'}`));
+  });
+
+  app.adaptiveCards.actionExecute(VERBS.parentLinkRenew, async (ctx, _s, data: Record<string, unknown>) => {
+    const parsed = await parseAction(ctx, deps, VERBS.parentLinkRenew, Ids, data);
+    if (!parsed) return '';
+    const tr = translator(langOfTurn(ctx));
+    const stored = await deps.referrals.get(parsed.action.referralId);
+    const blocked = stored ? linkBlocked(stored.doc) : 'state';
+    if (!stored || blocked) {
+      await respondWithMessage(ctx, tr(`parentLink.notIssued.${blocked ?? 'state'}`));
+      return '';
+    }
+    const url = await offerParentLink(deps, stored.doc.referralId, parsed.actor, 'renewed', { mail: true });
+    return answerWithCard(ctx, deps, stored.doc.referralId, parsed.actor, tr(url ? 'parentLink.renewed' : 'parentLink.notIssued.state'));
+  });
+
+  app.adaptiveCards.actionExecute(VERBS.parentReplyForm, async (ctx, _s, data: Record<string, unknown>) => {
+    const parsed = await parseAction(ctx, deps, VERBS.parentReplyForm, Reply, data);
+    if (!parsed) return '';
+    const lang = langOfTurn(ctx);
+    const stored = await deps.referrals.get(parsed.action.referralId);
+    const answer = stored?.doc.parentPage?.answers.find((a) => a.id === parsed.action.answerId && a.kind === 'question');
+    if (!stored || !answer) {
+      await respondWithMessage(ctx, translator(lang)('refusal.invalidState'));
+      return '';
+    }
+    await deps.referrals.record(stored.doc.referralId, parsed.actor.aadObjectId, [{ type: 'audit', action: 'referral.viewed', detail: { view: 'parentAnswer' } }], nowOf(deps).at);
+    await respondWithCard(ctx, parentReplyCard(lang, stored.doc, answer));
+    return '';
+  });
+
+  app.adaptiveCards.actionExecute(VERBS.parentReply, async (ctx, _s, data: Record<string, unknown>) => {
+    const parsed = await parseAction(ctx, deps, VERBS.parentReply, Reply, data);
+    if (!parsed) return '';
+    const lang = langOfTurn(ctx);
+    const tr = translator(lang);
+    const stored = await deps.referrals.get(parsed.action.referralId);
+    const answer = stored?.doc.parentPage?.answers.find((a) => a.id === parsed.action.answerId && a.kind === 'question');
+    if (!stored || !answer) {
+      await respondWithMessage(ctx, tr('refusal.invalidState'));
+      return '';
+    }
+    const typed = typeof data.reply === 'string' ? data.reply : '';
+    const text = ReplyText.safeParse(typed);
+    if (!text.success) {
+      await respondWithCard(ctx, parentReplyCard(lang, stored.doc, answer, { value: typed, error: tr(text.error.issues[0]?.message ?? 'v.required') }));
+      return '';
+    }
+    const outcome = await decideAndSave(deps, stored.doc.referralId, parsed.actor, (cur, now) => (cur ? replyToParent(cur, parsed.actor, { answerId: answer.id, text: text.data }, now) : notFound()));
+    if (!outcome.decision.ok) {
+      await auditRefusal(deps, outcome, parsed.actor, VERBS.parentReply);
+      await respondWithMessage(ctx, tr(`refusal.${outcome.decision.code}`));
+      return '';
+    }
+    const saved = outcome.decision.value.parentPage?.answers.find((a) => a.id === answer.id) ?? answer;
+    await respondWithCard(ctx, parentReplyCard(lang, outcome.decision.value, saved, { notice: tr('parentLink.reply.done') }));
+    return '';
+  });
+}
