@@ -125,8 +125,10 @@ export class ReminderDispatcher {
     const attempts = recipient.attempts + 1;
     await store.updateRecipient(claimed, index, { state: 'sending', attempts }, this.options.leaseMs);
     try {
-      await this.sendMail(claimed, recipient);
-      await store.recordFinal(claimed, index, { state: 'delivered', attempts, deliveredAt: clock.now().toISOString() });
+      const receipt = await this.sendMail(claimed, recipient);
+      // Only a mail service delivers; the local outbox holds the mail until someone sends it.
+      if (receipt === 'outbox') await store.recordFinal(claimed, index, { state: 'inOutbox', attempts });
+      else await store.recordFinal(claimed, index, { state: 'delivered', attempts, deliveredAt: clock.now().toISOString() });
       return 'ok';
     } catch (err) {
       const failures = (recipient.failures ?? 0) + 1;

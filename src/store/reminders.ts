@@ -14,7 +14,11 @@ import { readDoc, statusOf, stripMeta, type Versioned } from './documents.js';
  * reminders (the bucket, being the partition key, cannot change) and cancel the old ones.
  */
 
-export type RecipientState = 'pending' | 'sending' | 'delivered' | 'unreachable' | 'deadLettered';
+/**
+ * Where a reminder stands for one recipient. `inOutbox`: an e-mail that only reached the local
+ * outbox (no mail service configured) — final, but never to be told as sent.
+ */
+export type RecipientState = 'pending' | 'sending' | 'delivered' | 'inOutbox' | 'unreachable' | 'deadLettered';
 
 export interface RecipientDelivery extends RecipientAddress {
   state: RecipientState;
@@ -80,7 +84,7 @@ export function reminderIndexKey(referralId: string): string {
 }
 
 export const FREE_LEASE: ReminderLease = { owner: '', token: '', until: '1970-01-01T00:00:00.000Z' };
-const FINAL: RecipientState[] = ['delivered', 'unreachable', 'deadLettered'];
+const FINAL: RecipientState[] = ['delivered', 'inOutbox', 'unreachable', 'deadLettered'];
 
 export function bucketOf(dueAt: string): string {
   return new Date(dueAt).toISOString().slice(0, 10);

@@ -207,6 +207,24 @@ describe('scheduler + sender against the fake connector', () => {
     expect((await stored(reminder!.id, reminder!.dueAt)).recipients[0]?.state).toBe('delivered');
     expect(connector.calls).toHaveLength(0);
   });
+
+  it('records a reminder mail that only reached the local outbox as in the outbox, never as delivered', async () => {
+    const mail = new OutboxMailSender(store.containers.outbox, clock, quietLog());
+    const engine = buildEngine({ container: store.containers.reminders, serviceUrl: connector.url, directory, clock, mail });
+    const [reminder] = makeReminders(1, clock.now(), () => [{ key: 'parent:email:0', role: 'parent', channel: 'email', email: 'ouder@example.org' }], `o${run}`);
+    await engine.reminders.save([reminder!]);
+    expect(await engine.scheduler.tick()).toMatchObject({ claimed: 1, finished: 1 });
+    const recipient = (await stored(reminder!.id, reminder!.dueAt)).recipients[0];
+    expect(recipient).toMatchObject({ state: 'inOutbox', attempts: 1 });
+    expect(recipient?.deliveredAt).toBeUndefined();
+    const { resources } = await store.containers.outbox.items
+      .query<OutboxDocument>({ query: 'SELECT * FROM c WHERE c.to = @to', parameters: [{ name: '@to', value: 'ouder@example.org' }] })
+      .fetchAll();
+    expect(resources.some((m) => m.subject.startsWith('Herinnering'))).toBe(true);
+    // Final: a later tick does not send it again.
+    await engine.scheduler.tick();
+    expect(connector.calls).toHaveLength(0);
+  });
 });
 
 describe('reminder store operations', () => {
