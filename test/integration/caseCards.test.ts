@@ -4,9 +4,9 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { makeUser, personalConversationId, type TeamsUser } from '../support/activities.js';
 import { action, cardOf, elements, invokeCard, texts } from '../support/cards.js';
 import type { ConnectorCall } from '../support/fakeConnector.js';
-import { AGREEMENTS, PLAN, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
-import { effectsSettled, startHarness, type Harness } from '../support/harness.js';
-import { channelConversation, feijenoord, feijenoordChannel, linkWijkteams, referralFlow } from '../support/referralFlow.js';
+import { AGREEMENTS, PLAN, lastCardTo, updatesOf, startCaseHarness, stopCaseHarness } from '../support/handoverFlow.js';
+import { effectsSettled, type Harness } from '../support/harness.js';
+import { channelConversation, feijenoordChannel, referralFlow } from '../support/referralFlow.js';
 
 const coordinator = makeUser('Coördinator Servicepunt');
 const smw = makeUser('Sanne Smit');
@@ -17,19 +17,17 @@ let h: Harness;
 const { openForm, click, fillAll, postsIn } = referralFlow(() => h);
 
 beforeAll(async () => {
-  h = await startHarness({ env: { COORDINATOR_AAD_IDS: coordinator.aadObjectId }, clock });
-  h.connector.rosters.set(feijenoord.id, [{ id: karim.id, aadObjectId: karim.aadObjectId, name: karim.name }]);
-  await linkWijkteams(h, coordinator);
-  await meet(h, [
-    { user: smw, email: 'sanne.smit@school.example' },
-    { user: karim, email: 'karim@wijkteam.example' },
-  ]);
+  h = await startCaseHarness({
+    clock,
+    coordinator,
+    members: [karim],
+    people: [
+      { user: smw, email: 'sanne.smit@school.example' },
+      { user: karim, email: 'karim@wijkteam.example' },
+    ],
+  });
 });
-afterAll(async () => {
-  const errors = h?.bot.logs.find('unhandled error in turn') ?? [];
-  await h?.stop();
-  expect(errors.map((e) => JSON.stringify(e.err))).toEqual([]);
-});
+afterAll(async () => expect(await stopCaseHarness(h)).toEqual([]));
 
 const isCaseCard = (c: ConnectorCall) => JSON.stringify(c.body).includes('"id":"case:');
 /** What a person reads on a card: its texts and its facts. */

@@ -5,9 +5,9 @@ import { ManualClock } from '../../src/domain/clock.js';
 import type { OutboxDocument } from '../../src/notify/outbox.js';
 import { REFUSED, cardAction, makeUser, message, personalConversationId, type TeamsUser } from '../support/activities.js';
 import { actions, download, errorBeside, input, invokeCard, invokeMessage, links, slotChoices, texts } from '../support/cards.js';
-import { AGREEMENTS, PLAN, icsTo, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
-import { startHarness, type Harness } from '../support/harness.js';
-import { feijenoord, linkWijkteams, referralFlow } from '../support/referralFlow.js';
+import { AGREEMENTS, PLAN, icsTo, lastCardTo, updatesOf, startCaseHarness, stopCaseHarness } from '../support/handoverFlow.js';
+import type { Harness } from '../support/harness.js';
+import { referralFlow } from '../support/referralFlow.js';
 
 const coordinator = makeUser('Coördinator Servicepunt');
 const smw = makeUser('Sanne Smit');
@@ -21,21 +21,19 @@ let h: Harness;
 const { click, takenOn } = referralFlow(() => h);
 
 beforeAll(async () => {
-  h = await startHarness({ env: { COORDINATOR_AAD_IDS: coordinator.aadObjectId }, clock });
-  h.connector.rosters.set(feijenoord.id, [karim, lisa].map((u) => ({ id: u.id, aadObjectId: u.aadObjectId, name: u.name })));
-  await linkWijkteams(h, coordinator);
-  await meet(h, [
-    { user: smw, email: 'sanne.smit@school.example' },
-    { user: karim, email: 'karim@wijkteam.example' },
-    { user: lisa, email: 'lisa@wijkteam.example' },
-    { user: sofie, email: 'sofie.smit@school.example' },
-  ]);
+  h = await startCaseHarness({
+    clock,
+    coordinator,
+    members: [karim, lisa],
+    people: [
+      { user: smw, email: 'sanne.smit@school.example' },
+      { user: karim, email: 'karim@wijkteam.example' },
+      { user: lisa, email: 'lisa@wijkteam.example' },
+      { user: sofie, email: 'sofie.smit@school.example' },
+    ],
+  });
 });
-afterAll(async () => {
-  const errors = h?.bot.logs.find('unhandled error in turn') ?? [];
-  await h?.stop();
-  expect(errors.map((e) => JSON.stringify(e.err))).toEqual([]);
-});
+afterAll(async () => expect(await stopCaseHarness(h)).toEqual([]));
 
 const joined = (card: unknown) => texts(card).join(' ');
 const facts = (card: unknown) => JSON.stringify(card);

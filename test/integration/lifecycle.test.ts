@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import { channelMessage, makeUser, personalConversationId, type TeamsUser } from '../support/activities.js';
+import { makeUser, personalConversationId, type TeamsUser } from '../support/activities.js';
 import { action, actions, cardOf, errorBeside, input, invokeCard, texts } from '../support/cards.js';
-import { AGREEMENTS, PLAN, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
-import { effectsSettled, startHarness, type Harness } from '../support/harness.js';
-import { feijenoord, linkWijkteams, referralFlow } from '../support/referralFlow.js';
+import { AGREEMENTS, PLAN, lastCardTo, updatesOf, startCaseHarness, stopCaseHarness } from '../support/handoverFlow.js';
+import { effectsSettled, type Harness } from '../support/harness.js';
+import { referralFlow } from '../support/referralFlow.js';
 
 /**
  * The case to its end, over HTTP with a ManualClock: the evaluation reminder marked done puts the
@@ -23,20 +23,18 @@ let h: Harness;
 const { click, takenOn } = referralFlow(() => h);
 
 beforeAll(async () => {
-  h = await startHarness({ env: { COORDINATOR_AAD_IDS: coordinator.aadObjectId }, clock });
-  h.connector.rosters.set(feijenoord.id, [karim].map((u) => ({ id: u.id, aadObjectId: u.aadObjectId, name: u.name })));
-  await linkWijkteams(h, coordinator);
-  await h.bot.send(channelMessage(coordinator, 'koppel coördinatoren', h.connector.url, coordinatorTeam, coordinatorChannel));
-  await meet(h, [
-    { user: smw, email: 'sanne.smit@school.example' },
-    { user: karim, email: 'karim@wijkteam.example' },
-  ]);
+  h = await startCaseHarness({
+    clock,
+    coordinator,
+    members: [karim],
+    coordinatorsChannel: { team: coordinatorTeam, channel: coordinatorChannel },
+    people: [
+      { user: smw, email: 'sanne.smit@school.example' },
+      { user: karim, email: 'karim@wijkteam.example' },
+    ],
+  });
 });
-afterAll(async () => {
-  const errors = h?.bot.logs.find('unhandled error in turn') ?? [];
-  await h?.stop();
-  expect(errors.map((e) => JSON.stringify(e.err))).toEqual([]);
-});
+afterAll(async () => expect(await stopCaseHarness(h)).toEqual([]));
 
 const tick = () => h.bot.schakel.reminders.scheduler.tick();
 const isReminderCard = (a: Record<string, unknown>) => JSON.stringify(a.attachments ?? []).includes(VERBS.reminderDone);

@@ -3,10 +3,10 @@ import { VERBS } from '../../cards/verbs.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { cardAction, makeUser, message, personalConversationId, type TeamsUser } from '../support/activities.js';
 import { actions, errorBeside, invokeCard, links, texts } from '../support/cards.js';
-import { AGREEMENTS, PLAN, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
-import { effectsSettled, startHarness, type Harness } from '../support/harness.js';
+import { AGREEMENTS, PLAN, lastCardTo, updatesOf, startCaseHarness, stopCaseHarness } from '../support/handoverFlow.js';
+import { effectsSettled, type Harness } from '../support/harness.js';
 import { ParentBrowser, parentLinkMails, slotIdsOf } from '../support/parentPage.js';
-import { feijenoord, linkWijkteams, referralFlow } from '../support/referralFlow.js';
+import { referralFlow } from '../support/referralFlow.js';
 
 const coordinator = makeUser('Coördinator Servicepunt');
 const smw = makeUser('Sanne Smit');
@@ -17,19 +17,18 @@ let h: Harness;
 const { click, takenOn } = referralFlow(() => h);
 
 beforeAll(async () => {
-  h = await startHarness({ env: { COORDINATOR_AAD_IDS: coordinator.aadObjectId, PARENT_PAGE_IP_REQUESTS_PER_MINUTE: '300' }, clock });
-  h.connector.rosters.set(feijenoord.id, [karim].map((u) => ({ id: u.id, aadObjectId: u.aadObjectId, name: u.name })));
-  await linkWijkteams(h, coordinator);
-  await meet(h, [
-    { user: smw, email: 'sanne.smit@school.example' },
-    { user: karim, email: 'karim@wijkteam.example' },
-  ]);
+  h = await startCaseHarness({
+    clock,
+    coordinator,
+    members: [karim],
+    env: { PARENT_PAGE_IP_REQUESTS_PER_MINUTE: '300' },
+    people: [
+      { user: smw, email: 'sanne.smit@school.example' },
+      { user: karim, email: 'karim@wijkteam.example' },
+    ],
+  });
 });
-afterAll(async () => {
-  const errors = h?.bot.logs.find('unhandled error in turn') ?? [];
-  await h?.stop();
-  expect(errors.map((e) => JSON.stringify(e.err))).toEqual([]);
-});
+afterAll(async () => expect(await stopCaseHarness(h)).toEqual([]));
 
 const stored = async (referralId: string) => (await h.bot.schakel.deps.referrals.get(referralId))!.doc;
 const audit = async (referralId: string) => (await h.bot.schakel.deps.referrals.entries(referralId, 'audit')).map((e) => e.action);

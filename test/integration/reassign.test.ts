@@ -3,9 +3,9 @@ import { VERBS } from '../../cards/verbs.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { REFUSED, message, makeUser, personalConversationId, type TeamsUser } from '../support/activities.js';
 import { cardOf, errorBeside, input, invokeCard, texts } from '../support/cards.js';
-import { PLAN, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
-import { effectsSettled, startHarness, type Harness } from '../support/harness.js';
-import { feijenoord, linkWijkteams, referralFlow } from '../support/referralFlow.js';
+import { PLAN, lastCardTo, updatesOf, startCaseHarness, stopCaseHarness } from '../support/handoverFlow.js';
+import { effectsSettled, type Harness } from '../support/harness.js';
+import { referralFlow } from '../support/referralFlow.js';
 
 /**
  * Handing a case over, over HTTP: the new person can act and gets the pending reminders, the
@@ -25,23 +25,21 @@ let h: Harness;
 const { click, takenOn, submitted } = referralFlow(() => h);
 
 beforeAll(async () => {
-  h = await startHarness({ env: { COORDINATOR_AAD_IDS: coordinator.aadObjectId }, clock });
-  h.connector.rosters.set(feijenoord.id, [karim, lisa].map((u) => ({ id: u.id, aadObjectId: u.aadObjectId, name: u.name })));
-  await linkWijkteams(h, coordinator);
-  await meet(h, [
-    { user: smw, email: 'sanne.smit@school.example' },
-    { user: leaving, email: 'vera@school.example' },
-    { user: successor, email: 'omar@school.example' },
-    { user: karim, email: 'karim@wijkteam.example' },
-    { user: lisa, email: 'lisa@wijkteam.example' },
-    { user: outsider, email: 'olga@elders.example' },
-  ]);
+  h = await startCaseHarness({
+    clock,
+    coordinator,
+    members: [karim, lisa],
+    people: [
+      { user: smw, email: 'sanne.smit@school.example' },
+      { user: leaving, email: 'vera@school.example' },
+      { user: successor, email: 'omar@school.example' },
+      { user: karim, email: 'karim@wijkteam.example' },
+      { user: lisa, email: 'lisa@wijkteam.example' },
+      { user: outsider, email: 'olga@elders.example' },
+    ],
+  });
 });
-afterAll(async () => {
-  const errors = h?.bot.logs.find('unhandled error in turn') ?? [];
-  await h?.stop();
-  expect(errors.map((e) => JSON.stringify(e.err))).toEqual([]);
-});
+afterAll(async () => expect(await stopCaseHarness(h)).toEqual([]));
 
 const tick = () => h.bot.schakel.reminders.scheduler.tick();
 const isReminderCard = (a: Record<string, unknown>) => JSON.stringify(a.attachments ?? []).includes(VERBS.reminderDone);

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { OutboxDocument } from '../../src/notify/outbox.js';
-import { REFUSED, cardAction, channelMessage, makeUser, personalConversationId, type TeamsUser } from '../support/activities.js';
+import { REFUSED, cardAction, makeUser, personalConversationId, type TeamsUser } from '../support/activities.js';
 import { action, cardOf, invokeCard, invokeMessage, texts } from '../support/cards.js';
-import { AGREEMENTS, PLAN, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
-import { startHarness, type Harness } from '../support/harness.js';
-import { feijenoord, feijenoordChannel, linkWijkteams, referralFlow } from '../support/referralFlow.js';
+import { AGREEMENTS, PLAN, lastCardTo, updatesOf, startCaseHarness, stopCaseHarness } from '../support/handoverFlow.js';
+import type { Harness } from '../support/harness.js';
+import { feijenoordChannel, referralFlow } from '../support/referralFlow.js';
 
 /**
  * The reminder engine inside the running bot, over HTTP: agreements confirmed through the real
@@ -25,21 +25,19 @@ let h: Harness;
 const { click, takenOn, submitted } = referralFlow(() => h);
 
 beforeAll(async () => {
-  h = await startHarness({ env: { COORDINATOR_AAD_IDS: coordinator.aadObjectId }, clock });
-  h.connector.rosters.set(feijenoord.id, [karim, lisa].map((u) => ({ id: u.id, aadObjectId: u.aadObjectId, name: u.name })));
-  await linkWijkteams(h, coordinator);
-  await h.bot.send(channelMessage(coordinator, 'koppel coördinatoren', h.connector.url, coordinatorTeam, coordinatorChannel));
-  await meet(h, [
-    { user: smw, email: 'sanne.smit@school.example' },
-    { user: karim, email: 'karim@wijkteam.example' },
-    { user: lisa, email: 'lisa@wijkteam.example' },
-  ]);
+  h = await startCaseHarness({
+    clock,
+    coordinator,
+    members: [karim, lisa],
+    coordinatorsChannel: { team: coordinatorTeam, channel: coordinatorChannel },
+    people: [
+      { user: smw, email: 'sanne.smit@school.example' },
+      { user: karim, email: 'karim@wijkteam.example' },
+      { user: lisa, email: 'lisa@wijkteam.example' },
+    ],
+  });
 });
-afterAll(async () => {
-  const errors = h?.bot.logs.find('unhandled error in turn') ?? [];
-  await h?.stop();
-  expect(errors.map((e) => JSON.stringify(e.err))).toEqual([]);
-});
+afterAll(async () => expect(await stopCaseHarness(h)).toEqual([]));
 
 const tick = () => h.bot.schakel.reminders.scheduler.tick();
 const isReminderCard = (a: Record<string, unknown>) => JSON.stringify(a.attachments ?? []).includes(VERBS.reminderDone);

@@ -4,9 +4,9 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { makeUser, personalConversationId } from '../support/activities.js';
 import { action, invokeCard } from '../support/cards.js';
 import { FORM } from '../support/factories.js';
-import { meet } from '../support/handoverFlow.js';
-import { effectsSettled, startHarness, type Harness } from '../support/harness.js';
-import { feijenoord, linkWijkteams, referralFlow } from '../support/referralFlow.js';
+import { startCaseHarness, stopCaseHarness } from '../support/handoverFlow.js';
+import { effectsSettled, type Harness } from '../support/harness.js';
+import { referralFlow } from '../support/referralFlow.js';
 
 /**
  * Retention over HTTP with a ManualClock and the daily job called as the scheduler's interval
@@ -23,19 +23,18 @@ const { openForm, click, takenOn } = referralFlow(() => h);
 const DAY = 86_400_000;
 
 beforeAll(async () => {
-  h = await startHarness({ env: { COORDINATOR_AAD_IDS: coordinator.aadObjectId, RETENTION_DRAFT_DAYS: '90', RETENTION_DRAFT_WARN_DAYS: '14', RETENTION_OPEN_DAYS: '730' }, clock });
-  h.connector.rosters.set(feijenoord.id, [karim].map((u) => ({ id: u.id, aadObjectId: u.aadObjectId, name: u.name })));
-  await linkWijkteams(h, coordinator);
-  await meet(h, [
-    { user: smw, email: 'sanne.smit@school.example' },
-    { user: karim, email: 'karim@wijkteam.example' },
-  ]);
+  h = await startCaseHarness({
+    clock,
+    coordinator,
+    members: [karim],
+    env: { RETENTION_DRAFT_DAYS: '90', RETENTION_DRAFT_WARN_DAYS: '14', RETENTION_OPEN_DAYS: '730' },
+    people: [
+      { user: smw, email: 'sanne.smit@school.example' },
+      { user: karim, email: 'karim@wijkteam.example' },
+    ],
+  });
 });
-afterAll(async () => {
-  const errors = h?.bot.logs.find('unhandled error in turn') ?? [];
-  await h?.stop();
-  expect(errors.map((e) => JSON.stringify(e.err))).toEqual([]);
-});
+afterAll(async () => expect(await stopCaseHarness(h)).toEqual([]));
 
 const retention = async () => {
   const run = await h.bot.schakel.jobs.retention();

@@ -1,7 +1,9 @@
-import { installationUpdate, personalConversationId, type TeamsUser } from './activities.js';
+import type { Clock } from '../../src/domain/clock.js';
+import { channelMessage, installationUpdate, personalConversationId, type TeamsUser } from './activities.js';
 import { download, links, texts } from './cards.js';
 import type { ConnectorCall } from './fakeConnector.js';
-import type { Harness } from './harness.js';
+import { startHarness, type Harness } from './harness.js';
+import { feijenoord, linkWijkteams } from './referralFlow.js';
 
 /** Installs the bot for each person and lets Teams know their e-mail address (roster of the 1:1 chat). */
 export async function meet(h: Harness, people: { user: TeamsUser; email: string }[]): Promise<void> {
@@ -79,3 +81,32 @@ export const AGREEMENTS = {
   aftercareUntil: '2027-03-01',
   parentsAgree: 'true',
 };
+
+/** The set-up the case tests share: Feijenoord linked by a coordinator, its members on the team's roster, the professionals met in 1:1. */
+export interface CaseHarnessOptions {
+  clock: Clock;
+  coordinator: TeamsUser;
+  /** Members of Wijkteam Feijenoord (the team's roster). */
+  members: TeamsUser[];
+  /** Professionals who installed the bot, with the e-mail address Teams knows. */
+  people: { user: TeamsUser; email: string }[];
+  env?: Record<string, string>;
+  /** Also link the coordinators' channel (`koppel coördinatoren`) in this team. */
+  coordinatorsChannel?: { team: { id: string; name: string }; channel: string };
+}
+
+export async function startCaseHarness(o: CaseHarnessOptions): Promise<Harness> {
+  const h = await startHarness({ env: { COORDINATOR_AAD_IDS: o.coordinator.aadObjectId, ...o.env }, clock: o.clock });
+  h.connector.rosters.set(feijenoord.id, o.members.map((u) => ({ id: u.id, aadObjectId: u.aadObjectId, name: u.name })));
+  await linkWijkteams(h, o.coordinator);
+  if (o.coordinatorsChannel) await h.bot.send(channelMessage(o.coordinator, 'koppel coördinatoren', h.connector.url, o.coordinatorsChannel.team, o.coordinatorsChannel.channel));
+  await meet(h, o.people);
+  return h;
+}
+
+/** Stops the bot and returns the unhandled turn errors it logged (a test expects none). */
+export async function stopCaseHarness(h: Harness | undefined): Promise<string[]> {
+  const errors = h?.bot.logs.find('unhandled error in turn') ?? [];
+  await h?.stop();
+  return errors.map((e) => JSON.stringify(e.err));
+}
