@@ -11,7 +11,7 @@ import { handoverCancellationText, handoverInvitationText } from '../meetings/in
 import { renderFormCard } from '../../cards/form/index.js';
 import { textAttachment, type MailAttachment } from '../notify/mail.js';
 import { agreementsMail, agreementsMailFor, escapeHtml, meetingMail } from './views/parentMail.js';
-import type { AgreementRecipient } from '../domain/referralParties.js';
+import { familyInvitee, type AgreementRecipient } from '../domain/referralParties.js';
 import { caseRefOf } from '../domain/referral.js';
 import { reportUnreachable } from './deliveryProblems.js';
 import type { BotDeps } from './deps.js';
@@ -119,9 +119,10 @@ export async function sendInvitation(deps: BotDeps, r: Referral, plan: BookingPl
     return { via: 'graph', uid, eventId: plan.meeting.eventId, ...(plan.meeting.joinUrl ? { joinUrl: plan.meeting.joinUrl } : {}) };
   }
   const text = handoverInvitationText(request.meetingForm);
+  const invitee = familyInvitee(r, deps.calendar.localDate(deps.clock.now()));
   const attendees = [
     ...(emails.smw ? [{ email: emails.smw, name: r.smw.name, type: 'required' as const }] : []),
-    ...(request.parent.email ? [{ email: request.parent.email, name: request.parent.name, type: 'required' as const }] : []),
+    ...(invitee?.email ? [{ email: invitee.email, name: invitee.name, type: 'required' as const }] : []),
   ];
   const online = request.meetingForm === 'online';
   const created = await deps.meetings.createEvent(emails.caseManager, {
@@ -153,10 +154,11 @@ export function icsOf(deps: BotDeps, r: Referral, meeting: HandoverMeeting, meth
   const request = r.handover?.request;
   const text = handoverInvitationText(request?.meetingForm ?? 'school');
   const organizerEmail = r.caseManager?.email ?? r.smw.email ?? 'noreply@schakel.invalid';
+  const invitee = familyInvitee(r, deps.calendar.localDate(deps.clock.now()));
   const attendees: InvitationAttendee[] = [
     ...(r.smw.email ? [{ name: r.smw.name, email: r.smw.email }] : []),
     ...(r.caseManager?.email ? [{ name: r.caseManager.name, email: r.caseManager.email }] : []),
-    ...(request?.parent.email ? [{ name: request.parent.name, email: request.parent.email }] : []),
+    ...(invitee?.email ? [{ name: invitee.name, email: invitee.email }] : []),
   ];
   return buildInvitation({
     uid: meeting.uid,
@@ -255,11 +257,12 @@ export function icsAttachment(deps: BotDeps, r: Referral, meeting: HandoverMeeti
  */
 export async function tellParentAboutMeeting(deps: BotDeps, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): Promise<ParentNotice> {
   const at = deps.clock.now().toISOString();
-  const parent = r.handover?.request?.parent;
-  if (!parent?.email) return { channel: 'phone', status: 'todo', at };
-  const mail = meetingMail(deps.config.timeZone, r, meeting, method);
+  // A pupil of 16 or older decides alone: without their consent the invitation goes to them, not to the parents.
+  const invitee = familyInvitee(r, deps.calendar.localDate(deps.clock.now()));
+  if (!invitee?.email) return { channel: 'phone', status: 'todo', at };
+  const mail = meetingMail(deps.config.timeZone, r, meeting, method, invitee.name);
   try {
-    const receipt = await deps.mail.send(parent.email, mail.subject, mail.html, {
+    const receipt = await deps.mail.send(invitee.email, mail.subject, mail.html, {
       referralId: r.referralId,
       idempotencyKey: `${meeting.uid}-${method.toLowerCase()}-${meeting.sequence}`,
       attachments: [icsAttachment(deps, r, meeting, method)],

@@ -69,6 +69,20 @@ export function pupilReceives(r: Referral, today: string = dayOf(r)): boolean {
   return Boolean(r.sections.pupil?.pupilEmail) && pupilInvolved(r);
 }
 
+/**
+ * Who of the family the warme overdracht's invitation goes to: the parents' contact given when
+ * planning; for a pupil of 16 or older who did not agree that the parents are informed, the pupil
+ * (by e-mail when given, else nobody by mail: the SMW'er's phone task).
+ */
+export function familyInvitee(r: Referral, today: string = dayOf(r)): { role: 'parent' | 'pupil'; name: string; email?: string } | undefined {
+  if (parentsReceive(r, today)) {
+    const parent = r.handover?.request?.parent;
+    return parent ? { role: 'parent', name: parent.name, ...(parent.email ? { email: parent.email } : {}) } : undefined;
+  }
+  const pupil = r.sections.pupil;
+  return { role: 'pupil', name: pupil?.firstNames ?? '', ...(pupil?.pupilEmail ? { email: pupil.pupilEmail } : {}) };
+}
+
 /** The school contact, when one is named and the consent for terugkoppeling to school (still) holds. */
 export function schoolContactReceives(r: Referral, today: string = dayOf(r)): SchoolContact | undefined {
   const contact = schoolContactOf(r);

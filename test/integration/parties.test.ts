@@ -81,6 +81,7 @@ async function withdrawSchoolConsent(number: string) {
   await effectsSettled(h.bot);
 }
 
+const INVITATION_SUBJECT = 'Uitnodiging: gesprek met het wijkteam';
 const PUPIL_16 = { dateOfBirth: '2010-01-10', pupilEmail: 'noa@leerling.example', school: 'Zuider Lyceum', group: '4 havo' };
 const PUPIL_CONSENT = { consentPupilWijkteam: 'true', consentPupilSchool: 'true', consentPupilHow: 'mondeling', consentPupilDate: '2026-11-20' };
 
@@ -185,12 +186,16 @@ describe('the pupil as a party by age', () => {
     const emails = evaluation.recipients.map((x) => x.email);
     expect(emails).toContain('noa@leerling.example');
     expect(emails).not.toContain('fatima@example.org');
+    // The warme overdracht's invitation too: to the pupil, not to the parent.
+    const invitations = (await outbox(referralId)).filter((m) => m.subject === INVITATION_SUBJECT).map((m) => m.to);
+    expect(invitations).toEqual(['noa@leerling.example']);
   });
 
   it('16 with the pupil\'s consent for the parents: both are mailed', async () => {
     const { referralId } = await confirmed({ pupil: PUPIL_16, consent: { ...PUPIL_CONSENT, consentPupilParents: 'true' } });
     const to = (await outbox(referralId)).filter((m) => m.subject === AGREEMENTS_SUBJECT).map((m) => m.to).sort();
     expect(to).toEqual(['fatima@example.org', 'noa@leerling.example']);
+    expect((await outbox(referralId)).filter((m) => m.subject === INVITATION_SUBJECT).map((m) => m.to)).toEqual(['fatima@example.org']);
   });
 
   it('15 and at the meeting: parents and pupil are both mailed', async () => {

@@ -82,12 +82,12 @@ export function agreementsMailFor(r: Referral, record: AgreementsRecord, to: { r
 }
 
 /** The invitation (booked or moved) or the cancellation of the warme overdracht. */
-export function meetingMail(zone: string, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): ParentMail {
+export function meetingMail(zone: string, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL', name?: string): ParentMail {
   const request = r.handover?.request;
   const cancel = method === 'CANCEL';
   const subject = tr(cancel ? 'handover.mail.cancelSubject' : meeting.sequence > 0 ? 'handover.mail.movedSubject' : 'handover.mail.inviteSubject');
   return compose(subject, [
-    tr('handover.mail.intro', { name: request?.parent.name ?? '' }),
+    tr('handover.mail.intro', { name: name ?? request?.parent.name ?? '' }),
     cancel ? handoverCancellationText() : tr('handover.mail.invitation', { caseManager: r.caseManager?.name ?? '', smw: r.smw.name }),
     cancel ? when(zone, meeting) : `${when(zone, meeting)}, ${tr(`handover.form.${request?.meetingForm ?? 'school'}`)}`,
     ...(cancel ? [] : [tr('handover.mail.invitationFile')]),
