@@ -15,7 +15,7 @@ import type { BotDeps } from './deps.js';
 import { refreshCards, viewerOf, viewOf } from './handoverEffects.js';
 import { parentAnswerCard } from './features/parentLink.js';
 import { wijkteamNamer } from './intakePosting.js';
-import { handoverCard } from './views/handover.js';
+import { handoverCard } from '../../cards/handover/index.js';
 import { declinedCard, intakeCard } from '../../cards/intake/index.js';
 
 const cardMessage = (card: object): OutboundMessage => ({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] });

@@ -10,12 +10,12 @@ import { buildInvitation, type InvitationAttendee } from '../meetings/ical.js';
 import { handoverCancellationText, handoverInvitationText } from '../meetings/invitationText.js';
 import { renderFormCard } from '../../cards/form/index.js';
 import { textAttachment, type MailAttachment } from '../notify/mail.js';
-import { agreementsMail, agreementsMailFor, escapeHtml, meetingMail } from './views/parentMail.js';
+import { agreementsMail, agreementsMailFor, escapeHtml, meetingMail } from '../../cards/parentMail/index.js';
 import { familyInvitee, type AgreementRecipient } from '../domain/referralParties.js';
 import { caseRefOf } from '../domain/referral.js';
 import { reportUnreachable } from './deliveryProblems.js';
 import type { BotDeps } from './deps.js';
-import { handoverCard, meetingTime, type HandoverView, type Viewer } from './views/handover.js';
+import { handoverCard, meetingTime, type HandoverView, type Viewer } from '../../cards/handover/index.js';
 
 /** How far ahead slots are searched, in working days (until it becomes a service-norm setting). */
 export const SEARCH_HORIZON_WORKING_DAYS = 10;

@@ -7,7 +7,7 @@ import { WorkingCalendar } from '../../src/domain/calendar.js';
 import { DEFAULT_SERVICE_NORMS } from '../../src/domain/serviceNorms.js';
 import { declineForm, declinedCard, detailsCard, intakeCard, redirectForm } from '../../cards/intake/index.js';
 import { SECTION_IDS, type Referral } from '../../src/domain/referral.js';
-import { agreementsCard, handoverCard, planCard } from '../../src/bot/views/handover.js';
+import { agreementsCard, handoverCard, planCard } from '../../cards/handover/index.js';
 import { parentAnswerCard, parentReplyCard } from '../../src/bot/features/parentLink.js';
 import { emptyHandover, type HandoverState } from '../../src/domain/handoverFlow.js';
 import { makeFullReferral } from '../support/factories.js';
@@ -15,7 +15,7 @@ import { reminderCard, reminderResultCard } from '../../cards/reminder/index.js'
 import { closeCard } from '../../src/bot/features/closing.js';
 import { toDocument, type ReminderDocument } from '../../src/store/reminders.js';
 import { casesCard, draftsCard } from '../../cards/caseList/lists.js';
-import { reassignCard, reassignedCard } from '../../src/bot/views/reassign.js';
+import { reassignCard, reassignedCard } from '../../cards/reassign/view.js';
 import { schoolContactAgreementsCard } from '../../src/bot/handoverEffects.js';
 
 const instruments = { etmOutcomes: ['Geen zorgen', 'Ernstige zorgen'], lirikOutcomes: ['Laag risico', 'Hoog risico'] };

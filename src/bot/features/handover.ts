@@ -42,7 +42,7 @@ import {
   viewerOf,
   viewOf,
 } from '../handoverEffects.js';
-import { agreementsCard, handoverCard, meetingTime, parentSuffix, planCard, type HandoverView, type Notice } from '../views/handover.js';
+import { agreementsCard, handoverCard, meetingTime, parentSuffix, planCard, type HandoverView, type Notice } from '../../../cards/handover/index.js';
 
 const Ids = z.object({ referralId: z.string().uuid() });
 const Book = Ids.extend({ slotId: z.string().regex(/^\d+-\d+$/) });

@@ -13,8 +13,8 @@ import { auditRefusal, decideAndSave, parseAction } from '../actions.js';
 import { langOfTurn, nowOf, respondWithCard, respondWithMessage } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { refreshCards, viewerOf, viewOf } from '../handoverEffects.js';
-import { handoverCard } from '../views/handover.js';
-import { parentLinkMail } from '../views/parentMail.js';
+import { handoverCard } from '../../../cards/handover/index.js';
+import { parentLinkMail } from '../../../cards/parentMail/index.js';
 
 /**
  * Giving out the parent's personal link. The token exists only here, for the moment it is handed

@@ -9,7 +9,7 @@ import { auditRefusal, decideAndSave, parseAction } from '../actions.js';
 import { actorOf, respondWithCard, respondWithMessage, trOf } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { isWijkteamMember } from '../roster.js';
-import { reassignCard, reassignedCard } from '../views/reassign.js';
+import { reassignCard, reassignedCard } from '../../../cards/reassign/view.js';
 
 const ReassignAction = z.object({
   referralId: z.string().uuid(),

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
-import type { AgreementsRecord } from '../../domain/agreementHistory.js';
-import type { HandoverMeeting } from '../../domain/handoverFlow.js';
-import type { Referral } from '../../domain/referral.js';
-import { translator } from '../../i18n/index.js';
-import { handoverCancellationText } from '../../meetings/invitationText.js';
+import type { AgreementsRecord } from '../../src/domain/agreementHistory.js';
+import type { HandoverMeeting } from '../../src/domain/handoverFlow.js';
+import type { Referral } from '../../src/domain/referral.js';
+import { translator } from '../../src/i18n/index.js';
+import { handoverCancellationText } from '../../src/meetings/invitationText.js';
 
 /**
  * The parent's mails, in Dutch: only dates, times, who will contact them and how — never the

@@ -1,9 +1,9 @@
-import type { AdaptiveCardJson } from '../../../cards/render.js';
-import { renderReassignCard } from '../../../cards/reassign/index.js';
-import type { Translate } from '../../../cards/referral/fields.js';
-import { VERBS } from '../../../cards/verbs.js';
-import type { ReassignRole } from '../../domain/reassign.js';
-import type { Referral } from '../../domain/referral.js';
+import type { AdaptiveCardJson } from '../render.js';
+import { renderReassignCard } from './index.js';
+import type { Translate } from '../referral/fields.js';
+import { VERBS } from '../verbs.js';
+import type { ReassignRole } from '../../src/domain/reassign.js';
+import type { Referral } from '../../src/domain/referral.js';
 
 /**
  * "Overdragen": choose the colleague (the Teams people picker over the organisation's users; its

@@ -1,17 +1,17 @@
 import { DateTime } from 'luxon';
-import { renderFormCard, type FormCardInput } from '../../../cards/form/index.js';
-import { agreementFields, planFields, planValues } from '../../../cards/handover/fields.js';
-import type { AdaptiveCardJson } from '../../../cards/render.js';
-import { fieldViews, type RawValues, type Translate } from '../../../cards/referral/fields.js';
-import { VERBS } from '../../../cards/verbs.js';
-import { agreementsToCardValues, confirmedAgreements, latestAgreements, type Agreements } from '../../domain/handover.js';
-import { emptyHandover, parentStillToTell, type HandoverDelivery, type HandoverMeeting, type ParentNotice } from '../../domain/handoverFlow.js';
-import { agreementsMail, meetingMail, type ParentMail } from './parentMail.js';
-import { linkBlocked } from '../../domain/parentLink.js';
-import type { Referral } from '../../domain/referral.js';
-import { parentsOf } from '../../domain/sections/parents.js';
-import type { FieldErrors } from '../../domain/validation.js';
-import type { Lang } from '../../i18n/index.js';
+import { renderFormCard, type FormCardInput } from '../form/index.js';
+import { agreementFields, planFields, planValues } from './fields.js';
+import type { AdaptiveCardJson } from '../render.js';
+import { fieldViews, type RawValues, type Translate } from '../referral/fields.js';
+import { VERBS } from '../verbs.js';
+import { agreementsToCardValues, confirmedAgreements, latestAgreements, type Agreements } from '../../src/domain/handover.js';
+import { emptyHandover, parentStillToTell, type HandoverDelivery, type HandoverMeeting, type ParentNotice } from '../../src/domain/handoverFlow.js';
+import { agreementsMail, meetingMail, type ParentMail } from '../parentMail/index.js';
+import { linkBlocked } from '../../src/domain/parentLink.js';
+import type { Referral } from '../../src/domain/referral.js';
+import { parentsOf } from '../../src/domain/sections/parents.js';
+import type { FieldErrors } from '../../src/domain/validation.js';
+import type { Lang } from '../../src/i18n/index.js';
 
 /** Whose 1:1 card it is: the two professionals see the same facts, each with their own buttons. */
 export type Viewer = 'smw' | 'caseManager';
