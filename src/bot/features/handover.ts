@@ -42,16 +42,13 @@ import {
   viewerOf,
   viewOf,
 } from '../handoverEffects.js';
+import { AgreementsActionSchema, BookActionSchema, HandoverActionSchema, ParentInformedActionSchema } from '../../../cards/handover/actions.js';
 import { agreementsCard, handoverCard, meetingTime, parentSuffix, planCard, type HandoverView, type Notice } from '../../../cards/handover/index.js';
 
-const Ids = z.object({ referralId: z.string().uuid() });
-const Book = Ids.extend({ slotId: z.string().regex(/^\d+-\d+$/) });
-const AgreementsAction = Ids.extend({ revision: z.coerce.number().int().min(0) });
-/** Which message to the parent the SMW'er confirms: the agreements of a version, or a version of the meeting. */
-const Informed = z.union([
-  Ids.extend({ agreementsVersion: z.coerce.number().int().min(1) }),
-  Ids.extend({ meetingUid: z.string().min(1).max(200), sequence: z.coerce.number().int().min(0) }),
-]);
+const Ids = HandoverActionSchema;
+const Book = BookActionSchema;
+const AgreementsAction = AgreementsActionSchema;
+const Informed = ParentInformedActionSchema;
 
 type Handler<T> = (ctx: TurnContext, actor: Actor, referral: Referral, action: T, data: Record<string, unknown>) => Promise<void>;
 

@@ -1,6 +1,5 @@
 import type { Application } from '@microsoft/teams-ai';
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import { z } from 'zod';
 import { VERBS } from '../../../cards/verbs.js';
 import { mayReassign, reassign, isOpenForSmw, type ReassignRole } from '../../domain/reassign.js';
 import type { Referral } from '../../domain/referral.js';
@@ -9,16 +8,10 @@ import { auditRefusal, decideAndSave, parseAction } from '../actions.js';
 import { actorOf, respondWithCard, respondWithMessage, trOf } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { isWijkteamMember } from '../roster.js';
+import { ReassignActionSchema } from '../../../cards/reassign/actions.js';
 import { reassignCard, reassignedCard } from '../../../cards/reassign/view.js';
 
-const ReassignAction = z.object({
-  referralId: z.string().uuid(),
-  role: z.enum(['smw', 'caseManager']),
-  to: z.string().max(64).optional(),
-  toId: z.string().max(64).optional(),
-  toName: z.string().max(120).optional(),
-  reason: z.string().max(500).default(''),
-});
+const ReassignAction = ReassignActionSchema;
 
 const ENTRA_ID = /^[0-9a-zA-Z-]{1,64}$/;
 
