@@ -128,16 +128,16 @@ describe('take-on is answered from the committed state; what follows is carried 
     };
     try {
       const from = h.connector.calls.length;
-      const started = Date.now();
+      // The answer needs no Teams call: every call to the channel and the chats fails until recovery below.
       const answer = invokeCard(await click(karim, cardOf(post.body), VERBS.intakeTakeOn, {}, h.bot, channelConversation(feijenoordChannel), post.responseId));
-      expect(Date.now() - started).toBeLessThan(2_000); // no Teams call inside the click
       expect(texts(answer).join(' ')).toContain('Casusregisseur: Karim Wijkteam');
       expect((await h.bot.schakel.deps.referrals.get(referralId))?.doc.state).toBe('accepted');
-      await h.connector.waitFor(() => refused >= 3, 10_000);
+      // Guards only (a busy machine is slow): nothing is timed.
+      await h.connector.waitFor(() => refused >= 3, 30_000);
       expect(h.connector.calls.slice(from).filter((c) => c.status < 300 && (c.method === 'PUT' || chats.includes(c.conversationId ?? '')))).toEqual([]);
       failing = false;
-      for (const until = Date.now() + 15_000; (await h.bot.schakel.deps.referrals.get(referralId))?.doc.outbox?.nextAt !== undefined; ) {
-        if (Date.now() > until) throw new Error('effects of the take-on not carried out within 15 s');
+      for (const until = Date.now() + 45_000; (await h.bot.schakel.deps.referrals.get(referralId))?.doc.outbox?.nextAt !== undefined; ) {
+        if (Date.now() > until) throw new Error('effects of the take-on not carried out within 45 s');
         await new Promise((r) => setTimeout(r, 50));
       }
       await effectsSettled(h.bot);
