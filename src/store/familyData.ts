@@ -42,7 +42,25 @@ export class FamilyDataRepository {
       ...(await this.all(effects, 'SELECT c.id, c.bucket FROM c WHERE c.referralId = @id', referralId)).map((d) => ({ container: effects, id: String(d.id), pk: String(d.bucket) })),
     );
     for (const doc of located) await doc.container.item(doc.id, doc.pk).delete();
+    // People's case lists keep only ids, but an erased referral leaves no trace there either.
+    const lists = await this.all(cases, 'SELECT c.id, c.key FROM c WHERE IS_ARRAY(c.referralIds) AND ARRAY_CONTAINS(c.referralIds, @id)', referralId);
+    for (const list of lists) await this.dropFromList(cases, String(list.id), String(list.key), referralId);
     return located.length;
+  }
+
+  /** Removes one id from a person's case list (ETag-conditioned; read again on a race). */
+  private async dropFromList(cases: Container, id: string, key: string, referralId: string): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const { resource, etag } = await cases.item(id, key).read<{ referralIds: string[] }>();
+      if (!resource || !etag) return;
+      const next = { ...stripMeta(resource as unknown as Record<string, unknown>), referralIds: resource.referralIds.filter((x) => x !== referralId) };
+      try {
+        await cases.item(id, key).replace(next, { accessCondition: { type: 'IfMatch', condition: etag } });
+        return;
+      } catch (err) {
+        if ((err as { code?: number }).code !== 412) throw err;
+      }
+    }
   }
 
   /** `onePartition`: the container is partitioned by referral id, so the query stays in one partition. */

@@ -368,6 +368,11 @@ describe('export and erasure on request (coordinator)', () => {
     expect(texts(erased).join(' ')).toMatch(/\d+ documenten gewist/);
     const left = await h.bot.schakel.deps.familyData.export(referralId);
     expect(left).toEqual({ referral: [], reminders: [], outbox: [] });
+    // Not even its id stays in the people's case lists.
+    const { resources: lists } = await h.bot.schakel.store.containers.cases.items
+      .query({ query: 'SELECT c.id FROM c WHERE ARRAY_CONTAINS(c.referralIds, @id)', parameters: [{ name: '@id', value: referralId }] })
+      .fetchAll();
+    expect(lists).toEqual([]);
     // The link leads nowhere once the data is erased, and dies after 15 minutes anyway.
     expect((await download(link!.url)).status).toBe(404);
     const check = h.bot.schakel.deps.downloads.verify(link!.url.split('/downloads/')[1]!);
