@@ -3,7 +3,7 @@ import { VERBS } from '../../cards/verbs.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { makeUser, personalConversationId, type TeamsUser } from '../support/activities.js';
 import { action, actions, cardOf, errorBeside, input, invokeCard, texts } from '../support/cards.js';
-import { AGREEMENTS, PLAN, lastCardTo, updatesOf, startCaseHarness, stopCaseHarness } from '../support/handoverFlow.js';
+import { AGREEMENTS, PLAN, lastCardTo, updatesOf, startCaseHarness, stopCaseHarness, planningCardTo } from '../support/handoverFlow.js';
 import { effectsSettled, type Harness } from '../support/harness.js';
 import { referralFlow } from '../support/referralFlow.js';
 
@@ -45,8 +45,8 @@ const stored = async (referralId: string) => (await h.bot.schakel.deps.referrals
 describe('the lifecycle to its end', () => {
   it('confirming the agreements before the meeting asks whether it took place; presence is pre-filled from the planning', async () => {
     const { referralId } = await takenOn(smw, karim);
-    const smwCard = lastCardTo(h, smw);
-    const karimCard = lastCardTo(h, karim);
+    const smwCard = planningCardTo(h, smw, referralId);
+    const karimCard = planningCardTo(h, karim, referralId);
     await click(smw, smwCard.card, VERBS.handoverPlan, { ...PLAN, pupilJoins: 'true' }, h.bot, undefined, smwCard.activityId);
     const booked = invokeCard(await click(karim, updatesOf(h, karim, karimCard.activityId).at(-1), VERBS.handoverBook, {}, h.bot, undefined, karimCard.activityId));
     const meeting = (await stored(referralId)).handover!.meeting!;
@@ -69,8 +69,8 @@ describe('the lifecycle to its end', () => {
 
   it('evaluation held → nazorg; at the nazorg end "Afsluiten?" to casusregisseur and SMW\'er; one click closes', async () => {
     const { referralId } = await takenOn(smw, karim);
-    const smwCard = lastCardTo(h, smw);
-    const karimCard = lastCardTo(h, karim);
+    const smwCard = planningCardTo(h, smw, referralId);
+    const karimCard = planningCardTo(h, karim, referralId);
     await click(smw, smwCard.card, VERBS.handoverPlan, PLAN, h.bot, undefined, smwCard.activityId);
     const booked = invokeCard(await click(karim, updatesOf(h, karim, karimCard.activityId).at(-1), VERBS.handoverBook, {}, h.bot, undefined, karimCard.activityId));
     const form = invokeCard(await click(karim, booked, VERBS.agreementsOpen));
@@ -137,8 +137,8 @@ describe('agreed dates are watched', () => {
 
   async function confirmed(): Promise<string> {
     const { referralId } = await takenOn(smw, karim);
-    const smwCard = lastCardTo(h, smw);
-    const karimCard = lastCardTo(h, karim);
+    const smwCard = planningCardTo(h, smw, referralId);
+    const karimCard = planningCardTo(h, karim, referralId);
     await click(smw, smwCard.card, VERBS.handoverPlan, PLAN, h.bot, undefined, smwCard.activityId);
     const booked = invokeCard(await click(karim, updatesOf(h, karim, karimCard.activityId).at(-1), VERBS.handoverBook, {}, h.bot, undefined, karimCard.activityId));
     await click(karim, invokeCard(await click(karim, booked, VERBS.agreementsOpen)), VERBS.agreementsConfirm, AGREEMENTS);

@@ -5,7 +5,7 @@ import type { OutboxDocument } from '../../src/notify/outbox.js';
 import { makeUser, message, personalConversationId, type TeamsUser } from '../support/activities.js';
 import { action, cardOf, errorBeside, input, invokeCard, texts } from '../support/cards.js';
 import { FORM } from '../support/factories.js';
-import { AGREEMENTS, PLAN, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
+import { AGREEMENTS, PLAN, lastCardTo, meet, updatesOf, planningCardTo } from '../support/handoverFlow.js';
 import { effectsSettled, startHarness, type Harness } from '../support/harness.js';
 import { feijenoord, linkWijkteams, referralFlow } from '../support/referralFlow.js';
 
@@ -64,8 +64,8 @@ async function outbox(referralId: string): Promise<OutboxDocument[]> {
 /** An aanmelding taken on, planned, booked and its agreements confirmed; returns id and number. */
 async function confirmed(overrides: Overrides, agreements: Record<string, string> = AGREEMENTS, plan: Record<string, string> = PLAN) {
   const taken = await takenOn(smw, karim, overrides);
-  const smwCard = lastCardTo(h, smw);
-  const karimCard = lastCardTo(h, karim);
+  const smwCard = planningCardTo(h, smw, taken.referralId);
+  const karimCard = planningCardTo(h, karim, taken.referralId);
   await click(smw, smwCard.card, VERBS.handoverPlan, plan, h.bot, undefined, smwCard.activityId);
   const booked = invokeCard(await click(karim, updatesOf(h, karim, karimCard.activityId).at(-1), VERBS.handoverBook, {}, h.bot, undefined, karimCard.activityId));
   await click(karim, invokeCard(await click(karim, booked, VERBS.agreementsOpen)), VERBS.agreementsConfirm, agreements);

@@ -110,3 +110,20 @@ export async function stopCaseHarness(h: Harness | undefined): Promise<string[]>
   await h?.stop();
   return errors.map((e) => JSON.stringify(e.err));
 }
+
+/**
+ * The warme overdracht's planning card of one referral in a person's 1:1 chat (the last one sent),
+ * found by its content: other cards (reminders of earlier cases) may arrive in between on a busy machine.
+ */
+export function planningCardTo(h: Harness, user: TeamsUser, referralId: string): { card: Record<string, unknown>; activityId: string } {
+  const call = h.connector.calls
+    .filter((c) => c.method === 'POST' && c.status < 300 && c.conversationId === personalConversationId(user) && hasCard(c) && !isCaseCard(c))
+    .filter((c) => {
+      const body = JSON.stringify(c.body.attachments ?? []);
+      return body.includes(referralId) && body.includes('"handover.plan"');
+    })
+    .at(-1);
+  if (!call?.responseId) throw new Error(`no planning card sent to ${user.name}`);
+  const attachments = call.body.attachments as { content: Record<string, unknown> }[];
+  return { card: attachments[0]!.content, activityId: call.responseId };
+}
