@@ -25,6 +25,7 @@ import { loadServiceNorms } from './store/configRepository.js';
 import { reminderCardRenderer } from '../cards/reminder/index.js';
 import type { Logger } from './log.js';
 import { startHttp, type HttpServer } from './server/http.js';
+import { AfterAnswer } from './effects/afterAnswer.js';
 import { trustOf } from './server/trust.js';
 import { ConversationRepository } from './store/conversations.js';
 import { openStore, type Store } from './store/cosmos.js';
@@ -140,6 +141,8 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   };
   const effectIndex = new EffectIndex(store.containers.effects);
   let runner: EffectRunner | undefined;
+  // A turn's commits start the runner once the turn is answered (a card's update comes after its answer).
+  const afterAnswer = new AfterAnswer((id) => runner?.kick(id));
   const deps: BotDeps = {
     config,
     log,
@@ -163,7 +166,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     ...(graph ? { meetings: graph } : {}),
     mail,
     reminders: new StoredReminderPlanner({ store: engine.reminders, calendar, clock, policy, norms, log, languageOf, onUnreachable: (r, roles) => unreachable(r, roles) }),
-    effects: { mark: (id, at) => effectIndex.mark(id, at), kick: (id) => runner?.kick(id) },
+    effects: { mark: (id, at) => effectIndex.mark(id, at), kick: (id) => afterAnswer.request(id) },
     languageOf,
     reminderStore: engine.reminders,
     reminderPolicy: policy,
@@ -193,6 +196,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   const bot = createBot(deps, adapter);
   const http = await startHttp(
     { bot, log, allowedTenantIds: config.bot.allowedTenantIds, ready: store.ping, authenticated: Boolean(config.bot.appId), trust, budgets: config.door,
+      aroundTurn: (turn) => afterAnswer.around(turn),
       routes: [deps.downloads.router(), parentPageRouter(deps, { ipRequestsPerMinute: config.parentPage.ipRequestsPerMinute })],
       audit: ({ reason, tenantId, actor }) => deps.securityLog.write({ action: 'door', outcome: 'refused', ...(actor ? { actor } : {}), ...(tenantId ? { tenantId } : {}), detail: { reason } }, clock.now()),
     },

@@ -5,7 +5,7 @@ import type { AdaptiveCardJson } from '../render.js';
 import { fieldViews, type RawValues, type Translate } from '../referral/fields.js';
 import { VERBS } from '../verbs.js';
 import { agreementsToCardValues, confirmedAgreements, latestAgreements, type Agreements } from '../../src/domain/handover.js';
-import { emptyHandover, parentStillToTell, type HandoverDelivery, type HandoverMeeting, type ParentNotice } from '../../src/domain/handoverFlow.js';
+import { emptyHandover, failedBooking, handoverWork, parentStillToTell, type HandoverDelivery, type HandoverMeeting, type ParentNotice } from '../../src/domain/handoverFlow.js';
 import { agreementsMail, meetingMail, type ParentMail } from '../parentMail/index.js';
 import { linkBlocked } from '../../src/domain/parentLink.js';
 import type { Referral } from '../../src/domain/referral.js';
@@ -129,14 +129,35 @@ export function handoverCard(v: HandoverView, r: Referral, viewer: Viewer, notic
   // Just cancelled (no search since): the planning form, with what the parent still has to hear.
   const lastCancelled = h.cancelled.at(-1);
   const justCancelled = !h.meeting && h.proposals.length === 0 && lastCancelled?.slotId.split('-')[0] === String(h.round);
-  if (h.proposals.length > 0 || (h.request && !h.meeting && !justCancelled)) {
-    const basis = h.proposalBasis === 'calendars' ? 'handover.proposals.calendars' : 'handover.proposals.workingHours';
+  const subtitle = h.meeting
+    ? v.tr('handover.proposals.moveSubtitle', { when: meetingTime(v, h.meeting.start, h.meeting.end) })
+    : v.tr(v.parentMailOutbox && !v.graphCalendar ? 'handover.proposals.subtitleOutbox' : 'handover.proposals.subtitle');
+  // Slow work under way (the runner updates this card when it is done): what is happening, no buttons.
+  const work = handoverWork(r);
+  if (work) {
     return renderFormCard({
       title,
-      subtitle: h.meeting
-        ? v.tr('handover.proposals.moveSubtitle', { when: meetingTime(v, h.meeting.start, h.meeting.end) })
-        : v.tr(v.parentMailOutbox && !v.graphCalendar ? 'handover.proposals.subtitleOutbox' : 'handover.proposals.subtitle'),
-      notice: noticeOf(notice ?? (h.proposals.length === 0 ? { kind: 'warning', text: v.tr('handover.proposals.none') } : undefined)),
+      subtitle,
+      notice: noticeOf(notice ?? { kind: 'attention', text: workText(v, r, work) }),
+      facts: [...requestFacts(v, r), ...parentFacts(v, r, viewer)],
+      footer: '',
+      actions: [],
+    });
+  }
+  if (h.proposals.length > 0 || (h.request && !h.meeting && !justCancelled)) {
+    const basis = h.proposalBasis === 'calendars' ? 'handover.proposals.calendars' : 'handover.proposals.workingHours';
+    const stateNotice: Notice | undefined =
+      h.proposals.length === 0
+        ? { kind: 'warning', text: v.tr('handover.proposals.none') }
+        : failedBooking(r)
+          ? { kind: 'warning', text: v.tr('handover.bookingFailedCard') }
+          : h.calendarFailed
+            ? { kind: 'warning', text: v.tr('handover.calendarFailed') }
+            : undefined;
+    return renderFormCard({
+      title,
+      subtitle,
+      notice: noticeOf(notice ?? stateNotice),
       facts: [...requestFacts(v, r), ...parentFacts(v, r, viewer)],
       footer: v.tr(basis),
       // The proposals as one choice (first preselected) and one "Kies" button; the rest behind "Meer".
@@ -156,7 +177,7 @@ export function handoverCard(v: HandoverView, r: Referral, viewer: Viewer, notic
   return renderFormCard({
     title,
     subtitle: v.tr('handover.booked.subtitle'),
-    notice: noticeOf(notice ?? task?.notice),
+    notice: noticeOf(notice ?? task?.notice ?? bookedNotice(v, m)),
     facts: [
       { title: v.tr('handover.booked.when'), value: meetingTime(v, m.start, m.end) },
       ...requestFacts(v, r),
@@ -175,6 +196,21 @@ export function handoverCard(v: HandoverView, r: Referral, viewer: Viewer, notic
     ], Boolean(task), v.tr('cards.more')),
     links: m.via === 'ical' && v.invitationUrl ? [{ title: v.tr('handover.ical.download'), url: v.invitationUrl(r, m) }] : [],
   });
+}
+
+/** What the booked card says by itself: planned (or moved) and, truthfully, how the family heard of it. */
+function bookedNotice(v: HandoverView, m: HandoverMeeting): Notice {
+  const when = meetingTime(v, m.start, m.end);
+  const key = m.sequence > 0 ? (m.via === 'graph' ? 'handover.moved.notice' : 'handover.moved.noticeIcal') : 'handover.booked.notice';
+  return { kind: 'good', text: `${v.tr(key, { when })}${parentSuffix(v, m.parent)}` };
+}
+
+/** What the card waits for: the search, the invitation on its way, or a retry after the calendar did not answer. */
+function workText(v: HandoverView, r: Referral, work: NonNullable<ReturnType<typeof handoverWork>>): string {
+  if (work.state.status === 'retrying') return v.tr('handover.retrying', { time: DateTime.fromISO(work.state.nextAt, { zone: v.zone }).toFormat('HH:mm') });
+  if (work.kind === 'findSlots') return v.tr(v.graphCalendar ? 'handover.searching' : 'handover.searchingHours');
+  const slot = r.handover?.proposals.find((p) => p.slotId === work.slotId);
+  return v.tr('handover.booking', { when: slot ? meetingTime(v, slot.start, slot.end) : '' });
 }
 
 type FormAction = NonNullable<FormCardInput['actions']>[number];

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CaseCardRef } from '../domain/caseCards.js';
 import type { EffectResult } from '../domain/effectResults.js';
 import type { Effect, EffectOutcome } from '../domain/effects.js';
-import { mayPlan } from '../domain/handoverFlow.js';
+import { bookingToDo, mayPlan } from '../domain/handoverFlow.js';
 import { planClosePrompt } from '../domain/lifecycle.js';
 import type { Referral } from '../domain/referral.js';
 import { partiesOf } from '../domain/referralParties.js';
@@ -12,7 +12,7 @@ import { translator } from '../i18n/index.js';
 import type { OutboundMessage } from '../notify/sender.js';
 import { caseCardContext, renderCaseCard } from './caseCards.js';
 import type { BotDeps } from './deps.js';
-import { refreshCards, viewerOf, viewOf } from './handoverEffects.js';
+import { findProposals, refreshCards, sendIcs, sendInvitation, tellParentAboutMeeting, viewerOf, viewOf } from './handoverEffects.js';
 import { parentAnswerCard } from './features/parentLink.js';
 import { wijkteamNamer } from './intakePosting.js';
 import { handoverCard } from '../../cards/handover/index.js';
@@ -84,6 +84,7 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         }
         if (effect.trigger === 'referralSubmitted') await deps.reminders.referralSubmitted(referral);
         else if (effect.trigger === 'referralAccepted') await deps.reminders.referralAccepted(referral);
+        else if (effect.trigger === 'handoverBooked') await deps.reminders.handoverBooked(referral);
         else return { outcome: { ok: false, retryable: false, reason: 'unsupported' } };
         return { outcome: { ok: true } };
       case 'escalate': {
@@ -106,6 +107,43 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         const lang = (await deps.languageOf(cm.aadObjectId)) ?? 'nl';
         return { outcome: outcomeOf(await teams.toPerson(cm.aadObjectId, cardMessage(parentAnswerCard(lang, referral, answer)))) };
       }
+      case 'findSlots': {
+        const request = referral.handover?.request;
+        if (!request || !PLANNING.has(referral.state)) return skipped('superseded');
+        // Graph's free/busy (slow, may fail: then working hours and the card says so).
+        const found = await findProposals(deps, referral, request);
+        return { outcome: { ok: true, ...(found.calendarFailed ? { note: 'calendarFailed' } : {}) }, result: { proposals: found } };
+      }
+      case 'bookMeeting': {
+        // Checked again as stored now: a newer round of times or a booking since makes this one moot.
+        const todo = bookingToDo(referral, effect);
+        if (!todo.ok || todo.already) return skipped('superseded');
+        try {
+          const invitation = await sendInvitation(deps, referral, todo.plan);
+          return { outcome: { ok: true }, result: { invitation } };
+        } catch (err) {
+          const status = (err as { status?: number }).status;
+          deps.log.warn({ referralId: referral.referralId, status, err: { message: (err as Error).message } }, 'booking failed at the calendar');
+          // The calendar said no (4xx other than 429): trying again changes nothing.
+          const retryable = status === undefined || status === 429 || status >= 500;
+          return { outcome: { ok: false, retryable, reason: status ? `graph${status}` : 'graphUnavailable' } };
+        }
+      }
+      case 'announceMeeting': {
+        const meeting = referral.handover?.meeting?.uid === effect.uid && referral.handover.meeting.sequence === effect.sequence ? referral.handover.meeting : referral.handover?.cancelled.find((m) => m.uid === effect.uid && m.sequence === effect.sequence);
+        if (!meeting) return skipped('superseded');
+        await sendIcs(deps, referral, meeting, effect.method);
+        return { outcome: { ok: true }, result: { parentNotice: await tellParentAboutMeeting(deps, referral, meeting, effect.method) } };
+      }
+      case 'withdrawEvent':
+        if (!deps.meetings) return skipped('noCalendar');
+        try {
+          await deps.meetings.cancelEvent(effect.organizer, effect.eventId);
+          return { outcome: { ok: true } };
+        } catch (err) {
+          deps.log.warn({ referralId: referral.referralId, err: { message: (err as Error).message } }, 'could not withdraw an unsaved calendar event');
+          return { outcome: { ok: false, retryable: true, reason: 'graph' } };
+        }
       case 'refreshHandoverCards':
         // Each card's update is tried once; a failed one is logged and the card is brought up to date by the next change.
         await refreshCards(deps, referral);

@@ -2,7 +2,7 @@ import { caseCardsPosted, channelCardChanged, settleNeedsRefresh, withCaseCardRe
 import type { Accepted } from './decision.js';
 import type { DeliveryState, Effect } from './effects.js';
 import type { Now } from './draft.js';
-import { planningOffered, type HandoverCardRef } from './handoverFlow.js';
+import { bookingFailed, meetingBooked, planningOffered, recordMeetingNotice, slotsFound, type HandoverCardRef, type Invitation, type ParentNotice, type Proposals } from './handoverFlow.js';
 import { intakePostSettled } from './intakeDelivery.js';
 import type { IntakePost, Referral } from './referral.js';
 
@@ -18,6 +18,12 @@ export interface EffectResult {
   caseCards?: CaseCardRef[];
   /** Teams asked to wait before the rest of the case cards could be updated: refresh them again. */
   refreshAgain?: { channel: boolean };
+  /** The times found for the warme overdracht; `calendarFailed` when Graph was asked but did not answer. */
+  proposals?: Proposals & { calendarFailed: boolean };
+  /** How the booked meeting's invitation went out; `createdEvent` when a new Graph event exists. */
+  invitation?: Invitation & { createdEvent?: { organizer: string; eventId: string } };
+  /** How the family heard of the meeting (or its cancellation) when Schakel told them itself. */
+  parentNotice?: ParentNotice;
 }
 
 const nothing = (referral: Referral): Accepted<Referral> => ({ ok: true, value: referral, events: [] });
@@ -43,6 +49,20 @@ function settledFor(referral: Referral, effect: Effect, state: DeliveryState, re
       return state.status === 'done' && result.handoverCard ? planningOffered(referral, result.handoverCard, result.email, now) : nothing(referral);
     case 'refreshCaseCards':
       return caseCardsPosted(referral, result.caseCards, result.refreshAgain);
+    case 'findSlots':
+      if (state.status === 'done' && result.proposals) return slotsFound(referral, effect.by, result.proposals, now);
+      // A search that failed for good or is tried again: the cards say so.
+      return state.status === 'failed' || (state.status === 'retrying' && state.attempt === 1) ? { ...nothing(referral), effects: [{ kind: 'refreshHandoverCards' }] } : nothing(referral);
+    case 'bookMeeting':
+      if (state.status === 'done' && result.invitation) return meetingBooked(referral, effect, result.invitation, now);
+      if (state.status === 'failed') return bookingFailed(referral);
+      // Done without booking (superseded), or the first retry: the cards show the current state.
+      return state.status === 'done' || (state.status === 'retrying' && state.attempt === 1) ? { ...nothing(referral), effects: [{ kind: 'refreshHandoverCards' }] } : nothing(referral);
+    case 'announceMeeting': {
+      if (state.status !== 'done' || !result.parentNotice) return nothing(referral);
+      const d = recordMeetingNotice(referral, effect.uid, effect.sequence, result.parentNotice, now);
+      return d.ok ? { ...d, effects: [...(d.effects ?? []), { kind: 'refreshHandoverCards' }] } : nothing(referral);
+    }
     default:
       return nothing(referral);
   }

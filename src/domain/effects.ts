@@ -49,9 +49,21 @@ export type EffectKind =
    */
   | { kind: 'refreshCaseCards'; channel?: boolean }
   | { kind: 'mailParent'; template: string }
-  | { kind: 'findSlots' }
-  | { kind: 'bookMeeting' }
-  | { kind: 'moveMeeting' }
+  /**
+   * Propose times for the warme overdracht from the stored planning request: free/busy of both
+   * professionals through Graph (slow, may fail: then working hours), or working hours alone.
+   * `by`: who asked (the proposals are theirs).
+   */
+  | { kind: 'findSlots'; by: string }
+  /**
+   * Book (or move the meeting to) a proposed slot: a Graph event, or an iCalendar invitation.
+   * `by`: the professional who chose, or `parent-link` for the parent's own page.
+   */
+  | { kind: 'bookMeeting'; slotId: string; by: string }
+  /** Without Graph: the iCalendar file to both professionals and the meeting (or its cancellation) to the family. */
+  | { kind: 'announceMeeting'; uid: string; sequence: number; method: 'REQUEST' | 'CANCEL' }
+  /** A Graph event created for a booking that lost a race: cancelled again. */
+  | { kind: 'withdrawEvent'; organizer: string; eventId: string }
   | { kind: 'cancelMeeting' }
   | { kind: 'planReminders'; trigger: ReminderTrigger }
   | { kind: 'cancelReminders'; trigger: ReminderTrigger }

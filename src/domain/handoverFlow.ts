@@ -8,6 +8,7 @@ import type { PlanRequest } from './planRequest.js';
 import type { Referral, ReferralState } from './referral.js';
 import type { Interval } from './slots.js';
 import type { Actor } from './types.js';
+import { isOpen, type Effect, type EffectRequest } from './effects.js';
 
 /** A meeting time Schakel proposed. Only these can be booked: times never come from card data. */
 export interface ProposedSlot {
@@ -83,6 +84,8 @@ export interface HandoverState {
   round: number;
   /** `calendars`: free/busy of both professionals was used; `workingHours`: only working hours. */
   proposalBasis?: 'calendars' | 'workingHours';
+  /** The calendars were asked for but could not be read: these proposals fit working hours only (the card says so). */
+  calendarFailed?: boolean;
   meeting?: HandoverMeeting;
   /** Meetings called off, with the sequence of their cancellation. */
   cancelled: HandoverMeeting[];
@@ -289,6 +292,109 @@ export function bookSlotForParent(r: Referral, slotId: string, invitation: Invit
 
 /** `bookedBy` of a meeting the parent picked on their page. */
 export const PARENT_BOOKER = 'parent-link';
+
+/*
+ * Slow work after the click. Searching calendars and sending invitations go through Graph, which
+ * can take seconds or fail; Teams expects a click answered at once. So a click only commits what
+ * it asks for (an effect), its card says what is happening, and the effect's result comes back
+ * as one of the commands below; the cards are then updated in place.
+ */
+
+/** A professional as the effect runner knows them (their id on the effect). */
+const actorById = (r: Referral, aadObjectId: string): Actor => ({ aadObjectId, name: '', tenantId: r.tenantId });
+
+/** The clicked message becomes the person's handover card (later updates replace it), unless it is their live case card. */
+function withClickedCard(r: Referral, a: Actor, clicked: string | undefined): HandoverState {
+  const h = handoverOf(r);
+  if (!clicked || (r.caseCards ?? []).some((c) => c.activityId === clicked)) return h;
+  if (h.cards.some((c) => c.aadObjectId === a.aadObjectId && c.activityId === clicked)) return h;
+  return { ...h, cards: [...h.cards.filter((c) => c.aadObjectId !== a.aadObjectId), { aadObjectId: a.aadObjectId, activityId: clicked }] };
+}
+
+/** The slow step a referral's handover cards wait for now: the latest open search or booking. */
+export function handoverWork(r: Referral): Extract<Effect, { kind: 'findSlots' | 'bookMeeting' }> | undefined {
+  return (r.outbox?.effects ?? []).filter((e): e is Extract<Effect, { kind: 'findSlots' | 'bookMeeting' }> => (e.kind === 'findSlots' || e.kind === 'bookMeeting') && isOpen(e)).at(-1);
+}
+
+/** The last booking attempt, when it failed for good and nothing was booked since (the card offers the times again). */
+export function failedBooking(r: Referral): Extract<Effect, { kind: 'bookMeeting' }> | undefined {
+  const last = (r.outbox?.effects ?? []).filter((e): e is Extract<Effect, { kind: 'bookMeeting' }> => e.kind === 'bookMeeting').at(-1);
+  return last?.state.status === 'failed' && r.handover?.meeting?.slotId !== last.slotId ? last : undefined;
+}
+
+/** "Tijden zoeken": the request is saved and the search is committed as an effect; the card says "Tijden worden gezocht…". */
+export function requestSlots(r: Referral, a: Actor, request: PlanRequest, now: Now, clicked?: string): Decision<Referral> {
+  const saved = savePlanRequest(r, a, request, now);
+  if (!saved.ok) return saved;
+  const h = withClickedCard(saved.value, a, clicked);
+  return { ...saved, value: { ...saved.value, handover: { ...h, calendarFailed: false } }, effects: [{ kind: 'findSlots', by: a.aadObjectId }] };
+}
+
+/** "Verzetten": new times for the booked meeting, searched with the stored request. */
+export function requestOtherSlots(r: Referral, a: Actor, now: Now, clicked?: string): Decision<Referral> {
+  const refused = planningCheck(r, a);
+  if (refused) return refused;
+  if (!r.handover?.request) return refuse('incomplete', { missing: [{ key: 'handover.missing.request' }] });
+  const h = withClickedCard(r, a, clicked);
+  return { ...changed(r, { ...h, proposals: [] }, now, [{ type: 'audit', action: 'handover.searchRequested' }]), effects: [{ kind: 'findSlots', by: a.aadObjectId }] } as Decision<Referral>;
+}
+
+/** The search's answer (the runner's command): the proposals are stored and both cards updated. */
+export function slotsFound(r: Referral, by: string, p: Proposals & { calendarFailed: boolean }, now: Now): Accepted<Referral> {
+  const actor = mayPlan(r, actorById(r, by)) ? actorById(r, by) : actorById(r, r.smw.aadObjectId);
+  const d = proposeSlots(r, actor, p, now);
+  if (!d.ok) return { ok: true, value: r, events: [] };
+  const h = handoverOf(d.value);
+  return { ...d, value: { ...d.value, handover: { ...h, calendarFailed: p.calendarFailed } }, effects: [{ kind: 'refreshHandoverCards' }] };
+}
+
+/** Who chose a slot: a professional on their card, or the parent on their own page. */
+export type Chooser = { kind: 'professional'; actor: Actor; clicked?: string } | { kind: 'parent' };
+
+/**
+ * "Kies": the choice is checked against the stored proposals and committed as a booking effect;
+ * the card says "Uitnodiging wordt verstuurd…". The booked slot again, or a booking already on
+ * its way, changes nothing.
+ */
+export function requestBooking(r: Referral, by: Chooser, slotId: string, now: Now): Decision<Referral> {
+  const checked = by.kind === 'parent' ? parentBookingPlan(r, slotId) : bookingPlan(r, by.actor, slotId);
+  if (!checked.ok) return checked;
+  if (checked.already) return unchanged(r);
+  if (handoverWork(r)?.kind === 'bookMeeting') return unchanged(r);
+  const h = by.kind === 'professional' ? withClickedCard(r, by.actor, by.clicked) : handoverOf(r);
+  const effect: EffectRequest = { kind: 'bookMeeting', slotId, by: by.kind === 'parent' ? PARENT_BOOKER : by.actor.aadObjectId };
+  return { ...changed(r, h, now, [{ type: 'audit', action: 'handover.bookingRequested', detail: { moves: Boolean(checked.plan.meeting) } }]), effects: [effect] } as Decision<Referral>;
+}
+
+/** What a booking's effect needs to know before it calls the calendar: still to do, and how. */
+export function bookingToDo(r: Referral, effect: { slotId: string; by: string }): ReturnType<typeof bookingPlan> {
+  return effect.by === PARENT_BOOKER ? parentBookingPlan(r, effect.slotId) : bookingPlan(r, actorById(r, effect.by), effect.slotId);
+}
+
+/**
+ * The booking's answer (the runner's command): booked or moved, then what follows — the
+ * iCalendar invitation when there is no Graph, the reminders, both cards. A booking that lost a
+ * race withdraws the Graph event it created.
+ */
+export function meetingBooked(r: Referral, effect: { slotId: string; by: string }, invitation: Invitation & { createdEvent?: { organizer: string; eventId: string } }, now: Now): Accepted<Referral> {
+  const d = effect.by === PARENT_BOOKER ? bookSlotForParent(r, effect.slotId, invitation, now) : bookSlot(r, actorById(r, effect.by), effect.slotId, invitation, now);
+  const m = d.ok ? d.value.handover?.meeting : undefined;
+  const kept = d.ok && !d.unchanged && m?.eventId === invitation.eventId;
+  const withdraw: EffectRequest[] = invitation.createdEvent && !kept ? [{ kind: 'withdrawEvent', ...invitation.createdEvent }] : [];
+  if (!d.ok || d.unchanged || !m) return { ok: true, value: r, events: [], effects: [...withdraw, { kind: 'refreshHandoverCards' }] };
+  const effects: EffectRequest[] = [
+    ...withdraw,
+    ...(m.via === 'ical' ? [{ kind: 'announceMeeting' as const, uid: m.uid, sequence: m.sequence, method: 'REQUEST' as const }] : []),
+    { kind: 'planReminders', trigger: 'handoverBooked' },
+    { kind: 'refreshHandoverCards' },
+  ];
+  return { ok: true, value: d.value, events: d.events, effects };
+}
+
+/** The calendar refused the booking for good: on the timeline, and the cards offer the times again. */
+export function bookingFailed(r: Referral): Accepted<Referral> {
+  return { ok: true, value: r, events: [{ type: 'timeline', entry: 'handover.bookingFailed' }], effects: [{ kind: 'refreshHandoverCards' }] };
+}
 
 /** Calls the meeting off: back to `accepted`, the meeting kept as cancelled with sequence + 1. */
 export function cancelHandover(r: Referral, a: Actor, now: Now): Decision<Referral> {

@@ -4,6 +4,7 @@ import { PARENT_AVAILABILITY_CHOICES, PARENT_LANGS, type ParentLang } from '../d
 import type { Referral } from '../domain/referral.js';
 import { isParentLang, languageName, pageText } from './i18n.js';
 import type { PageModel } from './render.js';
+import { handoverWork } from '../domain/handoverFlow.js';
 
 /** Everything the page may say, picked from the referral: dates, names of the professionals, the wijkteam. */
 export interface ModelInput {
@@ -61,7 +62,9 @@ export function buildModel(input: ModelInput): PageModel {
   const form = h?.request?.meetingForm ?? 'school';
   const booked = meeting && !confirmed ? t('booked.text', { when: when(meeting.start, meeting.end), where: t(`where.${form}`) }) : undefined;
   const proposals = h?.proposals ?? [];
-  const pick = planning && (proposals.length > 0 || !meeting)
+  // While a booking is on its way (the notice says so) no second choice is offered.
+  const booking = handoverWork(r)?.kind === 'bookMeeting';
+  const pick = planning && !booking && (proposals.length > 0 || !meeting)
     ? { slots: proposals.map((p) => ({ id: p.slotId, label: when(p.start, p.end) })), ...(input.errors?.pick ? { error: input.errors.pick } : {}) }
     : undefined;
 

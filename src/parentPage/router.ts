@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { decideAndSave } from '../bot/actions.js';
-import { BookingCalendarError, bookChosenSlot } from '../bot/booking.js';
+import { bookChosenSlot } from '../bot/booking.js';
+import { failedBooking, handoverWork } from '../domain/handoverFlow.js';
 import { nowOf } from '../bot/context.js';
 import type { BotDeps } from '../bot/deps.js';
 import { refuse, type Decision } from '../domain/decision.js';
@@ -22,6 +23,9 @@ import { pageText } from './i18n.js';
 import { buildModel, langFor, timeRange, type ModelInput } from './model.js';
 import { renderMessage, renderPage, renderRefused } from './render.js';
 import { PAGE_CSS } from './style.js';
+
+/** How long a parent's pick waits for the calendar before the page says the invitation is on its way. */
+const PICK_WAIT_MS = 3_000;
 
 /**
  * The parent's page on the bot's own server: `GET /ouder/:token`, and plain HTML forms posting to
@@ -129,6 +133,16 @@ export function parentPageRouter(deps: BotDeps, opts: ParentPageOptions): Router
     return undefined;
   }
 
+  /** Waits (bounded) until no booking of the referral is on its way. */
+  async function bookingSettled(referralId: string, ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      const cur = await deps.referrals.get(referralId);
+      if (!cur || handoverWork(cur.doc)?.kind !== 'bookMeeting') return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   async function wijkteamName(r: Referral): Promise<string> {
     const id = r.routing?.wijkteamId ?? '';
     return (await deps.settings.districtMap())?.wijkteam(id)?.name ?? id;
@@ -169,9 +183,17 @@ export function parentPageRouter(deps: BotDeps, opts: ParentPageOptions): Router
       if (!found) return;
       const lang = langFor(found.r, req.query.taal);
       await deps.referrals.record(found.r.referralId, PARENT_ACTOR_ID, [{ type: 'audit', action: 'parentPage.viewed', detail: { lang } }], nowOf(deps).at);
-      const n = NOTICES[String(req.query.bericht ?? '')];
+      let n = NOTICES[String(req.query.bericht ?? '')];
       const t = pageText(lang);
-      const m = found.r.handover?.meeting;
+      let m: { start: string; end: string } | undefined = found.r.handover?.meeting;
+      if (n === NOTICES.picked) {
+        // The booking runs after the pick: still on its way, or the calendar refused it. The page says which.
+        const work = handoverWork(found.r);
+        if (work?.kind === 'bookMeeting') {
+          n = { kind: 'good', key: 'pick.pending' };
+          m = found.r.handover?.proposals.find((p) => p.slotId === work.slotId) ?? m;
+        } else if (failedBooking(found.r)) n = NOTICES.failed;
+      }
       const when = m ? timeRange(lang, deps.config.timeZone, m.start, m.end) : '';
       const text = n ? t(n.key, { when, name: found.r.caseManager?.name ?? '' }) : undefined;
       await show(req, res, found, text && n ? { notice: { kind: n.kind, text } } : {});
@@ -210,17 +232,15 @@ export function parentPageRouter(deps: BotDeps, opts: ParentPageOptions): Router
   post('kies', async (req, res, found, lang) => {
     const parsed = Pick.safeParse(req.body);
     if (!parsed.success) return show(req, res, found, { errors: { pick: pageText(lang)('pick.required') } }, 400);
-    try {
-      const outcome = await bookChosenSlot(deps, found.r.referralId, { kind: 'parent' }, parsed.data.slotId);
-      if (!outcome.decision.ok) {
-        await deps.referrals.record(found.r.referralId, PARENT_ACTOR_ID, [{ type: 'audit', action: 'parentPage.pickRefused', detail: { code: outcome.decision.code } }], nowOf(deps).at);
-        return back(res, found, lang, 'stale');
-      }
-      return back(res, found, lang, 'picked');
-    } catch (err) {
-      if (err instanceof BookingCalendarError) return back(res, found, lang, 'failed');
-      throw err;
+    const outcome = await bookChosenSlot(deps, found.r.referralId, { kind: 'parent' }, parsed.data.slotId);
+    if (!outcome.decision.ok) {
+      await deps.referrals.record(found.r.referralId, PARENT_ACTOR_ID, [{ type: 'audit', action: 'parentPage.pickRefused', detail: { code: outcome.decision.code } }], nowOf(deps).at);
+      return back(res, found, lang, 'stale');
     }
+    // A web page is not updated in place: give the booking a moment, so the page usually shows the
+    // appointment as made; after that it says the invitation is on its way.
+    await bookingSettled(found.r.referralId, PICK_WAIT_MS);
+    return back(res, found, lang, 'picked');
   });
 
   post('beschikbaarheid', async (req, res, found, lang) => {

@@ -29,6 +29,8 @@ export interface HttpOptions {
   audit?: (entry: { reason: string; tenantId?: string; actor?: string }) => Promise<void>;
   /** Further GET routes (signed downloads). */
   routes?: Router[];
+  /** Wraps each turn; what it holds back runs once the turn's answer is written (see `AfterAnswer`). */
+  aroundTurn?: <T>(turn: () => Promise<T>) => Promise<T>;
 }
 
 export interface HttpServer {
@@ -142,10 +144,12 @@ export async function startHttp(opts: HttpOptions, port: number, host: string): 
       inFlight++;
       const started = process.hrtime.bigint();
       try {
-        await bot.adapter.process(req, neutralErrors(res), async (ctx) => {
-          await bot.app.run(ctx);
-          await answerUnhandledInvoke(ctx);
-        });
+        const turn = () =>
+          bot.adapter.process(req, neutralErrors(res), async (ctx) => {
+            await bot.app.run(ctx);
+            await answerUnhandledInvoke(ctx);
+          });
+        await (opts.aroundTurn ? opts.aroundTurn(turn) : turn());
       } catch (err) {
         // botbuilder answers auth failures itself; anything thrown past it is a bug of ours.
         log.error({ correlationId, err: { name: (err as Error).name, message: (err as Error).message } }, 'activity processing failed');

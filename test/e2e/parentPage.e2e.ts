@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { makeUser } from '../support/activities.js';
-import { invokeCard } from '../support/cards.js';
 import { PLAN, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { effectsSettled, startHarness, type Harness } from '../support/harness.js';
 import { feijenoord, linkWijkteams, referralFlow } from '../support/referralFlow.js';
 import { launchChromium, type HeadlessBrowser } from './browser.js';
 
@@ -26,7 +25,7 @@ const clock = new ManualClock('2026-11-23T08:00:00Z');
 
 let h: Harness;
 let chromium: HeadlessBrowser;
-const { click, takenOn } = referralFlow(() => h);
+const { takenOn, clickAndWait } = referralFlow(() => h);
 
 beforeAll(async () => {
   h = await startHarness({ env: { COORDINATOR_AAD_IDS: coordinator.aadObjectId }, clock });
@@ -47,7 +46,7 @@ async function linkForNewReferral() {
   const { referralId } = await takenOn(smw, karim);
   const smwCard = lastCardTo(h, smw);
   const karimCard = lastCardTo(h, karim);
-  const proposals = invokeCard(await click(smw, smwCard.card, VERBS.handoverPlan, PLAN, h.bot, undefined, smwCard.activityId));
+  const proposals = await clickAndWait(smw, smwCard.card, VERBS.handoverPlan, PLAN, smwCard.activityId);
   const link = /"Link voor ouders","value":"([^"]+\/ouder\/[^"]+)"/.exec(JSON.stringify(proposals))?.[1];
   if (!link) throw new Error('no parent link on the SMW\'er\'s card');
   return { referralId, link, karimCard };
@@ -85,6 +84,8 @@ describe("the parent's page in Chromium", () => {
     const doc = (await h.bot.schakel.deps.referrals.get(referralId))!.doc;
     expect(doc.state).toBe('handoverScheduled');
     expect(doc.handover?.meeting?.bookedBy).toBe('parent-link');
+    // The professionals' cards follow from the booking's effects.
+    await effectsSettled(h.bot);
     expect(JSON.stringify(updatesOf(h, karim, karimCard.activityId).at(-1))).toContain('De warme overdracht is gepland.');
     expect(refusedByCsp).toEqual([]);
     await page.close();

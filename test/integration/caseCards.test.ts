@@ -14,7 +14,7 @@ const karim = makeUser('Karim Wijkteam');
 const clock = new ManualClock('2026-11-23T08:00:00Z'); // Monday 09:00 in Rotterdam
 
 let h: Harness;
-const { openForm, click, fillAll, postsIn } = referralFlow(() => h);
+const { openForm, click, fillAll, postsIn, clickAndWait } = referralFlow(() => h);
 
 beforeAll(async () => {
   h = await startCaseHarness({
@@ -89,10 +89,10 @@ describe('the live case cards and the channel card follow the referral, updated 
     // Planning and booking.
     const smwPlanning = lastCardTo(h, smw);
     const karimPlanning = h.connector.calls.filter((c) => c.method === 'POST' && c.status < 300 && c.conversationId === personalConversationId(karim) && !isCaseCard(c) && JSON.stringify(c.body).includes('Warme overdracht plannen')).at(-1)!;
-    await click(smw, smwPlanning.card, VERBS.handoverPlan, PLAN, h.bot, undefined, smwPlanning.activityId);
+    await clickAndWait(smw, smwPlanning.card, VERBS.handoverPlan, PLAN, smwPlanning.activityId);
     await effectsSettled(h.bot);
     const proposals = updatesOf(h, karim, karimPlanning.responseId!).at(-1);
-    await click(karim, proposals, VERBS.handoverBook, {}, h.bot, undefined, karimPlanning.responseId);
+    await clickAndWait(karim, proposals, VERBS.handoverBook, {}, karimPlanning.responseId!);
     await effectsSettled(h.bot);
     expect((await stored()).state).toBe('handoverScheduled');
     expect(updatesOfActivity(smwChat, smwCardId).at(-1)).toContain('Warme overdracht gepland');

@@ -18,7 +18,7 @@ const sofie = makeUser('Sofie Smit');
 const clock = new ManualClock('2026-11-23T08:00:00Z'); // Monday 09:00 in Rotterdam
 
 let h: Harness;
-const { click, takenOn } = referralFlow(() => h);
+const { click, clickAndWait, takenOn } = referralFlow(() => h);
 
 beforeAll(async () => {
   h = await startCaseHarness({
@@ -58,14 +58,14 @@ function parseIcs(text: string) {
 async function planned(plan: Record<string, string> = PLAN, by: TeamsUser = smw) {
   const { referralId, number } = await takenOn(by, karim);
   const smwCard = lastCardTo(h, by);
-  const proposals = invokeCard(await click(by, smwCard.card, VERBS.handoverPlan, plan, h.bot, undefined, smwCard.activityId));
+  const proposals = await clickAndWait(by, smwCard.card, VERBS.handoverPlan, plan, smwCard.activityId);
   return { referralId, number, proposals, smwCard, karimCard: lastCardTo(h, karim) };
 }
 
 async function bookedByKarim(plan: Record<string, string> = PLAN, by: TeamsUser = smw) {
   const p = await planned(plan, by);
   const proposals = updatesOf(h, karim, p.karimCard.activityId).at(-1);
-  const booked = invokeCard(await click(karim, proposals, VERBS.handoverBook, {}, h.bot, undefined, p.karimCard.activityId));
+  const booked = await clickAndWait(karim, proposals, VERBS.handoverBook, {}, p.karimCard.activityId);
   return { ...p, booked };
 }
 
@@ -109,7 +109,7 @@ describe('warme overdracht without Graph (local mode)', () => {
     expect(joined(forged)).toContain('verouderd');
     expect((await stored(referralId)).state).toBe('accepted');
 
-    const booked = invokeCard(await click(karim, proposals, VERBS.handoverBook, { start: '2030-01-01T00:00:00Z', end: '2030-01-01T01:00:00Z' }, h.bot, undefined, karimCard.activityId));
+    const booked = await clickAndWait(karim, proposals, VERBS.handoverBook, { start: '2030-01-01T00:00:00Z', end: '2030-01-01T01:00:00Z' }, karimCard.activityId);
     expect(joined(booked)).toContain('Gepland: dinsdag 24 november 2026, 08:30–09:30');
     const doc = await stored(referralId);
     expect(doc.state).toBe('handoverScheduled');
@@ -181,12 +181,15 @@ describe('warme overdracht without Graph (local mode)', () => {
   });
 
   it('moves the meeting (same UID, next SEQUENCE) and cancels it (METHOD:CANCEL, the parent is mailed); the timeline shows each step', async () => {
-    const { referralId, number, booked } = await bookedByKarim();
-    const again = invokeCard(await click(smw, booked, VERBS.handoverReschedule));
+    const { referralId, number, booked, smwCard } = await bookedByKarim();
+    const again = await clickAndWait(smw, booked, VERBS.handoverReschedule, {}, smwCard.activityId);
     expect(joined(again)).toContain('Verzetten: kies een nieuwe tijd');
     const second = slotChoices(again)[1]!;
-    const moved = invokeCard(await click(smw, again, VERBS.handoverBook, { slotId: second }));
-    expect(joined(moved)).toContain('Verzet naar donderdag 26 november 2026, 12:00–13:00');
+    const moved = await clickAndWait(smw, again, VERBS.handoverBook, { slotId: second }, smwCard.activityId);
+    // The SMW'er's card in place: the new time, and first the task to tell the parent (the new invitation waits in the outbox).
+    expect(facts(moved)).toContain('donderdag 26 november 2026, 12:00–13:00');
+    expect(joined(moved)).toContain('staat klaar in de outbox — nog niet verstuurd');
+    expect((await stored(referralId)).handover?.meeting?.sequence).toBe(1);
     const files = (await icsTo(h, smw)).filter((f) => f.text.includes(number)).map((f) => parseIcs(f.ics));
     expect(files).toHaveLength(2);
     expect(files[1]!.event.uid).toBe(files[0]!.event.uid);
@@ -346,10 +349,11 @@ describe('warme overdracht without Graph (local mode)', () => {
     expect(joined(planningCard)).toContain('over de afspraak voor de warme overdracht staat klaar in de outbox — nog niet verstuurd');
     expect(joined(planningCard)).toContain('Onderwerp: Uitnodiging: gesprek met het wijkteam');
     expect(joined(planningCard)).toContain('U bent uitgenodigd voor een gesprek met Karim Wijkteam');
-    const again = await clicked(sofie, planningCard, VERBS.handoverReschedule);
+    const planningId = (await stored(referralId)).handover!.cards.find((c) => c.aadObjectId === sofie.aadObjectId)!.activityId;
+    const again = await clickAndWait(sofie, planningCard, VERBS.handoverReschedule, {}, planningId);
     const second = slotChoices(again)[1]!;
-    const moved = await clicked(sofie, again, VERBS.handoverBook, { slotId: second });
-    expect(joined(moved)).toContain('Verzet naar');
+    const moved = await clickAndWait(sofie, again, VERBS.handoverBook, { slotId: second }, planningId);
+    expect((await stored(referralId)).handover?.meeting?.slotId).toBe(second);
     const informed = await clicked(sofie, moved, VERBS.parentInformed);
     expect(joined(informed)).toContain('Vastgelegd: u heeft de ouder zelf gemaild of gebeld.');
     expect(facts(informed)).toContain("door de SMW'er zelf gemaild of gebeld");
@@ -400,7 +404,7 @@ describe('warme overdracht without Graph (local mode)', () => {
     expect(slotChoices(shown.card)).toHaveLength(3);
     expect((await stored(referralId)).handover?.cards.find((c) => c.aadObjectId === karim.aadObjectId)?.activityId).toBe(shown.activityId);
     const smwCard = lastCardTo(h, smw);
-    await click(smw, smwCard.card, VERBS.handoverPlan, { ...PLAN, parentAvailability: '3-middag' }, h.bot, undefined, smwCard.activityId);
+    await clickAndWait(smw, smwCard.card, VERBS.handoverPlan, { ...PLAN, parentAvailability: '3-middag' }, smwCard.activityId);
     expect(updatesOf(h, karim, shown.activityId)).toHaveLength(1);
     await h.bot.send(message(lisa, `overdracht ${number}`, h.connector.url));
     expect(String(h.connector.sent(personalConversationId(lisa)).at(-1)?.text)).toContain(REFUSED);

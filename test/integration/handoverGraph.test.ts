@@ -5,7 +5,7 @@ import { makeUser } from '../support/activities.js';
 import { actions, invokeCard, texts, slotChoices } from '../support/cards.js';
 import { FakeGraph } from '../support/fakeGraph.js';
 import { AGREEMENTS, PLAN, icsTo, lastCardTo, meet, updatesOf } from '../support/handoverFlow.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { effectsSettled, startHarness, type Harness } from '../support/harness.js';
 import { feijenoord, linkWijkteams, referralFlow } from '../support/referralFlow.js';
 
 const coordinator = makeUser('Coördinator Servicepunt');
@@ -18,7 +18,7 @@ const clock = new ManualClock('2026-11-23T08:00:00Z'); // Monday 09:00 in Rotter
 const fake = new FakeGraph();
 
 let h: Harness;
-const { click, takenOn } = referralFlow(() => h);
+const { click, takenOn, clickAndWait } = referralFlow(() => h);
 
 beforeAll(async () => {
   await fake.start();
@@ -60,7 +60,7 @@ const ONLINE = { ...PLAN, meetingForm: 'online' };
 async function planned(plan: Record<string, string> = ONLINE) {
   const { referralId, number } = await takenOn(smw, karim);
   const smwCard = lastCardTo(h, smw);
-  const proposals = invokeCard(await click(smw, smwCard.card, VERBS.handoverPlan, plan, h.bot, undefined, smwCard.activityId));
+  const proposals = await clickAndWait(smw, smwCard.card, VERBS.handoverPlan, plan, smwCard.activityId);
   return { referralId, number, proposals, smwCard, karimCard: lastCardTo(h, karim) };
 }
 
@@ -87,7 +87,7 @@ describe('warme overdracht with Microsoft Graph', () => {
 
   it('books in the casusregisseur\'s calendar: online meeting, the SMW\'er and the parent\'s own e-mail as attendees, local times in the Windows zone', async () => {
     const { referralId, proposals, smwCard } = await planned();
-    const booked = invokeCard(await click(smw, proposals, VERBS.handoverBook, {}, h.bot, undefined, smwCard.activityId));
+    const booked = await clickAndWait(smw, proposals, VERBS.handoverBook, {}, smwCard.activityId);
     const create = fake.calls.find((c) => c.method === 'POST' && c.path === `/users/${KARIM_MAIL}/events`);
     expect(create?.status).toBe(201);
     const body = create?.body as Record<string, unknown>;
@@ -112,9 +112,10 @@ describe('warme overdracht with Microsoft Graph', () => {
     expect((await icsTo(h, smw)).filter((f) => f.text.includes(doc.number))).toEqual([]); // Graph sends the invitations
     expect(joined(updatesOf(h, karim, lastCardTo(h, karim).activityId).at(-1))).toContain('De warme overdracht is gepland.');
 
-    const again = invokeCard(await click(karim, booked, VERBS.handoverReschedule));
+    const karimCard = lastCardTo(h, karim).activityId;
+    const again = await clickAndWait(karim, booked, VERBS.handoverReschedule, {}, karimCard);
     const later = slotChoices(again)[2]!;
-    await click(karim, again, VERBS.handoverBook, { slotId: later });
+    await clickAndWait(karim, again, VERBS.handoverBook, { slotId: later }, karimCard);
     const patch = fake.calls.find((c) => c.method === 'PATCH');
     expect(patch).toMatchObject({ path: `/users/${KARIM_MAIL}/events/event-1`, status: 200 });
     expect(patch?.body).toEqual({
@@ -126,8 +127,8 @@ describe('warme overdracht with Microsoft Graph', () => {
   });
 
   it('cancels through Graph, which tells the attendees', async () => {
-    const { referralId, number, proposals } = await planned({ ...ONLINE, meetingForm: 'wijkteam' });
-    const booked = invokeCard(await click(karim, proposals, VERBS.handoverBook));
+    const { referralId, number, proposals, karimCard } = await planned({ ...ONLINE, meetingForm: 'wijkteam' });
+    const booked = await clickAndWait(karim, proposals, VERBS.handoverBook, {}, karimCard.activityId);
     const eventId = (await stored(referralId)).handover!.meeting!.eventId!;
     expect((fake.calls.find((c) => c.path === `/users/${KARIM_MAIL}/events`)?.body as Record<string, unknown>).location).toEqual({ displayName: 'bij het wijkteam' });
     await click(karim, booked, VERBS.handoverCancel);
@@ -138,9 +139,63 @@ describe('warme overdracht with Microsoft Graph', () => {
     expect((await stored(referralId)).state).toBe('accepted');
   });
 
+  it('a slow Graph (3 s) never holds the click: the click is answered from what was committed, and the card is updated in place after', async () => {
+    fake.setLatency(3_000);
+    const { referralId } = await takenOn(smw, karim);
+    const smwCard = lastCardTo(h, smw);
+    const asked = () => fake.calls.filter((c) => c.path.endsWith('/getSchedule') || c.path.endsWith('/events'));
+    const searching = invokeCard(await click(smw, smwCard.card, VERBS.handoverPlan, ONLINE, h.bot, undefined, smwCard.activityId));
+    // Answered before Graph answered anything: what is committed is the request and the search to do.
+    expect(asked()).toEqual([]);
+    expect(joined(searching)).toContain("Tijden worden gezocht in de agenda's");
+    expect(slotChoices(searching)).toEqual([]);
+    expect(actions(searching)).toEqual([]);
+    expect((await stored(referralId)).outbox?.effects.filter((e) => e.kind === 'findSlots').map((e) => e.state.status)).toEqual(['pending']);
+    await effectsSettled(h.bot);
+    const proposals = updatesOf(h, smw, smwCard.activityId).at(-1);
+    expect(slotChoices(proposals)).toHaveLength(3);
+    expect(joined(proposals)).toContain("passen in de agenda's");
+
+    const sending = invokeCard(await click(smw, proposals, VERBS.handoverBook, {}, h.bot, undefined, smwCard.activityId));
+    expect(asked().filter((c) => c.path.endsWith('/events'))).toEqual([]);
+    expect(joined(sending)).toContain('Uitnodiging wordt verstuurd voor dinsdag 24 november 2026, 10:00–11:00');
+    expect((await stored(referralId)).state).toBe('accepted');
+    await effectsSettled(h.bot);
+    expect((await stored(referralId)).state).toBe('handoverScheduled');
+    expect(joined(updatesOf(h, smw, smwCard.activityId).at(-1))).toContain('Gepland: dinsdag 24 november 2026, 10:00–11:00.');
+  });
+
+  it('Graph down while booking: the card says it tries again and nothing is booked; it books once Graph is back; a refusal offers the times again', async () => {
+    const { referralId, proposals, smwCard } = await planned();
+    fake.failNext(100, 503);
+    const sending = invokeCard(await click(smw, proposals, VERBS.handoverBook, {}, h.bot, undefined, smwCard.activityId));
+    expect(joined(sending)).toContain('Uitnodiging wordt verstuurd');
+    await effectsSettled(h.bot);
+    const waiting = updatesOf(h, smw, smwCard.activityId).at(-1);
+    expect(joined(waiting)).toMatch(/De agenda reageert nog niet; nieuwe poging om \d\d:\d\d/);
+    expect(slotChoices(waiting)).toEqual([]);
+    expect((await stored(referralId)).state).toBe('accepted');
+    fake.clearFaults();
+    clock.set(new Date(clock.now().getTime() + 5 * 60_000)); // past the retry's time
+    await effectsSettled(h.bot);
+    expect((await stored(referralId)).state).toBe('handoverScheduled');
+    expect(joined(updatesOf(h, smw, smwCard.activityId).at(-1))).toContain('Gepland:');
+    expect(fake.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/events') && c.status === 201)).toHaveLength(1);
+
+    // The calendar refuses (403): nothing booked, on the timeline, and the card offers the same times again.
+    const other = await planned();
+    fake.failNext(1, 403);
+    const refused = await clickAndWait(smw, other.proposals, VERBS.handoverBook, {}, other.smwCard.activityId);
+    expect(joined(refused)).toContain('De afspraak kon niet in de agenda worden gezet. Er is niets geboekt');
+    expect(slotChoices(refused)).toHaveLength(3);
+    expect(actions(refused).map((a) => a.verb)).toContain(VERBS.handoverBook);
+    expect((await stored(other.referralId)).state).toBe('accepted');
+    expect((await h.bot.schakel.deps.referrals.entries(other.referralId, 'timeline')).map((e) => e.action)).toContain('handover.bookingFailed');
+  });
+
   it('after confirming, the parent gets a mail through Graph from the Schakel mailbox with only dates, times and who calls', async () => {
-    const { referralId, number, proposals } = await planned();
-    const booked = invokeCard(await click(karim, proposals, VERBS.handoverBook));
+    const { referralId, number, proposals, karimCard } = await planned();
+    const booked = await clickAndWait(karim, proposals, VERBS.handoverBook, {}, karimCard.activityId);
     const form = invokeCard(await click(karim, booked, VERBS.agreementsOpen));
     await click(karim, form, VERBS.agreementsConfirm, AGREEMENTS);
     const send = fake.calls.filter((c) => c.path.endsWith('/sendMail'));

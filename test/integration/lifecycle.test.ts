@@ -3,7 +3,7 @@ import { VERBS } from '../../cards/verbs.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { makeUser, personalConversationId, type TeamsUser } from '../support/activities.js';
 import { action, actions, cardOf, errorBeside, input, invokeCard, texts } from '../support/cards.js';
-import { AGREEMENTS, PLAN, lastCardTo, updatesOf, startCaseHarness, stopCaseHarness, planningCardTo } from '../support/handoverFlow.js';
+import { AGREEMENTS, PLAN, updatesOf, startCaseHarness, stopCaseHarness, planningCardTo } from '../support/handoverFlow.js';
 import { effectsSettled, type Harness } from '../support/harness.js';
 import { referralFlow } from '../support/referralFlow.js';
 
@@ -20,7 +20,7 @@ const coordinatorTeam = { id: '19:team-servicepunt@thread.tacv2', name: 'Service
 const coordinatorChannel = '19:servicenormen@thread.tacv2';
 
 let h: Harness;
-const { click, takenOn } = referralFlow(() => h);
+const { click, takenOn, clickAndWait } = referralFlow(() => h);
 
 beforeAll(async () => {
   h = await startCaseHarness({
@@ -47,8 +47,8 @@ describe('the lifecycle to its end', () => {
     const { referralId } = await takenOn(smw, karim);
     const smwCard = planningCardTo(h, smw, referralId);
     const karimCard = planningCardTo(h, karim, referralId);
-    await click(smw, smwCard.card, VERBS.handoverPlan, { ...PLAN, pupilJoins: 'true' }, h.bot, undefined, smwCard.activityId);
-    const booked = invokeCard(await click(karim, updatesOf(h, karim, karimCard.activityId).at(-1), VERBS.handoverBook, {}, h.bot, undefined, karimCard.activityId));
+    await clickAndWait(smw, smwCard.card, VERBS.handoverPlan, { ...PLAN, pupilJoins: 'true' }, smwCard.activityId);
+    const booked = await clickAndWait(karim, updatesOf(h, karim, karimCard.activityId).at(-1), VERBS.handoverBook, {}, karimCard.activityId);
     const meeting = (await stored(referralId)).handover!.meeting!;
     expect(clock.now().getTime()).toBeLessThan(new Date(meeting.start).getTime());
 
@@ -71,8 +71,8 @@ describe('the lifecycle to its end', () => {
     const { referralId } = await takenOn(smw, karim);
     const smwCard = planningCardTo(h, smw, referralId);
     const karimCard = planningCardTo(h, karim, referralId);
-    await click(smw, smwCard.card, VERBS.handoverPlan, PLAN, h.bot, undefined, smwCard.activityId);
-    const booked = invokeCard(await click(karim, updatesOf(h, karim, karimCard.activityId).at(-1), VERBS.handoverBook, {}, h.bot, undefined, karimCard.activityId));
+    await clickAndWait(smw, smwCard.card, VERBS.handoverPlan, PLAN, smwCard.activityId);
+    const booked = await clickAndWait(karim, updatesOf(h, karim, karimCard.activityId).at(-1), VERBS.handoverBook, {}, karimCard.activityId);
     const form = invokeCard(await click(karim, booked, VERBS.agreementsOpen));
     await click(karim, form, VERBS.agreementsConfirm, AGREEMENTS);
     expect((await stored(referralId)).state).toBe('agreementsConfirmed');
@@ -139,8 +139,8 @@ describe('agreed dates are watched', () => {
     const { referralId } = await takenOn(smw, karim);
     const smwCard = planningCardTo(h, smw, referralId);
     const karimCard = planningCardTo(h, karim, referralId);
-    await click(smw, smwCard.card, VERBS.handoverPlan, PLAN, h.bot, undefined, smwCard.activityId);
-    const booked = invokeCard(await click(karim, updatesOf(h, karim, karimCard.activityId).at(-1), VERBS.handoverBook, {}, h.bot, undefined, karimCard.activityId));
+    await clickAndWait(smw, smwCard.card, VERBS.handoverPlan, PLAN, smwCard.activityId);
+    const booked = await clickAndWait(karim, updatesOf(h, karim, karimCard.activityId).at(-1), VERBS.handoverBook, {}, karimCard.activityId);
     await click(karim, invokeCard(await click(karim, booked, VERBS.agreementsOpen)), VERBS.agreementsConfirm, AGREEMENTS);
     return referralId;
   }

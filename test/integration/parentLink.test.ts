@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { cardAction, makeUser, message, personalConversationId, type TeamsUser } from '../support/activities.js';
-import { actions, errorBeside, invokeCard, links, texts } from '../support/cards.js';
+import { actions, errorBeside, invokeCard, texts } from '../support/cards.js';
 import { AGREEMENTS, PLAN, lastCardTo, updatesOf, startCaseHarness, stopCaseHarness } from '../support/handoverFlow.js';
 import { effectsSettled, type Harness } from '../support/harness.js';
 import { ParentBrowser, parentLinkMails, slotIdsOf } from '../support/parentPage.js';
@@ -14,7 +14,7 @@ const karim = makeUser('Karim Wijkteam');
 const clock = new ManualClock('2026-11-23T08:00:00Z'); // Monday 09:00 in Rotterdam
 
 let h: Harness;
-const { click, takenOn } = referralFlow(() => h);
+const { click, takenOn, clickAndWait } = referralFlow(() => h);
 
 beforeAll(async () => {
   h = await startCaseHarness({
@@ -45,7 +45,7 @@ async function planned(overrides: Parameters<typeof takenOn>[2] = {}) {
   const { referralId, number } = await takenOn(smw, karim, overrides);
   const smwCard = lastCardTo(h, smw);
   const karimCard = lastCardTo(h, karim);
-  const proposals = invokeCard(await click(smw, smwCard.card, VERBS.handoverPlan, PLAN, h.bot, undefined, smwCard.activityId));
+  const proposals = await clickAndWait(smw, smwCard.card, VERBS.handoverPlan, PLAN, smwCard.activityId);
   const mails = await parentLinkMails(h, referralId);
   return { referralId, number, smwCard, karimCard, proposals, link: linkOn(proposals), mails };
 }
@@ -104,6 +104,8 @@ describe("the parent's personal link", () => {
     expect(doc.state).toBe('handoverScheduled');
     expect(doc.handover?.meeting).toMatchObject({ slotId: first, start: '2026-11-24T07:30:00.000Z', via: 'ical', bookedBy: 'parent-link' });
     expect(await timeline(referralId)).toEqual(expect.arrayContaining(['handover.booked', 'handover.parentPicked']));
+    // The cards follow from the booking's effects.
+    await effectsSettled(h.bot);
     for (const [user, card] of [[smw, smwCard], [karim, karimCard]] as [TeamsUser, { activityId: string }][]) {
       const updated = updatesOf(h, user, card.activityId).at(-1);
       expect(joined(updated), user.name).toContain('De warme overdracht is gepland.');
@@ -140,8 +142,8 @@ describe("the parent's personal link", () => {
 
   it('after the agreements: a new link (the old one refused), the agreements in plain words; agree or ask → the casusregisseur\'s card, a reply shows on the page', async () => {
     const { referralId, link: first } = await planned();
-    const karimCard = updatesOf(h, karim, lastCardTo(h, karim).activityId).at(-1)!;
-    const booked = invokeCard(await click(karim, karimCard, VERBS.handoverBook, {}));
+    const karimId = lastCardTo(h, karim).activityId;
+    const booked = await clickAndWait(karim, updatesOf(h, karim, karimId).at(-1)!, VERBS.handoverBook, {}, karimId);
     const form = invokeCard(await click(karim, booked, VERBS.agreementsOpen));
     invokeCard(await click(karim, form, VERBS.agreementsConfirm, AGREEMENTS));
     const mails = await parentLinkMails(h, referralId);

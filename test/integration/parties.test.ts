@@ -22,7 +22,7 @@ const ilse = makeUser('Ilse IB');
 const clock = new ManualClock('2026-11-23T08:00:00Z'); // Monday 09:00 in Rotterdam
 
 let h: Harness;
-const { click, takenOn, openForm } = referralFlow(() => h);
+const { click, takenOn, openForm, clickAndWait } = referralFlow(() => h);
 type Overrides = Parameters<typeof takenOn>[2];
 
 /**
@@ -66,8 +66,8 @@ async function confirmed(overrides: Overrides, agreements: Record<string, string
   const taken = await takenOn(smw, karim, overrides);
   const smwCard = planningCardTo(h, smw, taken.referralId);
   const karimCard = planningCardTo(h, karim, taken.referralId);
-  await click(smw, smwCard.card, VERBS.handoverPlan, plan, h.bot, undefined, smwCard.activityId);
-  const booked = invokeCard(await click(karim, updatesOf(h, karim, karimCard.activityId).at(-1), VERBS.handoverBook, {}, h.bot, undefined, karimCard.activityId));
+  await clickAndWait(smw, smwCard.card, VERBS.handoverPlan, plan, smwCard.activityId);
+  const booked = await clickAndWait(karim, updatesOf(h, karim, karimCard.activityId).at(-1), VERBS.handoverBook, {}, karimCard.activityId);
   await click(karim, invokeCard(await click(karim, booked, VERBS.agreementsOpen)), VERBS.agreementsConfirm, agreements);
   await effectsSettled(h.bot);
   return taken;

@@ -22,7 +22,7 @@ const outsider = makeUser('Olga Buiten');
 const clock = new ManualClock('2026-11-23T08:00:00Z'); // Monday 09:00 in Rotterdam
 
 let h: Harness;
-const { click, takenOn, submitted } = referralFlow(() => h);
+const { click, takenOn, submitted, clickAndWait } = referralFlow(() => h);
 
 beforeAll(async () => {
   h = await startCaseHarness({
@@ -61,8 +61,8 @@ describe('handing a case over', () => {
     const { referralId, number } = await takenOn(smw, karim);
     const smwCard = lastCardTo(h, smw);
     const karimCard = lastCardTo(h, karim);
-    await click(smw, smwCard.card, VERBS.handoverPlan, PLAN, h.bot, undefined, smwCard.activityId);
-    await click(karim, updatesOf(h, karim, karimCard.activityId).at(-1), VERBS.handoverBook, {}, h.bot, undefined, karimCard.activityId);
+    await clickAndWait(smw, smwCard.card, VERBS.handoverPlan, PLAN, smwCard.activityId);
+    await clickAndWait(karim, updatesOf(h, karim, karimCard.activityId).at(-1), VERBS.handoverBook, {}, karimCard.activityId);
     const prompt = (await pending(referralId)).find((r) => r.kind === 'agreementsPrompt')!;
     expect(prompt.recipients.map((r) => r.key)).toContain(`caseManager:${karim.aadObjectId}`);
 

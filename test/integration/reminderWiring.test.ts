@@ -22,7 +22,7 @@ const coordinatorTeam = { id: '19:team-servicepunt@thread.tacv2', name: 'Service
 const coordinatorChannel = '19:servicenormen@thread.tacv2';
 
 let h: Harness;
-const { click, takenOn, submitted } = referralFlow(() => h);
+const { click, takenOn, submitted, clickAndWait } = referralFlow(() => h);
 
 beforeAll(async () => {
   h = await startCaseHarness({
@@ -68,9 +68,9 @@ describe('reminders wired into the bot', () => {
     expect((await pending(referralId)).map((r) => r.subject.normId)).toEqual(['handover', 'handover']);
     const smwCard = lastCardTo(h, smw);
     const karimCard = lastCardTo(h, karim);
-    await click(smw, smwCard.card, VERBS.handoverPlan, PLAN, h.bot, undefined, smwCard.activityId);
+    await clickAndWait(smw, smwCard.card, VERBS.handoverPlan, PLAN, smwCard.activityId);
     const proposals = updatesOf(h, karim, karimCard.activityId).at(-1);
-    const booked = invokeCard(await click(karim, proposals, VERBS.handoverBook, {}, h.bot, undefined, karimCard.activityId));
+    const booked = await clickAndWait(karim, proposals, VERBS.handoverBook, {}, karimCard.activityId);
     const afterBooking = await pending(referralId);
     expect(afterBooking.filter((r) => r.kind === 'agreementsPrompt').map((r) => r.dueAt)).toEqual(['2026-11-24T08:30:00.000Z']);
     expect(afterBooking.filter((r) => r.kind === 'normEscalation').map((r) => r.subject.normId)).toEqual(['agreements', 'agreements']);

@@ -7,7 +7,7 @@ import { isOpen } from '../../src/domain/effects.js';
 import { openStore, type Store } from '../../src/store/cosmos.js';
 import { startLocalCosmos, type LocalCosmosServer } from '../../src/store/localCosmos.js';
 import { createLogger } from '../../src/log.js';
-import { cardAction, installationUpdate, makeUser, personalConversationId } from '../support/activities.js';
+import { cardAction, installationUpdate, makeUser } from '../support/activities.js';
 import { action } from '../support/cards.js';
 import { FakeConnector } from '../support/fakeConnector.js';
 import type { Harness } from '../support/harness.js';

@@ -42,6 +42,8 @@ export class FakeGraph {
   private readonly schedules = new Map<string, FakeScheduleItem[]>();
   private readonly scheduleErrors = new Set<string>();
   private faults: Fault[] = [];
+  /** Every Graph answer waits this long (a slow Graph). */
+  private latencyMs = 0;
   private readonly tokens = new Set<string>();
   private readonly tls = selfSignedCertificate();
   private graphServer?: Server;
@@ -110,9 +112,20 @@ export class FakeGraph {
     for (let i = 0; i < count; i++) this.faults.push({ status, headers });
   }
 
+  /** Every Graph request is answered `ms` late (0: at once). */
+  setLatency(ms: number): void {
+    this.latencyMs = ms;
+  }
+
+  /** No more injected faults. */
+  clearFaults(): void {
+    this.faults = [];
+  }
+
   reset(): void {
     this.calls.length = 0;
     this.faults = [];
+    this.latencyMs = 0;
     this.events.clear();
     this.mails.length = 0;
     this.schedules.clear();
@@ -128,6 +141,14 @@ export class FakeGraph {
   }
 
   private gate(req: Request, res: Response, next: () => void): void {
+    if (this.latencyMs > 0) {
+      setTimeout(() => this.pass(req, res, next), this.latencyMs);
+      return;
+    }
+    this.pass(req, res, next);
+  }
+
+  private pass(req: Request, res: Response, next: () => void): void {
     const fault = this.faults.shift();
     if (fault) {
       res.set(fault.headers ?? {});

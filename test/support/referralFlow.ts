@@ -43,6 +43,20 @@ export function referralFlow(harness: () => Harness) {
     return res.body;
   }
 
+  /**
+   * A click whose work runs after its answer (searching times, booking): clicks on the message
+   * `activityId`, waits until the effects are carried out, and returns the card as it then stands
+   * in place of that message (its last update), or the click's own answer when nothing updated it.
+   */
+  async function clickAndWait(user: TeamsUser, card: unknown, verb: string, inputs: Record<string, string>, activityId: string, conversation?: Record<string, unknown>) {
+    const h = harness();
+    const before = h.connector.calls.length;
+    const body = await click(user, card, verb, inputs, h.bot, conversation, activityId);
+    await effectsSettled(h.bot);
+    const update = h.connector.calls.slice(before).filter((c) => c.method === 'PUT' && c.status < 300 && c.activityId === activityId).at(-1);
+    return update ? (update.body.attachments as { content: Record<string, unknown> }[])[0]!.content : invokeCard(body);
+  }
+
   /** Fills all five sections; returns the review card. */
   async function fillAll(user: TeamsUser, overrides: Partial<Record<keyof typeof FORM, Record<string, string>>> = {}) {
     let card: unknown = await openForm(user);
@@ -82,5 +96,5 @@ export function referralFlow(harness: () => Harness) {
     return { referralId, number };
   }
 
-  return { openForm, click, fillAll, postsIn, submitted, takenOn };
+  return { openForm, click, clickAndWait, fillAll, postsIn, submitted, takenOn };
 }

@@ -13,8 +13,8 @@ import {
   isCaseManagerOf,
   markParentInformed,
   mayPlan,
-  planHandover,
-  proposeSlots,
+  requestOtherSlots,
+  requestSlots,
   recordDeliveries,
   recordHandoverCards,
   recordMeetingNotice,
@@ -27,13 +27,12 @@ import type { Actor } from '../../domain/types.js';
 import { validate } from '../../domain/validation.js';
 import { auditRefusal, decideAndSave, parseAction, type Outcome } from '../actions.js';
 import { actorOf, langOfTurn, localTime, nowOf, respondWithCard, respondWithMessage, trOf } from '../context.js';
-import { BookingCalendarError, bookChosenSlot } from '../booking.js';
+import { bookChosenSlot } from '../booking.js';
 import { offerParentLink } from './parentLink.js';
 import type { BotDeps } from '../deps.js';
 import {
   announceCancellation,
   cardActivity,
-  findProposals,
   informOtherParties,
   informParent,
   registerInvitationDownloads,
@@ -43,7 +42,7 @@ import {
   viewOf,
 } from '../handoverEffects.js';
 import { AgreementsActionSchema, BookActionSchema, HandoverActionSchema, ParentInformedActionSchema } from '../../../cards/handover/actions.js';
-import { agreementsCard, handoverCard, meetingTime, parentSuffix, planCard, type HandoverView, type Notice } from '../../../cards/handover/index.js';
+import { agreementsCard, handoverCard, parentSuffix, planCard, type HandoverView } from '../../../cards/handover/index.js';
 
 const Ids = HandoverActionSchema;
 const Book = BookActionSchema;
@@ -83,45 +82,28 @@ export function registerHandover(app: Application, deps: BotDeps): void {
     const values = pickInputs(planFields(v.tr), data);
     const parsed = validate(planRequestSchema(nowOf(deps).today), values);
     if (!parsed.ok) return respondWithCard(ctx, planCard(v, r, { values, errors: parsed.errors, notice: { kind: 'attention', text: v.tr('refusal.invalid') } }));
-    const found = await findProposals(deps, r, parsed.value);
-    const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? planHandover(cur, actor, parsed.value, found, now) : notFound()));
+    // The search (Graph free/busy: slow, may fail) runs after this answer; the card says so and is updated in place.
+    const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? requestSlots(cur, actor, parsed.value, now, clickedId(ctx)) : notFound()));
     if (!outcome.decision.ok) return answerRefusal(ctx, deps, outcome, actor, VERBS.handoverPlan);
     const current = (await offerParentLink(deps, r.referralId, actor, 'proposals'))?.referral ?? outcome.decision.value;
-    await refreshCards(deps, current, clickedId(ctx));
-    const notice: Notice | undefined = found.calendarFailed ? { kind: 'warning', text: v.tr('handover.calendarFailed') } : undefined;
-    return respondWithCard(ctx, handoverCard(v, current, viewerOf(r, actor.aadObjectId), notice));
+    return respondWithCard(ctx, handoverCard(v, current, viewerOf(r, actor.aadObjectId)));
   });
 
   on(VERBS.handoverReschedule, Ids, async (ctx, actor, r) => {
     const v = view(ctx, deps);
-    const request = r.handover?.request;
-    if (!request) return respondWithCard(ctx, planCard(v, r));
-    const found = await findProposals(deps, r, request);
-    const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? proposeSlots(cur, actor, found, now) : notFound()));
+    if (!r.handover?.request) return respondWithCard(ctx, planCard(v, r));
+    const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? requestOtherSlots(cur, actor, now, clickedId(ctx)) : notFound()));
     if (!outcome.decision.ok) return answerRefusal(ctx, deps, outcome, actor, VERBS.handoverReschedule);
-    await refreshCards(deps, outcome.decision.value, clickedId(ctx));
     return respondWithCard(ctx, handoverCard(v, outcome.decision.value, viewerOf(r, actor.aadObjectId)));
   });
 
   on(VERBS.handoverBook, Book, async (ctx, actor, r, action) => {
     const v = view(ctx, deps);
-    let outcome: Outcome;
-    try {
-      outcome = await bookChosenSlot(deps, r.referralId, { kind: 'professional', actor }, action.slotId);
-    } catch (err) {
-      if (err instanceof BookingCalendarError) return respondWithMessage(ctx, v.tr('handover.bookingFailed'));
-      throw err;
-    }
-    const { decision } = outcome;
-    if (!decision.ok) return answerRefusal(ctx, deps, outcome, actor, VERBS.handoverBook);
-    const booked = decision.value;
-    const shown = booked.handover?.meeting;
-    // A repeated click on the booked slot: the card as it is, no news.
-    if (decision.unchanged) return respondWithCard(ctx, handoverCard(v, booked, viewerOf(booked, actor.aadObjectId)));
-    const when = shown ? meetingTime(v, shown.start, shown.end) : '';
-    const moved = (shown?.sequence ?? 0) > 0;
-    const key = moved ? (shown?.via === 'graph' ? 'handover.moved.notice' : 'handover.moved.noticeIcal') : 'handover.booked.notice';
-    return respondWithCard(ctx, handoverCard(v, booked, viewerOf(booked, actor.aadObjectId), { kind: 'good', text: `${v.tr(key, { when })}${parentSuffix(v, shown?.parent)}` }));
+    // Booking (Graph event or iCalendar invitation) runs after this answer: "Uitnodiging wordt verstuurd…".
+    const clicked = clickedId(ctx);
+    const outcome = await bookChosenSlot(deps, r.referralId, { kind: 'professional', actor, ...(clicked ? { clicked } : {}) }, action.slotId);
+    if (!outcome.decision.ok) return answerRefusal(ctx, deps, outcome, actor, VERBS.handoverBook);
+    return respondWithCard(ctx, handoverCard(v, outcome.decision.value, viewerOf(outcome.decision.value, actor.aadObjectId)));
   });
 
   on(VERBS.handoverCancel, Ids, async (ctx, actor, r) => {

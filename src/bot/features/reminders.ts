@@ -15,7 +15,7 @@ import type { RecipientDelivery, ReminderDocument } from '../../store/reminders.
 import { localize } from '../../scheduler/planner.js';
 import { decideAndSave, parseAction } from '../actions.js';
 import { countAgreedDateDone } from '../registration.js';
-import { nowOf, respondWithCard, respondWithMessage, trOf } from '../context.js';
+import { respondWithCard, respondWithMessage, trOf } from '../context.js';
 import type { BotDeps } from '../deps.js';
 
 type Handler = (ctx: TurnContext, actor: Actor, doc: ReminderDocument, recipient: RecipientDelivery, action: ReminderCardAction) => Promise<void>;

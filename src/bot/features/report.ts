@@ -8,7 +8,7 @@ import { renderFormCard } from '../../../cards/form/index.js';
 import { renderReportCard } from '../../../cards/report/index.js';
 import { VERBS } from '../../../cards/verbs.js';
 import { answerSchema, CELL_SEPARATOR, EvaluationConfigSchema, TEAM_ANSWER_SCHOOL, toAnswer, type Evaluation } from '../../domain/evaluation.js';
-import { normCounter, shown } from '../../domain/registration.js';
+import { shown } from '../../domain/registration.js';
 import type { YearReport } from '../../domain/report.js';
 import type { Lang } from '../../i18n/index.js';
 import { translator } from '../../i18n/index.js';

@@ -1,0 +1,31 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * Holds back the effect runner's start for referrals committed during a turn until the turn's
+ * answer is written. A card click is answered with the committed state ("Tijden worden
+ * gezocht…"); the runner then updates that same message in place. Started earlier, a fast
+ * effect's update could reach Teams before the click's answer, which would then overwrite it
+ * with the older state.
+ */
+export class AfterAnswer {
+  private readonly turn = new AsyncLocalStorage<Set<string>>();
+
+  constructor(private readonly kick: (referralId: string) => void) {}
+
+  /** Runs one turn; the runs it asked for start once it has returned (its answer written). */
+  async around<T>(turn: () => Promise<T>): Promise<T> {
+    const held = new Set<string>();
+    try {
+      return await this.turn.run(held, turn);
+    } finally {
+      for (const id of held) this.kick(id);
+    }
+  }
+
+  /** Starts the runner for a referral now, or, inside a turn, once its answer is written. */
+  request(referralId: string): void {
+    const held = this.turn.getStore();
+    if (held) held.add(referralId);
+    else this.kick(referralId);
+  }
+}

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import type { Accepted, Decision } from '../../src/domain/decision.js';
+import { effectSettled } from '../../src/domain/effectResults.js';
+import { enqueue, withState, type DeliveryState, type Effect } from '../../src/domain/effects.js';
+import {
+  PARENT_BOOKER,
+  failedBooking,
+  handoverWork,
+  requestBooking,
+  requestOtherSlots,
+  requestSlots,
+} from '../../src/domain/handoverFlow.js';
+import type { PlanRequest } from '../../src/domain/planRequest.js';
+import type { Referral } from '../../src/domain/referral.js';
+import type { Actor } from '../../src/domain/types.js';
+import { makeFullReferral } from '../support/factories.js';
+
+const now = { at: new Date('2026-11-23T09:00:00Z'), today: '2026-11-23' };
+const smw: Actor = { aadObjectId: 'smw-1', name: 'Sanne Smit', tenantId: 'tenant-1' };
+const cm: Actor = { aadObjectId: 'cm-1', name: 'Karim Wijkteam', tenantId: 'tenant-1' };
+const outsider: Actor = { aadObjectId: 'wt-2', name: 'Lisa Wijkteam', tenantId: 'tenant-1' };
+const request: PlanRequest = {
+  availability: { weekly: [{ weekday: 2, part: 'ochtend' }], windows: [] },
+  meetingForm: 'online',
+  durationMinutes: 60,
+  pupilJoins: false,
+  parent: { name: 'Fatima de Vries', email: 'fatima@example.org' },
+};
+const slots = [
+  { start: new Date('2026-11-24T08:00:00Z'), end: new Date('2026-11-24T09:00:00Z') },
+  { start: new Date('2026-12-01T08:00:00Z'), end: new Date('2026-12-01T09:00:00Z') },
+];
+
+function ok(d: Decision<Referral>): Accepted<Referral> {
+  if (!d.ok) throw new Error(`refused: ${d.code}`);
+  return d;
+}
+const accepted = (): Referral => makeFullReferral({ state: 'accepted', caseManager: { aadObjectId: cm.aadObjectId, name: cm.name } });
+
+/** Commits a decision as decideAndSave does: its effects into the referral's outbox. */
+function commit(d: Accepted<Referral>, actor: string): Referral {
+  return { ...d.value, outbox: enqueue(d.value.outbox, d.value.referralId, actor, d.events, d.effects ?? [], now.at.toISOString()) };
+}
+
+/** The runner's side: the effect's new state, then the domain's answer to it, committed. */
+function settle(r: Referral, kind: Effect['kind'], state: DeliveryState, result: Parameters<typeof effectSettled>[3]): Accepted<Referral> {
+  const effect = r.outbox!.effects.filter((e) => e.kind === kind).at(-1)!;
+  const withEffect = { ...r, outbox: withState(r.outbox!, effect.id, state) };
+  return effectSettled(withEffect, effect, state, result, now);
+}
+const done: DeliveryState = { status: 'done', at: now.at.toISOString() };
+const kinds = (d: Accepted<Referral>) => (d.effects ?? []).map((e) => e.kind);
+
+/** Searched: the request saved, the search done with two slots. */
+function searched(): Referral {
+  const asked = commit(ok(requestSlots(accepted(), smw, request, now, 'activity-smw')), smw.aadObjectId);
+  return commit(settle(asked, 'findSlots', done, { proposals: { slots, basis: 'calendars', calendarFailed: false } }), 'schakel');
+}
+
+describe('the slow steps of the warme overdracht as effects', () => {
+  it('"Tijden zoeken" saves the request and asks for a search: no proposals yet, the clicked card becomes the person\'s card', () => {
+    const d = ok(requestSlots(accepted(), smw, request, now, 'activity-smw'));
+    expect(d.effects).toEqual([{ kind: 'findSlots', by: smw.aadObjectId }]);
+    expect(d.value.handover?.request).toEqual(request);
+    expect(d.value.handover?.proposals).toEqual([]);
+    expect(d.value.handover?.cards).toEqual([{ aadObjectId: smw.aadObjectId, activityId: 'activity-smw' }]);
+    expect(handoverWork(commit(d, smw.aadObjectId))?.kind).toBe('findSlots');
+    expect(requestSlots(accepted(), outsider, request, now)).toMatchObject({ ok: false, code: 'notAllowed' });
+  });
+
+  it('a live case card that was clicked stays the case card (not taken as the handover card)', () => {
+    const r = { ...accepted(), caseCards: [{ aadObjectId: smw.aadObjectId, activityId: 'case-smw' }] };
+    expect(ok(requestSlots(r, smw, request, now, 'case-smw')).value.handover?.cards).toEqual([]);
+  });
+
+  it('the search\'s result stores the proposals, says when the calendars failed, and refreshes both cards', () => {
+    const asked = commit(ok(requestSlots(accepted(), smw, request, now)), smw.aadObjectId);
+    const d = settle(asked, 'findSlots', done, { proposals: { slots, basis: 'workingHours', calendarFailed: true } });
+    expect(d.value.handover?.proposals.map((p) => p.slotId)).toEqual(['1-0', '1-1']);
+    expect(d.value.handover?.calendarFailed).toBe(true);
+    expect(kinds(d)).toContain('refreshHandoverCards');
+    expect(d.events).toContainEqual({ type: 'timeline', entry: 'handover.proposed' });
+  });
+
+  it('"Kies" asks for a booking once; a second click while it is on its way or a forged slot changes nothing', () => {
+    const r = searched();
+    const d = ok(requestBooking(r, { kind: 'professional', actor: cm, clicked: 'activity-cm' }, '1-0', now));
+    expect(d.effects).toEqual([{ kind: 'bookMeeting', slotId: '1-0', by: cm.aadObjectId }]);
+    expect(d.value.state).toBe('accepted');
+    const pending = commit(d, cm.aadObjectId);
+    expect(handoverWork(pending)).toMatchObject({ kind: 'bookMeeting', slotId: '1-0' });
+    expect(ok(requestBooking(pending, { kind: 'professional', actor: smw }, '1-1', now)).unchanged).toBe(true);
+    expect(requestBooking(r, { kind: 'professional', actor: cm }, '7-0', now)).toMatchObject({ ok: false, code: 'stale' });
+    expect(requestBooking(r, { kind: 'professional', actor: outsider }, '1-0', now)).toMatchObject({ ok: false, code: 'notAllowed' });
+    expect(ok(requestBooking(r, { kind: 'parent' }, '1-1', now)).effects).toEqual([{ kind: 'bookMeeting', slotId: '1-1', by: PARENT_BOOKER }]);
+  });
+
+  it('the booking\'s result books: iCalendar invitation, reminders and cards follow as effects', () => {
+    const pending = commit(ok(requestBooking(searched(), { kind: 'professional', actor: cm }, '1-0', now)), cm.aadObjectId);
+    const d = settle(pending, 'bookMeeting', done, { invitation: { via: 'ical', uid: 'uid-1' } });
+    expect(d.value.state).toBe('handoverScheduled');
+    expect(d.value.handover?.meeting).toMatchObject({ slotId: '1-0', via: 'ical', uid: 'uid-1', sequence: 0, bookedBy: cm.aadObjectId });
+    expect(d.effects).toEqual(expect.arrayContaining([
+      { kind: 'announceMeeting', uid: 'uid-1', sequence: 0, method: 'REQUEST' },
+      { kind: 'planReminders', trigger: 'handoverBooked' },
+      { kind: 'refreshHandoverCards' },
+    ]));
+  });
+
+  it('a Graph booking that lost a race withdraws the event it created', () => {
+    const pending = commit(ok(requestBooking(searched(), { kind: 'professional', actor: cm }, '1-0', now)), cm.aadObjectId);
+    // Meanwhile someone asked for new times: the slot is gone.
+    const moved = commit(ok(requestSlots(pending, smw, request, now)), smw.aadObjectId);
+    const d = settle(moved, 'bookMeeting', done, { invitation: { via: 'graph', uid: 'u', eventId: 'e-1', createdEvent: { organizer: 'karim@x', eventId: 'e-1' } } });
+    expect(d.value.state).toBe('accepted');
+    expect(d.effects).toContainEqual({ kind: 'withdrawEvent', organizer: 'karim@x', eventId: 'e-1' });
+  });
+
+  it('a booking the calendar refused is on the timeline and the times are offered again; retrying updates the cards once', () => {
+    const pending = commit(ok(requestBooking(searched(), { kind: 'professional', actor: cm }, '1-0', now)), cm.aadObjectId);
+    const retrying = settle(pending, 'bookMeeting', { status: 'retrying', attempt: 1, nextAt: '2026-11-23T09:01:00Z', reason: 'graph503' }, {});
+    expect(kinds(retrying)).toEqual(['refreshHandoverCards']);
+    const failedState: DeliveryState = { status: 'failed', reason: 'graph403', at: now.at.toISOString() };
+    const failed = settle(pending, 'bookMeeting', failedState, {});
+    expect(failed.events).toEqual([{ type: 'timeline', entry: 'handover.bookingFailed' }]);
+    const after = { ...pending, outbox: withState(pending.outbox!, pending.outbox!.effects.find((e) => e.kind === 'bookMeeting')!.id, failedState) };
+    expect(failedBooking(after)?.slotId).toBe('1-0');
+    expect(handoverWork(after)).toBeUndefined();
+    expect(after.handover?.proposals).toHaveLength(2);
+  });
+
+  it('"Verzetten" searches again for a booked meeting without dropping it', () => {
+    const pending = commit(ok(requestBooking(searched(), { kind: 'professional', actor: cm }, '1-0', now)), cm.aadObjectId);
+    const bookedRef = commit(settle(pending, 'bookMeeting', done, { invitation: { via: 'ical', uid: 'uid-1' } }), 'schakel');
+    const d = ok(requestOtherSlots(bookedRef, smw, now));
+    expect(d.effects).toEqual([{ kind: 'findSlots', by: smw.aadObjectId }]);
+    expect(d.value.handover?.meeting?.slotId).toBe('1-0');
+    expect(requestOtherSlots(accepted(), smw, now)).toMatchObject({ ok: false, code: 'incomplete' });
+  });
+});
