@@ -152,9 +152,13 @@ async function seed(): Promise<void> {
     const planning = lastCard(personal(sanne));
     const mehmetCard = lastCard(personal(mehmet));
     await click(sanne, planning.card, VERBS.handoverPlan, { parentAvailability: '1-ochtend,2-ochtend,3-ochtend,4-middag,5-ochtend', meetingForm: 'school', durationMinutes: '60', pupilJoins: 'false', parentName: 'Ouder van Yara Voorbeeld', parentEmail: 'ouder@voorbeeld.example', parentPhone: '06 00000000' }, { replyToId: planning.activityId });
+    // Finding times and booking run after the click; their cards are updated in place.
+    await settled();
     const proposals = lastUpdate(personal(mehmet), mehmetCard.activityId);
-    const booked = await click(mehmet, proposals, VERBS.handoverBook, {}, { replyToId: mehmetCard.activityId });
-    const form = await click(mehmet, booked, VERBS.agreementsOpen);
+    await click(mehmet, proposals, VERBS.handoverBook, {}, { replyToId: mehmetCard.activityId });
+    await settled();
+    const booked = lastUpdate(personal(mehmet), mehmetCard.activityId);
+    const form = await click(mehmet, booked, VERBS.agreementsOpen, {}, { replyToId: mehmetCard.activityId });
     // Confirmed before the booked time: the example says the meeting took place (it was held earlier than booked).
     await click(mehmet, form, VERBS.agreementsConfirm, {
       meetingHeld: 'true',
@@ -172,7 +176,8 @@ async function seed(): Promise<void> {
       aftercareWho: 'schoolContact',
       aftercareUntil: workday(80),
       parentsAgree: 'true',
-    });
+    }, { replyToId: mehmetCard.activityId });
+    await settled();
 
     // Point every stored conversation at the Playground's connector (and Sanne's chat at the Playground's id).
     const playgroundUrl = `http://localhost:${Number(process.env.PLAYGROUND_PORT ?? 56150)}/_connector`;

@@ -8,6 +8,7 @@ import { agreementsToCardValues, confirmedAgreements, latestAgreements, type Agr
 import { emptyHandover, failedBooking, handoverWork, parentStillToTell, type HandoverDelivery, type HandoverMeeting, type ParentNotice } from '../../src/domain/handoverFlow.js';
 import { agreementsMail, meetingMail, type ParentMail } from '../parentMail/index.js';
 import { linkBlocked } from '../../src/domain/parentLink.js';
+import { pendingDeliveries } from '../../src/domain/agreementDelivery.js';
 import type { Referral } from '../../src/domain/referral.js';
 import { parentsOf } from '../../src/domain/sections/parents.js';
 import type { FieldErrors } from '../../src/domain/validation.js';
@@ -205,6 +206,14 @@ function bookedNotice(v: HandoverView, m: HandoverMeeting): Notice {
   return { kind: 'good', text: `${v.tr(key, { when })}${parentSuffix(v, m.parent)}` };
 }
 
+/** The confirmation's news for the casusregisseur: confirmed, and truthfully how the SMW'er and the parent were reached (or that it is on its way). */
+function confirmedNotice(v: HandoverView, r: Referral, version: number): string {
+  if (pendingDeliveries(r, version).length > 0) return `${v.tr('handover.confirmed.notice')} ${v.tr('handover.confirmed.sending')}`;
+  const of = (recipient: 'smw' | 'parent') => r.handover?.deliveries.find((d) => d.agreementsVersion === version && d.recipient === recipient);
+  const smw = of('smw');
+  return [v.tr('handover.confirmed.notice'), ...(smw ? [v.tr(smw.status === 'sent' ? 'handover.confirmed.smwSent' : 'handover.confirmed.smwNotReached')] : [])].join(' ') + parentSuffix(v, of('parent'));
+}
+
 /** What the card waits for: the search, the invitation on its way, or a retry after the calendar did not answer. */
 function workText(v: HandoverView, r: Referral, work: NonNullable<ReturnType<typeof handoverWork>>): string {
   if (work.state.status === 'retrying') return v.tr('handover.retrying', { time: DateTime.fromISO(work.state.nextAt, { zone: v.zone }).toFormat('HH:mm') });
@@ -272,8 +281,15 @@ function confirmedCard(v: HandoverView, r: Referral, viewer: Viewer, notice?: No
   return renderFormCard({
     title: v.tr('handover.confirmed.title', { number: r.number }),
     subtitle: v.tr('handover.confirmed.subtitle', { version, name: record?.confirmedBy?.name ?? '', date: record?.confirmedAt ? localDate(v, record.confirmedAt.slice(0, 10)) : '' }),
-    notice: noticeOf(notice ?? task?.notice),
-    facts: [...(record ? agreementFacts(v, record.agreements) : []), ...deliveryFacts(v, h.deliveries.filter((d) => d.agreementsVersion === version)), ...parentFacts(v, r, viewer)],
+    notice: noticeOf(notice ?? task?.notice ?? (viewer === 'caseManager' && record ? { kind: 'good', text: confirmedNotice(v, r, version) } : undefined)),
+    facts: [
+      ...(record ? agreementFacts(v, record.agreements) : []),
+      ...deliveryFacts(v, h.deliveries.filter((d) => d.agreementsVersion === version)),
+      // Still on their way (effects not yet carried out): said as such, never as sent.
+      // Without Graph mail the e-mail only reaches the outbox: "klaargezet", not "verstuurd".
+      ...pendingDeliveries(r, version).filter((recipient) => recipient !== viewer).map((recipient) => ({ title: v.tr(`handover.delivery.${recipient}`), value: v.tr(recipient !== 'smw' && v.parentMailOutbox ? 'handover.delivery.pendingOutbox' : 'handover.delivery.pending') })),
+      ...parentFacts(v, r, viewer),
+    ],
     fields: task?.fields ?? [],
     footer: newer && newer.version !== version ? v.tr('handover.confirmed.newerDraft', { version: newer.version }) : v.tr('handover.confirmed.footer'),
     actions: withRoom([

@@ -12,8 +12,10 @@ import { translator } from '../i18n/index.js';
 import type { OutboundMessage } from '../notify/sender.js';
 import { caseCardContext, renderCaseCard } from './caseCards.js';
 import type { BotDeps } from './deps.js';
-import { findProposals, refreshCards, sendIcs, sendInvitation, tellParentAboutMeeting, viewerOf, viewOf } from './handoverEffects.js';
-import { parentAnswerCard } from './features/parentLink.js';
+import { findProposals, informOtherParties, informParent, refreshCards, sendAgreementsToSmw, sendIcs, sendInvitation, tellParentAboutMeeting, viewerOf, viewOf } from './handoverEffects.js';
+import { agreedDates, confirmedAgreements } from '../domain/handover.js';
+import { agreementRecipients } from '../domain/referralParties.js';
+import { offerParentLink, parentAnswerCard } from './features/parentLink.js';
 import { wijkteamNamer } from './intakePosting.js';
 import { handoverCard } from '../../cards/handover/index.js';
 import { declinedCard, intakeCard } from '../../cards/intake/index.js';
@@ -85,6 +87,11 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         if (effect.trigger === 'referralSubmitted') await deps.reminders.referralSubmitted(referral);
         else if (effect.trigger === 'referralAccepted') await deps.reminders.referralAccepted(referral);
         else if (effect.trigger === 'handoverBooked') await deps.reminders.handoverBooked(referral);
+        else if (effect.trigger === 'agreementsConfirmed') {
+          const record = confirmedAgreements(referral.handover?.agreements ?? []);
+          if (!record) return skipped('noAgreements');
+          await deps.reminders.agreementsConfirmed(referral, agreedDates(record));
+        }
         else return { outcome: { ok: false, retryable: false, reason: 'unsupported' } };
         return { outcome: { ok: true } };
       case 'escalate': {
@@ -129,6 +136,8 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
           return { outcome: { ok: false, retryable, reason: status ? `graph${status}` : 'graphUnavailable' } };
         }
       }
+      case 'deliverAgreements':
+        return deliverAgreements(deps, referral, effect);
       case 'announceMeeting': {
         const meeting = referral.handover?.meeting?.uid === effect.uid && referral.handover.meeting.sequence === effect.sequence ? referral.handover.meeting : referral.handover?.cancelled.find((m) => m.uid === effect.uid && m.sequence === effect.sequence);
         if (!meeting) return skipped('superseded');
@@ -203,6 +212,32 @@ async function refreshCaseCards(deps: BotDeps, teams: TeamsPort, referral: Refer
   if (throttled && !throttled.ok && (throttled.retryAfterMs ?? 0) > LONG_THROTTLE_MS) return { outcome: { ok: false, retryable: true, reason: 'throttled' }, ...(result ? { result } : {}) };
   const failed = throttled ?? failures.find((f) => !f.ok && f.retryable) ?? failures[0];
   return { outcome: failed ? outcomeOf(failed) : { ok: true }, ...(result ? { result } : {}) };
+}
+
+/**
+ * The confirmed agreements to one person: the parent by e-mail (with a fresh link to their page,
+ * issued here: its token is never stored) or a phone task, the school contact and the pupil as the
+ * parties rule says, the SMW'er as a card in Teams. Already delivered (a repeat after a crash): nothing.
+ */
+async function deliverAgreements(deps: BotDeps, referral: Referral, effect: Extract<Effect, { kind: 'deliverAgreements' }>): Promise<{ outcome: EffectOutcome; result?: EffectResult }> {
+  const record = referral.handover?.agreements.find((a) => a.version === effect.version && a.confirmedAt);
+  if (!record) return skipped('superseded');
+  if (referral.handover?.deliveries.some((d) => d.agreementsVersion === effect.version && d.recipient === effect.recipient)) return skipped('delivered');
+  if (effect.recipient === 'smw') {
+    const sent = await sendAgreementsToSmw(deps, referral, effect.version);
+    // The new message is their card from now on; the planning card they had shows the same, so no card of theirs tells an older state.
+    const previous = referral.handover?.cards.find((c) => c.aadObjectId === referral.smw.aadObjectId);
+    if (sent.activityId && previous) await refreshCards(deps, { ...referral, handover: { ...referral.handover!, cards: [previous] } });
+    return { outcome: { ok: true }, result: { delivery: sent.delivery, ...(sent.activityId ? { handoverCard: { aadObjectId: referral.smw.aadObjectId, activityId: sent.activityId } } : {}) } };
+  }
+  if (effect.recipient === 'parent') {
+    const cm = referral.caseManager;
+    const link = cm ? await offerParentLink(deps, referral.referralId, { aadObjectId: cm.aadObjectId, name: cm.name, tenantId: referral.tenantId }, 'agreements') : undefined;
+    return { outcome: { ok: true }, result: { delivery: await informParent(deps, link?.referral ?? referral, record, link?.url) } };
+  }
+  const recipients = agreementRecipients(referral, deps.calendar.localDate(deps.clock.now())).filter((x) => x.role === effect.recipient);
+  const [delivery] = await informOtherParties(deps, referral, record, recipients);
+  return delivery ? { outcome: { ok: true }, result: { delivery } } : skipped('notARecipient');
 }
 
 /** A professional's e-mail address as Teams knows it (roster of their 1:1 chat); undefined when unknown. */

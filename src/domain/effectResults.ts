@@ -2,7 +2,8 @@ import { caseCardsPosted, channelCardChanged, settleNeedsRefresh, withCaseCardRe
 import type { Accepted } from './decision.js';
 import type { DeliveryState, Effect } from './effects.js';
 import type { Now } from './draft.js';
-import { bookingFailed, meetingBooked, planningOffered, recordMeetingNotice, slotsFound, type HandoverCardRef, type Invitation, type ParentNotice, type Proposals } from './handoverFlow.js';
+import { agreementsDelivered } from './agreementDelivery.js';
+import { bookingFailed, meetingBooked, planningOffered, recordMeetingNotice, slotsFound, type HandoverCardRef, type HandoverDelivery, type Invitation, type ParentNotice, type Proposals } from './handoverFlow.js';
 import { intakePostSettled } from './intakeDelivery.js';
 import type { IntakePost, Referral } from './referral.js';
 
@@ -24,6 +25,8 @@ export interface EffectResult {
   invitation?: Invitation & { createdEvent?: { organizer: string; eventId: string } };
   /** How the family heard of the meeting (or its cancellation) when Schakel told them itself. */
   parentNotice?: ParentNotice;
+  /** How the confirmed agreements reached one person. */
+  delivery?: HandoverDelivery;
 }
 
 const nothing = (referral: Referral): Accepted<Referral> => ({ ok: true, value: referral, events: [] });
@@ -58,6 +61,9 @@ function settledFor(referral: Referral, effect: Effect, state: DeliveryState, re
       if (state.status === 'failed') return bookingFailed(referral);
       // Done without booking (superseded), or the first retry: the cards show the current state.
       return state.status === 'done' || (state.status === 'retrying' && state.attempt === 1) ? { ...nothing(referral), effects: [{ kind: 'refreshHandoverCards' }] } : nothing(referral);
+    case 'deliverAgreements':
+      // The SMW'er's agreements card becomes their handover card (`handoverCard`).
+      return state.status === 'done' ? agreementsDelivered(referral, result.delivery, result.handoverCard, now) : nothing(referral);
     case 'announceMeeting': {
       if (state.status !== 'done' || !result.parentNotice) return nothing(referral);
       const d = recordMeetingNotice(referral, effect.uid, effect.sequence, result.parentNotice, now);

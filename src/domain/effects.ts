@@ -65,6 +65,8 @@ export type EffectKind =
   /** A Graph event created for a booking that lost a race: cancelled again. */
   | { kind: 'withdrawEvent'; organizer: string; eventId: string }
   | { kind: 'cancelMeeting' }
+  /** The confirmed agreements (`version`) to one person who receives them; how it went comes back as a delivery. */
+  | { kind: 'deliverAgreements'; version: number; recipient: 'smw' | 'parent' | 'schoolContact' | 'pupil' }
   | { kind: 'planReminders'; trigger: ReminderTrigger }
   | { kind: 'cancelReminders'; trigger: ReminderTrigger }
   | { kind: 'escalate'; to: 'coordinator' | 'smw'; messageKey: string; params: Record<string, string> }

@@ -104,6 +104,7 @@ describe('the live case cards and the channel card follow the referral, updated 
     const karimCase = h.connector.calls.filter((c) => c.method === 'PUT' && c.status < 300 && c.activityId === karimCardId).at(-1)!;
     const form = invokeCard(await click(karim, cardOf(karimCase.body), VERBS.agreementsOpen));
     await click(karim, form, VERBS.agreementsConfirm, AGREEMENTS);
+    await effectsSettled(h.bot); // the deliveries and reminders are effects of the confirmation
     await effectsSettled(h.bot);
     expect((await stored()).state).toBe('agreementsConfirmed');
     const smwFinal = updatesOfActivity(smwChat, smwCardId).at(-1);

@@ -6,7 +6,7 @@ import type { OutboxDocument } from '../../src/notify/outbox.js';
 import { REFUSED, cardAction, makeUser, message, personalConversationId, type TeamsUser } from '../support/activities.js';
 import { actions, download, errorBeside, input, invokeCard, invokeMessage, links, slotChoices, texts } from '../support/cards.js';
 import { AGREEMENTS, PLAN, icsTo, lastCardTo, updatesOf, startCaseHarness, stopCaseHarness } from '../support/handoverFlow.js';
-import type { Harness } from '../support/harness.js';
+import { effectsSettled, type Harness } from '../support/harness.js';
 import { referralFlow } from '../support/referralFlow.js';
 
 const coordinator = makeUser('Coördinator Servicepunt');
@@ -245,6 +245,7 @@ describe('warme overdracht without Graph (local mode)', () => {
     await click(karim, cardB, VERBS.agreementsSave, { ...AGREEMENTS, aftercareWhat: 'Tweewekelijks contact' });
 
     const stale = invokeCard(await click(karim, savedA, VERBS.agreementsConfirm, { ...AGREEMENTS, aftercareWhat: 'Oude tekst' }));
+    await effectsSettled(h.bot); // the deliveries and reminders are effects of the confirmation
     expect(joined(stale)).toContain('intussen gewijzigd');
     expect(input(stale, 'aftercareWhat').value).toBe('Tweewekelijks contact');
     const doc = await stored(referralId);
@@ -269,9 +270,16 @@ describe('warme overdracht without Graph (local mode)', () => {
   });
 
   it('confirming: state agreementsConfirmed, reminders planned, the SMW\'er gets the agreements, the parent an e-mail without case details; a change becomes version 2', async () => {
-    const { referralId, number, smwCard, booked } = await bookedByKarim();
-    const form = invokeCard(await click(karim, booked, VERBS.agreementsOpen));
-    const done = invokeCard(await click(karim, form, VERBS.agreementsConfirm, AGREEMENTS));
+    const { referralId, number, smwCard, karimCard, booked } = await bookedByKarim();
+    const form = invokeCard(await click(karim, booked, VERBS.agreementsOpen, {}, h.bot, undefined, karimCard.activityId));
+    const sending = invokeCard(await click(karim, form, VERBS.agreementsConfirm, AGREEMENTS, h.bot, undefined, karimCard.activityId));
+    // Answered at once: confirmed, and the deliveries are on their way (never claimed before they happened).
+    expect(joined(sending)).toContain('Bevestigd. De afspraken worden nu verstuurd');
+    expect(facts(sending)).toContain('wordt klaargezet…'); // without Graph the parent's mail only reaches the outbox
+    expect(facts(sending)).toContain('wordt verstuurd…'); // the SMW'er, in Teams
+    await effectsSettled(h.bot); // the deliveries and reminders are effects of the confirmation
+    // The same card, updated in place: how each person was reached.
+    const done = updatesOf(h, karim, karimCard.activityId).at(-1)!;
     expect(joined(done)).toContain("Bevestigd. De SMW'er heeft de afspraken in Teams. De e-mail aan de ouder staat klaar in de outbox — nog niet verstuurd.");
     const doc = await stored(referralId);
     expect(doc.state).toBe('agreementsConfirmed');
@@ -320,6 +328,7 @@ describe('warme overdracht without Graph (local mode)', () => {
     const { referralId, number, booked } = await bookedByKarim({ ...PLAN, parentEmail: '' });
     const form = invokeCard(await click(karim, booked, VERBS.agreementsOpen));
     await click(karim, form, VERBS.agreementsConfirm, AGREEMENTS);
+    await effectsSettled(h.bot); // the deliveries and reminders are effects of the confirmation
     expect(await outbox(referralId)).toEqual([]);
     const smwView = lastCardTo(h, smw).card;
     expect(joined(smwView)).toContain('informeer Fatima de Vries telefonisch (+31612345678)');
@@ -361,6 +370,7 @@ describe('warme overdracht without Graph (local mode)', () => {
 
     const form = await clicked(karim, booked, VERBS.agreementsOpen);
     await clicked(karim, form, VERBS.agreementsConfirm, AGREEMENTS);
+    await effectsSettled(h.bot);
     const confirmedCard = lastCardTo(h, sofie).card;
     expect(confirmedCard).not.toEqual(sofieCard.card);
     expect(joined(confirmedCard)).toContain('over de afspraken staat klaar in de outbox — nog niet verstuurd');

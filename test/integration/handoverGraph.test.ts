@@ -198,6 +198,7 @@ describe('warme overdracht with Microsoft Graph', () => {
     const booked = await clickAndWait(karim, proposals, VERBS.handoverBook, {}, karimCard.activityId);
     const form = invokeCard(await click(karim, booked, VERBS.agreementsOpen));
     await click(karim, form, VERBS.agreementsConfirm, AGREEMENTS);
+    await effectsSettled(h.bot); // the deliveries and reminders are effects of the confirmation
     const send = fake.calls.filter((c) => c.path.endsWith('/sendMail'));
     expect(send.map((c) => [c.path, c.status])).toEqual([[`/users/${MAILBOX}/sendMail`, 202]]);
     const mail = fake.mails[0] as { message: { subject: string; body: { content: string }; toRecipients: { emailAddress: { address: string } }[] } };

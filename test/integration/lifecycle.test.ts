@@ -58,12 +58,14 @@ describe('the lifecycle to its end', () => {
     expect(input(form, 'meetingHeld').type).toBe('Input.Toggle');
 
     const asked = invokeCard(await click(karim, form, VERBS.agreementsConfirm, { ...AGREEMENTS, meetingHeld: 'false' }));
+    await effectsSettled(h.bot); // the deliveries and reminders are effects of the confirmation
     expect(errorBeside(asked, 'meetingHeld')).toBe('Vink aan dat het gesprek heeft plaatsgevonden.');
     expect(texts(asked).join(' ')).toContain('staat nog gepland');
     expect(input(asked, 'aftercareWhat').value).toBe(AGREEMENTS.aftercareWhat);
     expect((await stored(referralId)).state).toBe('handoverScheduled');
 
     await click(karim, asked, VERBS.agreementsConfirm, { ...AGREEMENTS, meetingHeld: 'true' });
+    await effectsSettled(h.bot); // the deliveries and reminders are effects of the confirmation
     expect((await stored(referralId)).state).toBe('agreementsConfirmed');
   });
 
@@ -75,6 +77,7 @@ describe('the lifecycle to its end', () => {
     const booked = await clickAndWait(karim, updatesOf(h, karim, karimCard.activityId).at(-1), VERBS.handoverBook, {}, karimCard.activityId);
     const form = invokeCard(await click(karim, booked, VERBS.agreementsOpen));
     await click(karim, form, VERBS.agreementsConfirm, AGREEMENTS);
+    await effectsSettled(h.bot); // the deliveries and reminders are effects of the confirmation
     expect((await stored(referralId)).state).toBe('agreementsConfirmed');
 
     // Another reminder marked done does not end anything.
@@ -142,6 +145,7 @@ describe('agreed dates are watched', () => {
     await clickAndWait(smw, smwCard.card, VERBS.handoverPlan, PLAN, smwCard.activityId);
     const booked = await clickAndWait(karim, updatesOf(h, karim, karimCard.activityId).at(-1), VERBS.handoverBook, {}, karimCard.activityId);
     await click(karim, invokeCard(await click(karim, booked, VERBS.agreementsOpen)), VERBS.agreementsConfirm, AGREEMENTS);
+    await effectsSettled(h.bot); // the deliveries and reminders are effects of the confirmation
     return referralId;
   }
 

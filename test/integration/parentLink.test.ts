@@ -146,6 +146,7 @@ describe("the parent's personal link", () => {
     const booked = await clickAndWait(karim, updatesOf(h, karim, karimId).at(-1)!, VERBS.handoverBook, {}, karimId);
     const form = invokeCard(await click(karim, booked, VERBS.agreementsOpen));
     invokeCard(await click(karim, form, VERBS.agreementsConfirm, AGREEMENTS));
+    await effectsSettled(h.bot); // the deliveries and reminders are effects of the confirmation
     const mails = await parentLinkMails(h, referralId);
     const mail = mails.find((m) => m.subject === 'Afspraken na het gesprek met het wijkteam')!;
     expect(mail.html).toContain('Op uw persoonlijke pagina leest u de afspraken ook');

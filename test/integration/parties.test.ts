@@ -69,6 +69,7 @@ async function confirmed(overrides: Overrides, agreements: Record<string, string
   await clickAndWait(smw, smwCard.card, VERBS.handoverPlan, plan, smwCard.activityId);
   const booked = await clickAndWait(karim, updatesOf(h, karim, karimCard.activityId).at(-1), VERBS.handoverBook, {}, karimCard.activityId);
   await click(karim, invokeCard(await click(karim, booked, VERBS.agreementsOpen)), VERBS.agreementsConfirm, agreements);
+  await effectsSettled(h.bot); // the deliveries and reminders are effects of the confirmation
   await effectsSettled(h.bot);
   return taken;
 }
@@ -138,6 +139,7 @@ describe('the school contact as a party', () => {
     await h.bot.send(message(karim, `afspraken ${number}`, h.connector.url));
     const form = cardOf(h.connector.sent(personalConversationId(karim)).at(-1));
     await click(karim, form, VERBS.agreementsConfirm, { ...AGREEMENTS, feedback0Date: '2026-12-22', feedback1Date: '2026-12-23' });
+    await effectsSettled(h.bot); // the deliveries and reminders are effects of the confirmation
     await effectsSettled(h.bot);
     const versions = (await h.bot.schakel.deps.referrals.get(referralId))!.doc.handover!.agreements.filter((a) => a.confirmedAt);
     expect(versions).toHaveLength(2);

@@ -5,7 +5,7 @@ import type { OutboxDocument } from '../../src/notify/outbox.js';
 import { REFUSED, cardAction, makeUser, personalConversationId, type TeamsUser } from '../support/activities.js';
 import { action, cardOf, invokeCard, invokeMessage, texts } from '../support/cards.js';
 import { AGREEMENTS, PLAN, lastCardTo, updatesOf, startCaseHarness, stopCaseHarness } from '../support/handoverFlow.js';
-import type { Harness } from '../support/harness.js';
+import { effectsSettled, type Harness } from '../support/harness.js';
 import { feijenoordChannel, referralFlow } from '../support/referralFlow.js';
 
 /**
@@ -77,6 +77,7 @@ describe('reminders wired into the bot', () => {
 
     const form = invokeCard(await click(karim, booked, VERBS.agreementsOpen));
     await click(karim, form, VERBS.agreementsConfirm, AGREEMENTS);
+    await effectsSettled(h.bot); // the deliveries and reminders are effects of the confirmation
     const planned = await pending(referralId);
     expect(planned.some((r) => r.kind === 'agreementsPrompt' || r.kind === 'normEscalation')).toBe(false);
     const feedback = planned.filter((r) => r.subject.agreementId === 'feedback0' && r.kind !== 'agreementOverdue').map((r) => [r.kind, r.dueAt, r.recipients.map((x) => x.role)]);

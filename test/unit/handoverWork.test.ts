@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Accepted, Decision } from '../../src/domain/decision.js';
+import { agreementsDelivered, confirmAndDistribute, pendingDeliveries } from '../../src/domain/agreementDelivery.js';
+import type { Agreements } from '../../src/domain/agreements.js';
 import { effectSettled } from '../../src/domain/effectResults.js';
 import { enqueue, withState, type DeliveryState, type Effect } from '../../src/domain/effects.js';
 import {
@@ -136,5 +138,32 @@ describe('the slow steps of the warme overdracht as effects', () => {
     expect(d.effects).toEqual([{ kind: 'findSlots', by: smw.aadObjectId }]);
     expect(d.value.handover?.meeting?.slotId).toBe('1-0');
     expect(requestOtherSlots(accepted(), smw, now)).toMatchObject({ ok: false, code: 'incomplete' });
+  });
+
+  it('confirming sets off, as data: the reminders, one delivery per person (the SMW\'er last), then the cards', () => {
+    const pending = commit(ok(requestBooking(searched(), { kind: 'professional', actor: cm }, '1-0', now)), cm.aadObjectId);
+    const scheduled = commit(settle(pending, 'bookMeeting', done, { invitation: { via: 'ical', uid: 'uid-1' } }), 'schakel');
+    const agreements: Agreements = {
+      present: ['smw', 'caseManager', 'parent'],
+      feedback: [{ slot: 0, to: 'smw', how: 'teams', date: '2026-12-10' }],
+      evaluation: { date: '2027-01-15', with: ['smw', 'parent'] },
+      aftercare: { what: 'Wekelijks contact met de mentor', who: 'schoolContact', until: '2027-03-01' },
+      parentsAgree: true,
+    };
+    const d = ok(confirmAndDistribute(scheduled, cm, { agreements, revision: 0, meetingHeld: true }, now, 'activity-cm'));
+    expect(d.value.state).toBe('agreementsConfirmed');
+    const effects = d.effects ?? [];
+    expect(effects[0]).toEqual({ kind: 'planReminders', trigger: 'agreementsConfirmed' });
+    expect(effects.slice(-2)).toEqual([{ kind: 'deliverAgreements', version: 1, recipient: 'smw' }, { kind: 'refreshHandoverCards' }]);
+    expect(effects).toContainEqual({ kind: 'deliverAgreements', version: 1, recipient: 'parent' });
+    expect(d.value.handover?.deliveries).toEqual([]);
+    expect(d.value.handover?.cards).toContainEqual({ aadObjectId: cm.aadObjectId, activityId: 'activity-cm' });
+    // Nothing is claimed before it happened: the deliveries are open effects until carried out.
+    const committed = commit(d, cm.aadObjectId);
+    expect(pendingDeliveries(committed, 1)).toEqual(expect.arrayContaining(['parent', 'smw']));
+    const delivered = agreementsDelivered(committed, { agreementsVersion: 1, recipient: 'parent', channel: 'email', status: 'outbox', at: now.at.toISOString() }, undefined, now);
+    expect(delivered.value.handover?.deliveries.map((x) => [x.recipient, x.status])).toEqual([['parent', 'outbox']]);
+    // A refresh already waits (the confirmation's own, last): no second one.
+    expect(delivered.effects ?? []).toEqual([]);
   });
 });

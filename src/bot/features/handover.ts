@@ -5,24 +5,22 @@ import { agreementFields, planFields } from '../../../cards/handover/fields.js';
 import { pickInputs } from '../../../cards/referral/fields.js';
 import { VERBS } from '../../../cards/verbs.js';
 import { refuse, type Decision, type RefusalCode } from '../../domain/decision.js';
-import { agreedDates, agreementsSchema, confirmedAgreements, planRequestSchema } from '../../domain/handover.js';
+import { confirmAndDistribute } from '../../domain/agreementDelivery.js';
+import { agreementsSchema, planRequestSchema } from '../../domain/handover.js';
 import {
   cancelHandover,
-  confirmHandoverAgreements,
   draftHandoverAgreements,
   isCaseManagerOf,
   markParentInformed,
   mayPlan,
   requestOtherSlots,
   requestSlots,
-  recordDeliveries,
   recordHandoverCards,
   recordMeetingNotice,
   type HandoverMeeting,
   type ParentNotice,
 } from '../../domain/handoverFlow.js';
 import type { Referral } from '../../domain/referral.js';
-import { agreementRecipients } from '../../domain/referralParties.js';
 import type { Actor } from '../../domain/types.js';
 import { validate } from '../../domain/validation.js';
 import { auditRefusal, decideAndSave, parseAction, type Outcome } from '../actions.js';
@@ -33,16 +31,13 @@ import type { BotDeps } from '../deps.js';
 import {
   announceCancellation,
   cardActivity,
-  informOtherParties,
-  informParent,
   registerInvitationDownloads,
   refreshCards,
-  sendAgreementsToSmw,
   viewerOf,
   viewOf,
 } from '../handoverEffects.js';
 import { AgreementsActionSchema, BookActionSchema, HandoverActionSchema, ParentInformedActionSchema } from '../../../cards/handover/actions.js';
-import { agreementsCard, handoverCard, parentSuffix, planCard, type HandoverView } from '../../../cards/handover/index.js';
+import { agreementsCard, handoverCard, parentSuffix, planCard } from '../../../cards/handover/index.js';
 
 const Ids = HandoverActionSchema;
 const Book = BookActionSchema;
@@ -145,15 +140,16 @@ export function registerHandover(app: Application, deps: BotDeps): void {
     const parsed = validate(agreementsSchema(nowOf(deps).today), values);
     if (!parsed.ok) return respondWithCard(ctx, agreementsCard(v, r, { values, errors: parsed.errors, notice: { kind: 'attention', text: v.tr('refusal.invalid') } }));
     const meetingHeld = values.meetingHeld === 'true';
-    const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? confirmHandoverAgreements(cur, actor, { agreements: parsed.value, revision: action.revision, meetingHeld }, now) : notFound()));
+    // Reminders and the deliveries to everyone are effects of the confirmation: this answer says they are on their way.
+    const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? confirmAndDistribute(cur, actor, { agreements: parsed.value, revision: action.revision, meetingHeld }, now, clickedId(ctx)) : notFound()));
     const { decision } = outcome;
     // Before the meeting: the card asks, beside the toggle, whether it took place; what was typed stays.
     if (!decision.ok && decision.code === 'invalid' && decision.errors?.meetingHeld) {
       return respondWithCard(ctx, agreementsCard(v, r, { values, errors: decision.errors, notice: { kind: 'attention', text: v.tr('handover.agreements.beforeMeeting') } }));
     }
     if (!decision.ok) return answerAgreementsRefusal(ctx, deps, outcome, actor, VERBS.agreementsConfirm);
-    const current = decision.unchanged ? decision.value : await distributeAgreements(ctx, deps, actor, decision.value);
-    return respondWithCard(ctx, handoverCard(v, current, 'caseManager', { kind: 'good', text: confirmedNotice(v, current) }));
+    // The card says how each person was reached, or that the agreements are on their way.
+    return respondWithCard(ctx, handoverCard(v, decision.value, 'caseManager'));
   });
 
   on(VERBS.parentInformed, Informed, async (ctx, actor, r, action) => {
@@ -184,43 +180,6 @@ export function registerHandover(app: Application, deps: BotDeps): void {
 async function recordNotice(deps: BotDeps, actor: Actor, r: Referral, meeting: HandoverMeeting, notice: ParentNotice): Promise<Referral> {
   const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? recordMeetingNotice(cur, meeting.uid, meeting.sequence, notice, now) : notFound()));
   return outcome.decision.ok ? outcome.decision.value : (outcome.current?.doc ?? r);
-}
-
-/** The confirmation's news: confirmed, and truthfully how the SMW'er and the parent were reached. */
-function confirmedNotice(v: HandoverView, r: Referral): string {
-  const h = r.handover;
-  const version = confirmedAgreements(h?.agreements ?? [])?.version;
-  const of = (recipient: 'smw' | 'parent') => h?.deliveries.find((d) => d.agreementsVersion === version && d.recipient === recipient);
-  const smw = of('smw');
-  return [
-    v.tr('handover.confirmed.notice'),
-    ...(smw ? [v.tr(smw.status === 'sent' ? 'handover.confirmed.smwSent' : 'handover.confirmed.smwNotReached')] : []),
-  ].join(' ') + parentSuffix(v, of('parent'));
-}
-
-/** After a confirmation: plan reminders, tell the parent and the SMW'er, record who got what, update the cards. */
-async function distributeAgreements(ctx: TurnContext, deps: BotDeps, actor: Actor, confirmed: Referral): Promise<Referral> {
-  const record = confirmedAgreements(confirmed.handover?.agreements ?? []);
-  if (!record) return confirmed;
-  await deps.reminders.agreementsConfirmed(confirmed, agreedDates(record));
-  const link = await offerParentLink(deps, confirmed.referralId, actor, 'agreements');
-  const base = link?.referral ?? confirmed;
-  // Who receives the agreements is the domain's rule (consent, the pupil's age).
-  const recipients = agreementRecipients(base, nowOf(deps).today);
-  const parent = recipients.some((x) => x.role === 'parent') ? await informParent(deps, base, record, link?.url) : undefined;
-  const others = await informOtherParties(deps, base, record, recipients);
-  const told = [...(parent ? [parent] : []), ...others];
-  const withParent: Referral = { ...base, handover: base.handover && { ...base.handover, deliveries: [...base.handover.deliveries, ...told] } };
-  await refreshCards(deps, withParent, clickedId(ctx));
-  const smw = await sendAgreementsToSmw(deps, withParent, record.version);
-  const outcome = await decideAndSave(deps, confirmed.referralId, actor, (cur, now) => {
-    if (!cur) return notFound();
-    const recorded = recordDeliveries(cur, [...told, smw.delivery], now);
-    if (!recorded.ok || !smw.activityId) return recorded;
-    const card = recordHandoverCards(recorded.value, [{ aadObjectId: cur.smw.aadObjectId, activityId: smw.activityId }], {}, now);
-    return card.ok ? { ...card, events: [...recorded.events, ...card.events] } : card;
-  });
-  return outcome.decision.ok ? outcome.decision.value : confirmed;
 }
 
 async function openAgreements(ctx: TurnContext, deps: BotDeps, actor: Actor, r: Referral, answer: (card: ReturnType<typeof agreementsCard>) => Promise<void>): Promise<void> {
