@@ -5,7 +5,7 @@ import type { AdaptiveCardJson } from '../render.js';
 import { fieldViews, type RawValues, type Translate } from '../referral/fields.js';
 import { VERBS } from '../verbs.js';
 import { agreementsToCardValues, confirmedAgreements, latestAgreements, type Agreements } from '../../src/domain/handover.js';
-import { emptyHandover, failedBooking, handoverWork, parentStillToTell, type HandoverDelivery, type HandoverMeeting, type ParentNotice } from '../../src/domain/handoverFlow.js';
+import { cancellationUnderWay, emptyHandover, failedBooking, handoverWork, parentStillToTell, type HandoverDelivery, type HandoverMeeting, type ParentNotice } from '../../src/domain/handoverFlow.js';
 import { agreementsMail, meetingMail, type ParentMail } from '../parentMail/index.js';
 import { linkBlocked } from '../../src/domain/parentLink.js';
 import { pendingDeliveries } from '../../src/domain/agreementDelivery.js';
@@ -60,10 +60,17 @@ export function planCard(v: HandoverView, r: Referral, extra: { values?: RawValu
   const data = { referralId: r.referralId };
   const cancelled = h.meeting ? undefined : h.cancelled.at(-1);
   const task = extra.viewer === 'smw' && cancelled ? meetingTask(v, r, cancelled, 'CANCEL') : undefined;
+  // Just called off (no new round since): still being announced, or how everyone heard of it.
+  const justCancelled = cancelled && h.proposals.length === 0 && cancelled.slotId.split('-')[0] === String(h.round);
+  const cancelNotice: Notice | undefined = !justCancelled
+    ? undefined
+    : cancellationUnderWay(r)
+      ? { kind: 'attention', text: v.tr('handover.cancelling') }
+      : { kind: 'good', text: `${v.tr(cancelled.via === 'graph' && !cancelled.parent ? 'handover.cancelled.notice' : 'handover.cancelled.noticeIcal')}${parentSuffix(v, cancelled.parent)} ${v.tr('handover.cancelled.planNew')}` };
   return renderFormCard({
     title: v.tr('handover.plan.title', { number: r.number }),
     subtitle: v.tr('handover.plan.subtitle', { smw: r.smw.name, caseManager: r.caseManager?.name ?? '' }),
-    notice: noticeOf(extra.notice ?? task?.notice),
+    notice: noticeOf(extra.notice ?? task?.notice ?? cancelNotice),
     fields: [...(task?.fields ?? []), ...fieldViews(planFields(v.tr), values, extra.errors ?? {}, v.tr)],
     footer: v.tr('handover.plan.footer'),
     actions: [

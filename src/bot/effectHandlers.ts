@@ -12,7 +12,7 @@ import { translator } from '../i18n/index.js';
 import type { OutboundMessage } from '../notify/sender.js';
 import { caseCardContext, renderCaseCard } from './caseCards.js';
 import type { BotDeps } from './deps.js';
-import { findProposals, informOtherParties, informParent, refreshCards, sendAgreementsToSmw, sendIcs, sendInvitation, tellParentAboutMeeting, viewerOf, viewOf } from './handoverEffects.js';
+import { announceCancellation, findProposals, informOtherParties, informParent, refreshCards, sendAgreementsToSmw, sendIcs, sendInvitation, tellParentAboutMeeting, viewerOf, viewOf } from './handoverEffects.js';
 import { agreedDates, confirmedAgreements } from '../domain/handover.js';
 import { agreementRecipients } from '../domain/referralParties.js';
 import { offerParentLink, parentAnswerCard } from './features/parentLink.js';
@@ -138,6 +138,17 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
       }
       case 'deliverAgreements':
         return deliverAgreements(deps, referral, effect);
+      case 'cancelMeeting': {
+        const meeting = referral.handover?.cancelled.find((m) => m.uid === effect.uid && m.sequence === effect.sequence);
+        if (!meeting) return skipped('superseded');
+        // Graph tells the attendees itself (no notice); otherwise how the family heard of it comes back.
+        const notice = await announceCancellation(deps, referral, meeting);
+        return { outcome: { ok: true }, ...(notice ? { result: { parentNotice: notice } } : {}) };
+      }
+      case 'cancelReminders':
+        if (effect.trigger !== 'handoverCancelled') return { outcome: { ok: false, retryable: false, reason: 'unsupported' } };
+        await deps.reminders.handoverCancelled(referral);
+        return { outcome: { ok: true } };
       case 'announceMeeting': {
         const meeting = referral.handover?.meeting?.uid === effect.uid && referral.handover.meeting.sequence === effect.sequence ? referral.handover.meeting : referral.handover?.cancelled.find((m) => m.uid === effect.uid && m.sequence === effect.sequence);
         if (!meeting) return skipped('superseded');

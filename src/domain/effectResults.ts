@@ -64,6 +64,7 @@ function settledFor(referral: Referral, effect: Effect, state: DeliveryState, re
     case 'deliverAgreements':
       // The SMW'er's agreements card becomes their handover card (`handoverCard`).
       return state.status === 'done' ? agreementsDelivered(referral, result.delivery, result.handoverCard, now) : nothing(referral);
+    case 'cancelMeeting':
     case 'announceMeeting': {
       if (state.status !== 'done' || !result.parentNotice) return nothing(referral);
       const d = recordMeetingNotice(referral, effect.uid, effect.sequence, result.parentNotice, now);

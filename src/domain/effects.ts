@@ -64,7 +64,11 @@ export type EffectKind =
   | { kind: 'announceMeeting'; uid: string; sequence: number; method: 'REQUEST' | 'CANCEL' }
   /** A Graph event created for a booking that lost a race: cancelled again. */
   | { kind: 'withdrawEvent'; organizer: string; eventId: string }
-  | { kind: 'cancelMeeting' }
+  /**
+   * Call the meeting off: the Graph event cancelled (Graph tells the attendees), or — without
+   * Graph, or when that fails — the iCalendar cancellation to both professionals and the family.
+   */
+  | { kind: 'cancelMeeting'; uid: string; sequence: number }
   /** The confirmed agreements (`version`) to one person who receives them; how it went comes back as a delivery. */
   | { kind: 'deliverAgreements'; version: number; recipient: 'smw' | 'parent' | 'schoolContact' | 'pupil' }
   | { kind: 'planReminders'; trigger: ReminderTrigger }

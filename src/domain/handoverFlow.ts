@@ -311,6 +311,11 @@ function withClickedCard(r: Referral, a: Actor, clicked: string | undefined): Ha
   return { ...h, cards: [...h.cards.filter((c) => c.aadObjectId !== a.aadObjectId), { aadObjectId: a.aadObjectId, activityId: clicked }] };
 }
 
+/** The cancellation of a meeting still being announced (its effect is open). */
+export function cancellationUnderWay(r: Referral): boolean {
+  return (r.outbox?.effects ?? []).some((e) => e.kind === 'cancelMeeting' && isOpen(e));
+}
+
 /** The slow step a referral's handover cards wait for now: the latest open search or booking. */
 export function handoverWork(r: Referral): Extract<Effect, { kind: 'findSlots' | 'bookMeeting' }> | undefined {
   return (r.outbox?.effects ?? []).filter((e): e is Extract<Effect, { kind: 'findSlots' | 'bookMeeting' }> => (e.kind === 'findSlots' || e.kind === 'bookMeeting') && isOpen(e)).at(-1);
@@ -404,10 +409,12 @@ export function cancelHandover(r: Referral, a: Actor, now: Now): Decision<Referr
   if (r.state !== 'handoverScheduled' || !h.meeting) return refuse('invalidState');
   const { parent: _told, ...meeting } = h.meeting;
   const cancelled = { ...meeting, sequence: meeting.sequence + 1 };
-  return changed(r, { ...h, meeting: undefined, proposals: [], cancelled: [...h.cancelled, cancelled] }, now, [
+  const d = changed(r, { ...h, meeting: undefined, proposals: [], cancelled: [...h.cancelled, cancelled] }, now, [
     { type: 'audit', action: 'handover.cancelled' },
     { type: 'timeline', entry: 'handover.cancelled' },
   ], 'accepted');
+  // Telling everyone and withdrawing the meeting's reminders follow as effects; the cards say so meanwhile.
+  return d.ok ? { ...d, effects: [{ kind: 'cancelReminders', trigger: 'handoverCancelled' }, { kind: 'cancelMeeting', uid: cancelled.uid, sequence: cancelled.sequence }, { kind: 'refreshHandoverCards' }] } : d;
 }
 
 export interface AgreementsInput {

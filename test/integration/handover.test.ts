@@ -181,7 +181,7 @@ describe('warme overdracht without Graph (local mode)', () => {
   });
 
   it('moves the meeting (same UID, next SEQUENCE) and cancels it (METHOD:CANCEL, the parent is mailed); the timeline shows each step', async () => {
-    const { referralId, number, booked, smwCard } = await bookedByKarim();
+    const { referralId, number, booked, smwCard, karimCard } = await bookedByKarim();
     const again = await clickAndWait(smw, booked, VERBS.handoverReschedule, {}, smwCard.activityId);
     expect(joined(again)).toContain('Verzetten: kies een nieuwe tijd');
     const second = slotChoices(again)[1]!;
@@ -199,7 +199,10 @@ describe('warme overdracht without Graph (local mode)', () => {
     expect(files[0]!.event.startDate.toJSDate().toISOString()).toBe('2026-11-26T11:00:00.000Z');
 
     const cancelled = invokeCard(await click(karim, moved, VERBS.handoverCancel));
-    expect(joined(cancelled)).toContain('geannuleerd');
+    // Answered at once; telling everyone follows, and Karim's card then says how they heard of it.
+    expect(joined(cancelled)).toContain('De afspraak is geannuleerd; de genodigden krijgen nu bericht');
+    await effectsSettled(h.bot); // telling everyone follows as effects of the cancellation
+    expect(joined(updatesOf(h, karim, karimCard.activityId).at(-1))).toContain("De afspraak is geannuleerd; de SMW'er en de casusregisseur kregen de annulering. De e-mail aan de ouder staat klaar in de outbox — nog niet verstuurd.");
     expect(joined(cancelled)).toContain('Warme overdracht plannen');
     expect((await stored(referralId)).state).toBe('accepted');
     // the cancelled meeting leaves no prompt to record its agreements, and no escalation about them

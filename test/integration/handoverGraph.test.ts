@@ -132,6 +132,7 @@ describe('warme overdracht with Microsoft Graph', () => {
     const eventId = (await stored(referralId)).handover!.meeting!.eventId!;
     expect((fake.calls.find((c) => c.path === `/users/${KARIM_MAIL}/events`)?.body as Record<string, unknown>).location).toEqual({ displayName: 'bij het wijkteam' });
     await click(karim, booked, VERBS.handoverCancel);
+    await effectsSettled(h.bot); // telling everyone follows as effects of the cancellation
     const cancel = fake.calls.find((c) => c.path === `/users/${KARIM_MAIL}/events/${eventId}/cancel`);
     expect(cancel?.status).toBe(202);
     expect((cancel?.body as { comment: string }).comment).toContain('gaat niet door');

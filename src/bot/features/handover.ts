@@ -16,9 +16,6 @@ import {
   requestOtherSlots,
   requestSlots,
   recordHandoverCards,
-  recordMeetingNotice,
-  type HandoverMeeting,
-  type ParentNotice,
 } from '../../domain/handoverFlow.js';
 import type { Referral } from '../../domain/referral.js';
 import type { Actor } from '../../domain/types.js';
@@ -29,7 +26,6 @@ import { bookChosenSlot } from '../booking.js';
 import { offerParentLink } from './parentLink.js';
 import type { BotDeps } from '../deps.js';
 import {
-  announceCancellation,
   cardActivity,
   registerInvitationDownloads,
   refreshCards,
@@ -37,7 +33,7 @@ import {
   viewOf,
 } from '../handoverEffects.js';
 import { AgreementsActionSchema, BookActionSchema, HandoverActionSchema, ParentInformedActionSchema } from '../../../cards/handover/actions.js';
-import { agreementsCard, handoverCard, parentSuffix, planCard } from '../../../cards/handover/index.js';
+import { agreementsCard, handoverCard, planCard } from '../../../cards/handover/index.js';
 
 const Ids = HandoverActionSchema;
 const Book = BookActionSchema;
@@ -103,21 +99,10 @@ export function registerHandover(app: Application, deps: BotDeps): void {
 
   on(VERBS.handoverCancel, Ids, async (ctx, actor, r) => {
     const v = view(ctx, deps);
+    // Telling everyone (Graph, or the iCalendar cancellation and the family's mail) follows as effects; the card says so.
     const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? cancelHandover(cur, actor, now) : notFound()));
     if (!outcome.decision.ok) return answerRefusal(ctx, deps, outcome, actor, VERBS.handoverCancel);
-    let current = outcome.decision.value;
-    const cancelled = current.handover?.cancelled.at(-1);
-    let text = v.tr('handover.cancelled.notice');
-    if (!outcome.decision.unchanged && cancelled) {
-      await deps.reminders.handoverCancelled(current);
-      const notice = await announceCancellation(deps, current, cancelled);
-      if (notice) {
-        current = await recordNotice(deps, actor, current, cancelled, notice);
-        text = `${v.tr('handover.cancelled.noticeIcal')}${parentSuffix(v, notice)} ${v.tr('handover.cancelled.planNew')}`;
-      }
-      await refreshCards(deps, current, clickedId(ctx));
-    }
-    return respondWithCard(ctx, planCard(v, current, { notice: { kind: 'good', text }, viewer: viewerOf(current, actor.aadObjectId) }));
+    return respondWithCard(ctx, planCard(v, outcome.decision.value, { viewer: viewerOf(outcome.decision.value, actor.aadObjectId) }));
   });
 
   on(VERBS.agreementsOpen, Ids, async (ctx, actor, r) => openAgreements(ctx, deps, actor, r, (card) => respondWithCard(ctx, card)));
@@ -174,12 +159,6 @@ export function registerHandover(app: Application, deps: BotDeps): void {
     const sent = await ctx.sendActivity(cardActivity(handoverCard(view(ctx, deps), referral, viewerOf(referral, actor.aadObjectId))));
     if (sent?.id) await decideAndSave(deps, referral.referralId, actor, (cur, now) => (cur ? recordHandoverCards(cur, [{ aadObjectId: actor.aadObjectId, activityId: sent.id }], {}, now) : notFound()));
   });
-}
-
-/** Records how the parent heard of a meeting version (the card and the timeline say exactly that); the referral as stored after. */
-async function recordNotice(deps: BotDeps, actor: Actor, r: Referral, meeting: HandoverMeeting, notice: ParentNotice): Promise<Referral> {
-  const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? recordMeetingNotice(cur, meeting.uid, meeting.sequence, notice, now) : notFound()));
-  return outcome.decision.ok ? outcome.decision.value : (outcome.current?.doc ?? r);
 }
 
 async function openAgreements(ctx: TurnContext, deps: BotDeps, actor: Actor, r: Referral, answer: (card: ReturnType<typeof agreementsCard>) => Promise<void>): Promise<void> {
