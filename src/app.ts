@@ -166,7 +166,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     ...(graph ? { meetings: graph } : {}),
     mail,
     reminders: new StoredReminderPlanner({ store: engine.reminders, calendar, clock, policy, norms, log, languageOf, onUnreachable: (r, roles) => unreachable(r, roles) }),
-    effects: { mark: (id, at) => effectIndex.mark(id, at), kick: (id) => afterAnswer.request(id) },
+    effects: { mark: (id, at, seq) => effectIndex.mark(id, at, seq), kick: (id) => afterAnswer.request(id) },
     languageOf,
     reminderStore: engine.reminders,
     reminderPolicy: policy,

@@ -69,7 +69,7 @@ export async function decideAndSave(
       if (own.length === 0 && refresh.effects.length > 0) {
         // Only the refresh: entries are written right away as before; the refresh waits in the outbox.
         const value: Referral = { ...decision.value, outbox: enqueue(decision.value.outbox, referralId, actor.aadObjectId, [], refresh.effects, now.at.toISOString()) };
-        await deps.effects.mark(referralId, value.outbox?.nextAt ?? now.at.toISOString());
+        await deps.effects.mark(referralId, value.outbox?.nextAt ?? now.at.toISOString(), value.outbox?.seq ?? 0);
         const saved = stored ? await deps.referrals.save(value, stored.etag, stored.doc) : await deps.referrals.create(value);
         deps.effects.kick(referralId);
         await deps.referrals.record(referralId, actor.aadObjectId, decision.events, now.at);
@@ -87,7 +87,7 @@ export async function decideAndSave(
       const outbox = enqueue(decision.value.outbox, referralId, actor.aadObjectId, decision.events, effects, now.at.toISOString());
       const value: Referral = { ...decision.value, outbox };
       // The due mark first: a mark without a commit is found empty and removed; a commit is never unmarked.
-      await deps.effects.mark(referralId, outbox.nextAt ?? now.at.toISOString());
+      await deps.effects.mark(referralId, outbox.nextAt ?? now.at.toISOString(), outbox.seq);
       const saved = stored ? await deps.referrals.save(value, stored.etag, stored.doc) : await deps.referrals.create(value);
       deps.effects.kick(referralId);
       await countTransition(deps, stored?.doc, saved.doc, decision.events, now.at);

@@ -41,7 +41,8 @@ export interface ReminderPlanner {
 
 /** Where committed effects are announced: a due mark before the commit, a kick after it. */
 export interface EffectQueue {
-  mark(referralId: string, nextAt: string): Promise<void>;
+  /** Marks the referral due before its commit is saved; `seq` is the outbox sequence being committed. */
+  mark(referralId: string, nextAt: string, seq: number): Promise<void>;
   kick(referralId: string): void;
 }
 

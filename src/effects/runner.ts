@@ -108,7 +108,7 @@ export class EffectRunner {
     while (lease) {
       const latest = await this.work(referralId);
       const nextAt = latest?.doc.outbox?.nextAt;
-      if (await index.release(referralId, lease, nextAt)) {
+      if (await index.release(referralId, lease, nextAt, latest?.doc.outbox?.seq ?? 0, now().at.toISOString())) {
         if (nextAt) this.wakeAt(referralId, nextAt);
         return;
       }

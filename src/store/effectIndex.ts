@@ -14,6 +14,14 @@ export interface DueMark {
   nextAt: string;
   leaseUntil?: string;
   owner?: string;
+  /** The outbox sequence of the latest commit that marked it (a runner that saw less must not remove the mark). */
+  seq?: number;
+}
+
+/** A runner's hold on a mark: the ETag to release it with, and the commit sequence the mark asked for then. */
+export interface Lease {
+  etag: string;
+  seq: number;
 }
 
 const BUCKET = 'due';
@@ -22,17 +30,20 @@ export class EffectIndex {
   constructor(private readonly container: Container) {}
 
   /** Marks a referral due at `nextAt`; keeps a runner's lease (patch), so the holder sees the change on release. */
-  async mark(referralId: string, nextAt: string): Promise<void> {
+  async mark(referralId: string, nextAt: string, seq = 0): Promise<void> {
     // Usually the first mark (a fresh commit): create; when one exists, patch so a runner keeps its lease.
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await this.container.items.create<DueMark>({ id: referralId, bucket: BUCKET, referralId, nextAt });
+        await this.container.items.create<DueMark>({ id: referralId, bucket: BUCKET, referralId, nextAt, seq });
         return;
       } catch (err) {
         if (statusOf(err) !== 409) throw err;
       }
       try {
-        await this.container.item(referralId, BUCKET).patch([{ op: 'set', path: '/nextAt', value: nextAt }]);
+        await this.container.item(referralId, BUCKET).patch([
+          { op: 'set', path: '/nextAt', value: nextAt },
+          { op: 'set', path: '/seq', value: seq },
+        ]);
         return;
       } catch (err) {
         if (statusOf(err) !== 404) throw err;
@@ -59,7 +70,7 @@ export class EffectIndex {
   }
 
   /** Takes the referral's lease; the ETag to release it with, or undefined when someone else holds it. */
-  async claim(referralId: string, owner: string, now: Date, leaseMs: number): Promise<string | undefined> {
+  async claim(referralId: string, owner: string, now: Date, leaseMs: number): Promise<Lease | undefined> {
     const found = await readDoc<DueMark>(this.container, referralId, BUCKET);
     if (!found) return undefined;
     const { doc, etag } = found;
@@ -67,8 +78,8 @@ export class EffectIndex {
     try {
       const { etag: next } = await this.container
         .item(referralId, BUCKET)
-        .replace<DueMark>({ id: referralId, bucket: BUCKET, referralId, nextAt: doc.nextAt, owner, leaseUntil: new Date(now.getTime() + leaseMs).toISOString() }, { accessCondition: { type: 'IfMatch', condition: etag } });
-      return next;
+        .replace<DueMark>({ id: referralId, bucket: BUCKET, referralId, nextAt: doc.nextAt, owner, leaseUntil: new Date(now.getTime() + leaseMs).toISOString(), ...(doc.seq !== undefined ? { seq: doc.seq } : {}) }, { accessCondition: { type: 'IfMatch', condition: etag } });
+      return next ? { etag: next, seq: doc.seq ?? 0 } : undefined;
     } catch (err) {
       if (statusOf(err) === 412) return undefined;
       throw err;
@@ -79,10 +90,15 @@ export class EffectIndex {
    * Gives the lease back: removes the mark when nothing waits, else sets the next time. False when
    * the mark changed meanwhile (a new commit): the caller looks at the referral again.
    */
-  async release(referralId: string, etag: string, nextAt: string | undefined): Promise<boolean> {
+  async release(referralId: string, lease: Lease, nextAt: string | undefined, seenSeq: number, now: string): Promise<boolean> {
+    // The mark asked for a commit this runner has not seen: it is being saved right now (the mark
+    // is written before the save). Removing the mark could strand it: keep it once more, due at
+    // once, at the sequence seen (a commit that never landed then cannot keep it forever).
+    const keep = nextAt ?? (lease.seq > seenSeq ? now : undefined);
+    const condition = { accessCondition: { type: 'IfMatch' as const, condition: lease.etag } };
     try {
-      if (nextAt === undefined) await this.container.item(referralId, BUCKET).delete({ accessCondition: { type: 'IfMatch', condition: etag } });
-      else await this.container.item(referralId, BUCKET).replace<DueMark>({ id: referralId, bucket: BUCKET, referralId, nextAt }, { accessCondition: { type: 'IfMatch', condition: etag } });
+      if (keep === undefined) await this.container.item(referralId, BUCKET).delete(condition);
+      else await this.container.item(referralId, BUCKET).replace<DueMark>({ id: referralId, bucket: BUCKET, referralId, nextAt: keep, seq: seenSeq }, condition);
       return true;
     } catch (err) {
       const status = statusOf(err);

@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import type { Referral } from '../../src/domain/referral.js';
@@ -9,11 +7,11 @@ import { startLocalCosmos, type LocalCosmosServer } from '../../src/store/localC
 import { createLogger } from '../../src/log.js';
 import { cardAction, installationUpdate, makeUser } from '../support/activities.js';
 import { action } from '../support/cards.js';
+import { CrashChildren, exited, sleep, type Child } from '../support/crashChild.js';
 import { FakeConnector } from '../support/fakeConnector.js';
 import type { Harness } from '../support/harness.js';
 import { feijenoord, feijenoordChannel, linkWijkteams, referralFlow } from '../support/referralFlow.js';
 
-const CHILD = fileURLToPath(new URL('../support/botChild.ts', import.meta.url));
 const KILLS = 10;
 const PER_RUN = 3;
 const DATABASE = 'schakel-crash';
@@ -23,40 +21,7 @@ const smws = Array.from({ length: PER_RUN }, (_, i) => makeUser(`SMW ${i}`));
 let cosmos: LocalCosmosServer;
 let connector: FakeConnector;
 let store: Store;
-const children = new Set<ChildProcess>();
-
-interface Child {
-  process: ChildProcess;
-  send(activity: object): Promise<{ status: number; body: unknown }>;
-}
-
-function startChild(): Promise<Child> {
-  // tsx's ESM loader only: its CommonJS hook would slow loading botbuilder and the Cosmos client threefold.
-  const child = spawn(process.execPath, ['--import', 'tsx/esm', CHILD], {
-    env: { ...process.env, CHILD_COSMOS_URL: cosmos.endpoint, CHILD_DATABASE: DATABASE, CHILD_COORDINATOR: coordinator.aadObjectId },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  children.add(child);
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const url = /ready (\S+)/.exec(chunk.toString())?.[1];
-      if (!url) return;
-      resolve({
-        process: child,
-        send: async (activity) => {
-          const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-          const text = await res.text();
-          return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
-        },
-      });
-    });
-  });
-}
-
-const exited = (child: ChildProcess): Promise<void> =>
-  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let children: CrashChildren;
 
 /** The test drives a child through the same helpers as the in-process harness. */
 let current: Child;
@@ -67,10 +32,11 @@ beforeAll(async () => {
   cosmos = await startLocalCosmos();
   connector = await new FakeConnector().start();
   store = await openStore({ endpoint: cosmos.endpoint, database: DATABASE }, createLogger('silent'));
+  children = new CrashChildren({ cosmosUrl: cosmos.endpoint, database: DATABASE, coordinator: coordinator.aadObjectId });
 });
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  children?.killAll();
   await store?.close();
   await connector?.stop();
   await cosmos?.close();
@@ -103,7 +69,7 @@ function deliveries(): { posts: Map<string, number>; updates: Map<string, number
 
 describe('crash safety of submit', () => {
   it(`${KILLS} SIGKILLs during submits: every committed effect is carried out, repeats only what was in flight, nothing half-done`, async () => {
-    let standby = startChild();
+    let standby = children.start();
     current = await standby;
     connector.rosters.set(feijenoord.id, []);
     await linkWijkteams(asHarness(), coordinator);
@@ -114,7 +80,7 @@ describe('crash safety of submit', () => {
     for (let run = 0; run < KILLS; run++) {
       const reviews = [];
       for (const smw of smws) reviews.push({ smw, review: await fillAll(smw) });
-      standby = startChild();
+      standby = children.start();
       // All submits at once, each with its own card id; the kill lands somewhere in commit, post or card update.
       const submits = reviews.map(({ smw, review }, i) =>
         current.send(cardAction(smw, VERBS.submit, action(review, VERBS.submit).data, connector.url, { replyToId: `card-${run}-${i}` })).catch(() => undefined),
