@@ -146,9 +146,15 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         return { outcome: { ok: true }, ...(notice ? { result: { parentNotice: notice } } : {}) };
       }
       case 'cancelReminders':
-        if (effect.trigger !== 'handoverCancelled') return { outcome: { ok: false, retryable: false, reason: 'unsupported' } };
-        await deps.reminders.handoverCancelled(referral);
+        if (effect.trigger === 'handoverCancelled') await deps.reminders.handoverCancelled(referral);
+        else if (effect.trigger === 'referralClosed') await deps.reminders.referralClosed(referral);
+        else return { outcome: { ok: false, retryable: false, reason: 'unsupported' } };
         return { outcome: { ok: true } };
+      case 'expireEntries': {
+        if (!referral.ttl) return skipped('noTtl');
+        const entries = await deps.referrals.expireEntries(referral.referralId, referral.ttl);
+        return { outcome: { ok: true, note: `entries:${entries}` } };
+      }
       case 'announceMeeting': {
         const meeting = referral.handover?.meeting?.uid === effect.uid && referral.handover.meeting.sequence === effect.sequence ? referral.handover.meeting : referral.handover?.cancelled.find((m) => m.uid === effect.uid && m.sequence === effect.sequence);
         if (!meeting) return skipped('superseded');
@@ -166,7 +172,7 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         }
       case 'refreshHandoverCards':
         // Each card's update is tried once; a failed one is logged and the card is brought up to date by the next change.
-        await refreshCards(deps, referral);
+        await refreshCards(deps, referral, effect.except);
         return { outcome: { ok: true } };
       case 'readdressReminders': {
         const moved = await deps.reminderStore.readdress(referral.referralId, effect.role, effect.fromAadObjectId, effect.to);

@@ -24,5 +24,7 @@ export function closeReferral(referral: Referral, actor: Actor, now: Now, retent
       { type: 'audit', action: 'referral.closed', detail: { retentionDays } },
       { type: 'timeline', entry: 'closed' },
     ],
+    // Its reminders stop; its audit and timeline entries get the same time to live (after these are written).
+    effects: [{ kind: 'cancelReminders', trigger: 'referralClosed' }, { kind: 'expireEntries' }],
   };
 }

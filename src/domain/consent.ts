@@ -70,6 +70,12 @@ export function withdrawConsent(referral: Referral, actor: Actor, cmd: { who: Co
       { type: 'audit', action: 'consent.withdrawn', detail: { who: cmd.who, scope: cmd.scope } },
       { type: 'timeline', entry: 'consentWithdrawn', detail: { scope: cmd.scope } },
     ],
-    ...(schoolStops ? { effects: [{ kind: 'dropReminderRecipients', role: 'schoolContact' }] } : {}),
+    effects: [
+      ...(schoolStops ? [{ kind: 'dropReminderRecipients' as const, role: 'schoolContact' as const }] : []),
+      // The wijkteam may no longer work with the data: its casusregisseur is told.
+      ...(cmd.scope === 'wijkteam' && referral.caseManager
+        ? [{ kind: 'notifyPerson' as const, aadObjectId: referral.caseManager.aadObjectId, messageKey: 'consent.toCaseManager', params: { number: referral.number }, referralId: referral.referralId }]
+        : []),
+    ],
   };
 }

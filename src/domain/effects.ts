@@ -81,8 +81,10 @@ export type EffectKind =
   | { kind: 'dropReminderRecipients'; role: PartyRole }
   /** The parent answered the agreements on their page: a card to the casusregisseur (reply button for a question). */
   | { kind: 'parentAnswerToCaseManager'; answerId: string }
-  /** Both professionals' handover cards show the current state (e.g. what the parent entered). */
-  | { kind: 'refreshHandoverCards' };
+  /** Both professionals' handover cards show the current state (e.g. what the parent entered); `except` the clicked card, answered by its click. */
+  | { kind: 'refreshHandoverCards'; except?: string }
+  /** A closed referral's audit and timeline entries get its time to live. */
+  | { kind: 'expireEntries' };
 
 /** An effect as a decision asks for it: what, and not before when (default: at once). */
 export type EffectRequest = EffectKind & { notBefore?: string };

@@ -536,7 +536,13 @@ export function recordMeetingNotice(r: Referral, uid: string, sequence: number, 
  * The SMW'er confirms they told the parent themselves: by phone when there is no e-mail address,
  * or by mail or phone when Schakel's mail only waits in the outbox or failed.
  */
-export function markParentInformed(r: Referral, a: Actor, task: ParentTask, now: Now): Decision<Referral> {
+/** The SMW'er ticked off telling the parent themselves: recorded, and the other cards follow (`clicked` got the click's answer). */
+export function markParentInformed(r: Referral, a: Actor, task: ParentTask, now: Now, clicked?: string): Decision<Referral> {
+  const d = parentInformed(r, a, task, now);
+  return d.ok && !d.unchanged ? { ...d, effects: [{ kind: 'refreshHandoverCards', ...(clicked ? { except: clicked } : {}) }] } : d;
+}
+
+function parentInformed(r: Referral, a: Actor, task: ParentTask, now: Now): Decision<Referral> {
   if (!isSmwOf(r, a)) return refuse('notAllowed');
   const h = handoverOf(r);
   if ('meetingUid' in task) {

@@ -324,6 +324,7 @@ describe('closing', () => {
     expect(invokeMessage(await click(outsider, card, VERBS.close))).toContain(REFUSED);
     const done = invokeCard(await click(smw, card, VERBS.close));
     expect(texts(done).join(' ')).toContain('Afgesloten');
+    await effectsSettled(h.bot); // the reminders stop and the entries get their time to live as effects of the closing
     const container = h.bot.schakel.store.containers.referrals;
     const { resource } = await container.item(referralId, referralId).read();
     expect(resource).toMatchObject({ state: 'closed', ttl: 365 * 24 * 3600 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Accepted, Decision } from '../../src/domain/decision.js';
 import { agreementsDelivered, confirmAndDistribute, pendingDeliveries } from '../../src/domain/agreementDelivery.js';
 import type { Agreements } from '../../src/domain/agreements.js';
+import { closeReferral } from '../../src/domain/closing.js';
 import { effectSettled } from '../../src/domain/effectResults.js';
 import { enqueue, withState, type DeliveryState, type Effect } from '../../src/domain/effects.js';
 import {
@@ -165,5 +166,13 @@ describe('the slow steps of the warme overdracht as effects', () => {
     expect(delivered.value.handover?.deliveries.map((x) => [x.recipient, x.status])).toEqual([['parent', 'outbox']]);
     // A refresh already waits (the confirmation's own, last): no second one.
     expect(delivered.effects ?? []).toEqual([]);
+  });
+});
+
+describe('closing as data', () => {
+  it('closing sets a time to live and asks for the reminders to stop and the entries to expire', () => {
+    const d = ok(closeReferral({ ...accepted(), state: 'agreementsConfirmed' }, smw, now, 365));
+    expect(d.value).toMatchObject({ state: 'closed', ttl: 365 * 24 * 3600 });
+    expect(d.effects).toEqual([{ kind: 'cancelReminders', trigger: 'referralClosed' }, { kind: 'expireEntries' }]);
   });
 });

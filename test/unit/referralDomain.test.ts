@@ -175,6 +175,13 @@ describe('withdrawing consent', () => {
     expect(sharingAllowed(w.value, 'wijkteam', today)).toBe(true);
     expect(withdrawable(w.value)).toEqual([{ who: 'parent0', scope: 'wijkteam' }]);
   });
+  it('as data: the school contact\'s reminders are dropped; withdrawn from the wijkteam, its casusregisseur is told', () => {
+    const school = withdrawConsent(referral, smw, { who: 'parent0', scope: 'schoolContact' }, now);
+    expect(school.ok && school.effects).toEqual([{ kind: 'dropReminderRecipients', role: 'schoolContact' }]);
+    const taken = { ...referral, state: 'accepted' as const, caseManager: { aadObjectId: karim.aadObjectId, name: karim.name } };
+    const wijkteam = withdrawConsent(taken, smw, { who: 'parent0', scope: 'wijkteam' }, now);
+    expect(wijkteam.ok && wijkteam.effects).toEqual([{ kind: 'notifyPerson', aadObjectId: karim.aadObjectId, messageKey: 'consent.toCaseManager', params: { number: taken.number }, referralId: taken.referralId }]);
+  });
   it('is recorded by the SMW\'er only, once, for consent that was given', () => {
     expect(withdrawConsent(referral, karim, { who: 'parent0', scope: 'wijkteam' }, now)).toMatchObject({ ok: false, code: 'notAllowed' });
     expect(withdrawConsent(referral, smw, { who: 'pupil', scope: 'wijkteam' }, now)).toMatchObject({ ok: false, code: 'invalid' });

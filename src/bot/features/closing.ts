@@ -52,10 +52,7 @@ async function onClose(ctx: TurnContext, deps: BotDeps, data: unknown): Promise<
     return respondWithMessage(ctx, tr(`refusal.${outcome.decision.code}`));
   }
   const closed = outcome.decision.value;
-  if (!outcome.decision.unchanged && closed.ttl) {
-    await deps.reminders.referralClosed(closed);
-    const entries = await deps.referrals.expireEntries(closed.referralId, closed.ttl);
-    deps.log.info({ referralId: closed.referralId, retentionDays: days, entries }, 'referral closed');
-  }
+  // The reminders and the entries' time to live follow as effects.
+  if (!outcome.decision.unchanged) deps.log.info({ referralId: closed.referralId, retentionDays: days }, 'referral closed');
   return respondWithCard(ctx, closeCard(tr, closed, days, true));
 }

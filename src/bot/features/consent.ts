@@ -10,7 +10,6 @@ import { withdrawable, withdrawConsent } from '../../domain/consent.js';
 import type { Referral } from '../../domain/referral.js';
 import type { ConsentScope, Consenter } from '../../domain/sections/consent.js';
 import { parentsOf } from '../../domain/sections/parents.js';
-import { translator } from '../../i18n/index.js';
 import { auditRefusal, decideAndSave, parseAction } from '../actions.js';
 import { actorOf, respondWithCard, respondWithMessage, trOf } from '../context.js';
 import type { BotDeps } from '../deps.js';
@@ -81,8 +80,5 @@ async function onWithdraw(ctx: TurnContext, deps: BotDeps, data: Record<string, 
     }
     const referral = outcome.decision.value;
     deps.log.info({ referralId: referral.referralId, scope }, 'consent withdrawn');
-    if (!outcome.decision.unchanged && scope === 'wijkteam' && referral.caseManager) {
-      await deps.messenger.sendToUser(referral.caseManager.aadObjectId, { type: 'message', text: translator('nl')('consent.toCaseManager', { number: referral.number }) });
-    }
     await respondWithCard(ctx, withdrawCard(tr, referral, '', tr('consent.withdrawn', { who: whoName(tr, referral, who), scope: tr(`consent.scopeName.${scope}`) })));
 }

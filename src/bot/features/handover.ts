@@ -28,7 +28,6 @@ import type { BotDeps } from '../deps.js';
 import {
   cardActivity,
   registerInvitationDownloads,
-  refreshCards,
   viewerOf,
   viewOf,
 } from '../handoverEffects.js';
@@ -140,9 +139,8 @@ export function registerHandover(app: Application, deps: BotDeps): void {
   on(VERBS.parentInformed, Informed, async (ctx, actor, r, action) => {
     const v = view(ctx, deps);
     const task = 'meetingUid' in action ? { meetingUid: action.meetingUid, sequence: action.sequence } : { agreementsVersion: action.agreementsVersion };
-    const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? markParentInformed(cur, actor, task, now) : notFound()));
+    const outcome = await decideAndSave(deps, r.referralId, actor, (cur, now) => (cur ? markParentInformed(cur, actor, task, now, clickedId(ctx)) : notFound()));
     if (!outcome.decision.ok) return answerRefusal(ctx, deps, outcome, actor, VERBS.parentInformed);
-    if (!outcome.decision.unchanged) await refreshCards(deps, outcome.decision.value, clickedId(ctx));
     const byPhone = 'agreementsVersion' in task && outcome.decision.value.handover?.deliveries.some((d) => d.agreementsVersion === task.agreementsVersion && d.recipient === 'parent' && d.channel === 'phone');
     return respondWithCard(ctx, handoverCard(v, outcome.decision.value, 'smw', { kind: 'good', text: v.tr(byPhone ? 'handover.task.doneNotice' : 'handover.task.doneMailNotice') }));
   });
