@@ -81,7 +81,8 @@ export async function lifecycleRequests(): Promise<StepRow[]> {
 
   /** Until no effect is due: the runner's in-process runs, then its loop (the check itself is not counted). */
   async function settle(): Promise<void> {
-    for (let pass = 0; pass < 50; pass++) {
+    // Teams' per-chat limits can hold an effect back for a while (real time): wait, up to a minute.
+    for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
       await effects.idle();
       const was = counting;
       counting = false;
@@ -90,6 +91,8 @@ export async function lifecycleRequests(): Promise<StepRow[]> {
         .fetchAll();
       counting = was;
       if ((resources[0] ?? 0) === 0) return;
+      // Held back by Teams' limits: the runner wakes itself when the slot is free (as in production); not its loop.
+      if (effects.waiting() > 0) continue;
       await effects.tick();
     }
     throw new Error('effects did not settle');

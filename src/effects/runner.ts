@@ -70,6 +70,11 @@ export class EffectRunner {
     while (this.active.size > 0 || this.ticking) await Promise.allSettled([...this.active.values(), this.ticking]);
   }
 
+  /** Referrals whose effects wait for a timer of this process (a rate-limit wait or a retry due soon). */
+  waiting(): number {
+    return this.wakeups.size;
+  }
+
   /** Runs a referral's due effects soon (after a commit in this process). */
   kick(referralId: string): void {
     if (this.stopped) return;
