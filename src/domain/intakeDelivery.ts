@@ -56,3 +56,14 @@ export function intakePostSettled(referral: Referral, effect: Effect, state: Del
       return { ok: true, value: adopted, events: [] };
   }
 }
+
+/**
+ * A coordinator linked the wijkteam's channel: a submitted referral of that wijkteam that has no
+ * intake post yet gets one (the same effect as at the submit, which found no channel then).
+ * Anything else — posted, moved on, another wijkteam, a post already on its way — changes nothing.
+ */
+export function postWhenLinked(referral: Referral, wijkteamId: string): Accepted<Referral> {
+  const waiting = (referral.outbox?.effects ?? []).some((e) => e.kind === 'postIntakeCard' && (e.state.status === 'pending' || e.state.status === 'retrying'));
+  if (referral.state !== 'submitted' || referral.routing?.wijkteamId !== wijkteamId || referral.intakePost || waiting) return { ok: true, value: referral, events: [], unchanged: true };
+  return { ok: true, value: referral, events: [], effects: [{ kind: 'postIntakeCard', wijkteamId }] };
+}

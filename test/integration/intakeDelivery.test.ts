@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
-import { installationUpdate, makeUser, personalConversationId } from '../support/activities.js';
+import { botAddedToTeam, channelMessage, installationUpdate, makeUser, personalConversationId } from '../support/activities.js';
 import { action, cardOf, invokeCard, texts } from '../support/cards.js';
 import type { ConnectorCall } from '../support/fakeConnector.js';
 import { effectsSettled, startHarness, type Harness } from '../support/harness.js';
@@ -158,5 +158,28 @@ describe('take-on is answered from the committed state; what follows is carried 
       expect(planning, user.name).toHaveLength(1);
     }
     expect((await h.bot.schakel.deps.referrals.entries(referralId, 'timeline')).map((e) => e.action)).toEqual(['submitted', 'intakePosted', 'accepted', 'handover.offered']);
+  });
+
+  it('submitted before its wijkteam\'s channel is linked: nothing is posted or claimed; once a coordinator links the channel the runner posts the card, once', async () => {
+    const team = { id: '19:team-delfshaven@thread.tacv2', name: 'Wijkteam Delfshaven' };
+    const channel = '19:aanmeldingen-delfshaven@thread.tacv2';
+    const review = await fillAll(smw, { pupil: { postcode: '3021ab' } });
+    const referralId = String(action(review, VERBS.submit).data.referralId);
+    await click(smw, review, VERBS.submit);
+    await effectsSettled(h.bot);
+    const waiting = (await h.bot.schakel.deps.referrals.get(referralId))!.doc;
+    expect(waiting.state).toBe('submitted');
+    expect(waiting.intakePost).toBeUndefined();
+    expect(postsIn(channel)).toHaveLength(0);
+    await h.bot.send(botAddedToTeam(coordinator, h.connector.url, team, channel));
+    await h.bot.send(channelMessage(coordinator, 'koppel wijkteam Delfshaven', h.connector.url, team, channel));
+    await effectsSettled(h.bot);
+    const posted = postsIn(channel).filter((c) => JSON.stringify(c.body).includes(waiting.number));
+    expect(posted).toHaveLength(1);
+    expect((await h.bot.schakel.deps.referrals.get(referralId))!.doc.intakePost).toMatchObject({ wijkteamId: 'wt-delfshaven', conversationId: channel, activityId: posted[0]!.responseId });
+    // Linking again posts nothing twice.
+    await h.bot.send(channelMessage(coordinator, 'koppel wijkteam Delfshaven', h.connector.url, team, channel));
+    await effectsSettled(h.bot);
+    expect(postsIn(channel).filter((c) => JSON.stringify(c.body).includes(waiting.number))).toHaveLength(1);
   });
 });

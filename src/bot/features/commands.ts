@@ -7,7 +7,9 @@ import { actorOf, langOfTurn, nowOf, tenantOf, trOf } from '../context.js';
 import { grantOf } from '../gate.js';
 import { casesCard, draftsCard, type ListView } from '../../../cards/caseList/lists.js';
 import type { BotDeps } from '../deps.js';
-import { postIntake, wijkteamNamer } from '../intakePosting.js';
+import { wijkteamNamer } from '../intakePosting.js';
+import { postWhenLinked } from '../../domain/intakeDelivery.js';
+import { decideAndSave } from '../actions.js';
 
 const OPEN_STATES: ReferralState[] = ['draft', 'submitted', 'accepted', 'handoverScheduled', 'agreementsConfirmed', 'aftercare', 'declined'];
 
@@ -142,7 +144,10 @@ async function linkWijkteam(ctx: TurnContext, deps: BotDeps): Promise<void> {
   });
   deps.log.info({ wijkteam: wijkteam.id, teamId }, 'wijkteam channel linked');
   await ctx.sendActivity(tr('link.done', { wijkteam: wijkteam.name }));
-  for (const waiting of await deps.referrals.awaitingPost(wijkteam.id)) await postIntake(deps, waiting, actor);
+  // What waited for this channel is posted by the effect runner, as at a submit.
+  for (const waiting of await deps.referrals.awaitingPost(wijkteam.id)) {
+    await decideAndSave(deps, waiting.referralId, actor, (cur) => (cur ? postWhenLinked(cur, wijkteam.id) : { ok: false, code: 'notFound' }));
+  }
 }
 
 /**
