@@ -11,10 +11,11 @@ import type { OutboxRepository } from '../store/outbox.js';
 import type { FamilyDataRepository } from '../store/familyData.js';
 import type { MailSender } from '../notify/mail.js';
 import type { CalendarGateway } from '../meetings/graph.js';
-import type { Referral } from '../domain/referral.js';
-import type { AgreedDate } from '../domain/types.js';
 import type { ReminderPolicy } from '../domain/reminders.js';
 import type { ReminderStore } from '../store/reminders.js';
+import type { ReminderPlanner } from '../scheduler/planner.js';
+
+export type { ReminderPlanner };
 import type { CoordinatorDirectory } from '../store/coordinators.js';
 import type { SecurityLog } from '../store/securityLog.js';
 import type { RegistrationRepository } from '../store/registration.js';
@@ -23,21 +24,6 @@ import type { DigestRepository } from '../store/digests.js';
 import type { Downloads } from '../server/downloads.js';
 import type { ParentLinks } from '../parentPage/links.js';
 
-/** Plans reminders for the warme overdracht and its agreements; the reminder engine implements it. */
-export interface ReminderPlanner {
-  /** The referral was sent to the wijkteam: the service norms start. */
-  referralSubmitted(referral: Referral): Promise<void>;
-  /** A casusregisseur took the referral on. */
-  referralAccepted(referral: Referral): Promise<void>;
-  /** The meeting was booked or moved (`referral.handover.meeting`): plan the prompt for the agreements. */
-  handoverBooked(referral: Referral): Promise<void>;
-  /** The meeting was cancelled: withdraw its prompt and the escalations it started. */
-  handoverCancelled(referral: Referral): Promise<void>;
-  /** The referral was closed: nothing is reminded any more. */
-  referralClosed(referral: Referral): Promise<void>;
-  /** A version of the agreements was confirmed: plan (or move) a reminder per dated item. */
-  agreementsConfirmed(referral: Referral, dates: AgreedDate[]): Promise<void>;
-}
 
 /** Where committed effects are announced: a due mark before the commit, a kick after it. */
 export interface EffectQueue {

@@ -1,4 +1,3 @@
-import type { CloudAdapter } from 'botbuilder';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
@@ -8,7 +7,7 @@ import type { ReminderRenderer } from '../notify/reminderMessages.js';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { SharedSendBudget, type SendBudget } from '../notify/sendBudget.js';
-import { TeamsSender } from '../notify/sender.js';
+import { TeamsSender, type TeamsSenderOptions } from '../notify/sender.js';
 import { ReminderStore, type ReminderDocument } from '../store/reminders.js';
 import type { Store } from '../store/cosmos.js';
 import { ReminderDispatcher, type DeliveryProblem } from './dispatcher.js';
@@ -19,7 +18,8 @@ export interface ReminderEngineDeps {
   store: Store;
   clock: Clock;
   log: Logger;
-  adapter: CloudAdapter;
+  /** The Bot Framework adapter, handed to the sender (the only place that knows it). */
+  adapter: TeamsSenderOptions['adapter'];
   directory: ConversationDirectory;
   mail: MailSender;
   /** Tenant of the bot (MICROSOFT_APP_TENANT_ID, or the single allowed tenant in local mode). */

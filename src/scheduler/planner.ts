@@ -1,4 +1,3 @@
-import type { ReminderPlanner } from '../bot/deps.js';
 import { effectiveAgreedDates } from '../domain/agreedDateChanges.js';
 import { planAgreementsPrompt } from '../domain/agreementsPrompt.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
@@ -10,6 +9,22 @@ import { normRemindersOnEvent, type ServiceNormRule } from '../domain/serviceNor
 import type { AgreedDate, PartyRole } from '../domain/types.js';
 import type { Logger } from '../log.js';
 import type { ReminderStore } from '../store/reminders.js';
+
+/** Plans reminders for the warme overdracht and its agreements; the reminder engine implements it. */
+export interface ReminderPlanner {
+  /** The referral was sent to the wijkteam: the service norms start. */
+  referralSubmitted(referral: Referral): Promise<void>;
+  /** A casusregisseur took the referral on. */
+  referralAccepted(referral: Referral): Promise<void>;
+  /** The meeting was booked or moved (`referral.handover.meeting`): plan the prompt for the agreements. */
+  handoverBooked(referral: Referral): Promise<void>;
+  /** The meeting was cancelled: withdraw its prompt and the escalations it started. */
+  handoverCancelled(referral: Referral): Promise<void>;
+  /** The referral was closed: nothing is reminded any more. */
+  referralClosed(referral: Referral): Promise<void>;
+  /** A version of the agreements was confirmed: plan (or move) a reminder per dated item. */
+  agreementsConfirmed(referral: Referral, dates: AgreedDate[]): Promise<void>;
+}
 
 export interface PlannerDeps {
   store: ReminderStore;
