@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CaseCardRef } from '../domain/caseCards.js';
 import type { EffectResult } from '../domain/effectResults.js';
-import type { Effect, EffectOutcome } from '../domain/effects.js';
+import { isOpen, type Effect, type EffectOutcome } from '../domain/effects.js';
 import { bookingToDo, mayPlan } from '../domain/handoverFlow.js';
 import { planClosePrompt } from '../domain/lifecycle.js';
 import type { Referral } from '../domain/referral.js';
@@ -23,6 +23,12 @@ import { declinedCard, intakeCard } from '../../cards/intake/index.js';
 const cardMessage = (card: object): OutboundMessage => ({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] });
 const outcomeOf = (r: PortResult): EffectOutcome => (r.ok ? { ok: true } : r);
 const skipped = (note: string): { outcome: EffectOutcome } => ({ outcome: { ok: true, note } });
+/** Whether effect id `a` (`<referralId>:<seq>:<index>`) was committed after `b`. */
+const laterThan = (a: string, b: string): boolean => {
+  const [sa, ia] = a.split(':').slice(-2).map(Number) as [number, number];
+  const [sb, ib] = b.split(':').slice(-2).map(Number) as [number, number];
+  return sa > sb || (sa === sb && ia > ib);
+};
 
 /** States in which the warme overdracht can still be planned (a planning card makes sense). */
 const PLANNING = new Set<Referral['state']>(['accepted', 'handoverScheduled']);
@@ -171,6 +177,8 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
           return { outcome: { ok: false, retryable: true, reason: 'graph' } };
         }
       case 'refreshHandoverCards':
+        // A later refresh already waits (it renders the referral as it is then): this one would only spend Teams' per-chat limits.
+        if (!effect.except && (referral.outbox?.effects ?? []).some((e) => e.kind === 'refreshHandoverCards' && !e.except && e.id !== effect.id && isOpen(e) && laterThan(e.id, effect.id))) return skipped('superseded');
         // Each card's update is tried once; a failed one is logged and the card is brought up to date by the next change.
         await refreshCards(deps, referral, effect.except);
         return { outcome: { ok: true } };

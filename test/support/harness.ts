@@ -115,7 +115,7 @@ function parseBody(text: string): unknown {
  * failed on the way, as the loop would find it) passes of the runner's loop.
  */
 // Generous: on a shared two-core machine a Teams rate-limit wait plus a loaded CPU can take a while; nothing here is a timing assertion.
-export async function effectsSettled(bot: BotInstance, timeoutMs = 20_000): Promise<void> {
+export async function effectsSettled(bot: BotInstance, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     await bot.schakel.effects.idle();
