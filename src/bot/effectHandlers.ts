@@ -221,21 +221,28 @@ async function refreshCaseCards(deps: BotDeps, teams: TeamsPort, referral: Refer
   const posted = sentCards.filter((c) => !(referral.caseCards ?? []).some((r) => r.aadObjectId === c.aadObjectId && r.activityId));
   const post = referral.intakePost;
   const channel = post && withChannel ? await deps.settings.channel(post.wijkteamId) : undefined;
+  let intakeShown: string | undefined;
   if (post && channel) {
     const card = intakeCard(translator('nl'), referral, today, await wijkteamNamer(deps));
-    const sent = await teams.updateInChannel({ ...channel, channelId: post.conversationId }, post.activityId, cardMessage(card));
-    if (!sent.ok) failures.push(sent);
+    const shown = createHash('sha256').update(JSON.stringify(card)).digest('base64url').slice(0, 16);
+    // Shown already (e.g. this refresh is tried again because a person's chat was busy): the channel's limits are shared by the whole wijkteam.
+    if (post.shown !== shown) {
+      const sent = await teams.updateInChannel({ ...channel, channelId: post.conversationId }, post.activityId, cardMessage(card));
+      if (!sent.ok) failures.push(sent);
+      else intakeShown = shown;
+    }
   }
   const throttled = failures.find((f) => !f.ok && f.throttled);
   // A throttled attempt records nothing, so a card posted in it would be posted again: instead the
   // posted ids are recorded now and the domain asks for another refresh of the rest.
-  if (posted.length > 0 && throttled) return { outcome: { ok: true, note: 'throttled' }, result: { caseCards: sentCards, refreshAgain: { channel: withChannel } } };
-  const result = sentCards.length ? { caseCards: sentCards } : undefined;
+  if (posted.length > 0 && throttled) return { outcome: { ok: true, note: 'throttled' }, result: { caseCards: sentCards, refreshAgain: { channel: withChannel }, ...(intakeShown ? { intakeShown } : {}) } };
+  const result = sentCards.length || intakeShown ? { caseCards: sentCards, ...(intakeShown ? { intakeShown } : {}) } : undefined;
   // A long wait for a person's chat (its per-chat limit is spent on planning cards and messages):
   // the refresh is retried later like a failed attempt instead of holding the runner; it stays
   // open meanwhile, so later changes wait for it and it then shows the referral as it is.
   if (throttled && !throttled.ok && (throttled.retryAfterMs ?? 0) > LONG_THROTTLE_MS) return { outcome: { ok: false, retryable: true, reason: 'throttled' }, ...(result ? { result } : {}) };
   const failed = throttled ?? failures.find((f) => !f.ok && f.retryable) ?? failures[0];
+  // A rate-limit wait keeps what was shown (the runner commits the result), so it is not sent again.
   return { outcome: failed ? outcomeOf(failed) : { ok: true }, ...(result ? { result } : {}) };
 }
 

@@ -87,7 +87,7 @@ export function settleNeedsRefresh(effect: Effect, state: DeliveryState, changed
  * The refresh's answer: records where newly posted cards went (so later refreshes update them in
  * place) and what each card now shows; when Teams made it stop half-way (`again`), asks for another refresh of the rest.
  */
-export function caseCardsPosted(r: Referral, sent: CaseCardRef[] | undefined, again?: { channel: boolean }): Accepted<Referral> {
+export function caseCardsPosted(r: Referral, sent: CaseCardRef[] | undefined, again?: { channel: boolean }, intakeShown?: string): Accepted<Referral> {
   const byPerson = new Map((sent ?? []).map((p) => [p.aadObjectId, p]));
   const merge = (c: CaseCardRef): CaseCardRef => {
     const s = byPerson.get(c.aadObjectId);
@@ -95,6 +95,7 @@ export function caseCardsPosted(r: Referral, sent: CaseCardRef[] | undefined, ag
     const activityId = c.activityId ?? s.activityId;
     return { aadObjectId: c.aadObjectId, ...(activityId ? { activityId } : {}), ...(s.shown && (!c.activityId || c.activityId === s.activityId || !s.activityId) ? { shown: s.shown } : {}) };
   };
-  const value = byPerson.size ? { ...r, caseCards: caseCardsOf(r).map(merge) } : r;
+  const withCards = byPerson.size ? { ...r, caseCards: caseCardsOf(r).map(merge) } : r;
+  const value = intakeShown && withCards.intakePost && withCards.intakePost.shown !== intakeShown ? { ...withCards, intakePost: { ...withCards.intakePost, shown: intakeShown } } : withCards;
   return { ok: true, value, events: [], ...(again ? { effects: [{ kind: 'refreshCaseCards' as const, ...(again.channel ? { channel: true } : {}) }] } : {}) };
 }

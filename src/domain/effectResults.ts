@@ -19,6 +19,8 @@ export interface EffectResult {
   caseCards?: CaseCardRef[];
   /** Teams asked to wait before the rest of the case cards could be updated: refresh them again. */
   refreshAgain?: { channel: boolean };
+  /** What the channel's intake card shows after a refresh updated it (its digest). */
+  intakeShown?: string;
   /** The times found for the warme overdracht; `calendarFailed` when Graph was asked but did not answer. */
   proposals?: Proposals & { calendarFailed: boolean };
   /** How the booked meeting's invitation went out; `createdEvent` when a new Graph event exists. */
@@ -51,7 +53,7 @@ function settledFor(referral: Referral, effect: Effect, state: DeliveryState, re
       // A card that could not be sent is not recorded: `overdracht <nummer>` sends it again.
       return state.status === 'done' && result.handoverCard ? planningOffered(referral, result.handoverCard, result.email, now) : nothing(referral);
     case 'refreshCaseCards':
-      return caseCardsPosted(referral, result.caseCards, result.refreshAgain);
+      return caseCardsPosted(referral, result.caseCards, result.refreshAgain, result.intakeShown);
     case 'findSlots':
       if (state.status === 'done' && result.proposals) return slotsFound(referral, effect.by, result.proposals, now);
       // A search that failed for good or is tried again: the cards say so.

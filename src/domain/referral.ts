@@ -50,6 +50,8 @@ export interface IntakePost {
   conversationId: string;
   activityId: string;
   postedAt: string;
+  /** A digest of what the card shows since the last refresh that updated it (an identical render is not sent again). */
+  shown?: string;
 }
 
 export interface Decline {

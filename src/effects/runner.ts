@@ -161,7 +161,9 @@ export class EffectRunner {
         if (!outcome.ok && outcome.throttled) {
           // A rate limit is not a failed attempt (as for reminders): the effect stays pending and
           // this process tries again when the slot is free (real time, whatever the domain's clock).
-          if (entries.length > 0) stored = await this.commit(stored, new Set(entries.map((e) => e.id)), undefined, undefined);
+          // What it did achieve before the wait (e.g. cards already updated) is kept, so it is not sent again.
+          const kept = result ? { state: effect.state, result } : undefined;
+          if (entries.length > 0 || kept) stored = await this.commit(stored, new Set(entries.map((e) => e.id)), kept ? effect : undefined, kept);
           this.wakeAfter(referralId, outcome.retryAfterMs ?? this.options.retry.baseMs);
           return stored;
         }

@@ -27,6 +27,23 @@ export interface ReferralEntry {
  *    Earlier data has one document per person and referral (id the referral's id) instead; the
  *    list takes those in when it is first written, and a person without a list is read from them.
  */
+/**
+ * The referral's timeline in one document of its partition (id {@link TIMELINE_LOG}), written
+ * beside the entry documents: `status` and the case cards read it with one point read, whatever
+ * the size of the data. Keyed by entry id, so writing an entry again changes nothing.
+ */
+interface TimelineLogDoc {
+  id: typeof TIMELINE_LOG;
+  referralId: string;
+  type: 'timelineLog';
+  entries: Record<string, Pick<ReferralEntry, 'at' | 'actor' | 'action' | 'detail'>>;
+}
+
+const TIMELINE_LOG = 'timeline-log';
+/** A JSON Pointer segment (RFC 6901). */
+const pointer = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
+const logged = (e: ReferralEntry): TimelineLogDoc['entries'][string] => ({ at: e.at, actor: e.actor, action: e.action, ...(e.detail ? { detail: e.detail } : {}) });
+
 interface CaseIndexDoc {
   id: string;
   key: string;
@@ -127,11 +144,46 @@ export class ReferralRepository {
       } catch (err) {
         if (statusOf(err) !== 409) throw err;
       }
-      return;
+    } else {
+      // Several: one transactional batch per 100 in the referral's partition. An upsert of the
+      // same id writes the same entry again, so a repeat stays a no-op in effect.
+      await this.batch(referralId, docs.map((doc) => ({ operationType: BulkOperationType.Upsert, resourceBody: { ...doc } })));
     }
-    // Several: one transactional batch per 100 in the referral's partition. An upsert of the
-    // same id writes the same entry again, so a repeat stays a no-op in effect.
-    await this.batch(referralId, docs.map((doc) => ({ operationType: BulkOperationType.Upsert, resourceBody: { ...doc } })));
+    await this.logTimeline(referralId, docs);
+  }
+
+  /** Adds timeline entries to the referral's timeline document (created, with what came before, when it has none). */
+  private async logTimeline(referralId: string, docs: ReferralEntry[]): Promise<void> {
+    const timeline = docs.filter((d) => d.type === 'timeline');
+    if (timeline.length === 0) return;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        // At most 10 operations per patch request.
+        for (let i = 0; i < timeline.length; i += 10) {
+          await this.container.item(TIMELINE_LOG, referralId).patch(timeline.slice(i, i + 10).map((e) => ({ op: 'set' as const, path: `/entries/${pointer(e.id)}`, value: logged(e) })));
+        }
+        return;
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+      }
+      // The referral's first timeline entry since the document exists: it starts with what was written before.
+      const before = await this.queryEntries(referralId, 'timeline');
+      const entries = Object.fromEntries([...before, ...timeline].map((e) => [e.id, logged(e)]));
+      try {
+        await this.container.items.create<TimelineLogDoc>({ id: TIMELINE_LOG, referralId, type: 'timelineLog', entries });
+        return;
+      } catch (err) {
+        if (statusOf(err) !== 409) throw err;
+      }
+    }
+  }
+
+  /** The timeline from its document, oldest first (entries of the same moment in the order written); undefined when it has none yet. */
+  private async timelineOf(referralId: string): Promise<ReferralEntry[] | undefined> {
+    const found = await readDoc<TimelineLogDoc>(this.container, TIMELINE_LOG, referralId);
+    if (!found) return undefined;
+    const all = Object.entries(found.doc.entries).map(([id, e]): ReferralEntry => ({ id, referralId, type: 'timeline', ...e }));
+    return all.map((e, i) => ({ e, i })).sort((a, b) => a.e.at.localeCompare(b.e.at) || a.i - b.i).map(({ e }) => e);
   }
 
   /** Writes the audit and timeline events of a decision as entries in the referral's partition. */
@@ -149,6 +201,7 @@ export class ReferralRepository {
     );
     if (docs.length === 1) await this.container.items.create(docs[0]!);
     else if (docs.length > 1) await this.batch(referralId, docs.map((doc) => ({ operationType: BulkOperationType.Create, resourceBody: { ...doc } })));
+    await this.logTimeline(referralId, docs);
     for (const entry of docs) this.log.debug({ referralId, action: entry.action, type: entry.type }, 'referral entry written');
   }
 
@@ -163,8 +216,10 @@ export class ReferralRepository {
     }
   }
 
-  /** The latest `count` entries of a type, newest first (the case card shows three). One single-partition query. */
+  /** The latest `count` entries of a type, newest first (the case card shows three). The timeline: one point read. */
   async latestEntries(referralId: string, type: ReferralEntry['type'], count: number): Promise<ReferralEntry[]> {
+    const timeline = type === 'timeline' ? await this.timelineOf(referralId) : undefined;
+    if (timeline) return timeline.reverse().slice(0, count);
     const { resources } = await this.container.items
       .query<ReferralEntry>(
         {
@@ -181,7 +236,13 @@ export class ReferralRepository {
     return resources.map(stripMeta);
   }
 
+  /** A type's entries, oldest first. The timeline: one point read of its document (a query for a referral without one). */
   async entries(referralId: string, type: ReferralEntry['type']): Promise<ReferralEntry[]> {
+    return (type === 'timeline' ? await this.timelineOf(referralId) : undefined) ?? this.queryEntries(referralId, type);
+  }
+
+  /** A type's entry documents, oldest first (one single-partition query). */
+  private async queryEntries(referralId: string, type: ReferralEntry['type']): Promise<ReferralEntry[]> {
     const { resources } = await this.container.items
       .query<ReferralEntry>(
         {
@@ -248,6 +309,7 @@ export class ReferralRepository {
       referralId,
       resources.map((entry) => ({ operationType: BulkOperationType.Replace, id: entry.id, resourceBody: { ...stripMeta(entry), ttl: ttlSeconds } })),
     );
-    return resources.length;
+    // The entries (the timeline's document, expired with them, is not one).
+    return resources.filter((r) => r.type === 'audit' || r.type === 'timeline').length;
   }
 }

@@ -56,8 +56,32 @@ describe('referral entries', () => {
     const { resources } = await store.containers.referrals.items
       .query<{ ttl?: number }>({ query: 'SELECT c.ttl FROM c WHERE c.referralId = @id', parameters: [{ name: '@id', value: id }] }, { partitionKey: id })
       .fetchAll();
-    expect(resources).toHaveLength(130);
+    expect(resources).toHaveLength(131); // the 130 entries and the timeline's own document
     expect(resources.every((r) => r.ttl === 3600)).toBe(true);
+  });
+});
+
+describe("the referral's timeline document", () => {
+  it('holds every timeline entry once, in order, beside the entry documents; one written before it existed is taken in', async () => {
+    const id = randomUUID();
+    // An entry from before the timeline had its own document.
+    await store.containers.referrals.items.create({ id: randomUUID(), referralId: id, type: 'timeline', at: '2026-11-24T09:00:00.000Z', actor: 'a', action: 'submitted' });
+    await referrals.record(id, 'actor-1', [{ type: 'timeline', entry: 'accepted' }, { type: 'audit', action: 'viewed' }], new Date('2026-11-24T10:00:00Z'));
+    const pending = [
+      { id: `${id}:3:e0`, event: { type: 'timeline', entry: 'handover.booked' } as DomainEvent, actor: 'schakel', at: '2026-11-24T11:00:00.000Z' },
+      { id: `${id}:3:e1`, event: { type: 'timeline', entry: 'handover.parent.invitation.email.outbox' } as DomainEvent, actor: 'schakel', at: '2026-11-24T11:00:00.000Z' },
+    ];
+    await referrals.writeEntries(id, pending);
+    await referrals.writeEntries(id, pending); // a repeat after a crash
+    const timeline = await referrals.entries(id, 'timeline');
+    expect(timeline.map((e) => e.action)).toEqual(['submitted', 'accepted', 'handover.booked', 'handover.parent.invitation.email.outbox']);
+    expect((await referrals.latestEntries(id, 'timeline', 2)).map((e) => e.action)).toEqual(['handover.parent.invitation.email.outbox', 'handover.booked']);
+    // The same as the entry documents say (one query), so nothing is lost by reading the document instead.
+    const { resources } = await store.containers.referrals.items
+      .query<{ action: string }>({ query: 'SELECT c.action FROM c WHERE c.referralId = @id AND c.type = "timeline" ORDER BY c.at', parameters: [{ name: '@id', value: id }] }, { partitionKey: id })
+      .fetchAll();
+    expect(resources.map((r) => r.action).sort()).toEqual(timeline.map((e) => e.action).sort());
+    expect((await referrals.entries(id, 'audit')).map((e) => e.action)).toEqual(['viewed']);
   });
 });
 
