@@ -2,13 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import { isOpen } from '../../src/domain/effects.js';
 import type { Referral } from '../../src/domain/referral.js';
-import { createLogger } from '../../src/log.js';
-import { openStore, type Store } from '../../src/store/cosmos.js';
-import { startLocalCosmos, type LocalCosmosServer } from '../../src/store/localCosmos.js';
+import type { Store } from '../../src/store/cosmos.js';
 import { cardAction, installationUpdate, makeUser, personalConversationId, type TeamsUser } from '../support/activities.js';
 import { action, cardOf } from '../support/cards.js';
-import { CrashChildren, exited, sleep, type Child } from '../support/crashChild.js';
-import { FakeConnector } from '../support/fakeConnector.js';
+import { exited, openMarks as marksLeft, sleep, startCrashRig, type Child, type CrashChildren, type CrashRig } from '../support/crashChild.js';
+import type { FakeConnector } from '../support/fakeConnector.js';
 import { AGREEMENTS, PLAN } from '../support/handoverFlow.js';
 import type { Harness } from '../support/harness.js';
 import { channelConversation, feijenoord, feijenoordChannel, linkWijkteams, referralFlow } from '../support/referralFlow.js';
@@ -28,7 +26,6 @@ const coordinator = makeUser('Coördinator Servicepunt');
 // One SMW'er and one casusregisseur per case of a run: Teams' per-chat limits then do not set the pace.
 const smws = Array.from({ length: PER_RUN }, (_, i) => makeUser(`SMW ${i}`));
 const members = Array.from({ length: PER_RUN }, (_, i) => makeUser(`Casusregisseur ${i}`));
-let cosmos: LocalCosmosServer;
 let connector: FakeConnector;
 let store: Store;
 let children: CrashChildren;
@@ -40,26 +37,16 @@ const { fillAll } = referralFlow(asHarness);
 const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 const agreements = { ...AGREEMENTS, feedback0Date: inDays(30), feedback1Date: inDays(37), evaluationDate: inDays(60), aftercareUntil: inDays(120) };
 
+let rig: CrashRig;
 beforeAll(async () => {
-  cosmos = await startLocalCosmos();
-  connector = await new FakeConnector().start();
-  store = await openStore({ endpoint: cosmos.endpoint, database: DATABASE }, createLogger('silent'));
-  children = new CrashChildren({ cosmosUrl: cosmos.endpoint, database: DATABASE, coordinator: coordinator.aadObjectId });
+  rig = await startCrashRig(DATABASE, coordinator.aadObjectId);
+  ({ connector, store, children } = rig);
 });
-
-afterAll(async () => {
-  children?.killAll();
-  await store?.close();
-  await connector?.stop();
-  await cosmos?.close();
-});
+afterAll(async () => rig?.close());
 
 const stored = async (id: string): Promise<Referral> => (await store.containers.referrals.item(id, id).read<Referral>()).resource!;
 
-async function openMarks(): Promise<number> {
-  const { resources } = await store.containers.effects.items.query('SELECT c.id FROM c').fetchAll();
-  return resources.length;
-}
+const openMarks = () => marksLeft(store);
 
 /** Waits until the live instance carried out everything committed so far. */
 async function settled(): Promise<void> {

@@ -2,13 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
 import type { Referral } from '../../src/domain/referral.js';
 import { isOpen } from '../../src/domain/effects.js';
-import { openStore, type Store } from '../../src/store/cosmos.js';
-import { startLocalCosmos, type LocalCosmosServer } from '../../src/store/localCosmos.js';
-import { createLogger } from '../../src/log.js';
+import type { Store } from '../../src/store/cosmos.js';
 import { cardAction, installationUpdate, makeUser } from '../support/activities.js';
 import { action } from '../support/cards.js';
-import { CrashChildren, exited, sleep, type Child } from '../support/crashChild.js';
-import { FakeConnector } from '../support/fakeConnector.js';
+import { exited, openMarks as marksLeft, sleep, startCrashRig, type Child, type CrashChildren, type CrashRig } from '../support/crashChild.js';
+import type { FakeConnector } from '../support/fakeConnector.js';
 import type { Harness } from '../support/harness.js';
 import { feijenoord, feijenoordChannel, linkWijkteams, referralFlow } from '../support/referralFlow.js';
 
@@ -18,7 +16,6 @@ const DATABASE = 'schakel-crash';
 
 const coordinator = makeUser('Coördinator Servicepunt');
 const smws = Array.from({ length: PER_RUN }, (_, i) => makeUser(`SMW ${i}`));
-let cosmos: LocalCosmosServer;
 let connector: FakeConnector;
 let store: Store;
 let children: CrashChildren;
@@ -28,29 +25,19 @@ let current: Child;
 const asHarness = () => ({ connector, bot: { send: (a: object) => current.send(a) } }) as unknown as Harness;
 const { fillAll } = referralFlow(asHarness);
 
+let rig: CrashRig;
 beforeAll(async () => {
-  cosmos = await startLocalCosmos();
-  connector = await new FakeConnector().start();
-  store = await openStore({ endpoint: cosmos.endpoint, database: DATABASE }, createLogger('silent'));
-  children = new CrashChildren({ cosmosUrl: cosmos.endpoint, database: DATABASE, coordinator: coordinator.aadObjectId });
+  rig = await startCrashRig(DATABASE, coordinator.aadObjectId);
+  ({ connector, store, children } = rig);
 });
-
-afterAll(async () => {
-  children?.killAll();
-  await store?.close();
-  await connector?.stop();
-  await cosmos?.close();
-});
+afterAll(async () => rig?.close());
 
 async function referrals(): Promise<Referral[]> {
   const { resources } = await store.containers.referrals.items.query<Referral>('SELECT * FROM c WHERE c.type = "referral"').fetchAll();
   return resources;
 }
 
-async function openMarks(): Promise<number> {
-  const { resources } = await store.containers.effects.items.query('SELECT c.id FROM c').fetchAll();
-  return resources.length;
-}
+const openMarks = () => marksLeft(store);
 
 /** Successful intake posts per referral number, and card updates per clicked card. */
 function deliveries(): { posts: Map<string, number>; updates: Map<string, number> } {

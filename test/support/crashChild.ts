@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { createLogger } from '../../src/log.js';
+import { openStore, type Store } from '../../src/store/cosmos.js';
+import { startLocalCosmos, type LocalCosmosServer } from '../../src/store/localCosmos.js';
+import { FakeConnector } from './fakeConnector.js';
 
 const CHILD = fileURLToPath(new URL('./botChild.ts', import.meta.url));
 
@@ -48,3 +52,37 @@ export const exited = (child: ChildProcess): Promise<void> =>
   child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What a crash test runs against: its own Cosmos server and database, a fake connector, and the bots it starts. */
+export interface CrashRig {
+  cosmos: LocalCosmosServer;
+  connector: FakeConnector;
+  store: Store;
+  children: CrashChildren;
+  close(): Promise<void>;
+}
+
+export async function startCrashRig(database: string, coordinator: string): Promise<CrashRig> {
+  const cosmos = await startLocalCosmos();
+  const connector = await new FakeConnector().start();
+  const store = await openStore({ endpoint: cosmos.endpoint, database }, createLogger('silent'));
+  const children = new CrashChildren({ cosmosUrl: cosmos.endpoint, database, coordinator });
+  return {
+    cosmos,
+    connector,
+    store,
+    children,
+    close: async () => {
+      children.killAll();
+      await store.close();
+      await connector.stop();
+      await cosmos.close();
+    },
+  };
+}
+
+/** The due marks left: 0 once every committed effect was carried out. */
+export async function openMarks(store: Store): Promise<number> {
+  const { resources } = await store.containers.effects.items.query('SELECT c.id FROM c').fetchAll();
+  return resources.length;
+}

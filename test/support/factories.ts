@@ -1,4 +1,5 @@
 import type { Referral } from '../../src/domain/referral.js';
+import type { PlanRequest } from '../../src/domain/planRequest.js';
 
 /** Answers of a complete, valid aanmeldformulier as a card would submit them (strings). */
 export const FORM = {
@@ -72,3 +73,18 @@ export function makeFullReferral(overrides: Partial<Referral> = {}): Referral {
     ...overrides,
   };
 }
+
+/** A planning request of the warme overdracht (Tuesday mornings, online), as the domain stores it. */
+export const PLAN_REQUEST: PlanRequest = {
+  availability: { weekly: [{ weekday: 2, part: 'ochtend' }], windows: [] },
+  meetingForm: 'online',
+  durationMinutes: 60,
+  pupilJoins: false,
+  parent: { name: 'Fatima de Vries', email: 'fatima@example.org' },
+};
+
+/** Two proposed times for {@link PLAN_REQUEST}. */
+export const TWO_SLOTS = [
+  { start: new Date('2026-11-24T08:00:00Z'), end: new Date('2026-11-24T09:00:00Z') },
+  { start: new Date('2026-12-01T08:00:00Z'), end: new Date('2026-12-01T09:00:00Z') },
+];

@@ -16,10 +16,9 @@ import {
   rescheduleHandover,
   savePlanRequest,
 } from '../../src/domain/handoverFlow.js';
-import type { PlanRequest } from '../../src/domain/planRequest.js';
 import type { Referral } from '../../src/domain/referral.js';
 import type { Actor } from '../../src/domain/types.js';
-import { makeFullReferral } from '../support/factories.js';
+import { PLAN_REQUEST, TWO_SLOTS, makeFullReferral } from '../support/factories.js';
 
 const now = { at: new Date('2026-11-23T09:00:00Z'), today: '2026-11-23' };
 const later = { at: new Date('2026-11-24T09:00:00Z'), today: '2026-11-24' };
@@ -28,17 +27,8 @@ const cm: Actor = { aadObjectId: 'cm-1', name: 'Karim Wijkteam', tenantId: 'tena
 const other: Actor = { aadObjectId: 'wt-2', name: 'Lisa Wijkteam', tenantId: 'tenant-1' };
 const foreignCm: Actor = { ...cm, tenantId: 'tenant-2' };
 
-const request: PlanRequest = {
-  availability: { weekly: [{ weekday: 2, part: 'ochtend' }], windows: [] },
-  meetingForm: 'online',
-  durationMinutes: 60,
-  pupilJoins: false,
-  parent: { name: 'Fatima de Vries', email: 'fatima@example.org' },
-};
-const slots = [
-  { start: new Date('2026-11-24T08:00:00Z'), end: new Date('2026-11-24T09:00:00Z') },
-  { start: new Date('2026-12-01T08:00:00Z'), end: new Date('2026-12-01T09:00:00Z') },
-];
+const request = PLAN_REQUEST;
+const slots = TWO_SLOTS;
 const agreements = (what = 'Wekelijks contact met de mentor'): Agreements => ({
   present: ['smw', 'caseManager', 'parent'],
   feedback: [{ slot: 0, to: 'smw', how: 'teams', date: '2026-12-10' }],

@@ -13,26 +13,16 @@ import {
   requestOtherSlots,
   requestSlots,
 } from '../../src/domain/handoverFlow.js';
-import type { PlanRequest } from '../../src/domain/planRequest.js';
 import type { Referral } from '../../src/domain/referral.js';
 import type { Actor } from '../../src/domain/types.js';
-import { makeFullReferral } from '../support/factories.js';
+import { PLAN_REQUEST, TWO_SLOTS, makeFullReferral } from '../support/factories.js';
 
 const now = { at: new Date('2026-11-23T09:00:00Z'), today: '2026-11-23' };
 const smw: Actor = { aadObjectId: 'smw-1', name: 'Sanne Smit', tenantId: 'tenant-1' };
 const cm: Actor = { aadObjectId: 'cm-1', name: 'Karim Wijkteam', tenantId: 'tenant-1' };
 const outsider: Actor = { aadObjectId: 'wt-2', name: 'Lisa Wijkteam', tenantId: 'tenant-1' };
-const request: PlanRequest = {
-  availability: { weekly: [{ weekday: 2, part: 'ochtend' }], windows: [] },
-  meetingForm: 'online',
-  durationMinutes: 60,
-  pupilJoins: false,
-  parent: { name: 'Fatima de Vries', email: 'fatima@example.org' },
-};
-const slots = [
-  { start: new Date('2026-11-24T08:00:00Z'), end: new Date('2026-11-24T09:00:00Z') },
-  { start: new Date('2026-12-01T08:00:00Z'), end: new Date('2026-12-01T09:00:00Z') },
-];
+const request = PLAN_REQUEST;
+const slots = TWO_SLOTS;
 
 function ok(d: Decision<Referral>): Accepted<Referral> {
   if (!d.ok) throw new Error(`refused: ${d.code}`);
