@@ -235,15 +235,16 @@ async function refreshCaseCards(deps: BotDeps, teams: TeamsPort, referral: Refer
   const throttled = failures.find((f) => !f.ok && f.throttled);
   // A throttled attempt records nothing, so a card posted in it would be posted again: instead the
   // posted ids are recorded now and the domain asks for another refresh of the rest.
-  if (posted.length > 0 && throttled) return { outcome: { ok: true, note: 'throttled' }, result: { caseCards: sentCards, refreshAgain: { channel: withChannel }, ...(intakeShown ? { intakeShown } : {}) } };
-  const result = sentCards.length || intakeShown ? { caseCards: sentCards, ...(intakeShown ? { intakeShown } : {}) } : undefined;
+  if (posted.length > 0 && throttled) return { outcome: { ok: true, note: 'throttled' }, result: { caseCards: sentCards, refreshAgain: { channel: withChannel }, caseCardsVersion: referral.version, ...(intakeShown ? { intakeShown } : {}) } };
+  // The version rendered: a change committed meanwhile (after this refresh read the referral) gets a refresh of its own.
+  const result: EffectResult = { caseCards: sentCards, caseCardsVersion: referral.version, ...(intakeShown ? { intakeShown } : {}) };
   // A long wait for a person's chat (its per-chat limit is spent on planning cards and messages):
   // the refresh is retried later like a failed attempt instead of holding the runner; it stays
   // open meanwhile, so later changes wait for it and it then shows the referral as it is.
-  if (throttled && !throttled.ok && (throttled.retryAfterMs ?? 0) > LONG_THROTTLE_MS) return { outcome: { ok: false, retryable: true, reason: 'throttled' }, ...(result ? { result } : {}) };
+  if (throttled && !throttled.ok && (throttled.retryAfterMs ?? 0) > LONG_THROTTLE_MS) return { outcome: { ok: false, retryable: true, reason: 'throttled' }, result };
   const failed = throttled ?? failures.find((f) => !f.ok && f.retryable) ?? failures[0];
   // A rate-limit wait keeps what was shown (the runner commits the result), so it is not sent again.
-  return { outcome: failed ? outcomeOf(failed) : { ok: true }, ...(result ? { result } : {}) };
+  return { outcome: failed ? outcomeOf(failed) : { ok: true }, result };
 }
 
 /**

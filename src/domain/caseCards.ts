@@ -87,7 +87,7 @@ export function settleNeedsRefresh(effect: Effect, state: DeliveryState, changed
  * The refresh's answer: records where newly posted cards went (so later refreshes update them in
  * place) and what each card now shows; when Teams made it stop half-way (`again`), asks for another refresh of the rest.
  */
-export function caseCardsPosted(r: Referral, sent: CaseCardRef[] | undefined, again?: { channel: boolean }, intakeShown?: string): Accepted<Referral> {
+export function caseCardsPosted(r: Referral, sent: CaseCardRef[] | undefined, again?: { channel: boolean }, intakeShown?: string, renderedVersion?: number): Accepted<Referral> {
   const byPerson = new Map((sent ?? []).map((p) => [p.aadObjectId, p]));
   const merge = (c: CaseCardRef): CaseCardRef => {
     const s = byPerson.get(c.aadObjectId);
@@ -97,5 +97,9 @@ export function caseCardsPosted(r: Referral, sent: CaseCardRef[] | undefined, ag
   };
   const withCards = byPerson.size ? { ...r, caseCards: caseCardsOf(r).map(merge) } : r;
   const value = intakeShown && withCards.intakePost && withCards.intakePost.shown !== intakeShown ? { ...withCards, intakePost: { ...withCards.intakePost, shown: intakeShown } } : withCards;
-  return { ok: true, value, events: [], ...(again ? { effects: [{ kind: 'refreshCaseCards' as const, ...(again.channel ? { channel: true } : {}) }] } : {}) };
+  // Rendered from an older version (a change was committed while the cards were being updated, and
+  // found this refresh still waiting, so it added none): once more, unless one waits already.
+  const behind = renderedVersion !== undefined && r.version > renderedVersion && !(r.outbox?.effects ?? []).some((e) => e.kind === 'refreshCaseCards' && isOpen(e));
+  const more = again ?? (behind ? { channel: true } : undefined);
+  return { ok: true, value, events: [], ...(more ? { effects: [{ kind: 'refreshCaseCards' as const, ...(more.channel ? { channel: true } : {}) }] } : {}) };
 }

@@ -21,6 +21,8 @@ export interface EffectResult {
   refreshAgain?: { channel: boolean };
   /** What the channel's intake card shows after a refresh updated it (its digest). */
   intakeShown?: string;
+  /** The referral's version the case cards were rendered from. */
+  caseCardsVersion?: number;
   /** The times found for the warme overdracht; `calendarFailed` when Graph was asked but did not answer. */
   proposals?: Proposals & { calendarFailed: boolean };
   /** How the booked meeting's invitation went out; `createdEvent` when a new Graph event exists. */
@@ -53,7 +55,8 @@ function settledFor(referral: Referral, effect: Effect, state: DeliveryState, re
       // A card that could not be sent is not recorded: `overdracht <nummer>` sends it again.
       return state.status === 'done' && result.handoverCard ? planningOffered(referral, result.handoverCard, result.email, now) : nothing(referral);
     case 'refreshCaseCards':
-      return caseCardsPosted(referral, result.caseCards, result.refreshAgain, result.intakeShown);
+      // Only a finished refresh asks for another (one still being tried renders the referral as it is then).
+      return caseCardsPosted(referral, result.caseCards, result.refreshAgain, result.intakeShown, state.status === 'done' ? result.caseCardsVersion : undefined);
     case 'findSlots':
       if (state.status === 'done' && result.proposals) return slotsFound(referral, effect.by, result.proposals, now);
       // A search that failed for good or is tried again: the cards say so.

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Accepted, Decision } from '../../src/domain/decision.js';
 import { agreementsDelivered, confirmAndDistribute, pendingDeliveries } from '../../src/domain/agreementDelivery.js';
 import type { Agreements } from '../../src/domain/agreements.js';
+import { caseCardsPosted } from '../../src/domain/caseCards.js';
 import { closeReferral } from '../../src/domain/closing.js';
 import { effectSettled } from '../../src/domain/effectResults.js';
 import { enqueue, withState, type DeliveryState, type Effect } from '../../src/domain/effects.js';
@@ -164,5 +165,16 @@ describe('closing as data', () => {
     const d = ok(closeReferral({ ...accepted(), state: 'agreementsConfirmed' }, smw, now, 365));
     expect(d.value).toMatchObject({ state: 'closed', ttl: 365 * 24 * 3600 });
     expect(d.effects).toEqual([{ kind: 'cancelReminders', trigger: 'referralClosed' }, { kind: 'expireEntries' }]);
+  });
+});
+
+describe('the live case cards keep up with a change committed while they were being updated', () => {
+  it('a refresh that rendered an older version asks for one more; one that rendered the current version does not', () => {
+    const r = { ...accepted(), version: 7 };
+    expect(caseCardsPosted(r, [], undefined, undefined, 6).effects).toEqual([{ kind: 'refreshCaseCards', channel: true }]);
+    expect(caseCardsPosted(r, [], undefined, undefined, 7).effects).toBeUndefined();
+    // One already waits (the later change added it): no second one.
+    const waiting = { ...r, outbox: enqueue(undefined, r.referralId, 'x', [], [{ kind: 'refreshCaseCards' }], now.at.toISOString()) };
+    expect(caseCardsPosted(waiting, [], undefined, undefined, 6).effects).toBeUndefined();
   });
 });
