@@ -101,6 +101,8 @@ async function main(): Promise<void> {
     ...Array.from({ length: 3 }, (_, k) => referralOf({ aadObjectId: user.aadObjectId, name: user.name }, undefined, 'draft', k)),
   ];
   for (const r of own) await bot.schakel.deps.referrals.create(r);
+  // Their timelines, as the app writes them (the first entry creates the referral's timeline document).
+  for (const r of own) await bot.schakel.deps.referrals.record(r.referralId, r.smw.aadObjectId, [{ type: 'timeline', entry: r.state === 'draft' ? 'created' : 'submitted' }], new Date(r.createdAt));
   const number = own[0]!.number;
   const draft = own.at(-1)!.number;
   const commands: [string, string][] = [['mijn casussen', number], [`status ${number}`, number], ['concepten', draft]];
