@@ -5,7 +5,7 @@ import type { AdaptiveCardJson } from '../render.js';
 import { fieldViews, type RawValues, type Translate } from '../referral/fields.js';
 import { VERBS } from '../verbs.js';
 import { agreementsToCardValues, confirmedAgreements, latestAgreements, type Agreements } from '../../src/domain/handover.js';
-import { cancellationUnderWay, emptyHandover, failedBooking, handoverWork, parentStillToTell, type HandoverDelivery, type HandoverMeeting, type ParentNotice } from '../../src/domain/handoverFlow.js';
+import { cancellationUnderWay, emptyHandover, failedBooking, handoverWork, justCancelled, parentStillToTell, type HandoverDelivery, type HandoverMeeting, type ParentNotice } from '../../src/domain/handoverFlow.js';
 import { agreementsMail, meetingMail, type ParentMail } from '../parentMail/index.js';
 import { linkBlocked } from '../../src/domain/parentLink.js';
 import { pendingDeliveries } from '../../src/domain/agreementDelivery.js';
@@ -61,12 +61,12 @@ export function planCard(v: HandoverView, r: Referral, extra: { values?: RawValu
   const cancelled = h.meeting ? undefined : h.cancelled.at(-1);
   const task = extra.viewer === 'smw' && cancelled ? meetingTask(v, r, cancelled, 'CANCEL') : undefined;
   // Just called off (no new round since): still being announced, or how everyone heard of it.
-  const justCancelled = cancelled && h.proposals.length === 0 && cancelled.slotId.split('-')[0] === String(h.round);
-  const cancelNotice: Notice | undefined = !justCancelled
+  const recent = justCancelled(r);
+  const cancelNotice: Notice | undefined = !recent
     ? undefined
     : cancellationUnderWay(r)
       ? { kind: 'attention', text: v.tr('handover.cancelling') }
-      : { kind: 'good', text: `${v.tr(cancelled.via === 'graph' && !cancelled.parent ? 'handover.cancelled.notice' : 'handover.cancelled.noticeIcal')}${parentSuffix(v, cancelled.parent)} ${v.tr('handover.cancelled.planNew')}` };
+      : { kind: 'good', text: `${v.tr(recent.via === 'graph' && !recent.parent ? 'handover.cancelled.notice' : 'handover.cancelled.noticeIcal')}${parentSuffix(v, recent.parent)} ${v.tr('handover.cancelled.planNew')}` };
   return renderFormCard({
     title: v.tr('handover.plan.title', { number: r.number }),
     subtitle: v.tr('handover.plan.subtitle', { smw: r.smw.name, caseManager: r.caseManager?.name ?? '' }),
@@ -135,8 +135,6 @@ export function handoverCard(v: HandoverView, r: Referral, viewer: Viewer, notic
   const title = v.tr('handover.title', { number: r.number });
   if (r.state === 'agreementsConfirmed') return confirmedCard(v, r, viewer, notice);
   // Just cancelled (no search since): the planning form, with what the parent still has to hear.
-  const lastCancelled = h.cancelled.at(-1);
-  const justCancelled = !h.meeting && h.proposals.length === 0 && lastCancelled?.slotId.split('-')[0] === String(h.round);
   const subtitle = h.meeting
     ? v.tr('handover.proposals.moveSubtitle', { when: meetingTime(v, h.meeting.start, h.meeting.end) })
     : v.tr(v.parentMailOutbox && !v.graphCalendar ? 'handover.proposals.subtitleOutbox' : 'handover.proposals.subtitle');
@@ -152,7 +150,7 @@ export function handoverCard(v: HandoverView, r: Referral, viewer: Viewer, notic
       actions: [],
     });
   }
-  if (h.proposals.length > 0 || (h.request && !h.meeting && !justCancelled)) {
+  if (h.proposals.length > 0 || (h.request && !h.meeting && !justCancelled(r))) {
     const basis = h.proposalBasis === 'calendars' ? 'handover.proposals.calendars' : 'handover.proposals.workingHours';
     const stateNotice: Notice | undefined =
       h.proposals.length === 0

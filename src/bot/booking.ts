@@ -1,8 +1,7 @@
 import { refuse } from '../domain/decision.js';
-import { parentActor } from '../domain/parentLink.js';
 import { requestBooking, type Chooser } from '../domain/handoverFlow.js';
+import type { Actor } from '../domain/types.js';
 import { decideAndSave, type Outcome } from './actions.js';
-import { nowOf } from './context.js';
 import type { BotDeps } from './deps.js';
 
 /**
@@ -10,10 +9,8 @@ import type { BotDeps } from './deps.js';
  * booking as an effect. The calendar (Graph, or the iCalendar invitation), the family's notice,
  * the reminders and both professionals' cards follow from the effect runner; the cards say
  * "Uitnodiging wordt verstuurd…" until then. A parent may pick only what the domain allows.
+ * `actor`: who is recorded (the professional, or `parentActor` of the referral for the parent).
  */
-export async function bookChosenSlot(deps: BotDeps, referralId: string, by: Chooser, slotId: string): Promise<Outcome> {
-  const stored = await deps.referrals.get(referralId);
-  if (!stored) return { decision: refuse('notFound'), now: nowOf(deps) };
-  const actor = by.kind === 'parent' ? parentActor(stored.doc) : by.actor;
+export function bookChosenSlot(deps: BotDeps, referralId: string, actor: Actor, by: Chooser, slotId: string): Promise<Outcome> {
   return decideAndSave(deps, referralId, actor, (cur, now) => (cur ? requestBooking(cur, by, slotId, now) : refuse('notFound')));
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { CaseCardRef } from '../domain/caseCards.js';
 import type { EffectResult } from '../domain/effectResults.js';
-import { isOpen, type Effect, type EffectOutcome } from '../domain/effects.js';
-import { bookingToDo, mayPlan } from '../domain/handoverFlow.js';
+import { refreshSuperseded, type Effect, type EffectOutcome } from '../domain/effects.js';
+import { actorById, bookingToDo, mayPlan, meetingVersion } from '../domain/handoverFlow.js';
 import { planClosePrompt } from '../domain/lifecycle.js';
 import type { Referral } from '../domain/referral.js';
 import { partiesOf } from '../domain/referralParties.js';
@@ -23,13 +23,8 @@ import { declinedCard, intakeCard } from '../../cards/intake/index.js';
 const cardMessage = (card: object): OutboundMessage => ({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] });
 const outcomeOf = (r: PortResult): EffectOutcome => (r.ok ? { ok: true } : r);
 const skipped = (note: string): { outcome: EffectOutcome } => ({ outcome: { ok: true, note } });
-/** Whether effect id `a` (`<referralId>:<seq>:<index>`) was committed after `b`. */
-const laterThan = (a: string, b: string): boolean => {
-  const [sa, ia] = a.split(':').slice(-2).map(Number) as [number, number];
-  const [sb, ib] = b.split(':').slice(-2).map(Number) as [number, number];
-  return sa > sb || (sa === sb && ia > ib);
-};
-
+/** A short digest of a rendered card: an identical render is not sent again. */
+const digest = (card: object): string => createHash('sha256').update(JSON.stringify(card)).digest('base64url').slice(0, 16);
 /** States in which the warme overdracht can still be planned (a planning card makes sense). */
 const PLANNING = new Set<Referral['state']>(['accepted', 'handoverScheduled']);
 
@@ -145,7 +140,7 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
       case 'deliverAgreements':
         return deliverAgreements(deps, referral, effect);
       case 'cancelMeeting': {
-        const meeting = referral.handover?.cancelled.find((m) => m.uid === effect.uid && m.sequence === effect.sequence);
+        const meeting = referral.handover && meetingVersion(referral.handover, effect.uid, effect.sequence)?.meeting;
         if (!meeting) return skipped('superseded');
         // Graph tells the attendees itself (no notice); otherwise how the family heard of it comes back.
         const notice = await announceCancellation(deps, referral, meeting);
@@ -162,7 +157,7 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         return { outcome: { ok: true, note: `entries:${entries}` } };
       }
       case 'announceMeeting': {
-        const meeting = referral.handover?.meeting?.uid === effect.uid && referral.handover.meeting.sequence === effect.sequence ? referral.handover.meeting : referral.handover?.cancelled.find((m) => m.uid === effect.uid && m.sequence === effect.sequence);
+        const meeting = referral.handover && meetingVersion(referral.handover, effect.uid, effect.sequence)?.meeting;
         if (!meeting) return skipped('superseded');
         await sendIcs(deps, referral, meeting, effect.method);
         return { outcome: { ok: true }, result: { parentNotice: await tellParentAboutMeeting(deps, referral, meeting, effect.method) } };
@@ -177,8 +172,7 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
           return { outcome: { ok: false, retryable: true, reason: 'graph' } };
         }
       case 'refreshHandoverCards':
-        // A later refresh already waits (it renders the referral as it is then): this one would only spend Teams' per-chat limits.
-        if (!effect.except && (referral.outbox?.effects ?? []).some((e) => e.kind === 'refreshHandoverCards' && !e.except && e.id !== effect.id && isOpen(e) && laterThan(e.id, effect.id))) return skipped('superseded');
+        if (refreshSuperseded(referral.outbox, effect)) return skipped('superseded');
         // Each card's update is tried once; a failed one is logged and the card is brought up to date by the next change.
         await refreshCards(deps, referral, effect.except);
         return { outcome: { ok: true } };
@@ -211,7 +205,7 @@ async function refreshCaseCards(deps: BotDeps, teams: TeamsPort, referral: Refer
   const context = await caseCardContext(deps, referral);
   for (const ref of referral.caseCards ?? []) {
     const card = await renderCaseCard(deps, referral, ref.aadObjectId, undefined, context);
-    const shown = createHash('sha256').update(JSON.stringify(card)).digest('base64url').slice(0, 16);
+    const shown = digest(card);
     // The same card again (a change it does not show): Teams' per-chat limits are better spent elsewhere.
     if (ref.activityId && ref.shown === shown) continue;
     const sent = await teams.toPerson(ref.aadObjectId, cardMessage(card), ref.activityId);
@@ -224,7 +218,7 @@ async function refreshCaseCards(deps: BotDeps, teams: TeamsPort, referral: Refer
   let intakeShown: string | undefined;
   if (post && channel) {
     const card = intakeCard(translator('nl'), referral, today, await wijkteamNamer(deps));
-    const shown = createHash('sha256').update(JSON.stringify(card)).digest('base64url').slice(0, 16);
+    const shown = digest(card);
     // Shown already (e.g. this refresh is tried again because a person's chat was busy): the channel's limits are shared by the whole wijkteam.
     if (post.shown !== shown) {
       const sent = await teams.updateInChannel({ ...channel, channelId: post.conversationId }, post.activityId, cardMessage(card));
@@ -265,7 +259,7 @@ async function deliverAgreements(deps: BotDeps, referral: Referral, effect: Extr
   }
   if (effect.recipient === 'parent') {
     const cm = referral.caseManager;
-    const link = cm ? await offerParentLink(deps, referral.referralId, { aadObjectId: cm.aadObjectId, name: cm.name, tenantId: referral.tenantId }, 'agreements') : undefined;
+    const link = cm ? await offerParentLink(deps, referral.referralId, { ...actorById(referral, cm.aadObjectId), name: cm.name }, 'agreements') : undefined;
     return { outcome: { ok: true }, result: { delivery: await informParent(deps, link?.referral ?? referral, record, link?.url) } };
   }
   const recipients = agreementRecipients(referral, deps.calendar.localDate(deps.clock.now())).filter((x) => x.role === effect.recipient);

@@ -139,16 +139,6 @@ export async function sendInvitation(deps: BotDeps, r: Referral, plan: BookingPl
   return { via: 'graph', uid, eventId: created.id, ...(created.joinUrl ? { joinUrl: created.joinUrl } : {}), createdEvent: { organizer: emails.caseManager, eventId: created.id } };
 }
 
-/** Undoes a Graph event whose booking was not saved (someone else booked first). */
-export async function withdrawInvitation(deps: BotDeps, sent: SentInvitation): Promise<void> {
-  if (!deps.meetings || !sent.createdEvent) return;
-  try {
-    await deps.meetings.cancelEvent(sent.createdEvent.organizer, sent.createdEvent.eventId);
-  } catch (err) {
-    deps.log.error({ err: { message: (err as Error).message } }, 'could not withdraw an unsaved calendar event');
-  }
-}
-
 /** The iCalendar text for the booked (REQUEST) or cancelled (CANCEL) meeting. */
 export function icsOf(deps: BotDeps, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): string {
   const request = r.handover?.request;

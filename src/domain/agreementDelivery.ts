@@ -2,7 +2,7 @@ import { confirmedAgreements } from './agreementHistory.js';
 import type { Accepted, Decision } from './decision.js';
 import type { Now } from './draft.js';
 import { isOpen, type Effect, type EffectRequest } from './effects.js';
-import { confirmHandoverAgreements, recordDeliveries, recordHandoverCards, type AgreementsInput, type HandoverCardRef, type HandoverDelivery } from './handoverFlow.js';
+import { confirmHandoverAgreements, recordDeliveries, recordHandoverCards, withClickedCard, type AgreementsInput, type HandoverCardRef, type HandoverDelivery } from './handoverFlow.js';
 import type { Referral } from './referral.js';
 import { agreementRecipients } from './referralParties.js';
 import type { Actor } from './types.js';
@@ -13,7 +13,7 @@ import type { Actor } from './types.js';
  * pupil's age), then both professionals' cards. Each delivery is its own effect, so a crash
  * repeats at most the one in flight, and each records how it went (`HandoverDelivery`).
  */
-export function confirmAndDistribute(r: Referral, a: Actor, input: AgreementsInput & { meetingHeld?: boolean }, now: Now, clicked?: string): Decision<Referral> {
+export function confirmAndDistribute(r: Referral, a: Actor, input: AgreementsInput, now: Now, clicked?: string): Decision<Referral> {
   const d = confirmHandoverAgreements(r, a, input, now);
   if (!d.ok || d.unchanged) return d;
   const record = confirmedAgreements(d.value.handover?.agreements ?? []);
@@ -21,8 +21,7 @@ export function confirmAndDistribute(r: Referral, a: Actor, input: AgreementsInp
   const version = record.version;
   const others = agreementRecipients(d.value, now.today).filter((x) => x.role !== 'smw');
   // The clicked card is the casusregisseur's: the refresh at the end updates it with who got what.
-  const h = d.value.handover!;
-  const cards = clicked && !(d.value.caseCards ?? []).some((c) => c.activityId === clicked) ? [...h.cards.filter((c) => c.aadObjectId !== a.aadObjectId), { aadObjectId: a.aadObjectId, activityId: clicked }] : h.cards;
+  const handover = withClickedCard(d.value, a, clicked);
   const effects: EffectRequest[] = [
     { kind: 'planReminders', trigger: 'agreementsConfirmed' },
     ...others.map((x) => ({ kind: 'deliverAgreements' as const, version, recipient: x.role as HandoverDelivery['recipient'] })),
@@ -30,7 +29,7 @@ export function confirmAndDistribute(r: Referral, a: Actor, input: AgreementsInp
     { kind: 'deliverAgreements', version, recipient: 'smw' },
     { kind: 'refreshHandoverCards' },
   ];
-  return { ...d, value: { ...d.value, handover: { ...h, cards } }, effects };
+  return { ...d, value: { ...d.value, handover }, effects };
 }
 
 /** Deliveries of a version still on their way (the cards say "wordt verstuurd"). */

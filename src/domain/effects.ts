@@ -126,6 +126,24 @@ export const isOpen = (e: Effect): boolean => e.state.status === 'pending' || e.
 /** When an open effect may next run. */
 export const nextRunAt = (e: Effect): string => (e.state.status === 'retrying' ? e.state.nextAt : e.dueAt);
 
+/** Whether effect `a` was committed after effect `b` (their ids: `<referralId>:<seq>:<index>`). */
+export function committedAfter(a: Effect, b: Effect): boolean {
+  const [sa, ia] = a.id.split(':').slice(-2).map(Number) as [number, number];
+  const [sb, ib] = b.id.split(':').slice(-2).map(Number) as [number, number];
+  return sa > sb || (sa === sb && ia > ib);
+}
+
+/**
+ * A refresh of the handover cards with a later one still waiting: the later one renders the
+ * referral as it is then, so this one would only spend Teams' per-chat limits. Decided when the
+ * runner reaches it, never at commit time (a refresh being carried out may have read the referral
+ * before that commit).
+ */
+export function refreshSuperseded(outbox: Outbox | undefined, effect: Effect): boolean {
+  if (effect.kind !== 'refreshHandoverCards' || effect.except) return false;
+  return (outbox?.effects ?? []).some((e) => e.kind === 'refreshHandoverCards' && !e.except && e.id !== effect.id && isOpen(e) && committedAfter(e, effect));
+}
+
 /** Effects that may run at `now` (ISO), earliest first. */
 export function dueEffects(outbox: Outbox | undefined, now: string): Effect[] {
   return (outbox?.effects ?? []).filter((e) => isOpen(e) && nextRunAt(e) <= now).sort((a, b) => nextRunAt(a).localeCompare(nextRunAt(b)));

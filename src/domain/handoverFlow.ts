@@ -111,7 +111,7 @@ export const mayPlan = isProfessionalOf;
 
 const handoverOf = (r: Referral): HandoverState => r.handover ?? emptyHandover();
 
-function changed(r: Referral, handover: HandoverState, now: Now, events: DomainEvent[], state: ReferralState = r.state): Decision<Referral> {
+function changed(r: Referral, handover: HandoverState, now: Now, events: DomainEvent[], state: ReferralState = r.state): Accepted<Referral> {
   const at = now.at.toISOString();
   return { ok: true, value: { ...r, state, handover, version: r.version + 1, updatedAt: at }, events };
 }
@@ -301,14 +301,21 @@ export const PARENT_BOOKER = 'parent-link';
  */
 
 /** A professional as the effect runner knows them (their id on the effect). */
-const actorById = (r: Referral, aadObjectId: string): Actor => ({ aadObjectId, name: '', tenantId: r.tenantId });
+export const actorById = (r: Referral, aadObjectId: string): Actor => ({ aadObjectId, name: '', tenantId: r.tenantId });
 
 /** The clicked message becomes the person's handover card (later updates replace it), unless it is their live case card. */
-function withClickedCard(r: Referral, a: Actor, clicked: string | undefined): HandoverState {
+export function withClickedCard(r: Referral, a: Actor, clicked: string | undefined): HandoverState {
   const h = handoverOf(r);
   if (!clicked || (r.caseCards ?? []).some((c) => c.activityId === clicked)) return h;
   if (h.cards.some((c) => c.aadObjectId === a.aadObjectId && c.activityId === clicked)) return h;
   return { ...h, cards: [...h.cards.filter((c) => c.aadObjectId !== a.aadObjectId), { aadObjectId: a.aadObjectId, activityId: clicked }] };
+}
+
+/** The meeting called off last, when nothing was planned since (no meeting, no new round of times): the cards still speak of it. */
+export function justCancelled(r: Referral): HandoverMeeting | undefined {
+  const h = handoverOf(r);
+  const last = h.cancelled.at(-1);
+  return !h.meeting && h.proposals.length === 0 && last?.slotId.split('-')[0] === String(h.round) ? last : undefined;
 }
 
 /** The cancellation of a meeting still being announced (its effect is open). */
@@ -341,7 +348,7 @@ export function requestOtherSlots(r: Referral, a: Actor, now: Now, clicked?: str
   if (refused) return refused;
   if (!r.handover?.request) return refuse('incomplete', { missing: [{ key: 'handover.missing.request' }] });
   const h = withClickedCard(r, a, clicked);
-  return { ...changed(r, { ...h, proposals: [] }, now, [{ type: 'audit', action: 'handover.searchRequested' }]), effects: [{ kind: 'findSlots', by: a.aadObjectId }] } as Decision<Referral>;
+  return { ...changed(r, { ...h, proposals: [] }, now, [{ type: 'audit', action: 'handover.searchRequested' }]), effects: [{ kind: 'findSlots', by: a.aadObjectId }] };
 }
 
 /** The search's answer (the runner's command): the proposals are stored and both cards updated. */
@@ -368,7 +375,7 @@ export function requestBooking(r: Referral, by: Chooser, slotId: string, now: No
   if (handoverWork(r)?.kind === 'bookMeeting') return unchanged(r);
   const h = by.kind === 'professional' ? withClickedCard(r, by.actor, by.clicked) : handoverOf(r);
   const effect: EffectRequest = { kind: 'bookMeeting', slotId, by: by.kind === 'parent' ? PARENT_BOOKER : by.actor.aadObjectId };
-  return { ...changed(r, h, now, [{ type: 'audit', action: 'handover.bookingRequested', detail: { moves: Boolean(checked.plan.meeting) } }]), effects: [effect] } as Decision<Referral>;
+  return { ...changed(r, h, now, [{ type: 'audit', action: 'handover.bookingRequested', detail: { moves: Boolean(checked.plan.meeting) } }]), effects: [effect] };
 }
 
 /** What a booking's effect needs to know before it calls the calendar: still to do, and how. */
@@ -414,7 +421,7 @@ export function cancelHandover(r: Referral, a: Actor, now: Now): Decision<Referr
     { type: 'timeline', entry: 'handover.cancelled' },
   ], 'accepted');
   // Telling everyone and withdrawing the meeting's reminders follow as effects; the cards say so meanwhile.
-  return d.ok ? { ...d, effects: [{ kind: 'cancelReminders', trigger: 'handoverCancelled' }, { kind: 'cancelMeeting', uid: cancelled.uid, sequence: cancelled.sequence }, { kind: 'refreshHandoverCards' }] } : d;
+  return { ...d, effects: [{ kind: 'cancelReminders', trigger: 'handoverCancelled' }, { kind: 'cancelMeeting', uid: cancelled.uid, sequence: cancelled.sequence }, { kind: 'refreshHandoverCards' }] };
 }
 
 export interface AgreementsInput {
@@ -506,8 +513,8 @@ export function recordDeliveries(r: Referral, deliveries: HandoverDelivery[], no
 /** Which message to the parent the SMW'er confirms: the agreements of a version, or a version of the meeting. */
 export type ParentTask = { agreementsVersion: number } | { meetingUid: string; sequence: number };
 
-/** The meeting version (current or cancelled) a task or notice is about. */
-function meetingVersion(h: HandoverState, uid: string, sequence: number): { meeting: HandoverMeeting; cancelled: boolean } | undefined {
+/** The meeting version (current or cancelled) a task, notice or announcement is about. */
+export function meetingVersion(h: HandoverState, uid: string, sequence: number): { meeting: HandoverMeeting; cancelled: boolean } | undefined {
   if (h.meeting?.uid === uid && h.meeting.sequence === sequence) return { meeting: h.meeting, cancelled: false };
   const cancelled = h.cancelled.find((m) => m.uid === uid && m.sequence === sequence);
   return cancelled ? { meeting: cancelled, cancelled: true } : undefined;

@@ -232,7 +232,7 @@ export function parentPageRouter(deps: BotDeps, opts: ParentPageOptions): Router
   post('kies', async (req, res, found, lang) => {
     const parsed = Pick.safeParse(req.body);
     if (!parsed.success) return show(req, res, found, { errors: { pick: pageText(lang)('pick.required') } }, 400);
-    const outcome = await bookChosenSlot(deps, found.r.referralId, { kind: 'parent' }, parsed.data.slotId);
+    const outcome = await bookChosenSlot(deps, found.r.referralId, parentActor(found.r), { kind: 'parent' }, parsed.data.slotId);
     if (!outcome.decision.ok) {
       await deps.referrals.record(found.r.referralId, PARENT_ACTOR_ID, [{ type: 'audit', action: 'parentPage.pickRefused', detail: { code: outcome.decision.code } }], nowOf(deps).at);
       return back(res, found, lang, 'stale');

@@ -91,7 +91,7 @@ export function registerHandover(app: Application, deps: BotDeps): void {
     const v = view(ctx, deps);
     // Booking (Graph event or iCalendar invitation) runs after this answer: "Uitnodiging wordt verstuurd…".
     const clicked = clickedId(ctx);
-    const outcome = await bookChosenSlot(deps, r.referralId, { kind: 'professional', actor, ...(clicked ? { clicked } : {}) }, action.slotId);
+    const outcome = await bookChosenSlot(deps, r.referralId, actor, { kind: 'professional', actor, ...(clicked ? { clicked } : {}) }, action.slotId);
     if (!outcome.decision.ok) return answerRefusal(ctx, deps, outcome, actor, VERBS.handoverBook);
     return respondWithCard(ctx, handoverCard(v, outcome.decision.value, viewerOf(outcome.decision.value, actor.aadObjectId)));
   });
