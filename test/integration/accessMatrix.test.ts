@@ -38,7 +38,7 @@ const PEOPLE: Record<Relation, TeamsUser> = {
 };
 
 /** Words of the fixture that must never reach someone refused (whole words: ids are full of hex). */
-const SECRETS = [/\bNoa\b/, /Vries/, /Fatima/, /Regenboog/, /N\.M\.d\.V\./, /\b3072/, /Verzuim/];
+const SECRETS = [/\bNoa\b/, /Vries/, /Fatima/, /Regenboog/, /N\.M\.d\.V\./, /\b3072 ?AB\b/i, /Verzuim/];
 
 let h: Harness;
 
