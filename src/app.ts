@@ -102,12 +102,12 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     log,
   );
   const calendar = new WorkingCalendar(config.timeZone);
-  const settings = new ConfigRepository(store.containers.config);
+  const settings = new ConfigRepository(store.containers.config, { cacheMs: config.readCacheMs });
   if (config.coordinators.length === 0) log.warn('COORDINATOR_AAD_IDS is empty: nobody can link channels or manage coordinators until it is set');
   await settings.seedDistrictMap(config.districtMapFile, clock.now());
   const trust = trustOf(config);
   const adapter = createAdapter(config, trust, options.channelAuth);
-  const conversations = new ConversationRepository(store.containers.conversations);
+  const conversations = new ConversationRepository(store.containers.conversations, { cacheMs: config.readCacheMs });
   // Graph is called inside card clicks, which Teams expects answered within seconds: a tight retry
   // budget here (the gateway's default allows 45 s of waiting, fit for background work only).
   const graph = createGraphGateway(config.graph, log, { ...options.graph, retry: { ...INTERACTIVE_GRAPH_RETRY, ...options.graph?.retry } });

@@ -51,6 +51,7 @@ const ConfigSchema = z
     RETENTION_CLOSED_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
     SECURITY_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
     ROSTER_CACHE_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(60),
+    READ_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
 
     TIME_ZONE: z.string().default('Europe/Amsterdam'),
     REMINDER_LOCAL_TIME: z
@@ -195,6 +196,8 @@ export interface Config {
   /** JSON file with the service-norm rules (validated with ServiceNormRulesSchema at start). */
   serviceNormsFile: string;
   rosterCacheMinutes: number;
+  /** Milliseconds conversation references and configuration are kept in memory (0: not kept). */
+  readCacheMs: number;
   /** Days refusals and configuration changes stay in the security log. */
   securityLogRetentionDays: number;
   /** Days a closed referral (with its audit and timeline) is kept before Cosmos removes it. */
@@ -271,6 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     instrumentsFile: c.INSTRUMENTS_FILE,
     serviceNormsFile: c.SERVICE_NORMS_FILE,
     rosterCacheMinutes: c.ROSTER_CACHE_MINUTES,
+    readCacheMs: c.READ_CACHE_SECONDS * 1000,
     securityLogRetentionDays: c.SECURITY_LOG_RETENTION_DAYS,
     retentionClosedDays: c.RETENTION_CLOSED_DAYS,
     retention: { draftDays: c.RETENTION_DRAFT_DAYS, draftWarnDays: c.RETENTION_DRAFT_WARN_DAYS, openDays: c.RETENTION_OPEN_DAYS },

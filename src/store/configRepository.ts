@@ -6,6 +6,7 @@ import { checkDistrictRows, DistrictMap, type DistrictRow, type TableCheck } fro
 import type { InstrumentOptions } from '../domain/sections/safety.js';
 import { ServiceNormRulesSchema, type ServiceNormRule } from '../domain/serviceNorms.js';
 import { createDoc, readDoc, stripMeta, upsertDoc } from './documents.js';
+import { ReadCache } from './readCache.js';
 
 /** A wijkteam's channel, linked by a coordinator with `koppel wijkteam <naam>`. */
 export interface WijkteamChannel {
@@ -76,15 +77,35 @@ export async function loadInstruments(path: string): Promise<InstrumentOptions> 
 
 /** Coordinator-maintained configuration (container `config`, pk `/kind`). */
 export class ConfigRepository {
-  constructor(private readonly container: Container) {}
+  /**
+   * The wijkindeling and the linked channels, read for nearly every referral step; kept for
+   * `cacheMs` and written through here, so another instance's change shows within that time.
+   */
+  private readonly maps: ReadCache<DistrictMap>;
+  private readonly channels: ReadCache<WijkteamChannel>;
+  private readonly named: ReadCache<NamedChannel>;
+
+  constructor(
+    private readonly container: Container,
+    options: { cacheMs?: number } = {},
+  ) {
+    const ttlMs = options.cacheMs ?? 0;
+    this.maps = new ReadCache({ max: 1, ttlMs });
+    this.channels = new ReadCache({ max: 1_000, ttlMs });
+    this.named = new ReadCache({ max: 100, ttlMs });
+  }
 
   async districtMap(): Promise<DistrictMap | undefined> {
-    const found = await readDoc<DistrictMapDoc>(this.container, 'districtMap', 'districtMap');
-    return found ? new DistrictMap(found.doc.rows) : undefined;
+    return this.maps.get('districtMap', async () => {
+      const found = await readDoc<DistrictMapDoc>(this.container, 'districtMap', 'districtMap');
+      return found ? new DistrictMap(found.doc.rows) : undefined;
+    });
   }
 
   async saveDistrictMap(rows: DistrictRow[], by: string, at: Date): Promise<void> {
+    this.maps.forget('districtMap');
     await upsertDoc(this.container, { id: 'districtMap', kind: 'districtMap', rows, updatedAt: at.toISOString(), updatedBy: by } satisfies DistrictMapDoc);
+    this.maps.forget('districtMap');
   }
 
   /** Stores the example/initial table when none is stored yet (first start). Safe with many instances. */
@@ -100,21 +121,32 @@ export class ConfigRepository {
   }
 
   async linkChannel(channel: WijkteamChannel): Promise<void> {
+    this.channels.forget(channel.id);
     await upsertDoc(this.container, channel);
+    this.channels.forget(channel.id);
   }
 
   async channel(wijkteamId: string): Promise<WijkteamChannel | undefined> {
-    const found = await readDoc<WijkteamChannel>(this.container, `wijkteam:${wijkteamId}`, 'wijkteam');
-    return found ? stripMeta(found.doc) : undefined;
+    const id = `wijkteam:${wijkteamId}`;
+    return this.channels.get(id, async () => {
+      const found = await readDoc<WijkteamChannel>(this.container, id, 'wijkteam');
+      return found ? stripMeta(found.doc) : undefined;
+    });
   }
 
   async linkNamedChannel(channel: Omit<NamedChannel, 'id' | 'kind'>): Promise<void> {
-    await upsertDoc(this.container, { ...channel, id: `named:${channel.key}`, kind: 'namedChannel' });
+    const id = `named:${channel.key}`;
+    this.named.forget(id);
+    await upsertDoc(this.container, { ...channel, id, kind: 'namedChannel' });
+    this.named.forget(id);
   }
 
   async namedChannel(key: string): Promise<NamedChannel | undefined> {
-    const found = await readDoc<NamedChannel>(this.container, `named:${key}`, 'namedChannel');
-    return found ? stripMeta(found.doc) : undefined;
+    const id = `named:${key}`;
+    return this.named.get(id, async () => {
+      const found = await readDoc<NamedChannel>(this.container, id, 'namedChannel');
+      return found ? stripMeta(found.doc) : undefined;
+    });
   }
 
   async channelByConversation(teamId: string): Promise<WijkteamChannel[]> {

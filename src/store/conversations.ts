@@ -1,6 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
 import { readDoc, stripMeta, upsertDoc } from './documents.js';
+import { ReadCache } from './readCache.js';
 
 /**
  * What a proactive message needs to reach a conversation. Validated on write and read, so a
@@ -30,20 +31,36 @@ export type ConversationRecord = z.infer<typeof ConversationRecordSchema>;
 
 /** Conversation references per user and per team channel (container `conversations`, pk `/userId`). */
 export class ConversationRepository {
-  constructor(private readonly container: Container) {}
+  /** Read for every proactive message; kept for `cacheMs` (written through on save). */
+  private readonly cache: ReadCache<ConversationRecord>;
+
+  constructor(
+    private readonly container: Container,
+    options: { cacheMs?: number } = {},
+  ) {
+    this.cache = new ReadCache({ max: 10_000, ttlMs: options.cacheMs ?? 0 });
+  }
 
   async save(record: ConversationRecord): Promise<void> {
-    await upsertDoc(this.container, ConversationRecordSchema.parse(record));
+    const valid = ConversationRecordSchema.parse(record);
+    this.cache.forget(valid.id);
+    await upsertDoc(this.container, valid);
+    this.cache.set(valid.id, valid);
   }
 
   /** The personal (1:1) conversation with a person, if the bot has one. */
   async personal(aadObjectId: string): Promise<ConversationRecord | undefined> {
-    const found = await readDoc<ConversationRecord>(this.container, `personal:${aadObjectId}`, aadObjectId);
-    return found ? ConversationRecordSchema.parse(stripMeta(found.doc)) : undefined;
+    return this.read(`personal:${aadObjectId}`, aadObjectId);
   }
 
   async channel(teamId: string, channelId: string): Promise<ConversationRecord | undefined> {
-    const found = await readDoc<ConversationRecord>(this.container, `channel:${channelId}`, `team:${teamId}`);
-    return found ? ConversationRecordSchema.parse(stripMeta(found.doc)) : undefined;
+    return this.read(`channel:${channelId}`, `team:${teamId}`);
+  }
+
+  private read(id: string, partition: string): Promise<ConversationRecord | undefined> {
+    return this.cache.get(id, async () => {
+      const found = await readDoc<ConversationRecord>(this.container, id, partition);
+      return found ? ConversationRecordSchema.parse(stripMeta(found.doc)) : undefined;
+    });
   }
 }
