@@ -79,6 +79,9 @@ async function clickFor(phase: Phase, r: Referral, member: TeamsUser) {
 /** Brings fresh referrals (with a live instance, no kill) to the step before `phase`. */
 async function prepare(phase: Phase): Promise<{ smw: TeamsUser; member: TeamsUser; referralId: string }[]> {
   const out: { smw: TeamsUser; member: TeamsUser; referralId: string }[] = [];
+  // The instance that took over finishes what the killed one left first: its messages must not
+  // land in the middle of filling in the next forms (which read the last card sent).
+  await settled();
   for (const [i, smw] of smws.entries()) {
     const review = await fillAll(smw);
     const referralId = String(action(review, VERBS.submit).data.referralId);
