@@ -8,7 +8,7 @@ import { planAgreementReminders, type PlanContext, type PlannedReminder, type Re
 import { normRemindersOnEvent, type ServiceNormRule } from '../domain/serviceNorms.js';
 import type { AgreedDate, PartyRole } from '../domain/types.js';
 import type { Logger } from '../log.js';
-import type { ReminderStore } from '../store/reminders.js';
+import { refOf, type ReminderRef, type ReminderStore } from '../store/reminders.js';
 
 /** Plans reminders for the warme overdracht and its agreements; the reminder engine implements it. */
 export interface ReminderPlanner {
@@ -78,7 +78,7 @@ export class StoredReminderPlanner implements ReminderPlanner {
 
   /** The referral's pending reminders, read at most once per planning step (see {@link PendingReminders}). */
   private pendingOf(r: Referral): PendingReminders {
-    return new PendingReminders(() => this.deps.store.pendingOfReferral(r.referralId, r.createdAt));
+    return new PendingReminders(() => this.deps.store.pendingRefsOfReferral(r.referralId, r.createdAt));
   }
 
   async referralSubmitted(r: Referral): Promise<void> {
@@ -174,7 +174,7 @@ export class StoredReminderPlanner implements ReminderPlanner {
   }
 
   /** Cancels pending reminders of the referral that match and are not in `next`, then saves `next`. */
-  private async replace(referral: Referral, matches: (doc: PlannedReminder) => boolean, next: PlannedReminder[], pending: PendingReminders): Promise<void> {
+  private async replace(referral: Referral, matches: (doc: ReminderRef) => boolean, next: PlannedReminder[], pending: PendingReminders): Promise<void> {
     const ids = new Set(next.map((n) => n.id));
     const old = (await pending.list()).filter((d) => matches(d) && !ids.has(d.id));
     await this.deps.store.cancel(old);
@@ -186,26 +186,25 @@ export class StoredReminderPlanner implements ReminderPlanner {
 }
 
 /**
- * A referral's pending reminders during one planning step: read from the store on first use
- * (a point read of its reminder index and a query per day it names), then kept up to date with
- * what the step itself cancels and saves, so the step's later replacements see what a fresh
- * read would show without reading again.
+ * A referral's pending reminders during one planning step: read on first use (one point read of
+ * its reminder index), then kept up to date with what the step itself cancels and saves, so the
+ * step's later replacements see what a fresh read would show without reading again.
  */
 export class PendingReminders {
-  private current?: Map<string, PlannedReminder>;
+  private current?: Map<string, ReminderRef>;
 
-  constructor(private readonly read: () => Promise<PlannedReminder[]>) {}
+  constructor(private readonly read: () => Promise<ReminderRef[]>) {}
 
-  async list(): Promise<PlannedReminder[]> {
+  async list(): Promise<ReminderRef[]> {
     this.current ??= new Map((await this.read()).map((d) => [d.id, d]));
     return [...this.current.values()];
   }
 
-  cancelled(reminders: Pick<PlannedReminder, 'id'>[]): void {
+  cancelled(reminders: Pick<ReminderRef, 'id'>[]): void {
     for (const r of reminders) this.current?.delete(r.id);
   }
 
   saved(reminders: PlannedReminder[]): void {
-    for (const r of reminders) this.current?.set(r.id, r);
+    for (const r of reminders) this.current?.set(r.id, refOf(r));
   }
 }

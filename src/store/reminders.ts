@@ -62,10 +62,29 @@ export interface ReminderDocument {
 }
 
 /**
- * One per referral, in its own partition of the `reminders` container: the days (buckets) its
- * reminders were saved in, so finding them needs no query across every day. Saving adds days; a
- * lookup drops days well in the past that hold nothing pending any more. It has no `status`, so
- * the scheduler's due-queries never match it.
+ * What a referral's reminder index keeps of each reminder: enough to choose which to withdraw
+ * when plans change, without reading the reminders themselves. No names, no addresses.
+ */
+export interface ReminderRef {
+  id: string;
+  referralId: string;
+  kind: ReminderKind;
+  dueAt: string;
+  subject: Pick<ReminderSubject, 'normId' | 'agreementId' | 'date'>;
+}
+
+export function refOf(r: Pick<PlannedReminder, 'id' | 'referralId' | 'kind' | 'dueAt' | 'subject'>): ReminderRef {
+  const { normId, agreementId, date } = r.subject;
+  return { id: r.id, referralId: r.referralId, kind: r.kind, dueAt: r.dueAt, subject: { ...(normId ? { normId } : {}), ...(agreementId ? { agreementId } : {}), ...(date ? { date } : {}) } };
+}
+
+/**
+ * One per referral, in its own partition of the `reminders` container: the reminders saved for
+ * it that are not known to be finished (`reminders`), and the days (buckets) they are in. Saving
+ * adds them, before the reminders themselves (so it may name one not yet there, never miss one);
+ * withdrawing one, or finding it no longer pending, takes it out. Finding what to withdraw is then
+ * one point read. Indexes written before `reminders` existed have only the days; the first lookup
+ * fills it in. It has no `status`, so the scheduler's due-queries never match it.
  */
 export interface ReminderIndexDocument {
   id: string;
@@ -73,6 +92,7 @@ export interface ReminderIndexDocument {
   type: 'reminderIndex';
   referralId: string;
   buckets: string[];
+  reminders?: ReminderRef[];
   updatedAt: string;
 }
 
@@ -152,10 +172,10 @@ export class ReminderStore {
   async save(planned: PlannedReminder[]): Promise<{ created: number; existing: number }> {
     let created = 0;
     let existing = 0;
-    // The index first: it may then name a day without a reminder yet, never miss one.
-    const daysOf = new Map<string, Set<string>>();
-    for (const p of planned) daysOf.set(p.referralId, (daysOf.get(p.referralId) ?? new Set()).add(bucketOf(p.dueAt)));
-    for (const [referralId, days] of daysOf) await this.retrying(() => this.indexDays(referralId, days));
+    // The index first: it may then name a reminder not yet saved, never miss one.
+    const refsOf = new Map<string, ReminderRef[]>();
+    for (const p of planned) refsOf.set(p.referralId, [...(refsOf.get(p.referralId) ?? []), refOf(p)]);
+    for (const [referralId, refs] of refsOf) await this.retrying(() => this.updateIndex(referralId, (index) => indexWith(index, referralId, refs, this.clock.now())));
     for (const p of planned) {
       const doc = toDocument(p, this.clock.now());
       const outcome = await this.retrying(async () => {
@@ -191,12 +211,18 @@ export class ReminderStore {
     return found ? { doc: stripMeta(found.doc), etag: found.etag } : undefined;
   }
 
-  /** Cancels reminders that are still pending; returns how many were. Sent ones stay as they are. */
-  async cancel(reminders: Pick<PlannedReminder, 'id' | 'dueAt'>[]): Promise<number> {
+  /**
+   * Cancels reminders that are still pending; returns how many were. Sent ones stay as they are.
+   * Either way none of them is pending any more, so they leave their referral's index.
+   */
+  async cancel(reminders: Pick<PlannedReminder, 'id' | 'dueAt' | 'referralId'>[]): Promise<number> {
     let cancelled = 0;
     for (const r of reminders) {
       if (await this.setStatusIf(r.id, bucketOf(r.dueAt), 'cancelled', ['pending'])) cancelled++;
     }
+    const idsOf = new Map<string, Set<string>>();
+    for (const r of reminders) idsOf.set(r.referralId, (idsOf.get(r.referralId) ?? new Set()).add(r.id));
+    for (const [referralId, ids] of idsOf) await this.retrying(() => this.updateIndex(referralId, (index) => indexWithout(index, ids, this.clock.now())));
     return cancelled;
   }
 
@@ -237,14 +263,16 @@ export class ReminderStore {
     throw new Error(`could not change the status of reminder ${id}`);
   }
 
-  /** Adds days to the referral's reminder index (an ETag-conditioned replace, again on a race). */
-  private async indexDays(referralId: string, days: Set<string>): Promise<void> {
+  /**
+   * Changes the referral's reminder index as `change` says (nothing when it returns undefined):
+   * an ETag-conditioned replace, read and changed again on a race.
+   */
+  private async updateIndex(referralId: string, change: (index: ReminderIndexDocument | undefined) => ReminderIndexDocument | undefined): Promise<void> {
     const key = reminderIndexKey(referralId);
     for (let attempt = 1; ; attempt++) {
       const found = await readDoc<ReminderIndexDocument>(this.container, key, key);
-      const known = new Set(found?.doc.buckets ?? []);
-      if ([...days].every((d) => known.has(d))) return;
-      const doc: ReminderIndexDocument = { id: key, bucket: key, type: 'reminderIndex', referralId, buckets: [...new Set([...known, ...days])].sort(), updatedAt: this.clock.now().toISOString() };
+      const doc = change(found ? stripMeta(found.doc) : undefined);
+      if (!doc) return;
       try {
         if (found) await this.container.item(key, key).replace(doc, { accessCondition: { type: 'IfMatch', condition: found.etag } });
         else await this.container.items.create(doc);
@@ -257,8 +285,32 @@ export class ReminderStore {
   }
 
   /**
-   * The pending reminders of one referral, used when plans change: a point read of the
-   * referral's reminder index, then one single-partition query per day it names. Referrals
+   * The reminders of one referral that may still be pending, from its index alone (one point
+   * read): what planning and "Klaar" choose from when they withdraw reminders. Cancelling is
+   * conditional, so one that went out meanwhile is left as it is (and leaves the index). An index
+   * from before it listed reminders is filled in once from the reminders themselves.
+   */
+  async pendingRefsOfReferral(referralId: string, referralCreatedAt?: string): Promise<ReminderRef[]> {
+    const key = reminderIndexKey(referralId);
+    const index = await readDoc<ReminderIndexDocument>(this.container, key, key);
+    if (index?.doc.reminders) return [...index.doc.reminders].sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
+    const refs = (await this.pendingOfReferral(referralId, referralCreatedAt)).map(refOf);
+    if (index) {
+      const filled: ReminderIndexDocument = { ...stripMeta(index.doc), reminders: refs, buckets: daysOf(refs), updatedAt: this.clock.now().toISOString() };
+      try {
+        await this.container.item(key, key).replace(filled, { accessCondition: { type: 'IfMatch', condition: index.etag } });
+      } catch (err) {
+        // Changed meanwhile: the next lookup fills it in.
+        if (statusOf(err) !== 412) throw err;
+      }
+    }
+    return refs;
+  }
+
+  /**
+   * The pending reminders of one referral, read in full (for a case changing hands): a point read
+   * of the referral's reminder index, then a point read of each reminder it lists (an index from
+   * before it listed reminders: one single-partition query per day it names). Referrals
    * whose reminders may predate the index (created before {@link REMINDER_INDEX_SINCE}, or of
    * unknown age) fall back to one query across all days; a newer one without an index has none.
    */
@@ -266,6 +318,11 @@ export class ReminderStore {
     const key = reminderIndexKey(referralId);
     const index = await readDoc<ReminderIndexDocument>(this.container, key, key);
     const query = { query: `SELECT * FROM c WHERE c.referralId = @id AND c.status = 'pending'`, parameters: [{ name: '@id', value: referralId }] };
+    const byDue = (a: ReminderDocument, b: ReminderDocument) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id);
+    if (index?.doc.reminders) {
+      const found = await Promise.all(index.doc.reminders.map((r) => this.retrying(() => this.get(r.id, bucketOf(r.dueAt)))));
+      return found.flatMap((f) => (f && f.doc.status === 'pending' ? [f.doc] : [])).sort(byDue);
+    }
     if (!index) {
       if (referralCreatedAt !== undefined && referralCreatedAt >= REMINDER_INDEX_SINCE) return [];
       const { resources } = await this.container.items.query<ReminderDocument>(query).fetchAll();
@@ -280,7 +337,7 @@ export class ReminderStore {
       ),
     );
     await this.pruneIndex(index, index.doc.buckets.filter((bucket, i) => perDay[i]!.resources.length === 0));
-    return perDay.flatMap(({ resources }) => resources.map((r) => stripMeta(r))).sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
+    return perDay.flatMap(({ resources }) => resources.map((r) => stripMeta(r))).sort(byDue);
   }
 
   /**
@@ -520,4 +577,29 @@ export function isTransient(err: unknown): boolean {
 function pause(attempt: number): Promise<void> {
   const ms = Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2);
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function daysOf(refs: ReminderRef[]): string[] {
+  return [...new Set(refs.map((r) => bucketOf(r.dueAt)))].sort();
+}
+
+/** The index with these reminders in it; undefined when it already had them all. */
+export function indexWith(index: ReminderIndexDocument | undefined, referralId: string, refs: ReminderRef[], now: Date): ReminderIndexDocument | undefined {
+  const key = reminderIndexKey(referralId);
+  const at = now.toISOString();
+  if (!index) return { id: key, bucket: key, type: 'reminderIndex', referralId, buckets: daysOf(refs), reminders: refs, updatedAt: at };
+  const days = [...new Set([...index.buckets, ...daysOf(refs)])].sort();
+  // An index from before it listed reminders gets the days only: a partial list would pass for a whole one.
+  if (!index.reminders) return days.length === index.buckets.length ? undefined : { ...index, buckets: days, updatedAt: at };
+  const known = new Set(index.reminders.map((r) => r.id));
+  const added = refs.filter((r) => !known.has(r.id));
+  if (added.length === 0 && days.length === index.buckets.length) return undefined;
+  return { ...index, buckets: days, reminders: [...index.reminders, ...added], updatedAt: at };
+}
+
+/** The index without these reminders (its days follow); undefined when it had none of them. */
+export function indexWithout(index: ReminderIndexDocument | undefined, ids: Set<string>, now: Date): ReminderIndexDocument | undefined {
+  if (!index?.reminders || !index.reminders.some((r) => ids.has(r.id))) return undefined;
+  const reminders = index.reminders.filter((r) => !ids.has(r.id));
+  return { ...index, reminders, buckets: daysOf(reminders), updatedAt: now.toISOString() };
 }

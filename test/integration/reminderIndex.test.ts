@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, systemClock } from '../../src/domain/clock.js';
 import type { Store } from '../../src/store/cosmos.js';
 import { startLocalCosmos, type LocalCosmosServer } from '../../src/store/localCosmos.js';
-import { REMINDER_INDEX_SINCE, ReminderStore, bucketOf, reminderIndexKey, toDocument } from '../../src/store/reminders.js';
+import { REMINDER_INDEX_SINCE, ReminderStore, bucketOf, reminderIndexKey, toDocument, type ReminderIndexDocument } from '../../src/store/reminders.js';
 import { makeReminders, openTestStore, teamsRecipient } from '../support/reminderHarness.js';
 
 let cosmos: LocalCosmosServer;
@@ -31,71 +31,91 @@ function spyQueries(): (FeedOptions | undefined)[] {
   return seen;
 }
 
-describe("a referral's pending reminders are found without a query across every day", () => {
-  it('reads the index and queries only the days it names, each in its own partition', async () => {
+const DAY = 24 * 3600_000;
+const indexOf = async (referralId: string) => (await store.containers.reminders.item(reminderIndexKey(referralId), reminderIndexKey(referralId)).read()).resource as ReminderIndexDocument;
+
+describe("a referral's pending reminders are found without a query", () => {
+  it('its index lists the reminders saved and not withdrawn; finding them is one point read, no query', async () => {
     const reminders = new ReminderStore(store.containers.reminders, systemClock);
-    const day = 24 * 3600_000;
     const base = Date.parse('2027-03-01T08:00:00.000Z');
     const own = [0, 1, 5].flatMap((d, k) =>
-      makeReminders(1, new Date(base + d * day), () => [teamsRecipient('u1')], `x${k}`).map((r) => ({ ...r, id: `idx-${k}`, referralId: 'IDX-1' })),
+      makeReminders(1, new Date(base + d * DAY), () => [teamsRecipient('u1')], `x${k}`).map((r) => ({ ...r, id: `idx-${k}`, referralId: 'IDX-1' })),
     );
-    const other = makeReminders(4, new Date(base + day), () => [teamsRecipient('u2')], 'idx-other');
+    const other = makeReminders(4, new Date(base + DAY), () => [teamsRecipient('u2')], 'idx-other');
     await reminders.save([...own, ...other]);
     await reminders.cancel([own[1]!]);
 
     const seen = spyQueries();
-    const pending = await reminders.pendingOfReferral('IDX-1');
-    expect(pending.map((r) => r.id)).toEqual(['idx-0', 'idx-2']);
-    const days = [0, 1, 5].map((d) => bucketOf(new Date(base + d * day).toISOString()));
-    expect(seen.map((o) => o?.partitionKey).sort()).toEqual(days);
+    expect((await reminders.pendingRefsOfReferral('IDX-1')).map((r) => r.id)).toEqual(['idx-0', 'idx-2']);
+    expect((await reminders.pendingOfReferral('IDX-1')).map((r) => r.id)).toEqual(['idx-0', 'idx-2']);
+    expect(seen).toEqual([]);
 
-    const { resource: index } = await store.containers.reminders.item(reminderIndexKey('IDX-1'), reminderIndexKey('IDX-1')).read();
-    expect(index.buckets).toEqual(days);
+    const index = await indexOf('IDX-1');
+    expect(index.reminders?.map((r) => r.id)).toEqual(['idx-0', 'idx-2']);
+    expect(index.buckets).toEqual([0, 5].map((d) => bucketOf(new Date(base + d * DAY).toISOString())));
+    // What it keeps chooses what to withdraw, and nothing more: no recipients, no addresses.
+    expect(JSON.stringify(index)).not.toContain('u1');
     // The index is no reminder: the scheduler's sweep across every day does not see it.
     expect((await reminders.findDue('all', 100)).some((f) => f.doc.referralId === 'IDX-1' && !f.doc.kind)).toBe(false);
   });
 
-  it('finds reminders saved before the index existed with one query across days', async () => {
+  it('a reminder that went out stays listed until a withdrawal finds it no longer pending; then it leaves', async () => {
+    const reminders = new ReminderStore(store.containers.reminders, systemClock);
+    const [first, second] = [0, 2].map((d, k) =>
+      makeReminders(1, new Date(Date.parse('2027-05-03T08:00:00.000Z') + d * DAY), () => [teamsRecipient('u4')], `went${k}`).map((r) => ({ ...r, id: `went-${k}`, referralId: 'IDX-WENT' }))[0]!,
+    );
+    await reminders.save([first!, second!]);
+    expect(await reminders.markDone(first!.id, bucketOf(first!.dueAt), first!.recipients[0]!.key)).toBe(true);
+    // The full read checks each listed reminder; only the pending one comes back.
+    expect((await reminders.pendingOfReferral('IDX-WENT')).map((r) => r.id)).toEqual(['went-1']);
+    expect((await reminders.pendingRefsOfReferral('IDX-WENT')).map((r) => r.id)).toEqual(['went-0', 'went-1']);
+    // Withdrawing both: the done one stays done, the pending one is cancelled, neither is listed any more.
+    expect(await reminders.cancel([first!, second!])).toBe(1);
+    expect((await reminders.get(first!.id, bucketOf(first!.dueAt)))?.doc.status).toBe('done');
+    expect(await reminders.pendingRefsOfReferral('IDX-WENT')).toEqual([]);
+    expect((await indexOf('IDX-WENT')).buckets).toEqual([]);
+    // Planned again, it is listed again (and comes back from cancelled).
+    await reminders.save([second!]);
+    expect((await reminders.pendingRefsOfReferral('IDX-WENT')).map((r) => r.id)).toEqual(['went-1']);
+    expect((await reminders.get(second!.id, bucketOf(second!.dueAt)))?.doc.status).toBe('pending');
+  });
+
+  it('finds reminders saved before any index existed with one query across days', async () => {
     const reminders = new ReminderStore(store.containers.reminders, systemClock);
     const [old] = makeReminders(1, new Date('2027-04-01T08:00:00.000Z'), () => [teamsRecipient('u3')], 'legacy');
     await store.containers.reminders.items.create(toDocument(old!, new Date()));
     expect((await reminders.pendingOfReferral(old!.referralId)).map((r) => r.id)).toEqual([old!.id]);
-    expect((await reminders.pendingOfReferral(old!.referralId, '2026-01-01T00:00:00.000Z')).map((r) => r.id)).toEqual([old!.id]);
+    expect((await reminders.pendingRefsOfReferral(old!.referralId, '2026-01-01T00:00:00.000Z')).map((r) => r.id)).toEqual([old!.id]);
   });
 
   it('asks no query for a referral newer than the index that has no reminders yet', async () => {
     const reminders = new ReminderStore(store.containers.reminders, systemClock);
     const seen = spyQueries();
     expect(await reminders.pendingOfReferral('IDX-NEW', REMINDER_INDEX_SINCE)).toEqual([]);
+    expect(await reminders.pendingRefsOfReferral('IDX-NEW', REMINDER_INDEX_SINCE)).toEqual([]);
     expect(seen).toEqual([]);
   });
 
-  it('drops days well in the past that hold nothing pending any more; a save to such a day adds it again', async () => {
-    const day = 24 * 3600_000;
-    const base = Date.parse('2027-05-03T08:00:00.000Z');
-    const clock = new ManualClock(new Date(base));
-    const reminders = new ReminderStore(store.containers.reminders, clock);
-    const [sent, kept, yesterday, later] = [0, 1, 6, 10].map((d, k) =>
-      makeReminders(1, new Date(base + d * day), () => [teamsRecipient('u4')], `prune${k}`).map((r) => ({ ...r, id: `prune-${k}`, referralId: 'IDX-PRUNE' }))[0]!,
+  it('an index that named only days is filled in once from a query per day; a save meanwhile adds only its day', async () => {
+    const base = Date.parse('2027-06-07T08:00:00.000Z');
+    const reminders = new ReminderStore(store.containers.reminders, new ManualClock(new Date(base - DAY)));
+    const [a, b, c] = [0, 3, 8].map((d, k) =>
+      makeReminders(1, new Date(base + d * DAY), () => [teamsRecipient('u5')], `days${k}`).map((r) => ({ ...r, id: `days-${k}`, referralId: 'IDX-DAYS' }))[0]!,
     );
-    await reminders.save([sent!, kept!, yesterday!, later!]);
-    const days = [sent!, kept!, yesterday!, later!].map((r) => bucketOf(r.dueAt));
-    // A week on: the first reminder was marked done, the second is still pending (not sent yet), the third is done too.
-    clock.set(new Date(base + 7 * day));
-    expect(await reminders.markDone(sent!.id, days[0]!, sent!.recipients[0]!.key)).toBe(true);
-    expect(await reminders.markDone(yesterday!.id, days[2]!, yesterday!.recipients[0]!.key)).toBe(true);
+    // As an older version stored them: the reminders, and an index with their days only.
+    for (const r of [a!, b!]) await store.containers.reminders.items.create(toDocument(r, new Date(base - DAY)));
+    const key = reminderIndexKey('IDX-DAYS');
+    await store.containers.reminders.items.create({ id: key, bucket: key, type: 'reminderIndex', referralId: 'IDX-DAYS', buckets: [a, b].map((r) => bucketOf(r!.dueAt)), updatedAt: new Date(base - DAY).toISOString() });
+    await reminders.save([c!]);
+    const saved = await indexOf('IDX-DAYS');
+    expect(saved.reminders).toBeUndefined();
+    expect(saved.buckets).toEqual([a, b, c].map((r) => bucketOf(r!.dueAt)));
 
-    expect((await reminders.pendingOfReferral('IDX-PRUNE')).map((r) => r.id)).toEqual(['prune-1', 'prune-3']);
-    const indexed = async () => (await store.containers.reminders.item(reminderIndexKey('IDX-PRUNE'), reminderIndexKey('IDX-PRUNE')).read()).resource.buckets as string[];
-    // The emptied day before yesterday is gone; yesterday's empty day stays (something may still be planned there).
-    expect(await indexed()).toEqual([days[1], days[2], days[3]]);
     const seen = spyQueries();
-    expect((await reminders.pendingOfReferral('IDX-PRUNE')).map((r) => r.id)).toEqual(['prune-1', 'prune-3']);
-    expect(seen.map((o) => o?.partitionKey).sort()).toEqual([days[1], days[2], days[3]]);
-
-    const [again] = makeReminders(1, new Date(base), () => [teamsRecipient('u4')], 'prune-again').map((r) => ({ ...r, id: 'prune-4', referralId: 'IDX-PRUNE' }));
-    await reminders.save([again!]);
-    expect(await indexed()).toEqual([days[0], days[1], days[2], days[3]]);
-    expect((await reminders.pendingOfReferral('IDX-PRUNE')).map((r) => r.id)).toEqual(['prune-4', 'prune-1', 'prune-3']);
+    expect((await reminders.pendingRefsOfReferral('IDX-DAYS')).map((r) => r.id)).toEqual(['days-0', 'days-1', 'days-2']);
+    expect(seen.map((o) => o?.partitionKey).sort()).toEqual(saved.buckets);
+    expect((await indexOf('IDX-DAYS')).reminders?.map((r) => r.id)).toEqual(['days-0', 'days-1', 'days-2']);
+    expect((await reminders.pendingRefsOfReferral('IDX-DAYS')).map((r) => r.id)).toEqual(['days-0', 'days-1', 'days-2']);
+    expect(seen).toHaveLength(3);
   });
 });

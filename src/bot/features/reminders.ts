@@ -64,7 +64,7 @@ export function registerReminders(app: Application, deps: BotDeps): void {
       await countAgreedDateDone(deps, doc.referralId, doc.subject, deps.clock.now());
       // Done: the escalations of a missed date for this agreement (and date) are no longer needed.
       if (doc.subject.agreementId) {
-        const overdue = (await deps.reminderStore.pendingOfReferral(doc.referralId)).filter(
+        const overdue = (await deps.reminderStore.pendingRefsOfReferral(doc.referralId)).filter(
           (r) => r.kind === 'agreementOverdue' && r.subject.agreementId === doc.subject.agreementId && r.subject.date === doc.subject.date,
         );
         if (overdue.length > 0) await deps.reminderStore.cancel(overdue);
