@@ -20,6 +20,7 @@ import type { PartyRole } from './domain/types.js';
 import { reminderPolicy } from './domain/reminders.js';
 import { normDeadline } from './domain/serviceNorms.js';
 import { DigestRepository } from './store/digests.js';
+import { withTurnReads } from './store/turnReads.js';
 import { dailyDigest } from './bot/features/digest.js';
 import { loadServiceNorms } from './store/configRepository.js';
 import { reminderCardRenderer } from '../cards/reminder/index.js';
@@ -196,7 +197,8 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   const bot = createBot(deps, adapter);
   const http = await startHttp(
     { bot, log, allowedTenantIds: config.bot.allowedTenantIds, ready: store.ping, authenticated: Boolean(config.bot.appId), trust, budgets: config.door,
-      aroundTurn: (turn) => afterAnswer.around(turn),
+      // Each turn remembers its referral reads; its held-back effect runs start after it, outside that memory.
+      aroundTurn: (turn) => afterAnswer.around(() => withTurnReads(turn)),
       routes: [deps.downloads.router(), parentPageRouter(deps, { ipRequestsPerMinute: config.parentPage.ipRequestsPerMinute })],
       audit: ({ reason, tenantId, actor }) => deps.securityLog.write({ action: 'door', outcome: 'refused', ...(actor ? { actor } : {}), ...(tenantId ? { tenantId } : {}), detail: { reason } }, clock.now()),
     },

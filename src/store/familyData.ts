@@ -1,6 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import type { Store } from './cosmos.js';
 import { stripMeta } from './documents.js';
+import { turnReads } from './turnReads.js';
 
 /** Everything Schakel holds about one referral (one family), across containers. */
 export interface FamilyData {
@@ -41,6 +42,7 @@ export class FamilyDataRepository {
       ...(await this.all(cases, 'SELECT c.id, c.key FROM c WHERE c.referralId = @id', referralId)).map((d) => ({ container: cases, id: String(d.id), pk: String(d.key) })),
       ...(await this.all(effects, 'SELECT c.id, c.bucket FROM c WHERE c.referralId = @id', referralId)).map((d) => ({ container: effects, id: String(d.id), pk: String(d.bucket) })),
     );
+    turnReads.forget(referralId);
     for (const doc of located) await doc.container.item(doc.id, doc.pk).delete();
     // People's case lists keep only ids, but an erased referral leaves no trace there either.
     const lists = await this.all(cases, 'SELECT c.id, c.key FROM c WHERE IS_ARRAY(c.referralIds) AND ARRAY_CONTAINS(c.referralIds, @id)', referralId);

@@ -5,6 +5,7 @@ import type { PendingEntry } from '../domain/effects.js';
 import type { Referral, ReferralState } from '../domain/referral.js';
 import type { Logger } from '../log.js';
 import { createDoc, readDoc, replaceDoc, statusOf, stripMeta, type Versioned } from './documents.js';
+import { turnReads } from './turnReads.js';
 
 /** An audit or timeline entry, stored in the referral's own partition. */
 export interface ReferralEntry {
@@ -70,15 +71,32 @@ export class ReferralRepository {
     private readonly cases: Container,
   ) {}
 
+  /** The stored referral with its ETag; within a turn, as that turn last read or wrote it (see `turnReads`). */
   async get(referralId: string): Promise<Versioned<Referral> | undefined> {
+    const kept = turnReads.get(referralId);
+    if (kept) return kept;
     const found = await readDoc<Referral>(this.container, referralId, referralId);
     if (!found || found.doc.type !== 'referral') return undefined;
-    return { doc: stripMeta(found.doc), etag: found.etag };
+    const versioned = { doc: stripMeta(found.doc), etag: found.etag };
+    turnReads.set(versioned);
+    return versioned;
   }
 
   async create(referral: Referral): Promise<Versioned<Referral>> {
     await this.index(referral, undefined);
-    return createDoc(this.container, referral);
+    return this.remembered(referral.referralId, () => createDoc(this.container, referral));
+  }
+
+  /** Keeps what a turn wrote for its later reads; a failed write (a lost race) is forgotten. */
+  private async remembered(referralId: string, write: () => Promise<Versioned<Referral>>): Promise<Versioned<Referral>> {
+    try {
+      const written = await write();
+      turnReads.set(written);
+      return written;
+    } catch (err) {
+      turnReads.forget(referralId);
+      throw err;
+    }
   }
 
   /**
@@ -87,7 +105,7 @@ export class ReferralRepository {
    */
   async save(referral: Referral, etag: string, previous?: Referral): Promise<Versioned<Referral>> {
     await this.index(referral, previous);
-    return replaceDoc(this.container, referral, referral.referralId, etag);
+    return this.remembered(referral.referralId, () => replaceDoc(this.container, referral, referral.referralId, etag));
   }
 
   /** Case index for people new to the referral and its number; idempotent, written before the referral. */

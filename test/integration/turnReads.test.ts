@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { referralNumber, type Referral } from '../../src/domain/referral.js';
+import type { Store } from '../../src/store/cosmos.js';
+import { ConcurrencyError } from '../../src/store/documents.js';
+import { startLocalCosmos, type LocalCosmosServer } from '../../src/store/localCosmos.js';
+import { ReferralRepository } from '../../src/store/referrals.js';
+import { withTurnReads } from '../../src/store/turnReads.js';
+import { makeFullReferral } from '../support/factories.js';
+import { openTestStore } from '../support/reminderHarness.js';
+import { quietLog } from '../support/reminderEngine.js';
+
+let cosmos: LocalCosmosServer;
+let store: Store;
+let referrals: ReferralRepository;
+
+beforeAll(async () => {
+  cosmos = await startLocalCosmos();
+  store = await openTestStore(cosmos.endpoint, 'schakel-turn-reads');
+  referrals = new ReferralRepository(store.containers.referrals, quietLog(), store.containers.cases);
+});
+afterAll(async () => {
+  await store.close();
+  await cosmos.close();
+});
+
+async function stored(): Promise<Referral> {
+  const referralId = randomUUID();
+  const referral = makeFullReferral({ referralId, id: referralId, number: referralNumber(referralId), state: 'draft' });
+  await referrals.create(referral);
+  return referral;
+}
+
+/** Another writer (another turn, the runner, another instance) changes the referral behind the turn's back. */
+async function changedElsewhere(referralId: string, note: string): Promise<void> {
+  const { resource } = await store.containers.referrals.item(referralId, referralId).read<Referral & { note?: string }>();
+  await store.containers.referrals.item(referralId, referralId).replace({ ...resource!, note });
+}
+
+describe("a turn's referral reads", () => {
+  it('within a turn the referral is read once; outside a turn every read goes to the database', async () => {
+    const r = await stored();
+    await withTurnReads(async () => {
+      const first = await referrals.get(r.referralId);
+      await changedElsewhere(r.referralId, 'later');
+      const again = await referrals.get(r.referralId);
+      expect(again?.etag).toBe(first?.etag);
+      expect((again?.doc as { note?: string }).note).toBeUndefined();
+    });
+    expect(((await referrals.get(r.referralId))?.doc as { note?: string }).note).toBe('later');
+  });
+
+  it('a write in the turn is what the turn reads next; a write that lost its race is forgotten, so the retry reads afresh', async () => {
+    const r = await stored();
+    await withTurnReads(async () => {
+      const read = (await referrals.get(r.referralId))!;
+      const saved = await referrals.save({ ...read.doc, state: 'submitted' }, read.etag, read.doc);
+      expect((await referrals.get(r.referralId))?.etag).toBe(saved.etag);
+      await changedElsewhere(r.referralId, 'raced');
+      await expect(referrals.save({ ...saved.doc, state: 'accepted' }, saved.etag, saved.doc)).rejects.toBeInstanceOf(ConcurrencyError);
+      const fresh = await referrals.get(r.referralId);
+      expect((fresh?.doc as { note?: string }).note).toBe('raced');
+      expect(fresh?.doc.state).toBe('submitted');
+    });
+  });
+
+  it('each reader gets its own copy: changing one does not change what the turn reads next', async () => {
+    const r = await stored();
+    await withTurnReads(async () => {
+      const one = (await referrals.get(r.referralId))!;
+      one.doc.state = 'closed';
+      expect((await referrals.get(r.referralId))?.doc.state).toBe(r.state);
+    });
+  });
+
+  it('two turns at once do not share their reads', async () => {
+    const r = await stored();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = withTurnReads(async () => {
+      await referrals.get(r.referralId);
+      await gate;
+      return referrals.get(r.referralId);
+    });
+    const fast = withTurnReads(async () => {
+      const read = (await referrals.get(r.referralId))!;
+      return referrals.save({ ...read.doc, state: 'submitted' }, read.etag, read.doc);
+    });
+    const saved = await fast;
+    release();
+    // The slow turn keeps what it read (its own decision will meet the ETag), the fast one saw its write.
+    expect((await slow)?.etag).not.toBe(saved.etag);
+    expect((await withTurnReads(() => referrals.get(r.referralId)))?.etag).toBe(saved.etag);
+  });
+});
