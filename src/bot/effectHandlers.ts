@@ -8,7 +8,9 @@ import type { Referral } from '../domain/referral.js';
 import { partiesOf } from '../domain/referralParties.js';
 import type { PortResult, TeamsPort } from '../effects/ports.js';
 import type { CarryOut } from '../effects/runner.js';
+import { agreedMomentText } from '../i18n/format.js';
 import { translator } from '../i18n/index.js';
+import { localize } from '../scheduler/planner.js';
 import type { OutboundMessage } from '../notify/sender.js';
 import { caseCardContext, renderCaseCard } from './caseCards.js';
 import type { BotDeps } from './deps.js';
@@ -18,6 +20,7 @@ import { agreementRecipients } from '../domain/referralParties.js';
 import { offerParentLink, parentAnswerCard } from './features/parentLink.js';
 import { wijkteamNamer } from './intakePosting.js';
 import { handoverCard } from '../../cards/handover/index.js';
+import { escapeHtml } from '../../cards/parentMail/index.js';
 import { declinedCard, intakeCard } from '../../cards/intake/index.js';
 
 const cardMessage = (card: object): OutboundMessage => ({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] });
@@ -184,11 +187,43 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         const dropped = await deps.reminderStore.dropRecipients(referral.referralId, effect.role, referral.createdAt);
         return { outcome: { ok: true, note: `dropped:${dropped}` } };
       }
+      case 'replaceReminders': {
+        const cancelled = await deps.reminderStore.cancel(effect.cancel);
+        const saved = await deps.reminderStore.save(await localize(effect.create, deps.languageOf, referral));
+        return { outcome: { ok: true, note: `cancelled:${cancelled},created:${saved.created}` } };
+      }
+      case 'tellDateMoved':
+        return tellDateMoved(deps, teams, referral, effect);
       default:
         // Kinds whose flows still run inline in their handlers; never committed yet.
         return { outcome: { ok: false, retryable: false, reason: 'unsupported' } };
     }
   };
+}
+
+/**
+ * A moved agreed date told to one party: a professional in Teams (with the referral number), anyone
+ * else by e-mail with only the label and the new date. A mail that only reached the outbox says so.
+ */
+async function tellDateMoved(deps: BotDeps, teams: TeamsPort, referral: Referral, effect: Extract<Effect, { kind: 'tellDateMoved' }>): Promise<{ outcome: EffectOutcome }> {
+  const params = { number: referral.number, label: effect.label, from: agreedMomentText(effect.from), to: agreedMomentText(effect.to) };
+  if (effect.aadObjectId) {
+    const text = translator((await deps.languageOf(effect.aadObjectId)) ?? 'nl')('reminder.rescheduledToParty', params);
+    return { outcome: outcomeOf(await teams.toPerson(effect.aadObjectId, { text })) };
+  }
+  const email = partiesOf(referral).find((p) => p.role === effect.role)?.contact?.email;
+  if (!email) return skipped('noEmail');
+  const tr = translator('nl');
+  try {
+    const receipt = await deps.mail.send(email, tr('reminder.rescheduledMailSubject', { label: effect.label }), tr('reminder.rescheduledMailBody', { label: escapeHtml(effect.label), to: params.to }), {
+      referralId: referral.referralId,
+      idempotencyKey: `reschedule-${referral.referralId}-${effect.agreementId}-${effect.to.date}${effect.to.time ?? ''}`,
+    });
+    return { outcome: { ok: true, ...(receipt === 'sent' ? {} : { note: receipt }) } };
+  } catch (err) {
+    deps.log.warn({ referralId: referral.referralId, role: effect.role, err: { name: (err as Error).name } }, 'moved-date mail failed; tried again later');
+    return { outcome: { ok: false, retryable: true, reason: 'mailFailed' } };
+  }
 }
 
 /** Longer than this, Teams' rate limit makes a case-card refresh wait as a retry, not in the runner. */

@@ -1,7 +1,10 @@
 import { agreedDates, confirmedAgreements } from './agreementHistory.js';
 import { refuse, type Decision } from './decision.js';
 import type { Now } from './draft.js';
+import type { EffectRequest } from './effects.js';
 import type { Referral } from './referral.js';
+import { partiesOf } from './referralParties.js';
+import type { AgreementRescheduled, PlannedReminder } from './reminders.js';
 import type { Actor, AgreedDate, PartyRole } from './types.js';
 
 /**
@@ -50,4 +53,23 @@ export function recordAgreedDateChange(r: Referral, actor: Actor, change: Omit<A
       { type: 'audit', action: 'agreement.rescheduled', detail: { agreementId: change.agreementId, role: change.byRole } },
     ],
   };
+}
+
+/**
+ * What moving an agreed date sets off, as effects: its reminders replaced by those planned for the
+ * new date, then everyone in the agreement told (`event.notify`) except the one who moved it —
+ * professionals in Teams, anyone else with an e-mail address by mail. Nobody is told inline.
+ */
+export function agreedDateMovedEffects(r: Referral, event: AgreementRescheduled, actor: Actor, reminders: { cancel: PlannedReminder[]; create: PlannedReminder[] }): EffectRequest[] {
+  const told: EffectRequest[] = [];
+  const about = { agreementId: event.agreementId, label: event.label, from: event.from, to: event.to };
+  for (const party of partiesOf(r)) {
+    if (!event.notify.includes(party.role)) continue;
+    if (party.professional) {
+      if (party.professional.aadObjectId !== actor.aadObjectId) told.push({ kind: 'tellDateMoved', role: party.role, aadObjectId: party.professional.aadObjectId, ...about });
+    } else if (party.contact?.email) {
+      told.push({ kind: 'tellDateMoved', role: party.role, ...about });
+    }
+  }
+  return [{ kind: 'replaceReminders', cancel: reminders.cancel.map(({ id, dueAt, referralId }) => ({ id, dueAt, referralId })), create: reminders.create }, ...told];
 }

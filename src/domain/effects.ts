@@ -1,3 +1,4 @@
+import type { PlannedReminder } from './reminders.js';
 import type { PartyRole } from './types.js';
 import type { DomainEvent } from './events.js';
 
@@ -84,7 +85,15 @@ export type EffectKind =
   /** Both professionals' handover cards show the current state (e.g. what the parent entered); `except` the clicked card, answered by its click. */
   | { kind: 'refreshHandoverCards'; except?: string }
   /** A closed referral's audit and timeline entries get its time to live. */
-  | { kind: 'expireEntries' };
+  | { kind: 'expireEntries' }
+  /** An agreed date moved: its reminders are withdrawn and those the domain planned for the new date saved. */
+  | { kind: 'replaceReminders'; cancel: Pick<PlannedReminder, 'id' | 'dueAt' | 'referralId'>[]; create: PlannedReminder[] }
+  /**
+   * An agreed date moved: a party in the agreement hears of it — a professional (`aadObjectId`) by
+   * a 1:1 message with the referral number, anyone else of `role` by e-mail with only the label and
+   * the new date (the address is looked up when it runs).
+   */
+  | { kind: 'tellDateMoved'; role: PartyRole; aadObjectId?: string; agreementId: string; label: string; from: { date: string; time?: string }; to: { date: string; time?: string } };
 
 /** An effect as a decision asks for it: what, and not before when (default: at once). */
 export type EffectRequest = EffectKind & { notBefore?: string };

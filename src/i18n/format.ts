@@ -42,3 +42,9 @@ export function formatPhone(raw: string): string {
   if (!parsed?.isValid()) return raw;
   return parsed.country === 'NL' ? parsed.formatNational() : parsed.formatInternational();
 }
+
+/** An agreed date with its optional time, in Dutch: "dinsdag 15 december 2026 om 10:00". */
+export function agreedMomentText(at: { date: string; time?: string }): string {
+  const day = DateTime.fromISO(at.date).setLocale('nl').toFormat('cccc d LLLL yyyy');
+  return at.time ? `${day} om ${at.time}` : day;
+}

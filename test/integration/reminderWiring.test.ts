@@ -151,6 +151,10 @@ describe('reminders wired into the bot', () => {
 
     const moved = invokeCard(await click(karim, card, VERBS.reminderReschedule, { newDate: '2026-12-15', newTime: '10:00' }));
     expect(texts(moved).join(' ')).toContain('Verzet naar dinsdag 15 december 2026 om 10:00');
+    // The new reminders and the messages are effects committed with the move, carried out after the answer.
+    const effects = (await stored(confirmedId)).outbox?.effects.filter((e) => e.kind === 'replaceReminders' || e.kind === 'tellDateMoved') ?? [];
+    expect(effects.map((e) => (e.kind === 'tellDateMoved' ? `${e.kind}:${e.role}` : e.kind))).toEqual(expect.arrayContaining(['replaceReminders', 'tellDateMoved:smw']));
+    await effectsSettled(h.bot);
     const doc = await stored(confirmedId);
     expect(doc.handover?.dateChanges?.map((c) => [c.agreementId, c.from.date, c.to.date, c.to.time, c.byRole])).toEqual([['feedback0', '2026-12-10', '2026-12-15', '10:00', 'caseManager']]);
     const feedback = (await pending(confirmedId)).filter((r) => r.subject.agreementId === 'feedback0' && r.kind !== 'snoozed' && r.kind !== 'agreementOverdue');
@@ -203,6 +207,7 @@ describe('reminders wired into the bot', () => {
     const evaluation = remindersTo(smw).map((a) => cardOf(a)).filter((c) => texts(c)[0]?.startsWith('Vandaag: Evaluatie')).at(-1);
     const moved = invokeCard(await click(smw, evaluation, VERBS.reminderReschedule, { newDate: '2027-01-22' }));
     expect(texts(moved).join(' ')).toContain('Verzet naar vrijdag 22 januari 2027');
+    await effectsSettled(h.bot);
     expect(textsTo(karim).filter((t) => t.includes('naar vrijdag 22 januari 2027'))).toHaveLength(1);
     const after = (
       await h.bot.schakel.store.containers.outbox.items

@@ -1,18 +1,16 @@
 import type { Application } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import { DateTime } from 'luxon';
+import { agreedMomentText as longDate } from '../../i18n/format.js';
 import { isAgreementReminder, reminderResultCard, ReminderCardActionSchema, type ReminderCardAction } from '../../../cards/reminder/index.js';
 import { VERBS } from '../../../cards/verbs.js';
-import { effectiveAgreedDates, recordAgreedDateChange } from '../../domain/agreedDateChanges.js';
+import { agreedDateMovedEffects, effectiveAgreedDates, recordAgreedDateChange } from '../../domain/agreedDateChanges.js';
 import { refuse } from '../../domain/decision.js';
 import { EVALUATION_AGREEMENT_ID, evaluationHeld } from '../../domain/lifecycle.js';
 import { partiesOf } from '../../domain/referralParties.js';
-import { isOpen, isRefusal, rescheduleAgreement, snoozeReminder, type AgreementRescheduled, type PlanContext, type PlannedReminder, type SnoozeChoice } from '../../domain/reminders.js';
-import type { Referral } from '../../domain/referral.js';
+import { isOpen, isRefusal, rescheduleAgreement, snoozeReminder, type AgreementRescheduled, type PlanContext, type SnoozeChoice } from '../../domain/reminders.js';
 import type { Actor } from '../../domain/types.js';
-import { t } from '../../i18n/index.js';
 import type { RecipientDelivery, ReminderDocument } from '../../store/reminders.js';
-import { localize } from '../../scheduler/planner.js';
 import { decideAndSave, parseAction } from '../actions.js';
 import { countAgreedDateDone } from '../registration.js';
 import { respondWithCard, respondWithMessage, trOf } from '../context.js';
@@ -93,8 +91,9 @@ export function registerReminders(app: Application, deps: BotDeps): void {
     if (!isAgreementReminder(doc) || !agreementId) return respondWithMessage(ctx, tr('reminders.unknownAgreement'));
     if (!action.newDate) return respondWithMessage(ctx, tr('reminder.newDateMissing'));
     const to = { date: action.newDate, ...(action.newTime ? { time: action.newTime } : {}) };
-    let moved: { referral: Referral; event: AgreementRescheduled; cancel: PlannedReminder[]; create: PlannedReminder[] } | undefined;
+    let moved: AgreementRescheduled | undefined;
     let refusal: string | undefined;
+    // The new reminders and who is told are effects committed with the change: the runner carries them out after the answer.
     const outcome = await decideAndSave(deps, doc.referralId, actor, (cur, now) => {
       const current = cur && effectiveAgreedDates(cur);
       if (!cur || !current) return refuse('notFound');
@@ -104,16 +103,14 @@ export function registerReminders(app: Application, deps: BotDeps): void {
         return refuse('invalid');
       }
       const decision = recordAgreedDateChange(cur, actor, { agreementsVersion: current.version, agreementId, from: result.event.from, to: result.event.to, byRole: recipient.role }, now);
-      if (decision.ok) moved = { referral: decision.value, event: result.event, cancel: result.cancel, create: result.create };
-      return decision;
+      if (!decision.ok) return decision;
+      moved = result.event;
+      return { ...decision, effects: [...(decision.effects ?? []), ...agreedDateMovedEffects(decision.value, result.event, actor, result)] };
     });
     if (refusal) return respondWithMessage(ctx, tr(refusal));
     if (!outcome.decision.ok || !moved) return respondWithMessage(ctx, tr(`refusal.${outcome.decision.ok ? 'stale' : outcome.decision.code}`));
-    const { referral, event } = moved;
-    await deps.reminderStore.cancel(moved.cancel);
-    await deps.reminderStore.save(await localize(moved.create, deps.languageOf, referral));
-    await tellOthers(deps, referral, event, actor);
-    deps.log.info({ referralId: referral.referralId, agreementId, by: recipient.role }, 'agreement rescheduled');
+    const event = moved;
+    deps.log.info({ referralId: doc.referralId, agreementId, by: recipient.role }, 'agreement rescheduled');
     return respondWithCard(ctx, reminderResultCard(doc, tr('reminder.rescheduledNotice', { to: longDate(event.to) })));
   });
 }
@@ -129,32 +126,4 @@ function snoozeChoice(action: ReminderCardAction): SnoozeChoice | undefined {
   }
 }
 
-function longDate(at: { date: string; time?: string }): string {
-  const day = DateTime.fromISO(at.date).setLocale('nl').toFormat('cccc d LLLL yyyy');
-  return at.time ? `${day} om ${at.time}` : day;
-}
 
-/** Professionals get a 1:1 message with the referral number; the parent an e-mail with only the label and the new date. */
-async function tellOthers(deps: BotDeps, r: Referral, event: AgreementRescheduled, actor: Actor): Promise<void> {
-  const label = event.label;
-  const params = { number: r.number, label, from: longDate(event.from), to: longDate(event.to) };
-  for (const party of partiesOf(r)) {
-    if (!event.notify.includes(party.role)) continue;
-    if (party.professional && party.professional.aadObjectId !== actor.aadObjectId) {
-      await deps.messenger.sendToUser(party.professional.aadObjectId, { type: 'message', text: t('nl', 'reminder.rescheduledToParty', params) });
-    } else if (party.contact?.email) {
-      try {
-        await deps.mail.send(party.contact.email, t('nl', 'reminder.rescheduledMailSubject', { label }), t('nl', 'reminder.rescheduledMailBody', { label: escapeHtml(label), to: longDate(event.to) }), {
-          referralId: r.referralId,
-          idempotencyKey: `reschedule-${r.referralId}-${event.agreementId}-${event.to.date}${event.to.time ?? ''}`,
-        });
-      } catch (err) {
-        deps.log.warn({ referralId: r.referralId, err: { message: (err as Error).message } }, 'reschedule mail to parent failed');
-      }
-    }
-  }
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-}
