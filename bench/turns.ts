@@ -41,6 +41,11 @@ import { cardAction, makeUser, message } from '../test/support/activities.js';
 import { FakeConnector } from '../test/support/fakeConnector.js';
 
 const N = Number(process.env.BENCH_N ?? 300);
+/**
+ * The door's per-user and per-IP budgets (600 and 6,000 a minute) would answer one user's
+ * thousands of turns a minute, all from loopback, with 429: this measures the turn, not the door.
+ */
+const DOOR_OPEN = { DOOR_USER_REQUESTS_PER_MINUTE: '1000000', DOOR_IP_REQUESTS_PER_MINUTE: '1000000' };
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
@@ -182,7 +187,7 @@ async function startBuiltBot(cosmosEndpoint: string): Promise<{ child: ChildProc
   const started = performance.now();
   const child = spawn(process.execPath, [HEAP_FLAG, 'dist/src/main.js'], {
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, NODE_ENV: 'development', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', COSMOS_ENDPOINT: cosmosEndpoint, COSMOS_DATABASE: 'schakel-bench-built' },
+    env: { ...process.env, NODE_ENV: 'development', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', COSMOS_ENDPOINT: cosmosEndpoint, COSMOS_DATABASE: 'schakel-bench-built', ...DOOR_OPEN },
   });
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the built bot exited with ${child.exitCode}`);
@@ -202,7 +207,7 @@ async function main(): Promise<void> {
   cosmos.on('request', () => dbRequests++);
   await new Promise<void>((r) => cosmos.listen(0, '127.0.0.1', () => r()));
   const cosmosEndpoint = `http://127.0.0.1:${(cosmos.address() as AddressInfo).port}`;
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL, SHUTDOWN_GRACE_MS: '2000', COSMOS_ENDPOINT: cosmosEndpoint });
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL, SHUTDOWN_GRACE_MS: '2000', COSMOS_ENDPOINT: cosmosEndpoint, ...DOOR_OPEN });
   const schakel = await startSchakel(config, createLogger(config.logLevel, discard));
   const endpoint = `${schakel.url}/api/messages`;
   const smw = makeUser('Sanne Smit');
