@@ -53,9 +53,13 @@ export class FamilyDataRepository {
   /** Removes one id from a person's case list (ETag-conditioned; read again on a race). */
   private async dropFromList(cases: Container, id: string, key: string, referralId: string): Promise<void> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const { resource, etag } = await cases.item(id, key).read<{ referralIds: string[] }>();
+      const { resource, etag } = await cases.item(id, key).read<{ referralIds: string[]; ended?: string[] }>();
       if (!resource || !etag) return;
-      const next = { ...stripMeta(resource as unknown as Record<string, unknown>), referralIds: resource.referralIds.filter((x) => x !== referralId) };
+      const next = {
+        ...stripMeta(resource as unknown as Record<string, unknown>),
+        referralIds: resource.referralIds.filter((x) => x !== referralId),
+        ...(resource.ended ? { ended: resource.ended.filter((x) => x !== referralId) } : {}),
+      };
       try {
         await cases.item(id, key).replace(next, { accessCondition: { type: 'IfMatch', condition: etag } });
         return;

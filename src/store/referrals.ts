@@ -27,6 +27,9 @@ export interface ReferralEntry {
  *    document, so listing a person's cases is one point read whatever the size of the data.
  *    Earlier data has one document per person and referral (id the referral's id) instead; the
  *    list takes those in when it is first written, and a person without a list is read from them.
+ *    Referrals that ended (closed) are marked in `ended` once their closing is saved, so listing
+ *    open cases reads only those, however long the person's history (a closed case past its
+ *    retention is not read either); erasing a referral takes it out of every list.
  */
 /**
  * The referral's timeline in one document of its partition (id {@link TIMELINE_LOG}), written
@@ -55,7 +58,11 @@ interface PersonCasesDoc {
   id: typeof PERSON_LIST;
   key: string;
   referralIds: string[];
+  ended?: string[];
 }
+
+/** States a referral never leaves: listing other states can skip referrals that reached one. */
+const ENDED: ReadonlySet<ReferralState> = new Set(['closed', 'withdrawn']);
 
 const PERSON_LIST = 'referrals';
 
@@ -105,7 +112,28 @@ export class ReferralRepository {
    */
   async save(referral: Referral, etag: string, previous?: Referral): Promise<Versioned<Referral>> {
     await this.index(referral, previous);
-    return this.remembered(referral.referralId, () => replaceDoc(this.container, referral, referral.referralId, etag));
+    const saved = await this.remembered(referral.referralId, () => replaceDoc(this.container, referral, referral.referralId, etag));
+    // Only once the ending is saved (a crash before just leaves the case to be read and skipped).
+    if (ENDED.has(referral.state) && previous && !ENDED.has(previous.state)) {
+      for (const person of new Set(peopleOf(referral))) await this.changeList(person, (list) => (list.ended?.includes(referral.referralId) ? undefined : { ...list, ended: [...(list.ended ?? []), referral.referralId] }));
+    }
+    return saved;
+  }
+
+  /** Changes a person's case list as `change` says (nothing when undefined or no list); ETag-conditioned, again on a race. */
+  private async changeList(aadObjectId: string, change: (list: PersonCasesDoc) => PersonCasesDoc | undefined): Promise<void> {
+    const key = personKey(aadObjectId);
+    for (let attempt = 1; attempt <= 8; attempt++) {
+      const found = await readDoc<PersonCasesDoc>(this.cases, PERSON_LIST, key);
+      const next = found && change(stripMeta(found.doc));
+      if (!found || !next) return;
+      try {
+        await this.cases.item(PERSON_LIST, key).replace(next, { accessCondition: { type: 'IfMatch', condition: found.etag } });
+        return;
+      } catch (err) {
+        if (statusOf(err) !== 412) throw err;
+      }
+    }
   }
 
   /** Case index for people new to the referral and its number; idempotent, written before the referral. */
@@ -278,19 +306,20 @@ export class ReferralRepository {
 
   /** Referrals in the given states where the person is SMW'er (the person's case index, then point reads). */
   async listForSmw(aadObjectId: string, states: ReferralState[]): Promise<Referral[]> {
-    return this.listIndexed(aadObjectId, (r) => r.smw.aadObjectId === aadObjectId && states.includes(r.state));
+    return this.listIndexed(aadObjectId, states, (r) => r.smw.aadObjectId === aadObjectId && states.includes(r.state));
   }
 
   /** Open referrals where the person is SMW'er or casusregisseur. */
   async listForPerson(aadObjectId: string, states: ReferralState[]): Promise<Referral[]> {
-    return this.listIndexed(aadObjectId, (r) => (r.smw.aadObjectId === aadObjectId || r.caseManager?.aadObjectId === aadObjectId) && states.includes(r.state));
+    return this.listIndexed(aadObjectId, states, (r) => (r.smw.aadObjectId === aadObjectId || r.caseManager?.aadObjectId === aadObjectId) && states.includes(r.state));
   }
 
   /** A point read of the person's list, then a point read per referral: cost follows the person's cases, not the data. */
-  private async listIndexed(aadObjectId: string, keep: (r: Referral) => boolean): Promise<Referral[]> {
+  private async listIndexed(aadObjectId: string, states: ReferralState[], keep: (r: Referral) => boolean): Promise<Referral[]> {
     const key = personKey(aadObjectId);
     const list = await readDoc<PersonCasesDoc>(this.cases, PERSON_LIST, key);
-    const ids = list ? list.doc.referralIds : await this.legacyPersonIndex(key);
+    const ended = new Set(states.some((s) => ENDED.has(s)) ? [] : (list?.doc.ended ?? []));
+    const ids = (list ? list.doc.referralIds : await this.legacyPersonIndex(key)).filter((id) => !ended.has(id));
     const found = await Promise.all(ids.map((id) => this.get(id)));
     return found
       .flatMap((f) => (f && keep(f.doc) ? [f.doc] : []))

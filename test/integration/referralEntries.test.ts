@@ -113,4 +113,32 @@ describe("a person's case list", () => {
     const fresh = await referrals.create(referralFor(smw));
     expect((await referrals.listForSmw(smw, ['submitted'])).map((r) => r.referralId).sort()).toEqual([old.doc.referralId, fresh.doc.referralId].sort());
   });
+
+  it("closed cases are marked once their closing is saved: listing open cases no longer reads them, listing closed ones still does", async () => {
+    const smw = `smw-${randomUUID()}`;
+    const cm = `cm-${randomUUID()}`;
+    const open = await referrals.create(referralFor(smw));
+    const ending = await referrals.create(referralFor(smw));
+    const accepted = await referrals.save({ ...ending.doc, state: 'accepted', caseManager: { aadObjectId: cm, name: 'C' } }, ending.etag, ending.doc);
+    await referrals.save({ ...accepted.doc, state: 'closed' }, accepted.etag, accepted.doc);
+    for (const person of [smw, cm]) {
+      const { resource } = await store.containers.cases.item('referrals', `person:${person}`).read();
+      expect(resource.ended).toEqual([ending.doc.referralId]);
+    }
+    // Listing open cases reads only the open one: the closed referral's document is not even asked for.
+    const reads: string[] = [];
+    const get = referrals.get.bind(referrals);
+    referrals.get = async (id: string) => {
+      reads.push(id);
+      return get(id);
+    };
+    try {
+      expect((await referrals.listForSmw(smw, ['submitted', 'accepted'])).map((r) => r.referralId)).toEqual([open.doc.referralId]);
+      expect(reads).toEqual([open.doc.referralId]);
+      expect(await referrals.listForPerson(cm, ['accepted'])).toEqual([]);
+      expect((await referrals.listForPerson(cm, ['closed'])).map((r) => r.referralId)).toEqual([ending.doc.referralId]);
+    } finally {
+      referrals.get = get;
+    }
+  });
 });
