@@ -14,7 +14,7 @@ import { localize } from '../scheduler/planner.js';
 import type { OutboundMessage } from '../notify/sender.js';
 import { caseCardContext, renderCaseCard } from './caseCards.js';
 import type { BotDeps } from './deps.js';
-import { announceCancellation, findProposals, informOtherParties, informParent, refreshCards, sendAgreementsToSmw, sendIcs, sendInvitation, tellParentAboutMeeting, viewerOf, viewOf } from './handoverEffects.js';
+import { cancelledThroughGraph, findProposals, informOtherParties, informParent, invitationMessage, refreshCards, sendAgreementsToSmw, sendInvitation, tellParentAboutMeeting, viewerOf, viewOf } from './handoverEffects.js';
 import { agreedDates, confirmedAgreements } from '../domain/handover.js';
 import { agreementRecipients } from '../domain/referralParties.js';
 import { offerParentLink, parentAnswerCard } from './features/parentLink.js';
@@ -145,9 +145,9 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
       case 'cancelMeeting': {
         const meeting = referral.handover && meetingVersion(referral.handover, effect.uid, effect.sequence)?.meeting;
         if (!meeting) return skipped('superseded');
-        // Graph tells the attendees itself (no notice); otherwise how the family heard of it comes back.
-        const notice = await announceCancellation(deps, referral, meeting);
-        return { outcome: { ok: true }, ...(notice ? { result: { parentNotice: notice } } : {}) };
+        // Graph tells the attendees itself; otherwise the cancellation goes out as effects of its own.
+        if (await cancelledThroughGraph(deps, referral, meeting)) return { outcome: { ok: true } };
+        return { outcome: { ok: true }, result: { icsCancellation: true } };
       }
       case 'cancelReminders':
         if (effect.trigger === 'handoverCancelled') await deps.reminders.handoverCancelled(referral);
@@ -162,8 +162,13 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
       case 'announceMeeting': {
         const meeting = referral.handover && meetingVersion(referral.handover, effect.uid, effect.sequence)?.meeting;
         if (!meeting) return skipped('superseded');
-        await sendIcs(deps, referral, meeting, effect.method);
         return { outcome: { ok: true }, result: { parentNotice: await tellParentAboutMeeting(deps, referral, meeting, effect.method) } };
+      }
+      case 'sendInvitation': {
+        const meeting = referral.handover && meetingVersion(referral.handover, effect.uid, effect.sequence)?.meeting;
+        if (!meeting) return skipped('superseded');
+        const lang = (await deps.languageOf(effect.aadObjectId)) ?? 'nl';
+        return { outcome: outcomeOf(await teams.toPerson(effect.aadObjectId, invitationMessage(deps, lang, referral, meeting, effect.method))) };
       }
       case 'withdrawEvent':
         if (!deps.meetings) return skipped('noCalendar');
@@ -176,9 +181,7 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         }
       case 'refreshHandoverCards':
         if (refreshSuperseded(referral.outbox, effect)) return skipped('superseded');
-        // Each card's update is tried once; a failed one is logged and the card is brought up to date by the next change.
-        await refreshCards(deps, referral, effect.except);
-        return { outcome: { ok: true } };
+        return { outcome: await refreshHandoverCards(deps, teams, referral, effect.except) };
       case 'readdressReminders': {
         const moved = await deps.reminderStore.readdress(referral.referralId, effect.role, effect.fromAadObjectId, effect.to);
         return { outcome: { ok: true, note: `readdressed:${moved}` } };
@@ -199,6 +202,25 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         return { outcome: { ok: false, retryable: false, reason: 'unsupported' } };
     }
   };
+}
+
+/**
+ * Both professionals' handover cards updated in place with the current state (not `except`, the
+ * clicked card its click answered). A card Teams can never update (the app removed) is left; a
+ * failure worth retrying, or Teams asking to wait, makes the whole refresh run again later
+ * (updating a card to what it already shows changes nothing).
+ */
+async function refreshHandoverCards(deps: BotDeps, teams: TeamsPort, r: Referral, except?: string): Promise<EffectOutcome> {
+  const v = viewOf(deps, 'nl');
+  let outcome: EffectOutcome = { ok: true };
+  for (const ref of r.handover?.cards ?? []) {
+    if (ref.activityId === except) continue;
+    const res = await teams.toPerson(ref.aadObjectId, cardMessage(handoverCard(v, r, viewerOf(r, ref.aadObjectId))), ref.activityId);
+    if (res.ok || !res.retryable) continue;
+    if (res.throttled) return res;
+    outcome = res;
+  }
+  return outcome;
 }
 
 /**

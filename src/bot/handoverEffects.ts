@@ -14,6 +14,7 @@ import { agreementsMail, agreementsMailFor, escapeHtml, meetingMail } from '../.
 import { familyInvitee, type AgreementRecipient } from '../domain/referralParties.js';
 import { caseRefOf } from '../domain/referral.js';
 import { reportUnreachable } from './deliveryProblems.js';
+import type { OutboundMessage } from '../notify/sender.js';
 import type { BotDeps } from './deps.js';
 import { handoverCard, meetingTime, type HandoverView, type Viewer } from '../../cards/handover/index.js';
 
@@ -214,7 +215,7 @@ export function invitationUrl(deps: BotDeps, r: Referral, meeting: HandoverMeeti
  * button that downloads the `.ics` from a signed link. Teams shows bot files in personal chat
  * only through its file-consent flow, and `data:` URLs not at all, so the file is never attached.
  */
-export function invitationMessage(deps: BotDeps, lang: Lang, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): Partial<Activity> {
+export function invitationMessage(deps: BotDeps, lang: Lang, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): OutboundMessage {
   const v = viewOf(deps, lang);
   const when = meetingTime(v, meeting.start, meeting.end);
   const text = v.tr(method === 'REQUEST' ? 'handover.ical.message' : 'handover.ical.cancelMessage', { number: r.number, when });
@@ -223,16 +224,7 @@ export function invitationMessage(deps: BotDeps, lang: Lang, r: Referral, meetin
     subtitle: text,
     links: [{ title: v.tr(method === 'REQUEST' ? 'handover.ical.download' : 'handover.ical.downloadCancel'), url: invitationUrl(deps, r, meeting) }],
   });
-  return { ...cardActivity(card), summary: text };
-}
-
-/** Sends both professionals (1:1) the invitation or cancellation with its download button. */
-export async function sendIcs(deps: BotDeps, r: Referral, meeting: HandoverMeeting, method: 'REQUEST' | 'CANCEL'): Promise<void> {
-  for (const person of [r.smw, r.caseManager]) {
-    if (!person) continue;
-    const lang = (await deps.languageOf(person.aadObjectId)) ?? 'nl';
-    await deps.messenger.sendToUser(person.aadObjectId, invitationMessage(deps, lang, r, meeting, method));
-  }
+  return { attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }], summary: text };
 }
 
 /** The `.ics` as a mail attachment. */
@@ -265,24 +257,20 @@ export async function tellParentAboutMeeting(deps: BotDeps, r: Referral, meeting
 }
 
 /**
- * Tells everyone the meeting is off: Graph sends the cancellation to its attendees (parent
- * included; undefined is returned); without Graph both professionals get an iCalendar CANCEL and
- * the parent an e-mail, and what happened to that mail is returned.
+ * Calls a Graph meeting off: Graph sends the cancellation to its attendees (parent included).
+ * False without a Graph event or when Graph fails: then Schakel tells everyone itself (effects).
  */
-export async function announceCancellation(deps: BotDeps, r: Referral, meeting: HandoverMeeting): Promise<ParentNotice | undefined> {
-  if (meeting.via === 'graph' && meeting.eventId && deps.meetings) {
-    const emails = await professionalEmails(deps, r);
-    if (emails.caseManager) {
-      try {
-        await deps.meetings.cancelEvent(emails.caseManager, meeting.eventId, handoverCancellationText());
-        return undefined;
-      } catch (err) {
-        deps.log.warn({ referralId: r.referralId, err: { message: (err as Error).message } }, 'calendar event could not be cancelled: sending iCalendar cancellation');
-      }
-    }
+export async function cancelledThroughGraph(deps: BotDeps, r: Referral, meeting: HandoverMeeting): Promise<boolean> {
+  if (meeting.via !== 'graph' || !meeting.eventId || !deps.meetings) return false;
+  const emails = await professionalEmails(deps, r);
+  if (!emails.caseManager) return false;
+  try {
+    await deps.meetings.cancelEvent(emails.caseManager, meeting.eventId, handoverCancellationText());
+    return true;
+  } catch (err) {
+    deps.log.warn({ referralId: r.referralId, err: { message: (err as Error).message } }, 'calendar event could not be cancelled: sending iCalendar cancellation');
+    return false;
   }
-  await sendIcs(deps, r, meeting, 'CANCEL');
-  return tellParentAboutMeeting(deps, r, meeting, 'CANCEL');
 }
 
 /** Mails the parent, or sets the SMW'er's phone task when there is no e-mail address. */

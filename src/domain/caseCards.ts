@@ -69,7 +69,7 @@ export function withCaseCardRefresh(r: Referral, channel = false, own: readonly 
 }
 
 /** Effects whose delivery the case card shows: when one settles, the cards are refreshed to say so. */
-const SHOWN: ReadonlySet<Effect['kind']> = new Set(['postIntakeCard', 'notifyPerson', 'offerHandoverPlanning', 'mailParent', 'bookMeeting', 'announceMeeting', 'cancelMeeting', 'deliverAgreements']);
+const SHOWN: ReadonlySet<Effect['kind']> = new Set(['postIntakeCard', 'notifyPerson', 'offerHandoverPlanning', 'mailParent', 'bookMeeting', 'announceMeeting', 'sendInvitation', 'cancelMeeting', 'deliverAgreements']);
 
 /**
  * Whether an effect's new state should reach the case cards: a delivery the card shows that is

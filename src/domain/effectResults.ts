@@ -3,7 +3,7 @@ import type { Accepted } from './decision.js';
 import type { DeliveryState, Effect } from './effects.js';
 import type { Now } from './draft.js';
 import { agreementsDelivered } from './agreementDelivery.js';
-import { bookingFailed, meetingBooked, planningOffered, recordMeetingNotice, slotsFound, type HandoverCardRef, type HandoverDelivery, type Invitation, type ParentNotice, type Proposals } from './handoverFlow.js';
+import { bookingFailed, invitationEffects, meetingBooked, planningOffered, recordMeetingNotice, slotsFound, type HandoverCardRef, type HandoverDelivery, type Invitation, type ParentNotice, type Proposals } from './handoverFlow.js';
 import { intakePostSettled } from './intakeDelivery.js';
 import type { IntakePost, Referral } from './referral.js';
 
@@ -29,6 +29,8 @@ export interface EffectResult {
   invitation?: Invitation & { createdEvent?: { organizer: string; eventId: string } };
   /** How the family heard of the meeting (or its cancellation) when Schakel told them itself. */
   parentNotice?: ParentNotice;
+  /** The meeting could not be cancelled through Graph (or has no Graph event): Schakel tells everyone itself. */
+  icsCancellation?: boolean;
   /** How the confirmed agreements reached one person. */
   delivery?: HandoverDelivery;
 }
@@ -70,6 +72,8 @@ function settledFor(referral: Referral, effect: Effect, state: DeliveryState, re
       // The SMW'er's agreements card becomes their handover card (`handoverCard`).
       return state.status === 'done' ? agreementsDelivered(referral, result.delivery, result.handoverCard, now) : nothing(referral);
     case 'cancelMeeting':
+      // Not cancelled through Graph: the family and each professional get the iCalendar cancellation, each an effect of its own.
+      return state.status === 'done' && result.icsCancellation ? { ...nothing(referral), effects: invitationEffects(referral, effect, 'CANCEL') } : nothing(referral);
     case 'announceMeeting': {
       if (state.status !== 'done' || !result.parentNotice) return nothing(referral);
       const d = recordMeetingNotice(referral, effect.uid, effect.sequence, result.parentNotice, now);

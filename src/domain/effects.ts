@@ -61,8 +61,10 @@ export type EffectKind =
    * `by`: the professional who chose, or `parent-link` for the parent's own page.
    */
   | { kind: 'bookMeeting'; slotId: string; by: string }
-  /** Without Graph: the iCalendar file to both professionals and the meeting (or its cancellation) to the family. */
+  /** Without Graph: the meeting (or its cancellation) to the family; how they heard of it comes back. */
   | { kind: 'announceMeeting'; uid: string; sequence: number; method: 'REQUEST' | 'CANCEL' }
+  /** Without Graph: the iCalendar invitation (or cancellation) to one professional, in Teams with its download button. */
+  | { kind: 'sendInvitation'; uid: string; sequence: number; method: 'REQUEST' | 'CANCEL'; aadObjectId: string }
   /** A Graph event created for a booking that lost a race: cancelled again. */
   | { kind: 'withdrawEvent'; organizer: string; eventId: string }
   /**

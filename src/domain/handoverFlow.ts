@@ -396,7 +396,7 @@ export function meetingBooked(r: Referral, effect: { slotId: string; by: string 
   if (!d.ok || d.unchanged || !m) return { ok: true, value: r, events: [], effects: [...withdraw, { kind: 'refreshHandoverCards' }] };
   const effects: EffectRequest[] = [
     ...withdraw,
-    ...(m.via === 'ical' ? [{ kind: 'announceMeeting' as const, uid: m.uid, sequence: m.sequence, method: 'REQUEST' as const }] : []),
+    ...(m.via === 'ical' ? invitationEffects(d.value, m, 'REQUEST') : []),
     { kind: 'planReminders', trigger: 'handoverBooked' },
     { kind: 'refreshHandoverCards' },
   ];
@@ -574,4 +574,17 @@ function parentInformed(r: Referral, a: Actor, task: ParentTask, now: Now): Deci
     { type: 'audit', action: 'handover.parentInformed', detail: { version, channel: delivery.channel } },
     { type: 'timeline', entry: delivery.channel === 'phone' ? 'handover.parentInformed' : 'handover.parentInformedByHand', detail: { version } },
   ]);
+}
+
+/**
+ * Without Graph, a meeting (or its cancellation) is announced by Schakel itself: the family's
+ * notice, and the iCalendar file to each professional as an effect of its own, so a failed or
+ * throttled message is tried again for that person alone.
+ */
+export function invitationEffects(r: Referral, m: { uid: string; sequence: number }, method: 'REQUEST' | 'CANCEL'): EffectRequest[] {
+  const people = [r.smw.aadObjectId, ...(r.caseManager ? [r.caseManager.aadObjectId] : [])];
+  return [
+    { kind: 'announceMeeting', uid: m.uid, sequence: m.sequence, method },
+    ...people.map((aadObjectId): EffectRequest => ({ kind: 'sendInvitation', uid: m.uid, sequence: m.sequence, method, aadObjectId })),
+  ];
 }

@@ -434,4 +434,28 @@ describe('warme overdracht without Graph (local mode)', () => {
     const all = h.bot.logs.raw.join('\n');
     for (const secret of ['Noa', 'de Vries', 'Fatima', 'fatima@example.org', '612345678', 'sanne.smit@school.example', 'karim@wijkteam.example', 'Regenboog', 'verzuim', 'Tweewekelijks']) expect(all).not.toContain(secret);
   });
+
+  it('an invitation Teams did not take (500) is sent again to that person alone, once it is due again; the other got it once', async () => {
+    const karimChat = personalConversationId(karim);
+    let refused = 0;
+    h.connector.policy = (req) => {
+      if (req.method !== 'POST' || !decodeURIComponent(req.path).includes(karimChat) || !JSON.stringify(req.body ?? {}).includes('agenda-bestand') || refused > 0) return undefined;
+      refused++;
+      return { status: 500 };
+    };
+    const { referralId, number } = await bookedByKarim(PLAN, sofie);
+    h.connector.policy = undefined;
+    const invitations = (user: TeamsUser) =>
+      h.connector.calls.filter((c) => c.method === 'POST' && c.status < 300 && c.conversationId === personalConversationId(user) && JSON.stringify(c.body).includes(number) && JSON.stringify(c.body).includes('agenda-bestand')).length;
+    expect(refused).toBe(1);
+    // Karim's invitation waits for its retry, visibly; Sofie's went out.
+    const waiting = (await stored(referralId)).outbox?.effects.filter((e) => e.kind === 'sendInvitation' && e.state.status === 'retrying') ?? [];
+    expect(waiting.map((e) => (e.kind === 'sendInvitation' ? e.aadObjectId : ''))).toEqual([karim.aadObjectId]);
+    expect(invitations(sofie)).toBe(1);
+    expect(invitations(karim)).toBe(0);
+    clock.set(new Date(clock.now().getTime() + 5 * 60_000)); // past the retry's time
+    await effectsSettled(h.bot);
+    expect(invitations(karim)).toBe(1);
+    expect(invitations(sofie)).toBe(1);
+  });
 });

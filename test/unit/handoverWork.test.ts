@@ -8,6 +8,7 @@ import { effectSettled } from '../../src/domain/effectResults.js';
 import { enqueue, withState, type DeliveryState, type Effect } from '../../src/domain/effects.js';
 import {
   PARENT_BOOKER,
+  cancelHandover,
   failedBooking,
   handoverWork,
   requestBooking,
@@ -96,6 +97,9 @@ describe('the slow steps of the warme overdracht as effects', () => {
     expect(d.value.handover?.meeting).toMatchObject({ slotId: '1-0', via: 'ical', uid: 'uid-1', sequence: 0, bookedBy: cm.aadObjectId });
     expect(d.effects).toEqual(expect.arrayContaining([
       { kind: 'announceMeeting', uid: 'uid-1', sequence: 0, method: 'REQUEST' },
+      // The iCalendar file to each professional, an effect of its own (retried for that person alone).
+      { kind: 'sendInvitation', uid: 'uid-1', sequence: 0, method: 'REQUEST', aadObjectId: smw.aadObjectId },
+      { kind: 'sendInvitation', uid: 'uid-1', sequence: 0, method: 'REQUEST', aadObjectId: cm.aadObjectId },
       { kind: 'planReminders', trigger: 'handoverBooked' },
       { kind: 'refreshHandoverCards' },
     ]));
@@ -157,6 +161,21 @@ describe('the slow steps of the warme overdracht as effects', () => {
     expect(delivered.value.handover?.deliveries.map((x) => [x.recipient, x.status])).toEqual([['parent', 'outbox']]);
     // A refresh already waits (the confirmation's own, last): no second one.
     expect(delivered.effects ?? []).toEqual([]);
+  });
+});
+
+describe('calling the meeting off as data', () => {
+  it('cancelled through Graph, nothing more; otherwise the family and each professional get the cancellation, each its own effect', () => {
+    const pending = commit(ok(requestBooking(searched(), { kind: 'professional', actor: cm }, '1-0', now)), cm.aadObjectId);
+    const booked = commit(settle(pending, 'bookMeeting', done, { invitation: { via: 'ical', uid: 'uid-1' } }), cm.aadObjectId);
+    const cancelling = commit(ok(cancelHandover(booked, cm, now)), cm.aadObjectId);
+    expect(settle(cancelling, 'cancelMeeting', done, {}).effects ?? []).toEqual([]);
+    expect(settle(cancelling, 'cancelMeeting', done, { icsCancellation: true }).effects).toEqual([
+      // The cancellation is the meeting's next SEQUENCE (RFC 5545), as the cancelMeeting effect carried it.
+      { kind: 'announceMeeting', uid: 'uid-1', sequence: 1, method: 'CANCEL' },
+      { kind: 'sendInvitation', uid: 'uid-1', sequence: 1, method: 'CANCEL', aadObjectId: smw.aadObjectId },
+      { kind: 'sendInvitation', uid: 'uid-1', sequence: 1, method: 'CANCEL', aadObjectId: cm.aadObjectId },
+    ]);
   });
 });
 
