@@ -214,7 +214,8 @@ async function refreshHandoverCards(deps: BotDeps, teams: TeamsPort, r: Referral
   const v = viewOf(deps, 'nl');
   let outcome: EffectOutcome = { ok: true };
   for (const ref of r.handover?.cards ?? []) {
-    if (ref.activityId === except) continue;
+    // Only cards with a message to update: an update is never turned into a new post.
+    if (!ref.activityId || ref.activityId === except) continue;
     const res = await teams.toPerson(ref.aadObjectId, cardMessage(handoverCard(v, r, viewerOf(r, ref.aadObjectId))), ref.activityId);
     if (res.ok || !res.retryable) continue;
     if (res.throttled) return res;
