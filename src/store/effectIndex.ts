@@ -27,23 +27,39 @@ export interface Lease {
 const BUCKET = 'due';
 
 export class EffectIndex {
+  /**
+   * The mark as this process last wrote it (with its ETag), per referral: a runner started right
+   * after the commit claims with it instead of reading the mark first. Only a hint: when anyone
+   * wrote the mark since, the claim's IfMatch fails and the mark is read as usual.
+   */
+  private readonly written = new Map<string, { doc: DueMark; etag: string }>();
+
   constructor(private readonly container: Container) {}
+
+  private remember(referralId: string, doc: DueMark | undefined, etag: string | undefined): void {
+    if (doc && etag) this.written.set(referralId, { doc, etag });
+    else this.written.delete(referralId);
+    // A hint per referral with work in flight; never more than a few thousand.
+    if (this.written.size > 5_000) this.written.delete(this.written.keys().next().value as string);
+  }
 
   /** Marks a referral due at `nextAt`; keeps a runner's lease (patch), so the holder sees the change on release. */
   async mark(referralId: string, nextAt: string, seq = 0): Promise<void> {
     // Usually the first mark (a fresh commit): create; when one exists, patch so a runner keeps its lease.
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await this.container.items.create<DueMark>({ id: referralId, bucket: BUCKET, referralId, nextAt, seq });
+        const { resource, etag } = await this.container.items.create<DueMark>({ id: referralId, bucket: BUCKET, referralId, nextAt, seq });
+        this.remember(referralId, resource, etag);
         return;
       } catch (err) {
         if (statusOf(err) !== 409) throw err;
       }
       try {
-        await this.container.item(referralId, BUCKET).patch([
+        const { resource, etag } = await this.container.item(referralId, BUCKET).patch<DueMark>([
           { op: 'set', path: '/nextAt', value: nextAt },
           { op: 'set', path: '/seq', value: seq },
         ]);
+        this.remember(referralId, resource, etag);
         return;
       } catch (err) {
         if (statusOf(err) !== 404) throw err;
@@ -71,9 +87,19 @@ export class EffectIndex {
 
   /** Takes the referral's lease; the ETag to release it with, or undefined when someone else holds it. */
   async claim(referralId: string, owner: string, now: Date, leaseMs: number): Promise<Lease | undefined> {
+    const written = this.written.get(referralId);
+    this.written.delete(referralId);
+    if (written) {
+      const lease = await this.take(referralId, written.doc, written.etag, owner, now, leaseMs);
+      if (lease) return lease;
+    }
     const found = await readDoc<DueMark>(this.container, referralId, BUCKET);
     if (!found) return undefined;
-    const { doc, etag } = found;
+    return this.take(referralId, found.doc, found.etag, owner, now, leaseMs);
+  }
+
+  /** The lease on the mark as read (`doc`, `etag`); undefined when someone else holds it or it changed since. */
+  private async take(referralId: string, doc: DueMark, etag: string, owner: string, now: Date, leaseMs: number): Promise<Lease | undefined> {
     if (doc.leaseUntil && doc.leaseUntil > now.toISOString() && doc.owner !== owner) return undefined;
     try {
       const { etag: next } = await this.container
