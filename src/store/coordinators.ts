@@ -1,5 +1,6 @@
 import type { Container } from '@azure/cosmos';
 import { ConcurrencyError, createDoc, readDoc, replaceDoc } from './documents.js';
+import { turnMemo } from './turnReads.js';
 
 /** Coordinators added from the chat (container `config`, pk `/kind`); the configured ones are never stored. */
 interface CoordinatorsDoc {
@@ -17,6 +18,9 @@ export type CoordinatorChange = 'added' | 'removed' | 'unchanged' | 'fixed';
  * which cannot be removed from the chat, plus those coordinators added from the chat. Never
  * "everyone": an empty configuration means nobody.
  */
+/** The turn's memory of the added coordinators (see `turnMemo`). */
+const COORDINATORS_READ = 'coordinators';
+
 export class CoordinatorDirectory {
   constructor(
     private readonly container: Container,
@@ -25,7 +29,9 @@ export class CoordinatorDirectory {
 
   async has(aadObjectId: string): Promise<boolean> {
     if (this.configured.includes(aadObjectId)) return true;
-    return (await this.stored())?.doc.ids.includes(aadObjectId) ?? false;
+    // Once per turn (the gate and the handler both ask); a change always reads afresh.
+    const ids = await turnMemo.get(COORDINATORS_READ, async () => (await this.stored())?.doc.ids ?? []);
+    return ids.includes(aadObjectId);
   }
 
   async list(): Promise<{ configured: string[]; added: string[] }> {
@@ -46,8 +52,12 @@ export class CoordinatorDirectory {
     return readDoc<CoordinatorsDoc>(this.container, 'coordinators', 'coordinators');
   }
 
-  /** Read, change, write with IfMatch; a concurrent change is re-read and re-applied. */
+  /**
+   * Read, change, write with IfMatch; a concurrent change is re-read and re-applied. Never from
+   * the turn's memory (the ETag must be the stored one), which forgets the list it may hold.
+   */
   private async change(by: string, at: Date, next: (ids: string[]) => string[] | undefined, done: CoordinatorChange): Promise<CoordinatorChange> {
+    turnMemo.forget(COORDINATORS_READ);
     for (let attempt = 0; attempt < 5; attempt++) {
       const found = await this.stored();
       const ids = next(found?.doc.ids ?? []);

@@ -78,15 +78,13 @@ export class ReferralRepository {
     private readonly cases: Container,
   ) {}
 
-  /** The stored referral with its ETag; within a turn, as that turn last read or wrote it (see `turnReads`). */
+  /** The stored referral with its ETag; within a turn, as that turn last read or wrote it, or found missing (see `turnReads`). */
   async get(referralId: string): Promise<Versioned<Referral> | undefined> {
-    const kept = turnReads.get(referralId);
-    if (kept) return kept;
-    const found = await readDoc<Referral>(this.container, referralId, referralId);
-    if (!found || found.doc.type !== 'referral') return undefined;
-    const versioned = { doc: stripMeta(found.doc), etag: found.etag };
-    turnReads.set(versioned);
-    return versioned;
+    return turnReads.get(referralId, async () => {
+      const found = await readDoc<Referral>(this.container, referralId, referralId);
+      if (!found || found.doc.type !== 'referral') return undefined;
+      return { doc: stripMeta(found.doc), etag: found.etag };
+    });
   }
 
   async create(referral: Referral): Promise<Versioned<Referral>> {

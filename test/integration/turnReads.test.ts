@@ -92,4 +92,23 @@ describe("a turn's referral reads", () => {
     expect((await slow)?.etag).not.toBe(saved.etag);
     expect((await withTurnReads(() => referrals.get(r.referralId)))?.etag).toBe(saved.etag);
   });
+
+  it('a referral found missing is remembered as missing for the turn, until the turn creates it', async () => {
+    const referralId = randomUUID();
+    await withTurnReads(async () => {
+      expect(await referrals.get(referralId)).toBeUndefined();
+      // Created behind the turn's back (it never is: ids come from the turn's own card), the turn still sees none …
+      const referral = makeFullReferral({ referralId, id: referralId, number: referralNumber(referralId), state: 'draft' });
+      await store.containers.referrals.items.create(referral);
+      expect(await referrals.get(referralId)).toBeUndefined();
+    });
+    // … outside it the database answers.
+    expect((await referrals.get(referralId))?.doc.referralId).toBe(referralId);
+    const other = randomUUID();
+    await withTurnReads(async () => {
+      expect(await referrals.get(other)).toBeUndefined();
+      await referrals.create(makeFullReferral({ referralId: other, id: other, number: referralNumber(other), state: 'draft' }));
+      expect((await referrals.get(other))?.doc.referralId).toBe(other);
+    });
+  });
 });
