@@ -20,7 +20,7 @@ import { agreementRecipients } from '../domain/referralParties.js';
 import { offerParentLink, parentAnswerCard } from './features/parentLink.js';
 import { wijkteamNamer } from './intakePosting.js';
 import { handoverCard } from '../../cards/handover/index.js';
-import { escapeHtml } from '../../cards/parentMail/index.js';
+import { escapeHtml, parentLinkMail } from '../../cards/parentMail/index.js';
 import { declinedCard, intakeCard } from '../../cards/intake/index.js';
 
 const cardMessage = (card: object): OutboundMessage => ({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] });
@@ -197,11 +197,38 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
       }
       case 'tellDateMoved':
         return tellDateMoved(deps, teams, referral, effect);
+      case 'mailParentLink':
+        return mailParentLink(deps, referral, effect);
       default:
         // Kinds whose flows still run inline in their handlers; never committed yet.
         return { outcome: { ok: false, retryable: false, reason: 'unsupported' } };
     }
   };
+}
+
+/**
+ * The parent's new link in a mail of its own. Only the link just issued (a newer one supersedes
+ * it); the link comes from this process's memory, since its token is never stored — lost after a
+ * restart, the mail fails for good (on the timeline) and "Nieuwe link voor ouders" is the remedy.
+ */
+async function mailParentLink(deps: BotDeps, referral: Referral, effect: Extract<Effect, { kind: 'mailParentLink' }>): Promise<{ outcome: EffectOutcome; result?: EffectResult }> {
+  const email = referral.handover?.request?.parent.email;
+  if (!email) return skipped('noEmail');
+  const link = referral.parentPage?.link;
+  if (!link || link.hash !== effect.hash || link.revokedAt) return skipped('superseded');
+  const url = deps.parentLinks.recentUrl(referral, deps.clock.now());
+  // Another instance may have taken the effect before the one that issued the link: tried again
+  // twice (that instance then usually has it), then failed for good.
+  const tried = effect.state.status === 'retrying' ? effect.state.attempt : 0;
+  if (!url) return { outcome: { ok: false, retryable: tried < 2, reason: 'linkNotKept' } };
+  const mail = parentLinkMail(referral, url);
+  try {
+    const receipt = await deps.mail.send(email, mail.subject, mail.html, { referralId: referral.referralId, idempotencyKey: `parent-link-${referral.referralId}-${effect.hash.slice(0, 16)}` });
+    return { outcome: { ok: true }, result: { linkMail: receipt } };
+  } catch (err) {
+    deps.log.warn({ referralId: referral.referralId, err: { name: (err as Error).name } }, 'parent link mail failed; tried again later');
+    return { outcome: { ok: false, retryable: true, reason: 'mailFailed' } };
+  }
 }
 
 /**

@@ -29,6 +29,8 @@ export interface EffectResult {
   invitation?: Invitation & { createdEvent?: { organizer: string; eventId: string } };
   /** How the family heard of the meeting (or its cancellation) when Schakel told them itself. */
   parentNotice?: ParentNotice;
+  /** How the parent's link went out by mail: handed to the mail service, or only to the outbox. */
+  linkMail?: 'sent' | 'outbox';
   /** The meeting could not be cancelled through Graph (or has no Graph event): Schakel tells everyone itself. */
   icsCancellation?: boolean;
   /** How the confirmed agreements reached one person. */
@@ -71,6 +73,11 @@ function settledFor(referral: Referral, effect: Effect, state: DeliveryState, re
     case 'deliverAgreements':
       // The SMW'er's agreements card becomes their handover card (`handoverCard`).
       return state.status === 'done' ? agreementsDelivered(referral, result.delivery, result.handoverCard, now) : nothing(referral);
+    case 'mailParentLink': {
+      // What happened to the link's mail goes on the timeline, as it did when it was sent in the click.
+      const entry = state.status === 'failed' ? 'parentLink.mailFailed' : state.status === 'done' && result.linkMail ? (result.linkMail === 'sent' ? 'parentLink.mailed' : 'parentLink.outbox') : undefined;
+      return entry ? { ok: true, value: referral, events: [{ type: 'timeline', entry }] } : nothing(referral);
+    }
     case 'cancelMeeting':
       // Not cancelled through Graph: the family and each professional get the iCalendar cancellation, each an effect of its own.
       return state.status === 'done' && result.icsCancellation ? { ...nothing(referral), effects: invitationEffects(referral, effect, 'CANCEL') } : nothing(referral);

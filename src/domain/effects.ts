@@ -88,6 +88,12 @@ export type EffectKind =
   | { kind: 'refreshHandoverCards'; except?: string }
   /** A closed referral's audit and timeline entries get its time to live. */
   | { kind: 'expireEntries' }
+  /**
+   * The parent's new link (`hash`, the link just issued) in a mail of its own, when a professional
+   * enabled or renewed it. The token is never stored: the link comes from the memory of the
+   * process that issued it; lost (a restart), the mail fails visibly and a new link is the remedy.
+   */
+  | { kind: 'mailParentLink'; hash: string }
   /** An agreed date moved: its reminders are withdrawn and those the domain planned for the new date saved. */
   | { kind: 'replaceReminders'; cancel: Pick<PlannedReminder, 'id' | 'dueAt' | 'referralId'>[]; create: PlannedReminder[] }
   /**

@@ -126,8 +126,8 @@ function changed(r: Referral, page: ParentPageState, now: Now, events: DomainEve
   return { ok: true, value: { ...r, parentPage: page, version: r.version + 1, updatedAt: at }, events, ...(effects.length ? { effects } : {}) };
 }
 
-/** Stores a new link's hash; any earlier link stops opening the page. */
-export function issueParentLink(r: Referral, input: { hash: string; contactKey: string; expiresAt: string; reason: IssueReason }, now: Now): Decision<Referral> {
+/** Stores a new link's hash; any earlier link stops opening the page. With `mail`, the parent gets it by e-mail (an effect). */
+export function issueParentLink(r: Referral, input: { hash: string; contactKey: string; expiresAt: string; reason: IssueReason; mail?: boolean }, now: Now): Decision<Referral> {
   const blocked = linkBlocked(r);
   if (blocked === 'legalGround') return refuse('notAllowed');
   if (blocked === 'noContact') return refuse('incomplete', { missing: [{ key: 'parentLink.missing.contact' }] });
@@ -138,7 +138,7 @@ export function issueParentLink(r: Referral, input: { hash: string; contactKey: 
   return changed(r, { ...page, link }, now, [
     { type: 'audit', action: 'parentLink.issued', detail: { reason: input.reason, replaced: Boolean(rotated) } },
     { type: 'timeline', entry: 'parentLink.issued', detail: { reason: input.reason } },
-  ]);
+  ], input.mail && r.handover?.request?.parent.email ? [{ kind: 'mailParentLink', hash: input.hash }] : []);
 }
 
 /** A professional withdraws the current link (e.g. it reached the wrong person). */

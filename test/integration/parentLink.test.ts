@@ -221,6 +221,11 @@ describe("the parent's personal link", () => {
     expect((await stored(referralId)).parentPage?.enabledBy).toBeUndefined();
     const enabled = await click(karim, karimCard, VERBS.parentLinkEnable);
     expect(JSON.stringify(enabled)).toContain("De link voor ouders staat aan");
+    // The mail is an effect committed with the link, carried out after the answer; what became of it is on the timeline.
+    const link = (await stored(referralId)).parentPage?.link;
+    expect((await stored(referralId)).outbox?.effects.some((e) => e.kind === 'mailParentLink' && e.hash === link?.hash)).toBe(true);
+    await effectsSettled(h.bot);
+    expect(await timeline(referralId)).toContain('parentLink.outbox');
     const after = await parentLinkMails(h, referralId);
     expect(after.map((m) => [m.to, m.subject])).toEqual([['fatima@example.org', 'Uw persoonlijke pagina voor het gesprek met school en wijkteam']]);
     expect((await new ParentBrowser().open(after[0]!.link)).status).toBe(200);

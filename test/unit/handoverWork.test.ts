@@ -5,6 +5,7 @@ import type { Agreements } from '../../src/domain/agreements.js';
 import { caseCardsPosted } from '../../src/domain/caseCards.js';
 import { closeReferral } from '../../src/domain/closing.js';
 import { effectSettled } from '../../src/domain/effectResults.js';
+import { issueParentLink } from '../../src/domain/parentLink.js';
 import { enqueue, withState, type DeliveryState, type Effect } from '../../src/domain/effects.js';
 import {
   PARENT_BOOKER,
@@ -161,6 +162,28 @@ describe('the slow steps of the warme overdracht as effects', () => {
     expect(delivered.value.handover?.deliveries.map((x) => [x.recipient, x.status])).toEqual([['parent', 'outbox']]);
     // A refresh already waits (the confirmation's own, last): no second one.
     expect(delivered.effects ?? []).toEqual([]);
+  });
+});
+
+describe("the parent's link mailed on its own, as data", () => {
+  const issue = (r: Referral, mail: boolean) => ok(issueParentLink(r, { hash: 'hash-1', contactKey: 'k', expiresAt: '2026-12-24T23:00:00.000Z', reason: 'renewed', mail }, now));
+
+  it('a link issued with mail asks for its mail as an effect; how it went comes back on the timeline', () => {
+    expect(issue(searched(), false).effects ?? []).toEqual([]);
+    const d = issue(searched(), true);
+    expect(d.effects).toEqual([{ kind: 'mailParentLink', hash: 'hash-1' }]);
+    const committed = commit(d, cm.aadObjectId);
+    expect(settle(committed, 'mailParentLink', done, { linkMail: 'outbox' }).events).toEqual([{ type: 'timeline', entry: 'parentLink.outbox' }]);
+    expect(settle(committed, 'mailParentLink', done, { linkMail: 'sent' }).events).toEqual([{ type: 'timeline', entry: 'parentLink.mailed' }]);
+    expect(settle(committed, 'mailParentLink', { status: 'failed', reason: 'linkNotKept', at: now.at.toISOString() }, {}).events).toEqual([{ type: 'timeline', entry: 'parentLink.mailFailed' }]);
+    // Skipped (no address any more, or a newer link): nothing to tell.
+    expect(settle(committed, 'mailParentLink', done, {}).events).toEqual([]);
+  });
+
+  it('without an e-mail address for the parent there is no mail to ask for', () => {
+    const r = searched();
+    const noMail = { ...r, handover: { ...r.handover!, request: { ...r.handover!.request!, parent: { name: 'Fatima de Vries', phone: '0612345678' } } } };
+    expect(issue(noMail, true).effects ?? []).toEqual([]);
   });
 });
 

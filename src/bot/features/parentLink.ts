@@ -14,7 +14,6 @@ import { langOfTurn, nowOf, respondWithCard, respondWithMessage } from '../conte
 import type { BotDeps } from '../deps.js';
 import { refreshCards, viewerOf, viewOf } from '../handoverEffects.js';
 import { handoverCard } from '../../../cards/handover/index.js';
-import { parentLinkMail } from '../../../cards/parentMail/index.js';
 
 /**
  * Giving out the parent's personal link. The token exists only here, for the moment it is handed
@@ -45,28 +44,12 @@ export async function offerParentLink(deps: BotDeps, referralId: string, actor: 
   if (!needsNewLink(stored.doc, reason, contactKey, nowOf(deps))) return undefined;
   const expiresAt = linkExpiry(stored.doc, nowOf(deps), deps.config.timeZone);
   const { token, hash } = keys.issue(referralId, new Date(expiresAt));
-  const outcome = await decideAndSave(deps, referralId, actor, (cur, now) => (cur ? issueParentLink(cur, { hash, contactKey, expiresAt, reason }, now) : notFound()));
+  // With `mail`, the mail is an effect committed with the link; it runs after the answer and finds the link remembered here.
+  const outcome = await decideAndSave(deps, referralId, actor, (cur, now) => (cur ? issueParentLink(cur, { hash, contactKey, expiresAt, reason, mail: opts.mail }, now) : notFound()));
   if (!outcome.decision.ok) return undefined;
   const url = deps.parentLinks.url(token);
   deps.parentLinks.remember(referralId, url, hash, nowOf(deps).at);
-  if (opts.mail) await mailLink(deps, outcome.decision.value, url, hash);
   return { url, referral: outcome.decision.value };
-}
-
-/** The link in a mail of its own (a renewed or enabled link); what happened goes on the timeline. */
-async function mailLink(deps: BotDeps, r: Referral, url: string, hash: string): Promise<void> {
-  const email = r.handover?.request?.parent.email;
-  if (!email) return;
-  const mail = parentLinkMail(r, url);
-  let status: 'sent' | 'outbox' | 'failed';
-  try {
-    status = await deps.mail.send(email, mail.subject, mail.html, { referralId: r.referralId, idempotencyKey: `parent-link-${r.referralId}-${hash.slice(0, 16)}` });
-  } catch (err) {
-    deps.log.warn({ referralId: r.referralId, err: { message: (err as Error).message } }, 'parent link mail failed');
-    status = 'failed';
-  }
-  const entry = status === 'sent' ? 'parentLink.mailed' : status === 'outbox' ? 'parentLink.outbox' : 'parentLink.mailFailed';
-  await deps.referrals.record(r.referralId, r.smw.aadObjectId, [{ type: 'timeline', entry }], nowOf(deps).at);
 }
 
 /** The casusregisseur's card about a parent's answer: agreed, or the question with a reply button. */
