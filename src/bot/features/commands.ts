@@ -9,6 +9,7 @@ import { casesCard, draftsCard, type ListView } from '../../../cards/caseList/li
 import type { BotDeps } from '../deps.js';
 import { wijkteamNamer } from '../intakePosting.js';
 import { postWhenLinked } from '../../domain/intakeDelivery.js';
+import { refuse } from '../../domain/decision.js';
 import { decideAndSave } from '../actions.js';
 
 const OPEN_STATES: ReferralState[] = ['draft', 'submitted', 'accepted', 'handoverScheduled', 'agreementsConfirmed', 'aftercare', 'declined'];
@@ -146,7 +147,7 @@ async function linkWijkteam(ctx: TurnContext, deps: BotDeps): Promise<void> {
   await ctx.sendActivity(tr('link.done', { wijkteam: wijkteam.name }));
   // What waited for this channel is posted by the effect runner, as at a submit.
   for (const waiting of await deps.referrals.awaitingPost(wijkteam.id)) {
-    await decideAndSave(deps, waiting.referralId, actor, (cur) => (cur ? postWhenLinked(cur, wijkteam.id) : { ok: false, code: 'notFound' }));
+    await decideAndSave(deps, waiting.referralId, actor, (cur) => (cur ? postWhenLinked(cur, wijkteam.id) : refuse('notFound')));
   }
 }
 
