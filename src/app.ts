@@ -4,7 +4,7 @@ import { WorkingCalendar } from './domain/calendar.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createAdapter, createBot, type ChannelAuthOverride } from './bot/app.js';
 import { langOf } from './i18n/index.js';
-import { TeamsMessenger } from './notify/teams.js';
+import { TeamsProfiles } from './notify/teams.js';
 import { ConfigRepository, loadInstruments } from './store/configRepository.js';
 import type { BotDeps } from './bot/deps.js';
 import { createGraphGateway, type GraphGatewayOptions } from './meetings/graph.js';
@@ -14,9 +14,7 @@ import { OutboxMailSender } from './notify/outbox.js';
 import { StoredReminderPlanner } from './scheduler/planner.js';
 import { createReminderEngine, type ReminderEngine } from './scheduler/index.js';
 import { CosmosConversationDirectory } from './bot/conversationDirectory.js';
-import { reportDeliveryProblem, reportUnreachable } from './bot/deliveryProblems.js';
-import type { Referral } from './domain/referral.js';
-import type { PartyRole } from './domain/types.js';
+import { reportDeliveryProblem } from './bot/deliveryProblems.js';
 import { reminderPolicy } from './domain/reminders.js';
 import { normDeadline } from './domain/serviceNorms.js';
 import { DigestRepository } from './store/digests.js';
@@ -120,7 +118,6 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   const directory = new CosmosConversationDirectory(conversations, settings, clock, botId);
   let problems: (p: Parameters<typeof reportDeliveryProblem>[1]) => Promise<void> = async () => undefined;
   let finished: (doc: ReminderDocument) => Promise<void> = async () => undefined;
-  let unreachable: (r: Referral, roles: PartyRole[]) => Promise<void> = async () => undefined;
   const engine = createReminderEngine({
     config,
     store,
@@ -155,7 +152,8 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     coordinators: new CoordinatorDirectory(store.containers.config, config.coordinators),
     securityLog: new SecurityLog(store.containers.security, config.securityLogRetentionDays),
     instruments: await loadInstruments(config.instrumentsFile),
-    messenger: new TeamsMessenger(adapter, config.bot.appId ?? '', conversations, log, (conversationId) => engine.sender.reserve(conversationId)),
+    profiles: new TeamsProfiles(adapter, config.bot.appId ?? '', conversations, log, (conversationId) => engine.sender.reserve(conversationId)),
+    teams: new SenderTeamsPort(engine.sender, config.bot.appId ?? '', { patient: true }),
     outbox: new OutboxRepository(store.containers.outbox),
     familyData: new FamilyDataRepository(store),
     registration: new RegistrationRepository(store.containers.registration),
@@ -166,7 +164,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     acceptBy: (at) => normDeadline(acceptRule, at, calendar).lastDay,
     ...(graph ? { meetings: graph } : {}),
     mail,
-    reminders: new StoredReminderPlanner({ store: engine.reminders, calendar, clock, policy, norms, log, languageOf, onUnreachable: (r, roles) => unreachable(r, roles) }),
+    reminders: new StoredReminderPlanner({ store: engine.reminders, calendar, clock, policy, norms, log, languageOf }),
     effects: { mark: (id, at, seq) => effectIndex.mark(id, at, seq), kick: (id) => afterAnswer.request(id) },
     languageOf,
     reminderStore: engine.reminders,
@@ -174,7 +172,6 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     ...(travelClock ? { timeTravel: { travelTo: (at: Date) => travelClock.travelTo(at), runDue: () => engine.scheduler.tick() } } : {}),
   };
   problems = (p) => reportDeliveryProblem(deps, p);
-  unreachable = (r, roles) => reportUnreachable(deps, r.referralId, roles, 'reminders');
   // The first escalation of a missed agreed date counts for the Servicepunt's registration.
   finished = async (doc) => {
     if (isAgreedDateEscalation(doc)) await countAgreedDateEscalated(deps, doc.referralId, doc.subject, clock.now());

@@ -1,63 +1,63 @@
-import type { PartyRole } from '../domain/types.js';
-import { t } from '../i18n/index.js';
+import { refuse } from '../domain/decision.js';
+import { deliveryProblemFound, rolesOf } from '../domain/deliveryProblems.js';
+import type { DeliveryProblemReport } from '../domain/effects.js';
+import type { Referral } from '../domain/referral.js';
+import { translator, type Lang } from '../i18n/index.js';
 import type { DeliveryProblem } from '../scheduler/dispatcher.js';
+import { decideAndSave } from './actions.js';
 import type { BotDeps } from './deps.js';
 
-/** Who writes a problem's timeline entry: Schakel itself, not a person. */
+/** Who decides a problem's entries and message: Schakel itself, not a person. */
 const SYSTEM_ACTOR = 'schakel';
 
-/** One timeline entry per role that was not reached (the timeline says who, never a name or address). */
-async function onTimeline(deps: BotDeps, referralId: string, roles: PartyRole[]): Promise<void> {
-  await deps.referrals.record(referralId, SYSTEM_ACTOR, roles.map((role) => ({ type: 'timeline' as const, entry: `deliveryProblem.${role}`, detail: { role } })), deps.clock.now());
-}
-
 /**
- * Tells the SMW'er of the referral, in their 1:1 chat, that a reminder did not reach someone:
- * only the role and the referral number, never names or case details; and puts it on the
- * timeline. When the SMW'er is the one who cannot be reached, only the timeline and the log say so
- * (the engine already fell back to e-mail).
+ * A reminder that did not reach someone (the reminder engine's report), committed as the domain
+ * decides (`deliveryProblemFound`): timeline entries and the message to the SMW'er as an effect,
+ * so the message is tried again until it arrives and its state is on the referral. Must not throw:
+ * the engine has recorded the delivery itself already.
  */
 export async function reportDeliveryProblem(deps: BotDeps, problem: DeliveryProblem): Promise<void> {
-  const stored = await deps.referrals.get(problem.referralId);
-  if (!stored) return;
-  const r = stored.doc;
-  await onTimeline(deps, r.referralId, [problem.role]);
-  if (problem.role === 'smw' && problem.recipientKey === `smw:${r.smw.aadObjectId}`) {
-    deps.log.warn({ referralId: r.referralId, reminderId: problem.reminderId }, "reminder could not reach the SMW'er: nobody else to tell");
-    return;
+  const report: DeliveryProblemReport = {
+    what: 'reminder',
+    role: problem.role,
+    reason: problem.type,
+    ...(problem.mailed ? { fallback: problem.mailReceipt === 'outbox' ? ('outbox' as const) : ('mailed' as const) } : {}),
+  };
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const outcome = await decideAndSave(deps, problem.referralId, { aadObjectId: SYSTEM_ACTOR, name: 'Schakel', tenantId: '' }, (current) =>
+        current ? deliveryProblemFound(current, report) : refuse('notFound'),
+      );
+      if (outcome.decision.ok) {
+        deps.log.info({ referralId: problem.referralId, reminderId: problem.reminderId, role: problem.role }, "delivery problem committed for the SMW'er");
+        return;
+      }
+      if (outcome.decision.code !== 'stale') return;
+    }
+    deps.log.error({ referralId: problem.referralId, reminderId: problem.reminderId }, 'delivery problem could not be committed');
+  } catch (err) {
+    deps.log.error({ referralId: problem.referralId, reminderId: problem.reminderId, err: { name: (err as Error).name } }, 'delivery problem could not be committed');
   }
-  const text = t('nl', 'reminder.problemToSmw', {
-    number: r.number,
-    role: t('nl', `reminder.role.${problem.role}`),
-    reason: t('nl', problem.type === 'unreachable' ? 'reminder.reasonUnreachable' : 'reminder.reasonDeadLettered'),
-    fallback: problem.mailed ? t('nl', problem.mailReceipt === 'outbox' ? 'reminder.unreachableOutbox' : 'reminder.unreachableMailed') : '',
-  });
-  const sent = await deps.messenger.sendToUser(r.smw.aadObjectId, { type: 'message', text });
-  deps.log.info({ referralId: r.referralId, reminderId: problem.reminderId, role: problem.role, told: sent.status }, "delivery problem reported to the SMW'er");
 }
 
 /**
- * Agreements or reminders that cannot reach a party (no Teams account and no e-mail address, or
- * Teams could not deliver): never dropped silently. A timeline entry per role and a 1:1 message
- * to the SMW'er naming the roles and the referral number only. Must not throw.
+ * The SMW'er's message about a problem: the referral number and the roles only, never names,
+ * addresses or case details; what happened instead (mailed, or only in the outbox) and what to do.
  */
-export async function reportUnreachable(deps: BotDeps, referralId: string, roles: PartyRole[], what: 'agreements' | 'reminders'): Promise<void> {
-  const unique = [...new Set(roles)];
-  if (unique.length === 0) return;
-  try {
-    const stored = await deps.referrals.get(referralId);
-    if (!stored) return;
-    const r = stored.doc;
-    await onTimeline(deps, referralId, unique);
-    const text = t('nl', 'reminder.unresolvedToSmw', {
+export function deliveryProblemText(lang: Lang, r: Referral, problem: DeliveryProblemReport): string {
+  const tr = translator(lang);
+  if (problem.what === 'reminder') {
+    return tr('reminder.problemToSmw', {
       number: r.number,
-      what: t('nl', `reminder.unresolved.what.${what}`),
-      roles: unique.map((role) => t('nl', `reminder.role.${role}`)).join(', '),
-      why: t('nl', 'reminder.unresolved.why'),
+      role: tr(`reminder.role.${problem.role}`),
+      reason: tr(problem.reason === 'unreachable' ? 'reminder.reasonUnreachable' : 'reminder.reasonDeadLettered'),
+      fallback: problem.fallback ? tr(problem.fallback === 'outbox' ? 'reminder.unreachableOutbox' : 'reminder.unreachableMailed') : '',
     });
-    const sent = await deps.messenger.sendToUser(r.smw.aadObjectId, { type: 'message', text });
-    deps.log.info({ referralId, roles: unique, what, told: sent.status }, "unreachable party reported to the SMW'er");
-  } catch (err) {
-    deps.log.error({ referralId, what, err: { name: (err as Error).name } }, 'could not report an unreachable party');
   }
+  return tr('reminder.unresolvedToSmw', {
+    number: r.number,
+    what: tr(`reminder.unresolved.what.${problem.what}`),
+    roles: rolesOf(problem).map((role) => tr(`reminder.role.${role}`)).join(', '),
+    why: tr('reminder.unresolved.why'),
+  });
 }

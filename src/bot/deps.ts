@@ -6,7 +6,8 @@ import type { ConversationRepository } from '../store/conversations.js';
 import type { ReferralRepository } from '../store/referrals.js';
 import type { ConfigRepository } from '../store/configRepository.js';
 import type { InstrumentOptions } from '../domain/sections/safety.js';
-import type { TeamsMessenger } from '../notify/teams.js';
+import type { TeamsProfiles } from '../notify/teams.js';
+import type { TeamsPort } from '../effects/ports.js';
 import type { OutboxRepository } from '../store/outbox.js';
 import type { FamilyDataRepository } from '../store/familyData.js';
 import type { MailSender } from '../notify/mail.js';
@@ -53,7 +54,13 @@ export interface BotDeps {
   /** Refusals and configuration changes that have no referral to be audited on. */
   securityLog: SecurityLog;
   instruments: InstrumentOptions;
-  messenger: TeamsMessenger;
+  /** E-mail address and name of a professional as Teams knows them. */
+  profiles: TeamsProfiles;
+  /**
+   * Messages that are not effects of a referral (a coordinator's command, a yearly job) take the
+   * same rate-limited path as the effect runner; this port waits and retries itself.
+   */
+  teams: TeamsPort;
   outbox: OutboxRepository;
   familyData: FamilyDataRepository;
   /** Free/busy and meetings through Graph; undefined without Graph (iCalendar invitations instead). */

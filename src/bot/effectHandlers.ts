@@ -11,10 +11,10 @@ import type { CarryOut } from '../effects/runner.js';
 import { agreedMomentText } from '../i18n/format.js';
 import { translator } from '../i18n/index.js';
 import { localize } from '../scheduler/planner.js';
-import type { OutboundMessage } from '../notify/sender.js';
 import { caseCardContext, renderCaseCard } from './caseCards.js';
+import { deliveryProblemText } from './deliveryProblems.js';
 import type { BotDeps } from './deps.js';
-import { cancelledThroughGraph, findProposals, informOtherParties, informParent, invitationMessage, refreshCards, sendAgreementsToSmw, sendInvitation, tellParentAboutMeeting, viewerOf, viewOf } from './handoverEffects.js';
+import { cancelledThroughGraph, cardMessage, findProposals, informOtherParty, informParent, invitationMessage, sendAgreementsToSmw, sendInvitation, tellParentAboutMeeting, viewerOf, viewOf } from './handoverEffects.js';
 import { agreedDates, confirmedAgreements } from '../domain/handover.js';
 import { agreementRecipients } from '../domain/referralParties.js';
 import { offerParentLink, parentAnswerCard } from './features/parentLink.js';
@@ -23,7 +23,6 @@ import { handoverCard } from '../../cards/handover/index.js';
 import { escapeHtml, parentLinkMail } from '../../cards/parentMail/index.js';
 import { declinedCard, intakeCard } from '../../cards/intake/index.js';
 
-const cardMessage = (card: object): OutboundMessage => ({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] });
 const outcomeOf = (r: PortResult): EffectOutcome => (r.ok ? { ok: true } : r);
 const skipped = (note: string): { outcome: EffectOutcome } => ({ outcome: { ok: true, note } });
 /** A short digest of a rendered card: an identical render is not sent again. */
@@ -94,7 +93,8 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         else if (effect.trigger === 'agreementsConfirmed') {
           const record = confirmedAgreements(referral.handover?.agreements ?? []);
           if (!record) return skipped('noAgreements');
-          await deps.reminders.agreementsConfirmed(referral, agreedDates(record));
+          const unreachable = await deps.reminders.agreementsConfirmed(referral, agreedDates(record));
+          return { outcome: { ok: true }, ...(unreachable.length > 0 ? { result: { unreachable } } : {}) };
         }
         else return { outcome: { ok: false, retryable: false, reason: 'unsupported' } };
         return { outcome: { ok: true } };
@@ -141,7 +141,7 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         }
       }
       case 'deliverAgreements':
-        return deliverAgreements(deps, referral, effect);
+        return deliverAgreements(deps, teams, referral, effect);
       case 'cancelMeeting': {
         const meeting = referral.handover && meetingVersion(referral.handover, effect.uid, effect.sequence)?.meeting;
         if (!meeting) return skipped('superseded');
@@ -199,6 +199,12 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         return tellDateMoved(deps, teams, referral, effect);
       case 'mailParentLink':
         return mailParentLink(deps, referral, effect);
+      case 'tellDeliveryProblem': {
+        // To the SMW'er of the referral as it is now (a case handed over goes to the new one).
+        const to = referral.smw.aadObjectId;
+        const text = deliveryProblemText((await deps.languageOf(to)) ?? 'nl', referral, effect.problem);
+        return { outcome: outcomeOf(await teams.toPerson(to, { text })) };
+      }
       default:
         // Kinds whose flows still run inline in their handlers; never committed yet.
         return { outcome: { ok: false, retryable: false, reason: 'unsupported' } };
@@ -331,15 +337,19 @@ async function refreshCaseCards(deps: BotDeps, teams: TeamsPort, referral: Refer
  * issued here: its token is never stored) or a phone task, the school contact and the pupil as the
  * parties rule says, the SMW'er as a card in Teams. Already delivered (a repeat after a crash): nothing.
  */
-async function deliverAgreements(deps: BotDeps, referral: Referral, effect: Extract<Effect, { kind: 'deliverAgreements' }>): Promise<{ outcome: EffectOutcome; result?: EffectResult }> {
+async function deliverAgreements(deps: BotDeps, teams: TeamsPort, referral: Referral, effect: Extract<Effect, { kind: 'deliverAgreements' }>): Promise<{ outcome: EffectOutcome; result?: EffectResult }> {
   const record = referral.handover?.agreements.find((a) => a.version === effect.version && a.confirmedAt);
   if (!record) return skipped('superseded');
   if (referral.handover?.deliveries.some((d) => d.agreementsVersion === effect.version && d.recipient === effect.recipient)) return skipped('delivered');
   if (effect.recipient === 'smw') {
-    const sent = await sendAgreementsToSmw(deps, referral, effect.version);
+    const sent = await sendAgreementsToSmw(deps, teams, referral, effect.version);
+    if (!('delivery' in sent)) return { outcome: outcomeOf(sent) };
     // The new message is their card from now on; the planning card they had shows the same, so no card of theirs tells an older state.
     const previous = referral.handover?.cards.find((c) => c.aadObjectId === referral.smw.aadObjectId);
-    if (sent.activityId && previous) await refreshCards(deps, { ...referral, handover: { ...referral.handover!, cards: [previous] } });
+    if (sent.activityId && previous?.activityId) {
+      const updated = await teams.toPerson(previous.aadObjectId, cardMessage(handoverCard(viewOf(deps, 'nl'), referral, viewerOf(referral, previous.aadObjectId))), previous.activityId);
+      if (!updated.ok) deps.log.warn({ referralId: referral.referralId, reason: updated.reason }, "the SMW'er's earlier handover card was not updated");
+    }
     return { outcome: { ok: true }, result: { delivery: sent.delivery, ...(sent.activityId ? { handoverCard: { aadObjectId: referral.smw.aadObjectId, activityId: sent.activityId } } : {}) } };
   }
   if (effect.recipient === 'parent') {
@@ -347,15 +357,17 @@ async function deliverAgreements(deps: BotDeps, referral: Referral, effect: Extr
     const link = cm ? await offerParentLink(deps, referral.referralId, { ...actorById(referral, cm.aadObjectId), name: cm.name }, 'agreements') : undefined;
     return { outcome: { ok: true }, result: { delivery: await informParent(deps, link?.referral ?? referral, record, link?.url) } };
   }
-  const recipients = agreementRecipients(referral, deps.calendar.localDate(deps.clock.now())).filter((x) => x.role === effect.recipient);
-  const [delivery] = await informOtherParties(deps, referral, record, recipients);
-  return delivery ? { outcome: { ok: true }, result: { delivery } } : skipped('notARecipient');
+  const recipient = agreementRecipients(referral, deps.calendar.localDate(deps.clock.now())).find((x) => x.role === effect.recipient);
+  const delivery = recipient ? await informOtherParty(deps, teams, referral, record, recipient) : undefined;
+  if (!delivery) return skipped('notARecipient');
+  if (!('recipient' in delivery)) return { outcome: outcomeOf(delivery) };
+  return { outcome: { ok: true }, result: { delivery } };
 }
 
 /** A professional's e-mail address as Teams knows it (roster of their 1:1 chat); undefined when unknown. */
 async function emailOf(deps: BotDeps, aadObjectId: string): Promise<string | undefined> {
   try {
-    return await deps.messenger.emailOf(aadObjectId);
+    return await deps.profiles.emailOf(aadObjectId);
   } catch {
     return undefined;
   }

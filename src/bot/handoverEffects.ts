@@ -13,7 +13,7 @@ import { textAttachment, type MailAttachment } from '../notify/mail.js';
 import { agreementsMail, agreementsMailFor, escapeHtml, meetingMail } from '../../cards/parentMail/index.js';
 import { familyInvitee, type AgreementRecipient } from '../domain/referralParties.js';
 import { caseRefOf } from '../domain/referral.js';
-import { reportUnreachable } from './deliveryProblems.js';
+import type { PortResult, TeamsPort } from '../effects/ports.js';
 import type { OutboundMessage } from '../notify/sender.js';
 import type { BotDeps } from './deps.js';
 import { handoverCard, meetingTime, type HandoverView, type Viewer } from '../../cards/handover/index.js';
@@ -34,6 +34,8 @@ export function viewOf(deps: BotDeps, lang: Lang): HandoverView {
 }
 
 export const cardActivity = (card: AdaptiveCardJson): Partial<Activity> => MessageFactory.attachment(CardFactory.adaptiveCard(card));
+/** A card as a message for the one path into Teams (`TeamsPort`). */
+export const cardMessage = (card: object): OutboundMessage => ({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] });
 
 export function viewerOf(referral: Referral, aadObjectId: string): Viewer {
   return referral.caseManager?.aadObjectId === aadObjectId ? 'caseManager' : 'smw';
@@ -44,8 +46,8 @@ export function viewerOf(referral: Referral, aadObjectId: string): Viewer {
  * were sent, else looked up now in the roster of their 1:1 chat with the bot.
  */
 export async function professionalEmails(deps: BotDeps, r: Referral): Promise<{ smw?: string; caseManager?: string }> {
-  const smw = r.smw.email ?? (await deps.messenger.emailOf(r.smw.aadObjectId));
-  const cm = r.caseManager ? (r.caseManager.email ?? (await deps.messenger.emailOf(r.caseManager.aadObjectId))) : undefined;
+  const smw = r.smw.email ?? (await deps.profiles.emailOf(r.smw.aadObjectId));
+  const cm = r.caseManager ? (r.caseManager.email ?? (await deps.profiles.emailOf(r.caseManager.aadObjectId))) : undefined;
   return { ...(smw ? { smw } : {}), ...(cm ? { caseManager: cm } : {}) };
 }
 
@@ -311,58 +313,42 @@ export function schoolContactAgreementsCard(zone: string, r: Referral, record: A
 }
 
 /**
- * Sends the confirmed agreements to the recipients besides the SMW'er and the parent (see
- * `agreementRecipients`): the school contact in Teams or by e-mail, the pupil by e-mail, or a
- * task for the SMW'er when there is no address. One that cannot be reached is told to the
- * SMW'er and put on the timeline. Returns what happened per recipient.
+ * Sends the confirmed agreements to one recipient besides the SMW'er and the parent (see
+ * `agreementRecipients`): the school contact in Teams (through the one rate-limited path) or by
+ * e-mail, the pupil by e-mail, or a task for the SMW'er when there is no address. Returns what
+ * happened; the domain tells the SMW'er about one that was not reached. Throttled by Teams: that
+ * answer, so the effect waits instead of recording a failure.
  */
-export async function informOtherParties(deps: BotDeps, r: Referral, record: AgreementsRecord, recipients: AgreementRecipient[]): Promise<HandoverDelivery[]> {
-  const out: HandoverDelivery[] = [];
-  for (const { role, channel } of recipients) {
-    if (role !== 'schoolContact' && role !== 'pupil') continue;
-    const at = deps.clock.now().toISOString();
-    const base = { agreementsVersion: record.version, recipient: role, at };
-    if (channel.kind === 'teams') {
-      const sent = await deps.messenger.sendToUser(channel.aadObjectId, cardActivity(schoolContactAgreementsCard(deps.config.timeZone, r, record)));
-      out.push({ ...base, channel: 'teams', status: sent.status === 'sent' ? 'sent' : sent.status === 'failed' ? 'failed' : 'unreachable' });
-    } else if (channel.kind === 'email') {
-      const mail = agreementsMailFor(r, record, { role, name: channel.name });
-      try {
-        const receipt = await deps.mail.send(channel.email, mail.subject, mail.html, { referralId: r.referralId, idempotencyKey: `handover-${r.referralId}-v${record.version}-${role}` });
-        out.push({ ...base, channel: 'email', status: receipt });
-      } catch (err) {
-        deps.log.warn({ referralId: r.referralId, role, err: { name: (err as Error).name } }, 'agreements mail failed');
-        out.push({ ...base, channel: 'email', status: 'failed' });
-      }
-    } else {
-      out.push({ ...base, channel: 'phone', status: 'todo' });
+export async function informOtherParty(deps: BotDeps, teams: TeamsPort, r: Referral, record: AgreementsRecord, { role, channel }: AgreementRecipient): Promise<HandoverDelivery | PortResult | undefined> {
+  if (role !== 'schoolContact' && role !== 'pupil') return undefined;
+  const at = deps.clock.now().toISOString();
+  const base = { agreementsVersion: record.version, recipient: role, at };
+  if (channel.kind === 'teams') {
+    const sent = await teams.toPerson(channel.aadObjectId, cardMessage(schoolContactAgreementsCard(deps.config.timeZone, r, record)));
+    if (!sent.ok && sent.throttled) return sent;
+    return { ...base, channel: 'teams', status: sent.ok ? 'sent' : sent.retryable ? 'failed' : 'unreachable' };
+  }
+  if (channel.kind === 'email') {
+    const mail = agreementsMailFor(r, record, { role, name: channel.name });
+    try {
+      const receipt = await deps.mail.send(channel.email, mail.subject, mail.html, { referralId: r.referralId, idempotencyKey: `handover-${r.referralId}-v${record.version}-${role}` });
+      return { ...base, channel: 'email', status: receipt };
+    } catch (err) {
+      deps.log.warn({ referralId: r.referralId, role, err: { name: (err as Error).name } }, 'agreements mail failed');
+      return { ...base, channel: 'email', status: 'failed' };
     }
   }
-  const problems = out.filter((d) => d.status === 'unreachable' || d.status === 'failed' || d.status === 'todo').map((d) => d.recipient);
-  if (problems.length > 0) await reportUnreachable(deps, r.referralId, problems, 'agreements');
-  return out;
-}
-
-/** Sends the SMW'er the confirmed agreements as a read-only card; returns how it went and the card's id. */
-export async function sendAgreementsToSmw(deps: BotDeps, r: Referral, version: number): Promise<{ delivery: HandoverDelivery; activityId?: string }> {
-  const card = handoverCard(viewOf(deps, 'nl'), r, 'smw');
-  const sent = await deps.messenger.sendToUser(r.smw.aadObjectId, cardActivity(card));
-  const delivery: HandoverDelivery = { agreementsVersion: version, recipient: 'smw', channel: 'teams', status: sent.status === 'sent' ? 'sent' : sent.status === 'failed' ? 'failed' : 'unreachable', at: deps.clock.now().toISOString() };
-  return { delivery, ...(sent.status === 'sent' && sent.activityId ? { activityId: sent.activityId } : {}) };
+  return { ...base, channel: 'phone', status: 'todo' };
 }
 
 /**
- * Replaces the professionals' stored cards with the current state, except the card that was
- * just clicked (the invoke response already replaced that one).
+ * Sends the SMW'er the confirmed agreements as a read-only card; returns how it went and the
+ * card's id, or Teams' answer when it asked to wait (the effect then waits, nothing is recorded).
  */
-export async function refreshCards(deps: BotDeps, r: Referral, clickedActivityId?: string): Promise<void> {
-  const v = viewOf(deps, 'nl');
-  for (const ref of r.handover?.cards ?? []) {
-    if (ref.activityId === clickedActivityId) continue;
-    try {
-      await deps.messenger.updateForUser(ref.aadObjectId, ref.activityId, cardActivity(handoverCard(v, r, viewerOf(r, ref.aadObjectId))));
-    } catch (err) {
-      deps.log.warn({ referralId: r.referralId, user: ref.aadObjectId, err: { message: (err as Error).message } }, 'could not update a handover card');
-    }
-  }
+export async function sendAgreementsToSmw(deps: BotDeps, teams: TeamsPort, r: Referral, version: number): Promise<{ delivery: HandoverDelivery; activityId?: string } | PortResult> {
+  const card = handoverCard(viewOf(deps, 'nl'), r, 'smw');
+  const sent = await teams.toPerson(r.smw.aadObjectId, cardMessage(card));
+  if (!sent.ok && sent.throttled) return sent;
+  const delivery: HandoverDelivery = { agreementsVersion: version, recipient: 'smw', channel: 'teams', status: sent.ok ? 'sent' : sent.retryable ? 'failed' : 'unreachable', at: deps.clock.now().toISOString() };
+  return { delivery, ...(sent.ok && sent.activityId ? { activityId: sent.activityId } : {}) };
 }

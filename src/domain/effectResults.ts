@@ -6,6 +6,8 @@ import { agreementsDelivered } from './agreementDelivery.js';
 import { bookingFailed, invitationEffects, meetingBooked, planningOffered, recordMeetingNotice, slotsFound, type HandoverCardRef, type HandoverDelivery, type Invitation, type ParentNotice, type Proposals } from './handoverFlow.js';
 import { intakePostSettled } from './intakeDelivery.js';
 import type { IntakePost, Referral } from './referral.js';
+import { deliveryProblemFound } from './deliveryProblems.js';
+import type { PartyRole } from './types.js';
 
 /** What an effect brought back that matters to the referral. */
 export interface EffectResult {
@@ -35,6 +37,8 @@ export interface EffectResult {
   icsCancellation?: boolean;
   /** How the confirmed agreements reached one person. */
   delivery?: HandoverDelivery;
+  /** Roles the planned reminders should reach but cannot (no address known). */
+  unreachable?: PartyRole[];
 }
 
 const nothing = (referral: Referral): Accepted<Referral> => ({ ok: true, value: referral, events: [] });
@@ -70,9 +74,19 @@ function settledFor(referral: Referral, effect: Effect, state: DeliveryState, re
       if (state.status === 'failed') return bookingFailed(referral);
       // Done without booking (superseded), or the first retry: the cards show the current state.
       return state.status === 'done' || (state.status === 'retrying' && state.attempt === 1) ? { ...nothing(referral), effects: [{ kind: 'refreshHandoverCards' }] } : nothing(referral);
-    case 'deliverAgreements':
+    case 'deliverAgreements': {
       // The SMW'er's agreements card becomes their handover card (`handoverCard`).
-      return state.status === 'done' ? agreementsDelivered(referral, result.delivery, result.handoverCard, now) : nothing(referral);
+      if (state.status !== 'done') return nothing(referral);
+      const delivered = agreementsDelivered(referral, result.delivery, result.handoverCard, now);
+      const d = result.delivery;
+      // The school contact or the pupil not reached (or no address: a task): the SMW'er hears of it.
+      if (!d || (d.recipient !== 'schoolContact' && d.recipient !== 'pupil') || !['unreachable', 'failed', 'todo'].includes(d.status)) return delivered;
+      const problem = deliveryProblemFound(delivered.value, { what: 'agreements', roles: [d.recipient] });
+      return { ok: true, value: delivered.value, events: [...delivered.events, ...problem.events], effects: [...(delivered.effects ?? []), ...(problem.effects ?? [])] };
+    }
+    case 'planReminders':
+      // Agreed dates that name a role nobody can reach: never dropped silently.
+      return state.status === 'done' && result.unreachable?.length ? deliveryProblemFound(referral, { what: 'reminders', roles: result.unreachable }) : nothing(referral);
     case 'mailParentLink': {
       // What happened to the link's mail goes on the timeline, as it did when it was sent in the click.
       const entry = state.status === 'failed' ? 'parentLink.mailFailed' : state.status === 'done' && result.linkMail ? (result.linkMail === 'sent' ? 'parentLink.mailed' : 'parentLink.outbox') : undefined;

@@ -101,7 +101,20 @@ export type EffectKind =
    * a 1:1 message with the referral number, anyone else of `role` by e-mail with only the label and
    * the new date (the address is looked up when it runs).
    */
-  | { kind: 'tellDateMoved'; role: PartyRole; aadObjectId?: string; agreementId: string; label: string; from: { date: string; time?: string }; to: { date: string; time?: string } };
+  | { kind: 'tellDateMoved'; role: PartyRole; aadObjectId?: string; agreementId: string; label: string; from: { date: string; time?: string }; to: { date: string; time?: string } }
+  /**
+   * Something could not reach a party: the SMW'er of the referral (as it is when this runs) hears
+   * which role and what to do, in their language — never a name or address. See `deliveryProblems.ts`.
+   */
+  | { kind: 'tellDeliveryProblem'; problem: DeliveryProblemReport };
+
+/**
+ * What did not reach whom: a reminder (Teams could not deliver it: `reason`, and whether it went by
+ * mail instead), or the agreements or the reminders of agreed dates (no address known, or unreachable).
+ */
+export type DeliveryProblemReport =
+  | { what: 'reminder'; role: PartyRole; reason: 'unreachable' | 'deadLettered'; fallback?: 'mailed' | 'outbox' }
+  | { what: 'agreements' | 'reminders'; roles: PartyRole[] };
 
 /** An effect as a decision asks for it: what, and not before when (default: at once). */
 export type EffectRequest = EffectKind & { notBefore?: string };

@@ -126,6 +126,15 @@ function changed(r: Referral, page: ParentPageState, now: Now, events: DomainEve
   return { ok: true, value: { ...r, parentPage: page, version: r.version + 1, updatedAt: at }, events, ...(effects.length ? { effects } : {}) };
 }
 
+/**
+ * Both professionals' handover cards show the link's state: a decision that changed it asks for
+ * them to be refreshed in place (except the clicked card, which the click's answer replaces).
+ */
+export function withHandoverCardsRefresh(d: Decision<Referral>, except: string | undefined): Decision<Referral> {
+  if (!d.ok || d.unchanged) return d;
+  return { ...d, effects: [...(d.effects ?? []), { kind: 'refreshHandoverCards', ...(except ? { except } : {}) }] };
+}
+
 /** Stores a new link's hash; any earlier link stops opening the page. With `mail`, the parent gets it by e-mail (an effect). */
 export function issueParentLink(r: Referral, input: { hash: string; contactKey: string; expiresAt: string; reason: IssueReason; mail?: boolean }, now: Now): Decision<Referral> {
   const blocked = linkBlocked(r);

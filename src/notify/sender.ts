@@ -37,6 +37,12 @@ export interface SendOptions {
   failures?: number;
   /** Wall-clock epoch ms after which no wait may end; then the outcome is `deferred`. */
   notAfter?: () => number;
+  /**
+   * Epoch ms until which a wait for a free slot of the limits (this process's pacing, not an
+   * answer from Teams) may last; `notAfter` when absent. Lets a caller that retries failures
+   * itself still queue behind the chat's other messages for a moment.
+   */
+  slotWaitUntil?: () => number;
   /** Called right before each HTTP attempt with its number; `false` aborts without sending. */
   beforeAttempt?: (attempt: number) => Promise<boolean>;
   /** Replace this earlier activity (update in place) instead of posting a new one. */
@@ -112,7 +118,7 @@ export class TeamsSender {
       try {
         reference ??= await this.resolve(target);
         if (!reference) return { status: 'unreachable', attempts, failures, error: 'noConversation' };
-        const result = await this.attempt(reference, message, opts.replaceActivityId, notAfter, async () => {
+        const result = await this.attempt(reference, message, opts.replaceActivityId, opts.slotWaitUntil ?? notAfter, async () => {
           if (opts.beforeAttempt && !(await notFromTeams(() => opts.beforeAttempt?.(attempts + 1)))) return false;
           attempts++;
           return true;

@@ -1,74 +1,25 @@
 import { TeamsInfo, type CloudAdapter, type TurnContext } from 'botbuilder';
-import type { Activity, ConversationReference } from 'botbuilder';
+import type { ConversationReference } from 'botbuilder';
 import type { Logger } from '../log.js';
 import type { ConversationRepository } from '../store/conversations.js';
-import type { WijkteamChannel } from '../store/configRepository.js';
 import { statusOf } from '../store/documents.js';
 
-export type Delivery =
-  | { status: 'sent'; activityId?: string }
-  | { status: 'unreachable'; reason: 'noConversation' | 'appRemoved' | 'blocked' }
-  /** Teams or the network failed (5xx, 429, timeout): the message may be retried later. */
-  | { status: 'failed' };
+type Delivery = { status: 'sent' } | { status: 'unreachable'; reason: 'noConversation' | 'appRemoved' | 'blocked' } | { status: 'failed' };
 
 /**
- * Immediate messages from inside a turn (intake post, "your casusregisseur is …"): one place for
- * the Bot Framework calls, so a migration to a newer Teams SDK touches only src/bot and src/notify.
- * Scheduled reminders go through the rate-limited sender instead.
+ * What Teams knows of a professional, read from the roster of their 1:1 chat with the bot: their
+ * e-mail address and display name. Messages never go through here: every message into Teams
+ * takes the one rate-limited path (`TeamsSender`, through a `TeamsPort`).
  */
-export class TeamsMessenger {
+export class TeamsProfiles {
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
     private readonly conversations: ConversationRepository,
     private readonly log: Logger,
-    /** Waits for room in the tenant's send budget (and the conversation's limits); every request here counts. */
+    /** Waits for room in the tenant's send budget (and the conversation's limits): a roster read is a Bot Connector request too. */
     private readonly pace: (conversationId: string) => Promise<void> = async () => undefined,
   ) {}
-
-  channelReference(channel: WijkteamChannel): Partial<ConversationReference> {
-    return {
-      channelId: 'msteams',
-      serviceUrl: channel.serviceUrl,
-      conversation: { id: channel.channelId, isGroup: true, conversationType: 'channel', tenantId: channel.tenantId, name: '' },
-      bot: { id: this.appId ? `28:${this.appId}` : 'schakel', name: 'Schakel' },
-    };
-  }
-
-  /** Posts a new message in the wijkteam's channel; returns the new activity id. */
-  async postToChannel(channel: WijkteamChannel, activity: Partial<Activity>): Promise<string> {
-    let id = '';
-    await this.pace(channel.channelId);
-    await this.adapter.continueConversationAsync(this.appId, this.channelReference(channel), async (ctx) => {
-      const res = await ctx.sendActivity(activity);
-      id = res?.id ?? '';
-    });
-    return id;
-  }
-
-  /** Replaces an earlier channel message (everyone sees the new version). */
-  async updateInChannel(channel: WijkteamChannel, activityId: string, activity: Partial<Activity>): Promise<void> {
-    await this.pace(channel.channelId);
-    await this.adapter.continueConversationAsync(this.appId, this.channelReference(channel), async (ctx) => {
-      await ctx.updateActivity({ ...activity, id: activityId });
-    });
-  }
-
-  /** A 1:1 message to a professional who has talked to or installed the bot. */
-  async sendToUser(aadObjectId: string, activity: Partial<Activity>): Promise<Delivery> {
-    let activityId: string | undefined;
-    const delivery = await this.inPersonalChat(aadObjectId, async (ctx) => {
-      activityId = (await ctx.sendActivity(activity))?.id;
-    });
-    return delivery.status === 'sent' ? { status: 'sent', activityId } : delivery;
-  }
-
-  /** Replaces an earlier 1:1 message (e.g. a card whose state changed) for that person. */
-  async updateForUser(aadObjectId: string, activityId: string, activity: Partial<Activity>): Promise<Delivery> {
-    return this.inPersonalChat(aadObjectId, async (ctx) => {
-      await ctx.updateActivity({ ...activity, id: activityId });
-    });
-  }
 
   /**
    * The person's e-mail address as Teams knows it (the roster of their 1:1 chat with the bot):
@@ -109,7 +60,7 @@ export class TeamsMessenger {
   private async inPersonalChat(aadObjectId: string, work: (ctx: TurnContext) => Promise<void>): Promise<Delivery> {
     const record = await this.conversations.personal(aadObjectId);
     if (!record) {
-      this.log.warn({ user: aadObjectId }, 'no personal conversation known: message not sent');
+      this.log.warn({ user: aadObjectId }, 'no personal conversation known: roster not read');
       return { status: 'unreachable', reason: 'noConversation' };
     }
     const reference: Partial<ConversationReference> = {
@@ -128,8 +79,8 @@ export class TeamsMessenger {
         this.log.warn({ user: aadObjectId, status }, 'personal conversation unreachable');
         return { status: 'unreachable', reason: status === 403 ? 'blocked' : 'appRemoved' };
       }
-      // A notification that fails must not fail the action that caused it (that action is saved).
-      this.log.error({ user: aadObjectId, status: status ?? null, err: { name: (err as Error).name } }, 'proactive message failed');
+      // A lookup that fails must not fail the action that asked for it.
+      this.log.error({ user: aadObjectId, status: status ?? null, err: { name: (err as Error).name } }, 'roster read failed');
       return { status: 'failed' };
     }
   }

@@ -4,14 +4,25 @@ import type { WijkteamChannel } from '../store/configRepository.js';
 import type { OutboundMessage, ProactiveTarget, SendOutcome, TeamsSender } from './sender.js';
 
 /**
- * The effect runner's way into Teams, over the one rate-limited sender. One attempt per call:
- * the sender does not wait for back-off (`notAfter` is now); the runner records the failure and
- * retries from the referral's outbox, so a crash never loses the retry.
+ * The effect runner's way into Teams, over the one rate-limited sender. A short wait for a free
+ * slot of the chat (its per-conversation pacing, at most `waitMs`) happens here, so messages to
+ * one busy chat go out in turn instead of each being put off; a failure, a back-off or Teams'
+ * Retry-After comes back at once as the answer: the runner records it and tries again from the
+ * referral's outbox, so a crash never loses the retry.
  */
 export class SenderTeamsPort implements TeamsPort {
   constructor(
     private readonly sender: TeamsSender,
     private readonly appId: string,
+    private readonly options: {
+      /** Longest wait for a free slot before the answer is "throttled" (the runner's port). */
+      slotWaitMs?: number;
+      /**
+       * For work that has no outbox to retry from (a coordinator's command, a yearly job): the
+       * sender waits for slots and Retry-After and retries failures itself, up to its limit.
+       */
+      patient?: boolean;
+    } = {},
   ) {}
 
   postToChannel(channel: WijkteamChannel, message: OutboundMessage): Promise<PortResult> {
@@ -31,7 +42,10 @@ export class SenderTeamsPort implements TeamsPort {
   }
 
   private async send(target: ProactiveTarget, message: OutboundMessage, replaceActivityId?: string): Promise<PortResult> {
-    const outcome = await this.sender.send(target, message, { notAfter: () => Date.now(), ...(replaceActivityId ? { replaceActivityId } : {}) });
+    const replace = replaceActivityId ? { replaceActivityId } : {};
+    if (this.options.patient) return toResult(await this.sender.send(target, message, replace));
+    const until = Date.now() + (this.options.slotWaitMs ?? 1_500);
+    const outcome = await this.sender.send(target, message, { notAfter: () => Date.now(), slotWaitUntil: () => until, ...replace });
     return toResult(outcome);
   }
 

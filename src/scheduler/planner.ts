@@ -22,8 +22,11 @@ export interface ReminderPlanner {
   handoverCancelled(referral: Referral): Promise<void>;
   /** The referral was closed: nothing is reminded any more. */
   referralClosed(referral: Referral): Promise<void>;
-  /** A version of the agreements was confirmed: plan (or move) a reminder per dated item. */
-  agreementsConfirmed(referral: Referral, dates: AgreedDate[]): Promise<void>;
+  /**
+   * A version of the agreements was confirmed: plan (or move) a reminder per dated item. Returns the
+   * roles the dates name that should be reached but cannot be (no e-mail, no school contact named).
+   */
+  agreementsConfirmed(referral: Referral, dates: AgreedDate[]): Promise<PartyRole[]>;
 }
 
 export interface PlannerDeps {
@@ -35,11 +38,6 @@ export interface PlannerDeps {
   log: Logger;
   /** The language of a professional's Teams client, when known. */
   languageOf: LanguageOf;
-  /**
-   * Told when agreed dates name a role that should be reached but cannot be (no e-mail, no school
-   * contact named): the SMW'er hears of it and it goes on the timeline. Must not throw.
-   */
-  onUnreachable?: (referral: Referral, roles: PartyRole[], agreementIds: string[]) => Promise<void>;
 }
 
 export type LanguageOf = (aadObjectId: string) => Promise<'nl' | 'en' | undefined>;
@@ -113,7 +111,7 @@ export class StoredReminderPlanner implements ReminderPlanner {
     this.deps.log.info({ referralId: r.referralId }, 'reminders of a cancelled warme overdracht withdrawn');
   }
 
-  async agreementsConfirmed(r: Referral, confirmedDates: AgreedDate[]): Promise<void> {
+  async agreementsConfirmed(r: Referral, confirmedDates: AgreedDate[]): Promise<PartyRole[]> {
     const parties = partiesOf(r, this.today);
     // The age rules: where the parent is told, the pupil who is a party by age is told too.
     const dates = withPupilForParent(confirmedDates, r, this.today);
@@ -134,12 +132,8 @@ export class StoredReminderPlanner implements ReminderPlanner {
       { referralId: r.referralId, agreementIds: dates.map((d) => d.agreementId), created: saved.created, cancelled, unaddressable: plan.unaddressable.map((u) => `${u.agreementId}:${u.role}`) },
       'agreement reminders planned',
     );
-    // Never dropped silently: a role the dates name that should be reached but cannot be is a problem on the case.
-    const unreachable = unreachableRoles(r, plan.unaddressable.map((u) => u.role), this.today);
-    if (unreachable.length > 0 && this.deps.onUnreachable) {
-      const agreementIds = [...new Set(plan.unaddressable.filter((u) => unreachable.includes(u.role)).map((u) => u.agreementId))];
-      await this.deps.onUnreachable(r, unreachable, agreementIds);
-    }
+    // Never dropped silently: a role the dates name that should be reached but cannot be is a problem on the case (the caller's domain decides what follows).
+    return unreachableRoles(r, plan.unaddressable.map((u) => u.role), this.today);
   }
 
   /** Local date of now: the day the age rules are applied on. */

@@ -173,6 +173,11 @@ describe('reminders wired into the bot', () => {
     clock.set('2026-12-11T07:31:00Z');
     await tick();
     h.connector.policy = undefined;
+    // The problem is committed on the referral (timeline entry and the message as an effect) and told after.
+    const waiting = (await stored(confirmedId)).outbox?.effects.filter((e) => e.kind === 'tellDeliveryProblem') ?? [];
+    expect(waiting.map((e) => (e.kind === 'tellDeliveryProblem' ? e.problem : undefined))).toContainEqual(expect.objectContaining({ what: 'reminder', role: 'caseManager', reason: 'unreachable' }));
+    await effectsSettled(h.bot);
+    expect((await h.bot.schakel.deps.referrals.entries(confirmedId, 'timeline')).map((e) => e.action)).toContain('deliveryProblem.caseManager');
     // (The agreements name the school contact, whom nobody named: the SMW'er heard of that at planning.)
     const told = textsTo(smw).filter((t) => t.includes('niet bereiken') && t.includes('in Teams'));
     expect(told.length).toBeGreaterThanOrEqual(1);

@@ -102,12 +102,11 @@ describe('the fake connector enforces the tenant limit', () => {
 });
 
 describe('every Bot Connector request of the process counts against one budget', () => {
-  it('paces channel posts from the messenger and proactive sends from the sender together', async () => {
+  it('paces channel posts of a command (the patient port) and proactive sends from the sender together', async () => {
     const { CloudAdapter, ConfigurationBotFrameworkAuthentication } = await import('botbuilder');
     const { TeamsSender } = await import('../../src/notify/sender.js');
-    const { TeamsMessenger } = await import('../../src/notify/teams.js');
+    const { SenderTeamsPort } = await import('../../src/notify/teamsPort.js');
     const { LocalSendBudget } = await import('../../src/notify/sendBudget.js');
-    const { ConversationRepository } = await import('../../src/store/conversations.js');
     const { MemoryDirectory } = await import('../support/memoryDirectory.js');
     const { seedDirectory, TENANT } = await import('../support/reminderHarness.js');
     const connector = await new FakeConnector().start();
@@ -118,12 +117,12 @@ describe('every Bot Connector request of the process counts against one budget',
       seedDirectory(directory, connector.url, users);
       // A budget of 5 per second for this process (as if four other instances held the rest).
       const sender = new TeamsSender({ adapter, appId: '', directory, tenantId: TENANT, serviceUrl: connector.url, log: quietLog(), budget: new LocalSendBudget(5), windowMarginMs: 0 });
-      const messenger = new TeamsMessenger(adapter, '', new ConversationRepository(store.containers.conversations), quietLog(), (id) => sender.reserve(id));
+      const port = new SenderTeamsPort(sender, '', { patient: true });
       const channel = (i: number) => ({ id: `c${i}`, kind: 'wijkteam' as const, wijkteamId: `wt${i}`, name: 'Wijkteam', tenantId: TENANT, teamId: `team${i}`, channelId: `19:channel${i}`, conversationId: `19:channel${i}`, serviceUrl: connector.url, linkedBy: 'x' });
       const started = Date.now();
       await Promise.all([
         ...users.map((u) => sender.send({ kind: 'user', aadObjectId: u }, { text: 'hallo' })),
-        ...Array.from({ length: 6 }, (_, i) => messenger.postToChannel(channel(i) as Parameters<typeof messenger.postToChannel>[0], { type: 'message', text: 'aanmelding' })),
+        ...Array.from({ length: 6 }, (_, i) => port.postToChannel(channel(i) as Parameters<typeof port.postToChannel>[0], { text: 'aanmelding' })),
       ]);
       const times = connector.calls.map((c) => c.at).sort((a, b) => a - b);
       expect(times).toHaveLength(12);

@@ -4,6 +4,7 @@ import { agreementsDelivered, confirmAndDistribute, pendingDeliveries } from '..
 import type { Agreements } from '../../src/domain/agreements.js';
 import { caseCardsPosted } from '../../src/domain/caseCards.js';
 import { closeReferral } from '../../src/domain/closing.js';
+import { deliveryProblemFound } from '../../src/domain/deliveryProblems.js';
 import { effectSettled } from '../../src/domain/effectResults.js';
 import { issueParentLink } from '../../src/domain/parentLink.js';
 import { enqueue, withState, type DeliveryState, type Effect } from '../../src/domain/effects.js';
@@ -218,5 +219,36 @@ describe('the live case cards keep up with a change committed while they were be
     // One already waits (the later change added it): no second one.
     const waiting = { ...r, outbox: enqueue(undefined, r.referralId, 'x', [], [{ kind: 'refreshCaseCards' }], now.at.toISOString()) };
     expect(caseCardsPosted(waiting, [], undefined, undefined, 6).effects).toBeUndefined();
+  });
+});
+
+describe('delivery problems as data', () => {
+  it('a reminder that did not reach the casusregisseur: a timeline entry with the role only, and a message to the SMW\'er as an effect', () => {
+    const d = deliveryProblemFound(accepted(), { what: 'reminder', role: 'caseManager', reason: 'unreachable', fallback: 'outbox' });
+    expect(d.events).toEqual([{ type: 'timeline', entry: 'deliveryProblem.caseManager', detail: { role: 'caseManager' } }]);
+    expect(d.effects).toEqual([{ kind: 'tellDeliveryProblem', problem: { what: 'reminder', role: 'caseManager', reason: 'unreachable', fallback: 'outbox' } }]);
+  });
+
+  it("the SMW'er not reached: only the timeline (there is nobody else to tell); roles named twice are told once", () => {
+    const own = deliveryProblemFound(accepted(), { what: 'reminder', role: 'smw', reason: 'deadLettered' });
+    expect(own.events.map((e) => (e.type === 'timeline' ? e.entry : e.type))).toEqual(['deliveryProblem.smw']);
+    expect(own.effects ?? []).toEqual([]);
+    const twice = deliveryProblemFound(accepted(), { what: 'reminders', roles: ['schoolContact', 'schoolContact', 'parent'] });
+    expect(twice.events).toHaveLength(2);
+    expect(twice.effects).toEqual([{ kind: 'tellDeliveryProblem', problem: { what: 'reminders', roles: ['schoolContact', 'parent'] } }]);
+  });
+
+  it('agreements that did not reach the school contact, and reminders nobody can be addressed for, come back from their effects as the same problem', () => {
+    const r = commit(ok(requestSlots(accepted(), smw, request, now, 'activity-smw')), smw.aadObjectId);
+    const withDelivery = { ...r, outbox: enqueue(r.outbox, r.referralId, cm.aadObjectId, [], [{ kind: 'deliverAgreements', version: 1, recipient: 'schoolContact' }, { kind: 'planReminders', trigger: 'agreementsConfirmed' }], now.at.toISOString()) };
+    const withRecord = { ...withDelivery, handover: { ...withDelivery.handover!, agreements: [{ version: 1, confirmedAt: now.at.toISOString() } as never] } };
+    const unreached = settle(withRecord, 'deliverAgreements', done, { delivery: { agreementsVersion: 1, recipient: 'schoolContact', channel: 'phone', status: 'todo', at: now.at.toISOString() } });
+    expect(unreached.effects).toContainEqual({ kind: 'tellDeliveryProblem', problem: { what: 'agreements', roles: ['schoolContact'] } });
+    expect(unreached.events.map((e) => (e.type === 'timeline' ? e.entry : e.type))).toContain('deliveryProblem.schoolContact');
+    // Reached: no problem.
+    const reached = settle(withRecord, 'deliverAgreements', done, { delivery: { agreementsVersion: 1, recipient: 'schoolContact', channel: 'teams', status: 'sent', at: now.at.toISOString() } });
+    expect(kinds(reached)).not.toContain('tellDeliveryProblem');
+    expect(settle(withRecord, 'planReminders', done, { unreachable: ['pupil'] }).effects).toEqual([{ kind: 'tellDeliveryProblem', problem: { what: 'reminders', roles: ['pupil'] } }]);
+    expect(settle(withRecord, 'planReminders', done, {}).effects ?? []).toEqual([]);
   });
 });

@@ -5,14 +5,14 @@ import { renderFormCard } from '../../../cards/form/index.js';
 import type { AdaptiveCardJson } from '../../../cards/render.js';
 import { VERBS } from '../../../cards/verbs.js';
 import { refuse, type Decision } from '../../domain/decision.js';
-import { enableParentLink, issueParentLink, linkBlocked, linkExpiry, needsNewLink, replyToParent, type IssueReason, type ParentAnswer } from '../../domain/parentLink.js';
+import { enableParentLink, issueParentLink, linkBlocked, linkExpiry, needsNewLink, replyToParent, withHandoverCardsRefresh, type IssueReason, type ParentAnswer } from '../../domain/parentLink.js';
 import type { Referral } from '../../domain/referral.js';
 import type { Actor } from '../../domain/types.js';
 import { translator, type Lang } from '../../i18n/index.js';
 import { auditRefusal, decideAndSave, parseAction } from '../actions.js';
 import { langOfTurn, nowOf, respondWithCard, respondWithMessage } from '../context.js';
 import type { BotDeps } from '../deps.js';
-import { refreshCards, viewerOf, viewOf } from '../handoverEffects.js';
+import { viewerOf, viewOf } from '../handoverEffects.js';
 import { handoverCard } from '../../../cards/handover/index.js';
 
 /**
@@ -35,7 +35,7 @@ const notFound = (): Decision<Referral> => refuse('notFound');
  * parent in a mail of its own. Returns the URL and the referral as stored with it, or undefined
  * when no link was issued.
  */
-export async function offerParentLink(deps: BotDeps, referralId: string, actor: Actor, reason: IssueReason, opts: { mail: boolean } = { mail: false }): Promise<{ url: string; referral: Referral } | undefined> {
+export async function offerParentLink(deps: BotDeps, referralId: string, actor: Actor, reason: IssueReason, opts: { mail: boolean; refreshCards?: { except?: string } } = { mail: false }): Promise<{ url: string; referral: Referral } | undefined> {
   const stored = await deps.referrals.get(referralId);
   const parent = stored?.doc.handover?.request?.parent;
   if (!stored || !parent) return undefined;
@@ -45,7 +45,11 @@ export async function offerParentLink(deps: BotDeps, referralId: string, actor: 
   const expiresAt = linkExpiry(stored.doc, nowOf(deps), deps.config.timeZone);
   const { token, hash } = keys.issue(referralId, new Date(expiresAt));
   // With `mail`, the mail is an effect committed with the link; it runs after the answer and finds the link remembered here.
-  const outcome = await decideAndSave(deps, referralId, actor, (cur, now) => (cur ? issueParentLink(cur, { hash, contactKey, expiresAt, reason, mail: opts.mail }, now) : notFound()));
+  const outcome = await decideAndSave(deps, referralId, actor, (cur, now) => {
+    if (!cur) return notFound();
+    const d = issueParentLink(cur, { hash, contactKey, expiresAt, reason, mail: opts.mail }, now);
+    return opts.refreshCards ? withHandoverCardsRefresh(d, opts.refreshCards.except) : d;
+  });
   if (!outcome.decision.ok) return undefined;
   const url = deps.parentLinks.url(token);
   deps.parentLinks.remember(referralId, url, hash, nowOf(deps).at);
@@ -77,14 +81,13 @@ export function parentReplyCard(lang: Lang, r: Referral, answer: ParentAnswer, e
   });
 }
 
-/** Both professionals' cards brought up to date (they show the link's state); the clicker gets theirs with the news. */
+/** The clicker gets their card with the news (the other professional's card is refreshed as an effect of the change). */
 async function answerWithCard(ctx: TurnContext, deps: BotDeps, referralId: string, actor: Actor, text: string): Promise<string> {
   const current = (await deps.referrals.get(referralId))?.doc;
   if (!current) {
     await respondWithMessage(ctx, text);
     return '';
   }
-  await refreshCards(deps, current, ctx.activity.replyToId ?? undefined);
   await respondWithCard(ctx, handoverCard(viewOf(deps, langOfTurn(ctx)), current, viewerOf(current, actor.aadObjectId), { kind: 'good', text }));
   return '';
 }
@@ -94,7 +97,8 @@ export function registerParentLink(app: Application, deps: BotDeps): void {
     const parsed = await parseAction(ctx, deps, VERBS.parentLinkEnable, Ids, data);
     if (!parsed) return '';
     const tr = translator(langOfTurn(ctx));
-    const outcome = await decideAndSave(deps, parsed.action.referralId, parsed.actor, (cur, now) => (cur ? enableParentLink(cur, parsed.actor, now) : notFound()));
+    const clicked = ctx.activity.replyToId ?? undefined;
+    const outcome = await decideAndSave(deps, parsed.action.referralId, parsed.actor, (cur, now) => (cur ? withHandoverCardsRefresh(enableParentLink(cur, parsed.actor, now), clicked) : notFound()));
     if (!outcome.decision.ok) {
       await auditRefusal(deps, outcome, parsed.actor, VERBS.parentLinkEnable);
       await respondWithMessage(ctx, tr(`refusal.${outcome.decision.code}`));
@@ -102,7 +106,7 @@ export function registerParentLink(app: Application, deps: BotDeps): void {
     }
     // A repeated click (already enabled) gives no new link: the one handed out keeps working.
     if (outcome.decision.unchanged) return answerWithCard(ctx, deps, parsed.action.referralId, parsed.actor, tr(linkBlocked(outcome.decision.value) === 'legalGround' ? 'parentLink.notIssued.legalGround' : 'parentLink.alreadyEnabled'));
-    const url = await offerParentLink(deps, parsed.action.referralId, parsed.actor, 'enabled', { mail: true });
+    const url = await offerParentLink(deps, parsed.action.referralId, parsed.actor, 'enabled', { mail: true, refreshCards: { ...(clicked ? { except: clicked } : {}) } });
     return answerWithCard(ctx, deps, parsed.action.referralId, parsed.actor, tr(url ? 'parentLink.enabled' : `parentLink.notIssued.${linkBlocked(outcome.decision.value) ?? 'state'}`));
   });
 
@@ -116,7 +120,8 @@ export function registerParentLink(app: Application, deps: BotDeps): void {
       await respondWithMessage(ctx, tr(`parentLink.notIssued.${blocked ?? 'state'}`));
       return '';
     }
-    const url = await offerParentLink(deps, stored.doc.referralId, parsed.actor, 'renewed', { mail: true });
+    const clicked = ctx.activity.replyToId ?? undefined;
+    const url = await offerParentLink(deps, stored.doc.referralId, parsed.actor, 'renewed', { mail: true, refreshCards: { ...(clicked ? { except: clicked } : {}) } });
     return answerWithCard(ctx, deps, stored.doc.referralId, parsed.actor, tr(url ? 'parentLink.renewed' : 'parentLink.notIssued.state'));
   });
 

@@ -109,7 +109,7 @@ async function namePickedSchoolContact(deps: BotDeps, section: string, data: unk
   const d = data as Record<string, unknown>;
   const id = typeof d.schoolContactId === 'string' ? d.schoolContactId.trim() : '';
   if (section !== 'pupil' || !/^[0-9a-zA-Z-]{1,64}$/.test(id) || (typeof d.schoolContactName === 'string' && d.schoolContactName.trim())) return;
-  const name = await deps.messenger.nameOf(id).catch(() => undefined);
+  const name = await deps.profiles.nameOf(id).catch(() => undefined);
   if (name) d.schoolContactName = name.slice(0, 120);
 }
 

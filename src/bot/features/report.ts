@@ -28,6 +28,7 @@ import { EvaluationRepository } from '../../store/evaluation.js';
 import { actorOf, langOfTurn, respondWithCard, respondWithMessage, trOf } from '../context.js';
 import type { BotDeps } from '../deps.js';
 import { wijkteamNamer } from '../intakePosting.js';
+import { cardMessage } from '../handoverEffects.js';
 
 /** Report links stay valid for a day (the card's chart images included). */
 const LINK_TTL_SECONDS = 24 * 3600;
@@ -242,20 +243,17 @@ async function startEvaluation(ctx: TurnContext, deps: BotDeps, evaluations: Eva
   let people = 0;
   for (const r of recipients) {
     const lang = (await deps.languageOf(r.aadObjectId)) ?? 'nl';
-    const delivery = await deps.messenger.sendToUser(r.aadObjectId, MessageFactory.attachment(CardFactory.adaptiveCard(evaluationCard(evaluation, r.cells, name, lang))));
-    if (delivery.status === 'sent') people++;
+    const delivery = await deps.teams.toPerson(r.aadObjectId, cardMessage(evaluationCard(evaluation, r.cells, name, lang)));
+    if (delivery.ok) people++;
   }
   let channels = 0;
   const teams = new Set(recipients.flatMap((r) => r.cells.map((c) => c.split(CELL_SEPARATOR)[1] ?? '')));
   for (const wijkteamId of teams) {
     const channel = await deps.settings.channel(wijkteamId);
     if (!channel) continue;
-    try {
-      await deps.messenger.postToChannel(channel, MessageFactory.attachment(CardFactory.adaptiveCard(evaluationCard(evaluation, [`${TEAM_ANSWER_SCHOOL}${CELL_SEPARATOR}${wijkteamId}`], name, 'nl', { team: true }))));
-      channels++;
-    } catch (err) {
-      deps.log.warn({ wijkteamId, err: { message: (err as Error).message } }, 'evaluation card not posted in channel');
-    }
+    const posted = await deps.teams.postToChannel(channel, cardMessage(evaluationCard(evaluation, [`${TEAM_ANSWER_SCHOOL}${CELL_SEPARATOR}${wijkteamId}`], name, 'nl', { team: true })));
+    if (posted.ok) channels++;
+    else deps.log.warn({ wijkteamId, reason: posted.reason }, 'evaluation card not posted in channel');
   }
   await evaluations.update(year, { sentTo: people + channels });
   deps.log.info({ year, people, channels }, 'evaluation started');
@@ -300,8 +298,8 @@ async function sendEvaluationReminders(deps: BotDeps, evaluations: EvaluationRep
   for (const r of await recipientsOf(deps, year)) {
     if (responded.has(EvaluationRepository.respondentHash(evaluation.salt, year, `aad:${r.aadObjectId}`))) continue;
     const lang = (await deps.languageOf(r.aadObjectId)) ?? 'nl';
-    const delivery = await deps.messenger.sendToUser(r.aadObjectId, MessageFactory.attachment(CardFactory.adaptiveCard(evaluationCard(evaluation, r.cells, name, lang, { reminder: true }))));
-    if (delivery.status === 'sent') count++;
+    const delivery = await deps.teams.toPerson(r.aadObjectId, cardMessage(evaluationCard(evaluation, r.cells, name, lang, { reminder: true })));
+    if (delivery.ok) count++;
   }
   await evaluations.update(year, { remindedAt: deps.clock.now().toISOString() });
   deps.log.info({ year, count, automatic }, 'evaluation reminder sent');
