@@ -152,6 +152,7 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
       case 'cancelReminders':
         if (effect.trigger === 'handoverCancelled') await deps.reminders.handoverCancelled(referral);
         else if (effect.trigger === 'referralClosed') await deps.reminders.referralClosed(referral);
+        else if (effect.trigger === 'referralDeclined') await deps.reminders.referralDeclined(referral);
         else return { outcome: { ok: false, retryable: false, reason: 'unsupported' } };
         return { outcome: { ok: true } };
       case 'expireEntries': {

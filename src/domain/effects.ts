@@ -13,7 +13,7 @@ export type DeliveryState =
   | { status: 'failed'; reason: string; at: string };
 
 /** Which reminder plan an effect starts or stops (the planner knows the rules per trigger). */
-export type ReminderTrigger = 'referralSubmitted' | 'referralAccepted' | 'handoverBooked' | 'handoverCancelled' | 'referralClosed' | 'agreementsConfirmed' | 'aftercareStarted';
+export type ReminderTrigger = 'referralSubmitted' | 'referralAccepted' | 'handoverBooked' | 'handoverCancelled' | 'referralClosed' | 'referralDeclined' | 'agreementsConfirmed' | 'aftercareStarted';
 
 /** Which card of a person is updated in place (rendered from the referral when the effect runs). */
 export type PersonCardView = 'intakeDelivery' | 'declined';

@@ -186,6 +186,8 @@ export function decline(referral: Referral, actor: Actor, cmd: DeclineCmd, now: 
     effects: [
       { kind: 'updateIntakeCard' },
       { kind: 'updatePersonCard', aadObjectId: referral.smw.aadObjectId, view: 'declined' },
+      // Declined is not "not yet accepted": the acceptance norm's escalations are withdrawn (a resubmit plans them again).
+      { kind: 'cancelReminders', trigger: 'referralDeclined' },
     ],
   };
 }

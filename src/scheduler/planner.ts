@@ -22,6 +22,8 @@ export interface ReminderPlanner {
   handoverCancelled(referral: Referral): Promise<void>;
   /** The referral was closed: nothing is reminded any more. */
   referralClosed(referral: Referral): Promise<void>;
+  /** The wijkteam declined the referral: nothing waits for its acceptance any more (a resubmit starts again). */
+  referralDeclined(referral: Referral): Promise<void>;
   /**
    * A version of the agreements was confirmed: plan (or move) a reminder per dated item. Returns the
    * roles the dates name that should be reached but cannot be (no e-mail, no school contact named).
@@ -100,6 +102,11 @@ export class StoredReminderPlanner implements ReminderPlanner {
   async referralClosed(r: Referral): Promise<void> {
     await this.replace(r, () => true, [], this.pendingOf(r));
     this.deps.log.info({ referralId: r.referralId }, 'reminders of a closed referral withdrawn');
+  }
+
+  async referralDeclined(r: Referral): Promise<void> {
+    await this.replace(r, () => true, [], this.pendingOf(r));
+    this.deps.log.info({ referralId: r.referralId }, 'reminders of a declined referral withdrawn');
   }
 
   /** The meeting was called off: its prompt and the norms it started go; the handover norm runs again. */

@@ -153,9 +153,14 @@ describe('aanmelding from form to casusregisseur, over HTTP', () => {
 
   it('declines with a reason; the SMW\'er gets it with the advice, amends and sends again', async () => {
     const { post } = await submitted(smw);
+    const referralId = String(action(cardOf(post.body), VERBS.intakeTakeOn).data.referralId);
+    await effectsSettled(h.bot);
+    expect((await h.bot.schakel.reminders.reminders.pendingOfReferral(referralId)).map((r) => r.subject.normId)).toContain('accept');
     const form = invokeCard(await click(lisa, cardOf(post.body), VERBS.intakeDeclineForm, {}, h.bot, channelConversation(feijenoordChannel)));
     await click(lisa, form, VERBS.intakeDecline, { declineReason: 'Eerst de jeugdarts inschakelen.', declineAdvice: 'Overleg met het CJG.' }, h.bot, channelConversation(feijenoordChannel));
     await effectsSettled(h.bot); // the SMW'er's card is an effect
+    // Declined is not "waiting for acceptance": no escalation of the acceptance norm is left to fire.
+    expect(await h.bot.schakel.reminders.reminders.pendingOfReferral(referralId)).toEqual([]);
     const declined = cardOf(h.connector.sent(personalConversationId(smw)).at(-1));
     expect(JSON.stringify(declined)).toContain('Overleg met het CJG.');
     const reopened = invokeCard(await click(smw, declined, VERBS.amend));
@@ -165,6 +170,8 @@ describe('aanmelding from form to casusregisseur, over HTTP', () => {
     expect(texts(again).join(' ')).toContain('Verstuurd naar Wijkteam Feijenoord');
     await effectsSettled(h.bot);
     expect(postsIn(feijenoordChannel).length).toBe(before + 1);
+    // Sent again: the acceptance norm runs again from the new submit.
+    expect((await h.bot.schakel.reminders.reminders.pendingOfReferral(referralId)).map((r) => r.subject.normId)).toContain('accept');
   });
 
   it('a submit delivered twice (Teams retry) sends one referral and posts one intake card', async () => {
