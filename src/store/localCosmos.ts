@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { pino } from 'pino';
 import type { Logger } from '../log.js';
 import { routeOf } from './local/engine.js';
+import { checkPatchCondition } from './local/patchCondition.js';
 import { EmbeddedState } from './local/embeddedState.js';
 import { DataFolder, type LoadReport } from './local/dataFolder.js';
 
@@ -67,7 +68,14 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
       } else {
         const [params, handler] = route;
         try {
-          body = await handler(state.account, req, res, params);
+          if (req.method === 'PATCH') {
+            // The package's own check of a conditional patch is wrong in two ways (see patchCondition.ts).
+            const checked = await checkPatchCondition(state.account, req, params);
+            if ('status' in checked) {
+              res.statusCode = checked.status;
+              body = checked.body;
+            } else body = await handler(state.account, checked.req, res, params);
+          } else body = await handler(state.account, req, res, params);
         } catch (err) {
           log.warn({ err: { message: (err as Error).message }, method: req.method }, 'local store: request failed');
           body = { message: (err as Error).message };

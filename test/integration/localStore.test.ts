@@ -215,6 +215,31 @@ describe('durable embedded store', () => {
     client.dispose();
     await server.close();
   });
+
+  it('checks a conditional patch on the one document addressed, with its property names as written (as Azure does)', async () => {
+    const server = await startLocalCosmos();
+    const { client, container } = await openContainer(server.endpoint);
+    // The same id in two partitions, a camel-case array: the package alone lowercased the condition and looked across partitions.
+    await container.items.create({ id: 'list', pk: 'anna', referralIds: ['x'] });
+    await container.items.create({ id: 'list', pk: 'bram', referralIds: [] });
+    const append = (pk: string, value: string) =>
+      container.item('list', pk).patch({ condition: `FROM c WHERE NOT ARRAY_CONTAINS(c.referralIds, "${value}")`, operations: [{ op: 'add', path: '/referralIds/-', value }] }).then(
+        () => 200,
+        (err: { code?: number }) => err.code,
+      );
+    expect(await append('anna', 'x')).toBe(412);
+    expect(await append('anna', 'y')).toBe(200);
+    expect(await append('anna', 'y')).toBe(412);
+    expect(await append('bram', 'x')).toBe(200);
+    expect(await append('nobody', 'x')).toBe(404);
+    expect((await container.item('list', 'anna').read()).resource.referralIds).toEqual(['x', 'y']);
+    expect((await container.item('list', 'bram').read()).resource.referralIds).toEqual(['x']);
+    // A plain patch (no condition) is handed on unchanged.
+    await container.item('list', 'bram').patch([{ op: 'set', path: '/note', value: 'ok' }]);
+    expect((await container.item('list', 'bram').read()).resource.note).toBe('ok');
+    client.dispose();
+    await server.close();
+  });
 });
 
 const pendingAtKill = new Map<string, Value>();
