@@ -43,6 +43,8 @@ interface TimelineLogDoc {
   entries: Record<string, Pick<ReferralEntry, 'at' | 'actor' | 'action' | 'detail'>>;
 }
 
+/** Ids that may be written into a patch condition as they are (referral ids are UUIDs). */
+const SAFE_ID = /^[A-Za-z0-9-]{1,64}$/;
 const TIMELINE_LOG = 'timeline-log';
 /** A JSON Pointer segment (RFC 6901). */
 const pointer = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -137,13 +139,31 @@ export class ReferralRepository {
   /** Case index for people new to the referral and its number; idempotent, written before the referral. */
   private async index(referral: Referral, previous: Referral | undefined): Promise<void> {
     const before = new Set(previous ? peopleOf(previous) : []);
-    for (const person of new Set(peopleOf(referral).filter((p) => !before.has(p)))) await this.addToPerson(person, referral.referralId);
-    if (!previous) await this.cases.items.upsert({ id: referral.number, key: numberKey(referral.number), referralId: referral.referralId } satisfies CaseIndexDoc);
+    // Independent documents (each person's list, the number's): written side by side, all before the referral.
+    await Promise.all([
+      ...[...new Set(peopleOf(referral).filter((p) => !before.has(p)))].map((person) => this.addToPerson(person, referral.referralId)),
+      ...(previous ? [] : [this.cases.items.upsert({ id: referral.number, key: numberKey(referral.number), referralId: referral.referralId } satisfies CaseIndexDoc)]),
+    ]);
   }
 
-  /** Adds a referral to the person's list (ETag-conditioned; read again on a race). */
+  /**
+   * Adds a referral to the person's list: one conditional patch that appends the id unless it is
+   * there already (no read, and the list is not sent back whole); a person without a list gets
+   * one, with what an older index held.
+   */
   private async addToPerson(aadObjectId: string, referralId: string): Promise<void> {
     const key = personKey(aadObjectId);
+    if (SAFE_ID.test(referralId)) {
+      try {
+        await this.cases.item(PERSON_LIST, key).patch({ condition: `FROM c WHERE NOT ARRAY_CONTAINS(c.referralIds, "${referralId}")`, operations: [{ op: 'add', path: '/referralIds/-', value: referralId }] });
+        return;
+      } catch (err) {
+        const code = statusOf(err);
+        // 412: the condition failed, the id is listed already.
+        if (code === 412) return;
+        if (code !== 404) throw err;
+      }
+    }
     for (let attempt = 1; ; attempt++) {
       const found = await readDoc<PersonCasesDoc>(this.cases, PERSON_LIST, key);
       if (found?.doc.referralIds.includes(referralId)) return;

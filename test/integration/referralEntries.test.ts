@@ -103,6 +103,17 @@ describe("a person's case list", () => {
     expect(resource.referralIds.sort()).toEqual([a.doc.referralId, b.doc.referralId].sort());
   });
 
+  it("adds to a person's list with one conditional append: a repeat adds nothing, ten at once are all kept", async () => {
+    const smw = `smw-${randomUUID()}`;
+    const first = await referrals.create(referralFor(smw));
+    // The same referral saved again by someone new to it: the SMW'er's list is not touched twice.
+    await referrals.save({ ...first.doc, state: 'accepted', caseManager: { aadObjectId: `cm-${randomUUID()}`, name: 'C' } }, first.etag, { ...first.doc, smw: { aadObjectId: 'nobody', name: 'N' } });
+    const many = await Promise.all(Array.from({ length: 10 }, () => referrals.create(referralFor(smw))));
+    const { resource } = await store.containers.cases.item('referrals', `person:${smw}`).read();
+    expect(resource.referralIds).toHaveLength(11);
+    expect(new Set(resource.referralIds)).toEqual(new Set([first.doc.referralId, ...many.map((m) => m.doc.referralId)]));
+  });
+
   it('takes in the earlier one-document-per-referral index: read without a list, and kept when the list is first written', async () => {
     const smw = `smw-${randomUUID()}`;
     const old = await referrals.create(referralFor(`other-${randomUUID()}`));
