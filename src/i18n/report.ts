@@ -59,6 +59,8 @@ export const report: Catalogue = {
   'evaluation.notOpen': { nl: 'Deze evaluatie is gesloten.', en: 'This evaluation is closed.' },
   'evaluation.notInvited': { nl: 'Deze evaluatie is niet aan u gestuurd.', en: 'This evaluation was not sent to you.' },
   'evaluation.started': { nl: 'Evaluatie {year} gestart: verstuurd naar {people} personen en {channels} wijkteamkanalen.', en: 'Evaluation {year} started: sent to {people} people and {channels} wijkteam channels.' },
+  'evaluation.sending': { nl: 'Evaluatie {year} wordt verstuurd naar {people} personen en de wijkteamkanalen… Dit kan een paar minuten duren; u krijgt bericht als het klaar is.', en: 'Evaluation {year} is being sent to {people} people and the wijkteam channels… This may take a few minutes; you will be told when it is done.' },
+  'evaluation.notReached': { nl: ' {count} personen konden niet worden bereikt in Teams (de app is daar niet geïnstalleerd of versturen lukte niet); "evaluatie herinneren" probeert het later opnieuw.', en: ' {count} people could not be reached in Teams (the app is not installed there or sending failed); "evaluatie herinneren" tries again later.' },
   'evaluation.exists': { nl: 'De evaluatie van {year} is al gestart ({status}).', en: 'The {year} evaluation has already started ({status}).' },
   'evaluation.none': { nl: 'Er is geen evaluatie voor {year}. Start er een met **evaluatie starten**.', en: 'There is no evaluation for {year}. Start one with **evaluatie starten**.' },
   'evaluation.noParticipants': { nl: 'Niemand had in {year} een aanmelding: er is niemand om te vragen.', en: 'Nobody had a referral in {year}: there is nobody to ask.' },

@@ -240,6 +240,8 @@ async function startEvaluation(ctx: TurnContext, deps: BotDeps, evaluations: Eva
   const evaluation: Evaluation = { period: year, status: 'open', startedAt: deps.clock.now().toISOString(), questions: config.questions, reminderAfterWorkingDays: config.reminderAfterWorkingDays, sentTo: 0 };
   if (!(await evaluations.start(evaluation))) return void (await ctx.sendActivity(tr('evaluation.exists', { year, status: tr('report.evaluation.open') })));
   const name = await wijkteamNamer(deps);
+  // Teams' rate limits pace the cards: with many people this takes a while, and the coordinator sees that it runs.
+  await ctx.sendActivity(tr('evaluation.sending', { year, people: recipients.length }));
   let people = 0;
   for (const r of recipients) {
     const lang = (await deps.languageOf(r.aadObjectId)) ?? 'nl';
@@ -257,7 +259,8 @@ async function startEvaluation(ctx: TurnContext, deps: BotDeps, evaluations: Eva
   }
   await evaluations.update(year, { sentTo: people + channels });
   deps.log.info({ year, people, channels }, 'evaluation started');
-  await ctx.sendActivity(tr('evaluation.started', { year, people, channels }));
+  const missed = recipients.length - people;
+  await ctx.sendActivity(tr('evaluation.started', { year, people, channels }) + (missed > 0 ? tr('evaluation.notReached', { count: missed }) : ''));
 }
 
 type Reminded = { kind: 'none' | 'notOpen' } | { kind: 'tooEarly'; from: string; days: number } | { kind: 'sent'; count: number };
