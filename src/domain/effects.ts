@@ -174,6 +174,28 @@ export function refreshSuperseded(outbox: Outbox | undefined, effect: Effect): b
   return (outbox?.effects ?? []).some((e) => e.kind === 'refreshHandoverCards' && !e.except && e.id !== effect.id && isOpen(e) && committedAfter(e, effect));
 }
 
+/**
+ * Kinds whose repeat changes nothing outside: reminder documents with deterministic ids, entries'
+ * time to live, messages updated in place. The runner may carry several of them out before one
+ * commit (a crash then repeats them all, harmlessly); every other kind is committed on its own.
+ */
+const REPLAY_SAFE: ReadonlySet<EffectKind['kind']> = new Set([
+  'planReminders',
+  'cancelReminders',
+  'replaceReminders',
+  'readdressReminders',
+  'dropReminderRecipients',
+  'expireEntries',
+  'updateIntakeCard',
+  'refreshHandoverCards',
+]);
+
+/** Whether running `effect` twice is harmless; a case-card refresh only while every card has a message to update (else it posts). */
+export function replaySafe(effect: Effect, caseCardsAllPosted: boolean): boolean {
+  if (effect.kind === 'refreshCaseCards') return caseCardsAllPosted;
+  return REPLAY_SAFE.has(effect.kind);
+}
+
 /** Effects that may run at `now` (ISO), earliest first. */
 export function dueEffects(outbox: Outbox | undefined, now: string): Effect[] {
   return (outbox?.effects ?? []).filter((e) => isOpen(e) && nextRunAt(e) <= now).sort((a, b) => nextRunAt(a).localeCompare(nextRunAt(b)));

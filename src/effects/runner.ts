@@ -1,4 +1,4 @@
-import { afterAttempt, dueEffects, enqueue, withoutEntries, withState, type DeliveryState, type Effect, type EffectOutcome, type RetryPolicy } from '../domain/effects.js';
+import { afterAttempt, dueEffects, enqueue, replaySafe, withoutEntries, withState, type DeliveryState, type Effect, type EffectOutcome, type RetryPolicy } from '../domain/effects.js';
 import type { Now } from '../domain/draft.js';
 import { effectSettled, type EffectResult } from '../domain/effectResults.js';
 import type { Referral } from '../domain/referral.js';
@@ -145,33 +145,62 @@ export class EffectRunner {
     this.wakeups.set(referralId, t);
   }
 
-  /** Writes entries and runs due effects until nothing is due now; returns the referral as last stored. */
+  /**
+   * Writes entries and runs due effects until nothing is due now; returns the referral as last
+   * stored. Each effect's state is committed before the next one runs, except that effects whose
+   * repeat is harmless (`replaySafe`) are gathered and committed together, with the next effect
+   * that is not, or at the end: fewer writes, and a crash still repeats nothing anyone notices.
+   */
   private async work(referralId: string): Promise<Versioned<Referral> | undefined> {
     let stored = await this.deps.referrals.get(referralId);
-    for (let step = 0; step < 50 && stored?.doc.outbox; step++) {
-      const outbox = stored.doc.outbox;
+    let working = stored?.doc;
+    let steps: Step[] = [];
+    let written = new Set<string>();
+    const flush = async (more: Step[] = []) => {
+      if (!stored) return;
+      stored = await this.commit(stored, written, [...steps, ...more]);
+      working = stored?.doc;
+      steps = [];
+      written = new Set();
+    };
+    for (let step = 0; step < 50 && working?.outbox; step++) {
+      const outbox = working.outbox;
       const current = this.deps.now();
-      const entries = outbox.entries;
-      if (entries.length > 0) await this.deps.referrals.writeEntries(referralId, entries);
-      const effect = dueEffects(outbox, current.at.toISOString())[0];
-      if (!effect && entries.length === 0) return stored;
-      let settled: { state: DeliveryState; result: EffectResult } | undefined;
-      if (effect) {
-        const { outcome, result } = await this.attempt(effect, stored.doc);
-        if (!outcome.ok && outcome.throttled) {
-          // A rate limit is not a failed attempt (as for reminders): the effect stays pending and
-          // this process tries again when the slot is free (real time, whatever the domain's clock).
-          // What it did achieve before the wait (e.g. cards already updated) is kept, so it is not sent again.
-          const kept = result ? { state: effect.state, result } : undefined;
-          if (entries.length > 0 || kept) stored = await this.commit(stored, new Set(entries.map((e) => e.id)), kept ? effect : undefined, kept);
-          this.wakeAfter(referralId, outcome.retryAfterMs ?? this.options.retry.baseMs);
-          return stored;
-        }
-        settled = { state: afterAttempt(effect, outcome, this.options.retry, this.deps.now().at), result: result ?? {} };
-        this.deps.log.info({ referralId, effect: effect.kind, effectId: effect.id, state: settled.state.status }, 'effect carried out');
+      // Entries are written from committed state only (their ids stay those committed).
+      const entries = steps.length === 0 ? outbox.entries.filter((e) => !written.has(e.id)) : [];
+      if (entries.length > 0) {
+        await this.deps.referrals.writeEntries(referralId, entries);
+        for (const e of entries) written.add(e.id);
       }
-      stored = await this.commit(stored, new Set(entries.map((e) => e.id)), effect, settled);
+      const effect = dueEffects(outbox, current.at.toISOString())[0];
+      if (!effect) {
+        if (steps.length > 0 || written.size > 0) await flush();
+        return stored;
+      }
+      const safe = replaySafe(effect, (working.caseCards ?? []).every((c) => c.activityId));
+      // What was gathered is committed before an effect whose repeat would show.
+      if (!safe && steps.length > 0) {
+        await flush();
+        continue;
+      }
+      const { outcome, result } = await this.attempt(effect, working);
+      if (!outcome.ok && outcome.throttled) {
+        // A rate limit is not a failed attempt (as for reminders): the effect stays pending and
+        // this process tries again when the slot is free (real time, whatever the domain's clock).
+        // What it did achieve before the wait (e.g. cards already updated) is kept, so it is not sent again.
+        const kept: Step[] = result ? [{ effect, settled: { state: effect.state, result } }] : [];
+        if (written.size > 0 || steps.length > 0 || kept.length > 0) await flush(kept);
+        this.wakeAfter(referralId, outcome.retryAfterMs ?? this.options.retry.baseMs);
+        return stored;
+      }
+      const settled = { state: afterAttempt(effect, outcome, this.options.retry, this.deps.now().at), result: result ?? {} };
+      this.deps.log.info({ referralId, effect: effect.kind, effectId: effect.id, state: settled.state.status }, 'effect carried out');
+      if (safe) {
+        steps.push({ effect, settled });
+        working = this.apply(working, written, [{ effect, settled }]);
+      } else await flush([{ effect, settled }]);
     }
+    if (steps.length > 0 || written.size > 0) await flush();
     return stored;
   }
 
@@ -186,10 +215,10 @@ export class EffectRunner {
   }
 
   /** Commits what happened (IfMatch); on a conflict the same facts are applied to the fresh referral. */
-  private async commit(stored: Versioned<Referral>, written: ReadonlySet<string>, effect: Effect | undefined, settled: { state: DeliveryState; result: EffectResult } | undefined): Promise<Versioned<Referral> | undefined> {
+  private async commit(stored: Versioned<Referral>, written: ReadonlySet<string>, steps: Step[]): Promise<Versioned<Referral> | undefined> {
     let base: Versioned<Referral> | undefined = stored;
     for (let attempt = 0; attempt < 8 && base; attempt++) {
-      const next = this.apply(base.doc, written, effect, settled);
+      const next = this.apply(base.doc, written, steps);
       try {
         return await this.deps.referrals.save(next, base.etag, base.doc);
       } catch (err) {
@@ -205,10 +234,17 @@ export class EffectRunner {
     throw new Error('effect state could not be committed');
   }
 
-  private apply(referral: Referral, written: ReadonlySet<string>, effect: Effect | undefined, settled: { state: DeliveryState; result: EffectResult } | undefined): Referral {
-    let outbox = withoutEntries(referral.outbox ?? { seq: 0, effects: [], entries: [] }, written);
-    const still = effect && outbox.effects.find((e) => e.id === effect.id && (e.state.status === 'pending' || e.state.status === 'retrying'));
-    if (!effect || !settled || !still) return { ...referral, outbox };
+  /** The referral with the written entries taken out and each step's state and the domain's answer to it applied, in order. */
+  private apply(referral: Referral, written: ReadonlySet<string>, steps: Step[]): Referral {
+    let value: Referral = { ...referral, outbox: withoutEntries(referral.outbox ?? { seq: 0, effects: [], entries: [] }, written) };
+    for (const { effect, settled } of steps) value = this.applyOne(value, effect, settled);
+    return value;
+  }
+
+  private applyOne(referral: Referral, effect: Effect, settled: { state: DeliveryState; result: EffectResult }): Referral {
+    let outbox = referral.outbox ?? { seq: 0, effects: [], entries: [] };
+    const still = outbox.effects.find((e) => e.id === effect.id && (e.state.status === 'pending' || e.state.status === 'retrying'));
+    if (!still) return referral;
     outbox = withState(outbox, effect.id, settled.state);
     const now = this.deps.now();
     const decision = effectSettled({ ...referral, outbox }, still, settled.state, settled.result, now);
@@ -217,4 +253,10 @@ export class EffectRunner {
     if (decision.events.length === 0 && more.length === 0) return { ...value, outbox: withoutEntries(value.outbox ?? outbox, new Set()) };
     return { ...value, outbox: enqueue(value.outbox, value.referralId, RUNNER_ACTOR, decision.events, more, now.at.toISOString()) };
   }
+}
+
+/** An effect carried out and its new state (and result), not yet committed. */
+interface Step {
+  effect: Effect;
+  settled: { state: DeliveryState; result: EffectResult };
 }

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueue, type Effect, type EffectRequest } from '../../src/domain/effects.js';
+import type { Referral } from '../../src/domain/referral.js';
+import { EffectRunner, type CarryOut } from '../../src/effects/runner.js';
+import type { Store } from '../../src/store/cosmos.js';
+import { EffectIndex } from '../../src/store/effectIndex.js';
+import { startLocalCosmos, type LocalCosmosServer } from '../../src/store/localCosmos.js';
+import { ReferralRepository } from '../../src/store/referrals.js';
+import { makeFullReferral } from '../support/factories.js';
+import { openTestStore } from '../support/reminderHarness.js';
+import { quietLog } from '../support/reminderEngine.js';
+
+let cosmos: LocalCosmosServer;
+let store: Store;
+let referrals: ReferralRepository;
+let index: EffectIndex;
+
+beforeAll(async () => {
+  cosmos = await startLocalCosmos();
+  store = await openTestStore(cosmos.endpoint, 'effect-runner-test');
+  referrals = new ReferralRepository(store.containers.referrals, quietLog(), store.containers.cases);
+  index = new EffectIndex(store.containers.effects);
+});
+afterAll(async () => {
+  await store.close();
+  await cosmos.close();
+});
+
+const at = new Date('2026-12-07T10:00:00Z');
+
+/** A stored referral whose outbox holds `effects`, marked due; saves of it are counted from here. (Redirected: it has no live case cards, so no refresh joins in.) */
+async function committedWith(effects: EffectRequest[]): Promise<{ id: string; saves: () => number }> {
+  const referralId = randomUUID();
+  const base = makeFullReferral({ id: referralId, referralId, state: 'redirected', caseManager: { aadObjectId: 'cm-1', name: 'Karim' } });
+  const r: Referral = { ...base, outbox: enqueue(base.outbox, base.referralId, 'smw-1', [], effects, at.toISOString()) };
+  await referrals.create(r);
+  await index.mark(r.referralId, at.toISOString(), r.outbox!.seq);
+  let saves = 0;
+  const save = referrals.save.bind(referrals);
+  referrals.save = ((...args: Parameters<typeof save>) => {
+    if (args[0].referralId === r.referralId) saves++;
+    return save(...args);
+  }) as typeof referrals.save;
+  return { id: r.referralId, saves: () => saves };
+}
+
+function runner(carryOut: CarryOut): EffectRunner {
+  return new EffectRunner(
+    { referrals, index, carryOut, now: () => ({ at, today: '2026-12-07' }), log: quietLog() },
+    { owner: 'test', leaseMs: 10_000, intervalMs: 60_000, batchSize: 10, retry: { maxAttempts: 3, baseMs: 1_000, maxMs: 10_000 } },
+  );
+}
+
+describe('the effect runner', () => {
+  it('commits effects whose repeat is harmless together, and every other one on its own before the next runs', async () => {
+    const { id, saves } = await committedWith([
+      { kind: 'planReminders', trigger: 'referralAccepted' },
+      { kind: 'refreshHandoverCards' },
+      { kind: 'notifyPerson', aadObjectId: 'smw-1', messageKey: 'accepted.toSmw', params: {}, referralId: 'x' },
+      { kind: 'expireEntries' },
+    ]);
+    const seen: { kind: string; storedDone: string[] }[] = [];
+    const run = runner(async (effect: Effect) => {
+      // What is stored as done when each effect starts: a notification starts only once all before it are committed.
+      const stored = (await referrals.get(id))!.doc.outbox!.effects.filter((e) => e.state.status === 'done').map((e) => e.kind);
+      seen.push({ kind: effect.kind, storedDone: stored });
+      return { outcome: { ok: true } };
+    });
+    run.kick(id);
+    await run.idle();
+    expect(seen.map((s) => s.kind)).toEqual(['planReminders', 'refreshHandoverCards', 'notifyPerson', 'expireEntries']);
+    expect(seen[2]!.storedDone).toEqual(['planReminders', 'refreshHandoverCards']);
+    // planReminders + refresh in one commit, the notification in its own, expireEntries in the last: 3 writes for 4 effects.
+    expect(saves()).toBe(3);
+    const outbox = (await referrals.get(id))!.doc.outbox!;
+    expect(outbox.effects.map((e) => e.state.status)).toEqual(['done', 'done', 'done', 'done']);
+    expect(outbox.nextAt).toBeUndefined();
+  });
+
+  it('a notification that fails is committed as retrying before anything else runs, and the gathered ones before it are kept', async () => {
+    const { id } = await committedWith([
+      { kind: 'cancelReminders', trigger: 'referralClosed' },
+      { kind: 'notifyPerson', aadObjectId: 'smw-1', messageKey: 'accepted.toSmw', params: {}, referralId: 'x' },
+    ]);
+    const run = runner(async (effect: Effect) => (effect.kind === 'notifyPerson' ? { outcome: { ok: false, retryable: true, reason: 'http500' } } : { outcome: { ok: true } }));
+    run.kick(id);
+    await run.idle();
+    await run.stop();
+    const states = (await referrals.get(id))!.doc.outbox!.effects.map((e) => [e.kind, e.state.status]);
+    expect(states).toEqual([
+      ['cancelReminders', 'done'],
+      ['notifyPerson', 'retrying'],
+    ]);
+  });
+});
