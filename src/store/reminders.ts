@@ -155,9 +155,13 @@ export interface Claimed {
   etag: string;
 }
 
+/** How many reminder indexes, as last written by this process, are kept to write the next change on. */
+const WRITTEN_INDEXES_KEPT = 1_000;
+
 export class ReminderStore {
   private readonly ttl: number;
   private readonly writeAttempts: number;
+  private readonly writtenIndexes = new Map<string, Versioned<ReminderIndexDocument>>();
 
   constructor(
     private readonly container: Container,
@@ -234,30 +238,35 @@ export class ReminderStore {
     ]);
   }
 
-  /** Changes the status if it is one of `from`; read, then patch on that ETag, again on a race. */
+  /**
+   * Changes the status if it is one of `from`: one patch whose condition the database checks on
+   * the document (no read first). Only when an earlier attempt's answer was lost is the reminder
+   * read, to see whether that attempt went through.
+   */
   private async setStatusIf(id: string, bucket: string, status: ReminderStatus, from: ReminderStatus[], extra: PatchOperation[] = []): Promise<boolean> {
     let unclear = false;
+    const condition = `FROM c WHERE c.status IN (${from.map((f) => JSON.stringify(f)).join(', ')})`;
     for (let attempt = 1; attempt <= this.writeAttempts; attempt++) {
-      const current = await this.retrying(() => this.get(id, bucket));
-      if (unclear && current?.doc.status === status) return true;
-      if (!current || !from.includes(current.doc.status)) return false;
       try {
-        await this.container.item(id, bucket).patch(
-          [
+        await this.container.item(id, bucket).patch({
+          condition,
+          operations: [
             { op: 'set', path: '/status', value: status },
             { op: 'set', path: '/updatedAt', value: this.clock.now().toISOString() },
             { op: 'set', path: '/ttl', value: this.ttl },
             ...extra,
           ],
-          { accessCondition: { type: 'IfMatch', condition: current.etag } },
-        );
+        });
         return true;
       } catch (err) {
         const code = statusOf(err);
         if (code === 404) return false;
-        if (code !== 412 && !isTransient(err)) throw err;
-        // Changed meanwhile, or unclear whether ours went through: look again.
-        unclear ||= code !== 412;
+        if (code === 412) {
+          if (!unclear) return false;
+          return (await this.retrying(() => this.get(id, bucket)))?.doc.status === status;
+        }
+        if (!isTransient(err)) throw err;
+        unclear = true;
       }
     }
     throw new Error(`could not change the status of reminder ${id}`);
@@ -270,17 +279,32 @@ export class ReminderStore {
   private async updateIndex(referralId: string, change: (index: ReminderIndexDocument | undefined) => ReminderIndexDocument | undefined): Promise<void> {
     const key = reminderIndexKey(referralId);
     for (let attempt = 1; ; attempt++) {
-      const found = await readDoc<ReminderIndexDocument>(this.container, key, key);
+      // The index as this process last wrote it, first: a planning step changes it several times in a row.
+      // Its ETag guards the write; changed by someone else meanwhile, it is read again.
+      const remembered = attempt === 1 ? this.writtenIndexes.get(key) : undefined;
+      this.writtenIndexes.delete(key);
+      const found = remembered ?? (await readDoc<ReminderIndexDocument>(this.container, key, key));
       const doc = change(found ? stripMeta(found.doc) : undefined);
+      // Nothing to change as remembered: only the stored index can say so (another instance may have changed it).
+      if (!doc && remembered) continue;
       if (!doc) return;
       try {
-        if (found) await this.container.item(key, key).replace(doc, { accessCondition: { type: 'IfMatch', condition: found.etag } });
-        else await this.container.items.create(doc);
+        const { etag } = found ? await this.container.item(key, key).replace(doc, { accessCondition: { type: 'IfMatch', condition: found.etag } }) : await this.container.items.create(doc);
+        if (etag) this.rememberIndex(key, { doc, etag });
         return;
       } catch (err) {
         const code = statusOf(err);
         if ((code !== 412 && code !== 409) || attempt >= this.writeAttempts) throw err;
       }
+    }
+  }
+
+  /** Keeps the index as written (bounded: the oldest is forgotten first). */
+  private rememberIndex(key: string, written: Versioned<ReminderIndexDocument>): void {
+    this.writtenIndexes.set(key, written);
+    if (this.writtenIndexes.size > WRITTEN_INDEXES_KEPT) {
+      const oldest = this.writtenIndexes.keys().next().value;
+      if (oldest !== undefined) this.writtenIndexes.delete(oldest);
     }
   }
 

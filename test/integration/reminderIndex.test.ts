@@ -59,6 +59,23 @@ describe("a referral's pending reminders are found without a query", () => {
     expect((await reminders.findDue('all', 100)).some((f) => f.doc.referralId === 'IDX-1' && !f.doc.kind)).toBe(false);
   });
 
+  it('two instances planning one referral: each writes on the index it last wrote, and never trusts it to say "nothing to change"', async () => {
+    const a = new ReminderStore(store.containers.reminders, systemClock);
+    const b = new ReminderStore(store.containers.reminders, systemClock);
+    const due = new Date(Date.parse('2027-04-01T08:00:00.000Z'));
+    const [x, y] = makeReminders(2, due, () => [teamsRecipient('u1')], 'two').map((r, k) => ({ ...r, id: `two-${k}`, referralId: 'TWO-1' }));
+    await a.save([x!]);
+    await b.cancel([x!]);
+    // A remembers an index with x; the stored one no longer has it. Planned again, x must be listed again.
+    await a.save([x!]);
+    expect((await indexOf('TWO-1')).reminders?.map((r) => r.id)).toEqual(['two-0']);
+    // A's remembered ETag is stale after B's write: A's next change is made on the stored index, nothing lost.
+    await b.save([y!]);
+    await a.cancel([x!]);
+    expect((await indexOf('TWO-1')).reminders?.map((r) => r.id)).toEqual(['two-1']);
+    expect((await a.pendingRefsOfReferral('TWO-1')).map((r) => r.id)).toEqual(['two-1']);
+  });
+
   it('a reminder that went out stays listed until a withdrawal finds it no longer pending; then it leaves', async () => {
     const reminders = new ReminderStore(store.containers.reminders, systemClock);
     const [first, second] = [0, 2].map((d, k) =>
