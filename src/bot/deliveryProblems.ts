@@ -2,7 +2,7 @@ import { refuse } from '../domain/decision.js';
 import { deliveryProblemFound, rolesOf } from '../domain/deliveryProblems.js';
 import type { DeliveryProblemReport } from '../domain/effects.js';
 import type { Referral } from '../domain/referral.js';
-import { translator, type Lang } from '../i18n/index.js';
+import { hasKey, translator, type Lang } from '../i18n/index.js';
 import type { DeliveryProblem } from '../scheduler/dispatcher.js';
 import { decideAndSave } from './actions.js';
 import type { BotDeps } from './deps.js';
@@ -53,6 +53,10 @@ export function deliveryProblemText(lang: Lang, r: Referral, problem: DeliveryPr
       reason: tr(problem.reason === 'unreachable' ? 'reminder.reasonUnreachable' : 'reminder.reasonDeadLettered'),
       fallback: problem.fallback ? tr(problem.fallback === 'outbox' ? 'reminder.unreachableOutbox' : 'reminder.unreachableMailed') : '',
     });
+  }
+  if (problem.what === 'message') {
+    const specific = `problem.what.${problem.kind}`;
+    return tr('reminder.messageFailedToSmw', { number: r.number, what: tr(hasKey(specific) ? specific : 'problem.what.message'), role: tr(`reminder.role.${problem.role}`) });
   }
   return tr('reminder.unresolvedToSmw', {
     number: r.number,

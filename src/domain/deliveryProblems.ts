@@ -1,11 +1,11 @@
 import type { Accepted } from './decision.js';
-import type { DeliveryProblemReport, EffectRequest } from './effects.js';
+import type { DeliveryProblemReport, Effect, EffectKind, EffectRequest } from './effects.js';
 import type { Referral } from './referral.js';
 import type { PartyRole } from './types.js';
 
 /** The roles a problem names, each once. */
 export function rolesOf(problem: DeliveryProblemReport): PartyRole[] {
-  return [...new Set(problem.what === 'reminder' ? [problem.role] : problem.roles)];
+  return [...new Set(problem.what === 'reminder' || problem.what === 'message' ? [problem.role] : problem.roles)];
 }
 
 /**
@@ -19,6 +19,58 @@ export function deliveryProblemFound(r: Referral, problem: DeliveryProblemReport
   if (roles.length === 0) return { ok: true, value: r, events: [] };
   const events = roles.map((role) => ({ type: 'timeline' as const, entry: `deliveryProblem.${role}`, detail: { role } }));
   const smwOnly = roles.every((role) => role === 'smw');
-  const effects: EffectRequest[] = smwOnly ? [] : [{ kind: 'tellDeliveryProblem', problem: { ...problem, ...(problem.what === 'reminder' ? {} : { roles }) } }];
+  const effects: EffectRequest[] = smwOnly ? [] : [{ kind: 'tellDeliveryProblem', problem: problem.what === 'agreements' || problem.what === 'reminders' ? { ...problem, roles } : problem }];
   return { ok: true, value: r, events, effects };
+}
+
+/** Kinds that answer their own failure (the intake post, a booking, a search, the parent's link mail). */
+const OWN_FAILURE: ReadonlySet<EffectKind['kind']> = new Set(['postIntakeCard', 'bookMeeting', 'findSlots', 'mailParentLink']);
+
+/** Who an effect was to reach, as a role of the referral (undefined: nobody in particular, e.g. a card refresh). */
+export function roleReached(r: Referral, effect: Effect): PartyRole | undefined {
+  const roleOf = (id: string): PartyRole | undefined => (id === r.smw.aadObjectId ? 'smw' : id === r.caseManager?.aadObjectId ? 'caseManager' : undefined);
+  switch (effect.kind) {
+    case 'notifyPerson':
+    case 'sendInvitation':
+    case 'offerHandoverPlanning':
+      return roleOf(effect.aadObjectId);
+    case 'parentAnswerToCaseManager':
+      return 'caseManager';
+    case 'tellDateMoved':
+      return effect.role;
+    case 'announceMeeting':
+    case 'mailParent':
+      return 'parent';
+    case 'deliverAgreements':
+      return effect.recipient;
+    case 'updateIntakeCard':
+      return 'wijkteam';
+    case 'escalate':
+      return effect.to === 'coordinator' ? 'coordinator' : 'smw';
+    case 'tellDeliveryProblem':
+      return 'smw';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * An effect failed for good (every attempt used, or an answer that will never change): whoever
+ * it was to reach is a delivery problem — on the timeline, and the SMW'er is told what did not
+ * arrive so they can pass it on; a wijkteam channel's card that cannot be updated goes to the
+ * coordinators instead. Kinds that answer their own failure, and those that reach nobody in
+ * particular, add nothing here.
+ */
+export function effectFailed(r: Referral, effect: Effect): Accepted<Referral> {
+  const role = OWN_FAILURE.has(effect.kind) ? undefined : roleReached(r, effect);
+  if (!role) return { ok: true, value: r, events: [] };
+  if (role === 'wijkteam') {
+    return {
+      ok: true,
+      value: r,
+      events: [{ type: 'timeline', entry: 'deliveryProblem.wijkteam', detail: { role } }],
+      effects: [{ kind: 'escalate', to: 'coordinator', messageKey: 'effects.channelCardFailed.coordinator', params: { number: r.number } }],
+    };
+  }
+  return deliveryProblemFound(r, { what: 'message', role, kind: effect.kind });
 }

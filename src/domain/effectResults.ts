@@ -6,7 +6,7 @@ import { agreementsDelivered } from './agreementDelivery.js';
 import { bookingFailed, invitationEffects, meetingBooked, planningOffered, recordMeetingNotice, slotsFound, type HandoverCardRef, type HandoverDelivery, type Invitation, type ParentNotice, type Proposals } from './handoverFlow.js';
 import { intakePostSettled } from './intakeDelivery.js';
 import type { IntakePost, Referral } from './referral.js';
-import { deliveryProblemFound } from './deliveryProblems.js';
+import { deliveryProblemFound, effectFailed } from './deliveryProblems.js';
 import type { PartyRole } from './types.js';
 
 /** What an effect brought back that matters to the referral. */
@@ -48,7 +48,12 @@ const nothing = (referral: Referral): Accepted<Referral> => ({ ok: true, value: 
  * and decide what follows. Called by the runner with the effect's state already in the outbox.
  */
 export function effectSettled(referral: Referral, effect: Effect, state: DeliveryState, result: EffectResult, now: Now): Accepted<Referral> {
-  const decision = settledFor(referral, effect, state, result, now);
+  const settled = settledFor(referral, effect, state, result, now);
+  // A failure for good that nothing above answered: whoever it was to reach is a delivery problem.
+  const failure = state.status === 'failed' ? effectFailed(settled.value, effect) : undefined;
+  const decision: Accepted<Referral> = failure && (failure.events.length > 0 || failure.effects?.length)
+    ? { ok: true, value: settled.value, events: [...settled.events, ...failure.events], effects: [...(settled.effects ?? []), ...(failure.effects ?? [])] }
+    : settled;
   if (!settleNeedsRefresh(effect, state, decision.value !== referral)) return decision;
   // The case cards show deliveries and state: what this effect changed reaches them (coalesced).
   const refresh = withCaseCardRefresh(decision.value, channelCardChanged(referral, decision.value), decision.effects);

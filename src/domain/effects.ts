@@ -114,6 +114,8 @@ export type EffectKind =
  */
 export type DeliveryProblemReport =
   | { what: 'reminder'; role: PartyRole; reason: 'unreachable' | 'deadLettered'; fallback?: 'mailed' | 'outbox' }
+  /** An effect that talks to someone failed for good (`kind` says which message). */
+  | { what: 'message'; role: PartyRole; kind: EffectKind['kind'] }
   | { what: 'agreements' | 'reminders'; roles: PartyRole[] };
 
 /** An effect as a decision asks for it: what, and not before when (default: at once). */

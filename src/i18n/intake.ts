@@ -24,6 +24,10 @@ export const intake: Catalogue = {
     en: 'Sent to {wijkteam}, but the card was not delivered in the wijkteam channel. The coordinator has been told; call or e-mail the wijkteam with number {number} if it cannot wait.',
   },
   'submitted.delivery.notLinked': { nl: 'Verstuurd naar {wijkteam} — wacht op koppeling van het kanaal.', en: 'Sent to {wijkteam} — waiting for its channel to be linked.' },
+  'effects.channelCardFailed.coordinator': {
+    nl: 'De kaart van aanmelding {number} in het wijkteamkanaal kon niet worden bijgewerkt (Schakel heeft het meermaals geprobeerd); het kanaal toont misschien een oude stand. Controleer of Schakel nog in dat team staat en koppel het kanaal zo nodig opnieuw.',
+    en: 'The card of referral {number} in the wijkteam channel could not be updated (Schakel tried several times); the channel may show an old state. Check that Schakel is still in that team and link the channel again if needed.',
+  },
   'effects.intakeFailed.coordinator': {
     nl: 'De intakekaart van aanmelding {number} kon niet in het kanaal van wijkteam {wijkteam} worden geplaatst (Schakel heeft het meermaals geprobeerd). Controleer of Schakel nog in dat team staat en koppel het kanaal opnieuw; de SMW\'er is ingelicht.',
     en: 'The intake card of referral {number} could not be posted in the channel of wijkteam {wijkteam} (Schakel tried several times). Check that Schakel is still in that team and link the channel again; the SMW\'er has been told.',

@@ -46,6 +46,18 @@ export const reminders: Catalogue = {
     nl: 'Aanmelding {number}: een herinnering kon {role} niet bereiken in Teams ({reason}).{fallback} Wilt u dit zelf even doorgeven?',
     en: 'Referral {number}: a reminder could not reach {role} in Teams ({reason}).{fallback} Could you pass it on yourself?',
   },
+  'reminder.messageFailedToSmw': {
+    nl: 'Aanmelding {number}: {what} kon {role} niet bereiken, ook niet na herhaalde pogingen. Wilt u het zelf doorgeven? Het staat op de tijdlijn van de aanmelding.',
+    en: 'Referral {number}: {what} could not reach {role}, not even after repeated attempts. Could you pass it on yourself? It is on the referral\'s timeline.',
+  },
+  'problem.what.message': { nl: 'een bericht van Schakel', en: 'a message from Schakel' },
+  'problem.what.sendInvitation': { nl: 'de uitnodiging voor de warme overdracht', en: 'the invitation to the warme overdracht' },
+  'problem.what.announceMeeting': { nl: 'het bericht over de warme overdracht', en: 'the message about the warme overdracht' },
+  'problem.what.offerHandoverPlanning': { nl: 'de kaart om de warme overdracht te plannen', en: 'the card to plan the warme overdracht' },
+  'problem.what.parentAnswerToCaseManager': { nl: 'het antwoord van de ouder', en: "the parent's answer" },
+  'problem.what.tellDateMoved': { nl: 'het bericht over een verzette datum', en: 'the message about a moved date' },
+  'problem.what.deliverAgreements': { nl: 'de afspraken', en: 'the agreements' },
+  'problem.what.escalate': { nl: 'een escalatie', en: 'an escalation' },
   'reminder.reasonUnreachable': { nl: 'de app is daar niet (meer) geïnstalleerd', en: 'the app is not (or no longer) installed there' },
   'reminder.reasonDeadLettered': { nl: 'versturen lukte na herhaalde pogingen niet', en: 'sending failed after repeated attempts' },
   'reminder.unresolvedToSmw': {

@@ -458,4 +458,19 @@ describe('warme overdracht without Graph (local mode)', () => {
     expect(invitations(karim)).toBe(1);
     expect(invitations(sofie)).toBe(1);
   });
+
+  it("an invitation that can never arrive (the casusregisseur blocked the app: 403) fails for good: the SMW'er is told what did not arrive, and the timeline says so", async () => {
+    const karimChat = personalConversationId(karim);
+    h.connector.policy = (req) =>
+      req.method === 'POST' && decodeURIComponent(req.path).includes(karimChat) && JSON.stringify(req.body ?? {}).includes('agenda-bestand') ? { status: 403, body: { error: { code: 'MessageWritesBlocked' } } } : undefined;
+    const before = h.connector.sent(personalConversationId(sofie)).length;
+    const { referralId, number } = await bookedByKarim(PLAN, sofie);
+    await effectsSettled(h.bot);
+    h.connector.policy = undefined;
+    const failed = (await stored(referralId)).outbox?.effects.filter((e) => e.kind === 'sendInvitation' && e.state.status === 'failed') ?? [];
+    expect(failed.map((e) => (e.kind === 'sendInvitation' ? e.aadObjectId : ''))).toEqual([karim.aadObjectId]);
+    const told = h.connector.sent(personalConversationId(sofie)).slice(before).map((a) => String(a.text ?? '')).filter((t) => t.includes('niet bereiken'));
+    expect(told).toEqual([`Aanmelding ${number}: de uitnodiging voor de warme overdracht kon de casusregisseur niet bereiken, ook niet na herhaalde pogingen. Wilt u het zelf doorgeven? Het staat op de tijdlijn van de aanmelding.`]);
+    expect((await h.bot.schakel.deps.referrals.entries(referralId, 'timeline')).map((e) => e.action)).toContain('deliveryProblem.caseManager');
+  });
 });

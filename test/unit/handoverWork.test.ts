@@ -252,3 +252,34 @@ describe('delivery problems as data', () => {
     expect(settle(withRecord, 'planReminders', done, {}).effects ?? []).toEqual([]);
   });
 });
+
+describe('an effect that failed for good', () => {
+  const failed: DeliveryState = { status: 'failed', reason: 'blocked', at: now.at.toISOString() };
+  const withEffects = (effects: Parameters<typeof enqueue>[4]): Referral => {
+    const r = accepted();
+    return { ...r, outbox: enqueue(r.outbox, r.referralId, cm.aadObjectId, [], effects, now.at.toISOString()) };
+  };
+
+  it("a message to the casusregisseur: the SMW'er is told what did not arrive, and the timeline names the role", () => {
+    const r = withEffects([{ kind: 'notifyPerson', aadObjectId: cm.aadObjectId, messageKey: 'x', params: {}, referralId: 'r' }]);
+    const d = settle(r, 'notifyPerson', failed, {});
+    expect(d.effects).toContainEqual({ kind: 'tellDeliveryProblem', problem: { what: 'message', role: 'caseManager', kind: 'notifyPerson' } });
+    expect(d.events.map((e) => (e.type === 'timeline' ? e.entry : e.type))).toContain('deliveryProblem.caseManager');
+    // Only once it failed for good: a retry is not a problem yet.
+    expect(kinds(settle(r, 'notifyPerson', { status: 'retrying', attempt: 1, nextAt: now.at.toISOString(), reason: 'http500' }, {}))).not.toContain('tellDeliveryProblem');
+  });
+
+  it("the wijkteam channel's card: the coordinators are told; the SMW'er's own message failing: the timeline only (no message about a message)", () => {
+    const channel = settle(withEffects([{ kind: 'updateIntakeCard' }]), 'updateIntakeCard', failed, {});
+    expect(channel.effects).toContainEqual({ kind: 'escalate', to: 'coordinator', messageKey: 'effects.channelCardFailed.coordinator', params: { number: accepted().number } });
+    const own = settle(withEffects([{ kind: 'tellDeliveryProblem', problem: { what: 'reminders', roles: ['parent'] } }]), 'tellDeliveryProblem', failed, {});
+    expect(kinds(own)).not.toContain('tellDeliveryProblem');
+    expect(own.events.map((e) => (e.type === 'timeline' ? e.entry : e.type))).toEqual(['deliveryProblem.smw']);
+  });
+
+  it('kinds that answer their own failure, and card refreshes that reach nobody in particular, add no problem', () => {
+    expect(kinds(settle(withEffects([{ kind: 'refreshHandoverCards' }]), 'refreshHandoverCards', failed, {}))).not.toContain('tellDeliveryProblem');
+    const booking = settle(withEffects([{ kind: 'findSlots', by: smw.aadObjectId }]), 'findSlots', failed, {});
+    expect(kinds(booking)).not.toContain('tellDeliveryProblem');
+  });
+});

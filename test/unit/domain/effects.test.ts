@@ -166,7 +166,8 @@ describe('the wijkteam\'s answers decide their effects as data', () => {
 
   it('decline: the channel card shows it, the SMW\'er gets the reason and advice as a card', () => {
     const d = decline(submitted, cm, { isMember: true, reason: 'Eerst de jeugdarts.', advice: 'Overleg met het CJG.' }, now);
-    expect(d.ok && d.effects).toEqual([{ kind: 'updateIntakeCard' }, { kind: 'updatePersonCard', aadObjectId: 'smw-1', view: 'declined' }]);
+    // Declined is not "not yet accepted": the acceptance norm's escalations are withdrawn.
+    expect(d.ok && d.effects).toEqual([{ kind: 'updateIntakeCard' }, { kind: 'updatePersonCard', aadObjectId: 'smw-1', view: 'declined' }, { kind: 'cancelReminders', trigger: 'referralDeclined' }]);
   });
 
   it('a planning card that reached a professional is remembered (with their e-mail address); one that did not, is not', () => {
@@ -181,6 +182,8 @@ describe('the wijkteam\'s answers decide their effects as data', () => {
     expect(d.events).toEqual([{ type: 'timeline', entry: 'handover.offered' }]);
     const failed = effectSettled({ ...taken.value, outbox }, offer, { status: 'failed', reason: 'appRemoved', at: '' }, {}, now);
     expect(failed.value.handover).toBeUndefined();
-    expect(failed.events).toEqual([]);
+    // Not remembered; and since it failed for good, the SMW'er hears that the casusregisseur did not get it.
+    expect(failed.events).toEqual([{ type: 'timeline', entry: 'deliveryProblem.caseManager', detail: { role: 'caseManager' } }]);
+    expect(failed.effects).toContainEqual({ kind: 'tellDeliveryProblem', problem: { what: 'message', role: 'caseManager', kind: 'offerHandoverPlanning' } });
   });
 });
