@@ -7,6 +7,7 @@ import type { InstrumentOptions } from '../domain/sections/safety.js';
 import { ServiceNormRulesSchema, type ServiceNormRule } from '../domain/serviceNorms.js';
 import { createDoc, readDoc, stripMeta, upsertDoc } from './documents.js';
 import { ReadCache } from './readCache.js';
+import { turnMemo } from './turnReads.js';
 
 /** A wijkteam's channel, linked by a coordinator with `koppel wijkteam <naam>`. */
 export interface WijkteamChannel {
@@ -156,13 +157,19 @@ export class ConfigRepository {
     return resources.map(stripMeta);
   }
 
+  /** The cached roster; within a turn read once (the gate and the handler both ask). */
   async roster(teamId: string): Promise<RosterCache | undefined> {
-    const found = await readDoc<RosterCache>(this.container, `roster:${teamId}`, 'roster');
-    return found ? stripMeta(found.doc) : undefined;
+    return turnMemo.get(`roster:${teamId}`, async () => {
+      const found = await readDoc<RosterCache>(this.container, `roster:${teamId}`, 'roster');
+      return found ? stripMeta(found.doc) : undefined;
+    });
   }
 
   async saveRoster(teamId: string, members: string[], at: Date): Promise<void> {
-    await upsertDoc(this.container, { id: `roster:${teamId}`, kind: 'roster', teamId, members, fetchedAt: at.toISOString() } satisfies RosterCache);
+    const doc = { id: `roster:${teamId}`, kind: 'roster', teamId, members, fetchedAt: at.toISOString() } satisfies RosterCache;
+    await upsertDoc(this.container, doc);
+    // What this turn wrote is what it reads next.
+    turnMemo.set(`roster:${teamId}`, doc);
   }
 }
 

@@ -112,3 +112,21 @@ describe("a turn's referral reads", () => {
     });
   });
 });
+
+describe("a turn's roster reads", () => {
+  it('the cached roster is read once per turn (the gate and the handler both ask); what the turn saved is what it reads next; another turn reads the database', async () => {
+    const { ConfigRepository } = await import('../../src/store/configRepository.js');
+    const settings = new ConfigRepository(store.containers.config, { cacheMs: 0 });
+    const teamId = `team-${randomUUID()}`;
+    await settings.saveRoster(teamId, ['a'], new Date('2026-12-07T10:00:00Z'));
+    await withTurnReads(async () => {
+      expect((await settings.roster(teamId))?.members).toEqual(['a']);
+      await store.containers.config.items.upsert({ id: `roster:${teamId}`, kind: 'roster', teamId, members: ['elsewhere'], fetchedAt: '2026-12-07T10:01:00.000Z' });
+      expect((await settings.roster(teamId))?.members).toEqual(['a']);
+      await settings.saveRoster(teamId, ['a', 'b'], new Date('2026-12-07T10:02:00Z'));
+      expect((await settings.roster(teamId))?.members).toEqual(['a', 'b']);
+    });
+    await store.containers.config.items.upsert({ id: `roster:${teamId}`, kind: 'roster', teamId, members: ['c'], fetchedAt: '2026-12-07T10:03:00.000Z' });
+    expect((await withTurnReads(() => settings.roster(teamId)))?.members).toEqual(['c']);
+  });
+});
