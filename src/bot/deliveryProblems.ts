@@ -17,12 +17,15 @@ const SYSTEM_ACTOR = 'schakel';
  * the engine has recorded the delivery itself already.
  */
 export async function reportDeliveryProblem(deps: BotDeps, problem: DeliveryProblem): Promise<void> {
-  const report: DeliveryProblemReport = {
-    what: 'reminder',
-    role: problem.role,
-    reason: problem.type,
-    ...(problem.mailed ? { fallback: problem.mailReceipt === 'outbox' ? ('outbox' as const) : ('mailed' as const) } : {}),
-  };
+  const report: DeliveryProblemReport =
+    problem.type === 'inOutbox'
+      ? { what: 'reminderInOutbox', role: problem.role }
+      : {
+          what: 'reminder',
+          role: problem.role,
+          reason: problem.type,
+          ...(problem.mailed ? { fallback: problem.mailReceipt === 'outbox' ? ('outbox' as const) : ('mailed' as const) } : {}),
+        };
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
       const outcome = await decideAndSave(deps, problem.referralId, { aadObjectId: SYSTEM_ACTOR, name: 'Schakel', tenantId: '' }, (current) =>
@@ -54,6 +57,7 @@ export function deliveryProblemText(lang: Lang, r: Referral, problem: DeliveryPr
       fallback: problem.fallback ? tr(problem.fallback === 'outbox' ? 'reminder.unreachableOutbox' : 'reminder.unreachableMailed') : '',
     });
   }
+  if (problem.what === 'reminderInOutbox') return tr('reminder.inOutboxToSmw', { number: r.number, role: tr(`reminder.role.${problem.role}`) });
   if (problem.what === 'message') {
     const specific = `problem.what.${problem.kind}`;
     return tr('reminder.messageFailedToSmw', { number: r.number, what: tr(hasKey(specific) ? specific : 'problem.what.message'), role: tr(`reminder.role.${problem.role}`) });

@@ -5,7 +5,7 @@ import type { PartyRole } from './types.js';
 
 /** The roles a problem names, each once. */
 export function rolesOf(problem: DeliveryProblemReport): PartyRole[] {
-  return [...new Set(problem.what === 'reminder' || problem.what === 'message' ? [problem.role] : problem.roles)];
+  return [...new Set('roles' in problem ? problem.roles : [problem.role])];
 }
 
 /**
@@ -17,7 +17,9 @@ export function rolesOf(problem: DeliveryProblemReport): PartyRole[] {
 export function deliveryProblemFound(r: Referral, problem: DeliveryProblemReport): Accepted<Referral> {
   const roles = rolesOf(problem);
   if (roles.length === 0) return { ok: true, value: r, events: [] };
-  const events = roles.map((role) => ({ type: 'timeline' as const, entry: `deliveryProblem.${role}`, detail: { role } }));
+  // Waiting in the outbox is not "not reached": the timeline says where it waits.
+  const entry = problem.what === 'reminderInOutbox' ? 'reminderInOutbox' : 'deliveryProblem';
+  const events = roles.map((role) => ({ type: 'timeline' as const, entry: `${entry}.${role}`, detail: { role } }));
   const smwOnly = roles.every((role) => role === 'smw');
   const effects: EffectRequest[] = smwOnly ? [] : [{ kind: 'tellDeliveryProblem', problem: problem.what === 'agreements' || problem.what === 'reminders' ? { ...problem, roles } : problem }];
   return { ok: true, value: r, events, effects };

@@ -114,6 +114,8 @@ export type EffectKind =
  */
 export type DeliveryProblemReport =
   | { what: 'reminder'; role: PartyRole; reason: 'unreachable' | 'deadLettered'; fallback?: 'mailed' | 'outbox' }
+  /** A reminder by e-mail only reached the local outbox (no mail service): not sent, someone must pass it on. */
+  | { what: 'reminderInOutbox'; role: PartyRole }
   /** An effect that talks to someone failed for good (`kind` says which message). */
   | { what: 'message'; role: PartyRole; kind: EffectKind['kind'] }
   | { what: 'agreements' | 'reminders'; roles: PartyRole[] };

@@ -7,7 +7,8 @@ import { isFinal, LeaseLostError, type Claimed, type RecipientDelivery, type Rem
 
 /** Something the SMW'er (or an operator) should hear about; the bot turns it into a message. */
 export interface DeliveryProblem {
-  type: 'unreachable' | 'deadLettered';
+  /** `inOutbox`: a reminder by e-mail only reached the local outbox (no mail service): not sent. */
+  type: 'unreachable' | 'deadLettered' | 'inOutbox';
   reminderId: string;
   referralId: string;
   recipientKey: string;
@@ -127,8 +128,11 @@ export class ReminderDispatcher {
     try {
       const receipt = await this.sendMail(claimed, recipient);
       // Only a mail service delivers; the local outbox holds the mail until someone sends it.
-      if (receipt === 'outbox') await store.recordFinal(claimed, index, { state: 'inOutbox', attempts });
-      else await store.recordFinal(claimed, index, { state: 'delivered', attempts, deliveredAt: clock.now().toISOString() });
+      if (receipt === 'outbox') {
+        await store.recordFinal(claimed, index, { state: 'inOutbox', attempts });
+        // Nobody has it yet: the SMW'er is told, so that it is passed on.
+        await this.report(claimed, recipient, 'inOutbox', 'outbox', 'outbox');
+      } else await store.recordFinal(claimed, index, { state: 'delivered', attempts, deliveredAt: clock.now().toISOString() });
       return 'ok';
     } catch (err) {
       const failures = (recipient.failures ?? 0) + 1;
@@ -163,7 +167,7 @@ export class ReminderDispatcher {
 
   private async report(claimed: Claimed, recipient: RecipientDelivery, type: DeliveryProblem['type'], error: string, receipt: MailReceipt | undefined): Promise<void> {
     const problem: DeliveryProblem = { type, reminderId: claimed.doc.id, referralId: claimed.doc.referralId, recipientKey: recipient.key, role: recipient.role, mailed: receipt !== undefined, ...(receipt ? { mailReceipt: receipt } : {}), error };
-    this.deps.log.warn(problem, 'reminder could not be delivered in Teams');
+    this.deps.log.warn(problem, type === 'inOutbox' ? 'reminder mail only in the outbox' : 'reminder could not be delivered in Teams');
     try {
       await this.deps.onProblem?.(problem);
     } catch (err) {

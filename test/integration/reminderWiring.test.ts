@@ -207,6 +207,12 @@ describe('reminders wired into the bot', () => {
     const mail = JSON.stringify(reminderMail[0]);
     expect(mail).toContain('vrijdag 15 januari 2027');
     expect(mail).not.toMatch(/Noa|Regenboog|verzuim|Veel|AM-/i);
+    // Only in the outbox (no mail service here): the SMW'er is told it is not sent, and where the text is.
+    await effectsSettled(h.bot);
+    expect(textsTo(smw).filter((t) => t.includes('outbox — nog niet verstuurd') && t.includes('de ouder'))).toEqual([
+      `Aanmelding ${confirmedNumber}: de herinnering voor de ouder staat klaar in de outbox — nog niet verstuurd (er is geen mailservice ingesteld). Typ "e-mails" voor de tekst en geef het zelf door.`,
+    ]);
+    expect((await h.bot.schakel.deps.referrals.entries(confirmedId, 'timeline')).map((e) => e.action)).toContain('reminderInOutbox.parent');
 
     // The SMW'er moves the evaluation from her card: the parent gets only the new date, Karim a 1:1 message.
     const evaluation = remindersTo(smw).map((a) => cardOf(a)).filter((c) => texts(c)[0]?.startsWith('Vandaag: Evaluatie')).at(-1);
