@@ -38,6 +38,7 @@ export const VERBS = {
   reminderReschedule: 'reminder.reschedule',
   evaluationAnswer: 'evaluation.answer',
   reassign: 'referral.reassign',
+  problemPassedOn: 'referral.problemPassedOn',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

@@ -23,6 +23,7 @@ import { registerReminders } from './features/reminders.js';
 import { registerTimeTravel } from './features/timeTravel.js';
 import { registerReport } from './features/report.js';
 import { registerReassign } from './features/reassign.js';
+import { registerDeliveryProblems } from './deliveryProblems.js';
 import type { Config } from '../config.js';
 import type { ServiceUrlTrust } from '../server/trust.js';
 import { guardConnectorCalls } from './connector.js';
@@ -103,6 +104,7 @@ export function createBot(deps: BotDeps, adapter: TeamsAdapter): Bot {
   registerHandover(app, deps);
   registerParentLink(app, deps);
   registerReminders(app, deps);
+  registerDeliveryProblems(app, deps);
   registerCoordinators(app, deps);
   registerTimeTravel(app, deps);
   registerReport(app, deps);

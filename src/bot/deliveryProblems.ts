@@ -1,10 +1,17 @@
+import type { Application } from '@microsoft/teams-ai';
+import { z } from 'zod';
+import { renderFormCard } from '../../cards/form/index.js';
+import type { AdaptiveCardJson } from '../../cards/render.js';
+import { VERBS } from '../../cards/verbs.js';
 import { refuse } from '../domain/decision.js';
-import { deliveryProblemFound, rolesOf } from '../domain/deliveryProblems.js';
+import { deliveryProblemFound, problemPassedOn, rolesOf } from '../domain/deliveryProblems.js';
+import type { PartyRole } from '../domain/types.js';
 import type { DeliveryProblemReport } from '../domain/effects.js';
 import type { Referral } from '../domain/referral.js';
 import { hasKey, translator, type Lang } from '../i18n/index.js';
 import type { DeliveryProblem } from '../scheduler/dispatcher.js';
-import { decideAndSave } from './actions.js';
+import { auditRefusal, decideAndSave, parseAction } from './actions.js';
+import { langOfTurn, respondWithCard, respondWithMessage } from './context.js';
 import type { BotDeps } from './deps.js';
 
 /** Who decides a problem's entries and message: Schakel itself, not a person. */
@@ -67,5 +74,40 @@ export function deliveryProblemText(lang: Lang, r: Referral, problem: DeliveryPr
     what: tr(`reminder.unresolved.what.${problem.what}`),
     roles: rolesOf(problem).map((role) => tr(`reminder.role.${role}`)).join(', '),
     why: tr('reminder.unresolved.why'),
+  });
+}
+
+const ROLES = ['smw', 'caseManager', 'schoolContact', 'parent', 'pupil', 'wijkteam', 'coordinator'] as const satisfies readonly PartyRole[];
+const PassedOn = z.object({ referralId: z.string().uuid(), roles: z.string().max(120).transform((s) => s.split(',')).pipe(z.array(z.enum(ROLES)).min(1).max(ROLES.length)) });
+
+/**
+ * Under the SMW'er's message about a problem: "Ik heb het zelf doorgegeven" (the referral number
+ * in the title, nothing else of the case). After the click the same card says it is on the timeline.
+ */
+export function problemCard(lang: Lang, r: Referral, roles: PartyRole[], passedOn = false): AdaptiveCardJson {
+  const tr = translator(lang);
+  return renderFormCard({
+    title: tr('problem.card.title', { number: r.number }),
+    subtitle: tr('problem.card.intro', { roles: roles.map((role) => tr(`reminder.role.${role}`)).join(', ') }),
+    ...(passedOn ? { notice: { text: tr('problem.card.done'), color: 'Good', style: 'good' } } : {}),
+    actions: passedOn ? [] : [{ verb: VERBS.problemPassedOn, title: tr('problem.card.passedOn'), style: 'positive', data: { referralId: r.referralId, roles: roles.join(',') } }],
+  });
+}
+
+/** "Ik heb het zelf doorgegeven": the SMW'er's manual resolution, on the timeline; the card updates in place. */
+export function registerDeliveryProblems(app: Application, deps: BotDeps): void {
+  app.adaptiveCards.actionExecute(VERBS.problemPassedOn, async (ctx, _state, data: Record<string, unknown>) => {
+    const parsed = await parseAction(ctx, deps, VERBS.problemPassedOn, PassedOn, data);
+    if (!parsed) return '';
+    const { actor, action } = parsed;
+    const outcome = await decideAndSave(deps, action.referralId, actor, (cur, now) => (cur ? problemPassedOn(cur, actor, action.roles, now) : refuse('notFound')));
+    const tr = translator(langOfTurn(ctx));
+    if (!outcome.decision.ok) {
+      await auditRefusal(deps, outcome, actor, VERBS.problemPassedOn);
+      await respondWithMessage(ctx, tr(`refusal.${outcome.decision.code}`));
+      return '';
+    }
+    await respondWithCard(ctx, problemCard(langOfTurn(ctx), outcome.decision.value, action.roles, true));
+    return '';
   });
 }

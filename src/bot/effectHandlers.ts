@@ -12,7 +12,8 @@ import { agreedMomentText } from '../i18n/format.js';
 import { translator } from '../i18n/index.js';
 import { localize } from '../scheduler/planner.js';
 import { caseCardContext, renderCaseCard } from './caseCards.js';
-import { deliveryProblemText } from './deliveryProblems.js';
+import { deliveryProblemText, problemCard } from './deliveryProblems.js';
+import { rolesOf } from '../domain/deliveryProblems.js';
 import type { BotDeps } from './deps.js';
 import { cancelledThroughGraph, cardMessage, findProposals, informOtherParty, informParent, invitationMessage, sendAgreementsToSmw, sendInvitation, tellParentAboutMeeting, viewerOf, viewOf } from './handoverEffects.js';
 import { agreedDates, confirmedAgreements } from '../domain/handover.js';
@@ -203,8 +204,11 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
       case 'tellDeliveryProblem': {
         // To the SMW'er of the referral as it is now (a case handed over goes to the new one).
         const to = referral.smw.aadObjectId;
-        const text = deliveryProblemText((await deps.languageOf(to)) ?? 'nl', referral, effect.problem);
-        return { outcome: outcomeOf(await teams.toPerson(to, { text })) };
+        const lang = (await deps.languageOf(to)) ?? 'nl';
+        const text = deliveryProblemText(lang, referral, effect.problem);
+        // The SMW'er themselves unreached is only ever on the timeline; a button records passing it on.
+        const roles = rolesOf(effect.problem).filter((role) => role !== 'smw');
+        return { outcome: outcomeOf(await teams.toPerson(to, { text, ...(roles.length > 0 ? { attachments: cardMessage(problemCard(lang, referral, roles)).attachments } : {}) })) };
       }
       default:
         // Kinds whose flows still run inline in their handlers; never committed yet.

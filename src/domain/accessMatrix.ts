@@ -135,6 +135,8 @@ export const VERB_RULES: Record<Verb, Rule> = {
   'evaluation.answer': anyColleague,
   // Who may hand over which role is decided by the domain (reassign.ts); these may ask.
   'referral.reassign': handOver,
+  /** "Ik heb het zelf doorgegeven" under a delivery problem: the SMW'er it was told to. */
+  'referral.problemPassedOn': smwOnly,
 };
 
 /** Chat commands. A command without a row does not compile. */

@@ -1,7 +1,8 @@
-import type { Accepted } from './decision.js';
+import { refuse, type Accepted, type Decision } from './decision.js';
+import type { Now } from './draft.js';
 import type { DeliveryProblemReport, Effect, EffectKind, EffectRequest } from './effects.js';
 import type { Referral } from './referral.js';
-import type { PartyRole } from './types.js';
+import type { Actor, PartyRole } from './types.js';
 
 /** The roles a problem names, each once. */
 export function rolesOf(problem: DeliveryProblemReport): PartyRole[] {
@@ -75,4 +76,22 @@ export function effectFailed(r: Referral, effect: Effect): Accepted<Referral> {
     };
   }
   return deliveryProblemFound(r, { what: 'message', role, kind: effect.kind });
+}
+
+/**
+ * The SMW'er passed on themselves what did not arrive ("Ik heb het zelf doorgegeven"): the manual
+ * resolution goes on the timeline beside the problem, per role, and is audited.
+ */
+export function problemPassedOn(r: Referral, a: Actor, roles: PartyRole[], now: Now): Decision<Referral> {
+  if (a.aadObjectId !== r.smw.aadObjectId) return refuse('notAllowed');
+  const unique = [...new Set(roles)];
+  if (unique.length === 0) return refuse('invalid');
+  return {
+    ok: true,
+    value: { ...r, version: r.version + 1, updatedAt: now.at.toISOString() },
+    events: [
+      { type: 'audit', action: 'deliveryProblem.passedOn', detail: { roles: unique.join(',') } },
+      ...unique.map((role) => ({ type: 'timeline' as const, entry: `deliveryProblemPassedOn.${role}`, detail: { role } })),
+    ],
+  };
 }

@@ -17,6 +17,7 @@ import { toDocument, type ReminderDocument } from '../../src/store/reminders.js'
 import { casesCard, draftsCard } from '../../cards/caseList/lists.js';
 import { reassignCard, reassignedCard } from '../../cards/reassign/view.js';
 import { schoolContactAgreementsCard } from '../../src/bot/handoverEffects.js';
+import { problemCard } from '../../src/bot/deliveryProblems.js';
 
 const instruments = { etmOutcomes: ['Geen zorgen', 'Ernstige zorgen'], lirikOutcomes: ['Laag risico', 'Hoog risico'] };
 const wijkteams = [
@@ -171,6 +172,8 @@ export function sampleCards(): Record<string, AdaptiveCardJson> {
     const digestOf = (entries: ReminderDocument[]) => digestCard({ tr, lang, zone: 'Europe/Amsterdam', today: '2026-12-08', entries: entries.map((doc) => ({ doc, recipientKey: 'caseManager:cm' })) });
     out[`${lang}/digest`] = digestOf([agreement, { ...overdue, id: 'r-late' }, { ...prompt, id: 'r-prompt' }]);
     out[`${lang}/digest-empty`] = digestOf([]);
+    out[`${lang}/problem-passed-on`] = problemCard(lang, accepted, ['parent', 'schoolContact']);
+    out[`${lang}/problem-passed-on-done`] = problemCard(lang, accepted, ['parent'], true);
     out[`${lang}/close`] = closeCard(tr, submitted, 365);
     out[`${lang}/close-done`] = closeCard(tr, submitted, 365, true);
     out[`${lang}/reassign`] = reassignCard(tr, accepted, ['smw', 'caseManager']);

@@ -4,7 +4,7 @@ import { VERBS } from '../../cards/verbs.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { OutboxDocument } from '../../src/notify/outbox.js';
 import { REFUSED, cardAction, makeUser, message, personalConversationId, type TeamsUser } from '../support/activities.js';
-import { actions, download, errorBeside, input, invokeCard, invokeMessage, links, slotChoices, texts } from '../support/cards.js';
+import { actions, cardOf, download, errorBeside, input, invokeCard, invokeMessage, links, slotChoices, texts } from '../support/cards.js';
 import { AGREEMENTS, PLAN, icsTo, lastCardTo, updatesOf, startCaseHarness, stopCaseHarness } from '../support/handoverFlow.js';
 import { effectsSettled, type Harness } from '../support/harness.js';
 import { referralFlow } from '../support/referralFlow.js';
@@ -469,8 +469,18 @@ describe('warme overdracht without Graph (local mode)', () => {
     h.connector.policy = undefined;
     const failed = (await stored(referralId)).outbox?.effects.filter((e) => e.kind === 'sendInvitation' && e.state.status === 'failed') ?? [];
     expect(failed.map((e) => (e.kind === 'sendInvitation' ? e.aadObjectId : ''))).toEqual([karim.aadObjectId]);
-    const told = h.connector.sent(personalConversationId(sofie)).slice(before).map((a) => String(a.text ?? '')).filter((t) => t.includes('niet bereiken'));
-    expect(told).toEqual([`Aanmelding ${number}: de uitnodiging voor de warme overdracht kon de casusregisseur niet bereiken, ook niet na herhaalde pogingen. Wilt u het zelf doorgeven? Het staat op de tijdlijn van de aanmelding.`]);
+    const messages = h.connector.sent(personalConversationId(sofie)).slice(before).filter((a) => String(a.text ?? '').includes('niet bereiken'));
+    expect(messages.map((a) => a.text)).toEqual([`Aanmelding ${number}: de uitnodiging voor de warme overdracht kon de casusregisseur niet bereiken, ook niet na herhaalde pogingen. Wilt u het zelf doorgeven? Het staat op de tijdlijn van de aanmelding.`]);
     expect((await h.bot.schakel.deps.referrals.entries(referralId, 'timeline')).map((e) => e.action)).toContain('deliveryProblem.caseManager');
+    // Under it: "Ik heb het zelf doorgegeven". Only the SMW'er may record it; then it is on the timeline and the card says so.
+    const card = cardOf(messages[0]);
+    expect(invokeMessage(await click(karim, card, VERBS.problemPassedOn))).toContain(REFUSED);
+    const done = invokeCard(await click(sofie, card, VERBS.problemPassedOn));
+    expect(texts(done).join(' ')).toContain('Vastgelegd op de tijdlijn');
+    expect(actions(done).map((a) => a.verb)).not.toContain(VERBS.problemPassedOn);
+    const timeline = (await h.bot.schakel.deps.referrals.entries(referralId, 'timeline')).map((e) => e.action);
+    expect(timeline).toContain('deliveryProblemPassedOn.caseManager');
+    // A forged list of roles is refused before anything is written.
+    expect(invokeMessage(await click(sofie, card, VERBS.problemPassedOn, { roles: 'caseManager,iedereen' }))).not.toContain('Vastgelegd');
   });
 });

@@ -4,7 +4,7 @@ import { agreementsDelivered, confirmAndDistribute, pendingDeliveries } from '..
 import type { Agreements } from '../../src/domain/agreements.js';
 import { caseCardsPosted } from '../../src/domain/caseCards.js';
 import { closeReferral } from '../../src/domain/closing.js';
-import { deliveryProblemFound } from '../../src/domain/deliveryProblems.js';
+import { deliveryProblemFound, problemPassedOn } from '../../src/domain/deliveryProblems.js';
 import { effectSettled } from '../../src/domain/effectResults.js';
 import { issueParentLink } from '../../src/domain/parentLink.js';
 import { enqueue, withState, type DeliveryState, type Effect } from '../../src/domain/effects.js';
@@ -281,5 +281,18 @@ describe('an effect that failed for good', () => {
     expect(kinds(settle(withEffects([{ kind: 'refreshHandoverCards' }]), 'refreshHandoverCards', failed, {}))).not.toContain('tellDeliveryProblem');
     const booking = settle(withEffects([{ kind: 'findSlots', by: smw.aadObjectId }]), 'findSlots', failed, {});
     expect(kinds(booking)).not.toContain('tellDeliveryProblem');
+  });
+});
+
+describe('passing a problem on by hand', () => {
+  it("only the referral's SMW'er records it: audited, and a timeline entry per role beside the problem", () => {
+    const d = ok(problemPassedOn(accepted(), smw, ['parent', 'parent', 'schoolContact'], now));
+    expect(d.events).toEqual([
+      { type: 'audit', action: 'deliveryProblem.passedOn', detail: { roles: 'parent,schoolContact' } },
+      { type: 'timeline', entry: 'deliveryProblemPassedOn.parent', detail: { role: 'parent' } },
+      { type: 'timeline', entry: 'deliveryProblemPassedOn.schoolContact', detail: { role: 'schoolContact' } },
+    ]);
+    expect(problemPassedOn(accepted(), cm, ['parent'], now)).toMatchObject({ ok: false, code: 'notAllowed' });
+    expect(problemPassedOn(accepted(), smw, [], now)).toMatchObject({ ok: false, code: 'invalid' });
   });
 });
