@@ -13,8 +13,7 @@
  *   npx tsx bench/lifecycleRequests.ts        (TRACE=1 lists every request)
  */
 import type { IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createHttpServer } from '@vercel/cosmosdb-server';
+import { startLocalCosmos } from '../src/store/localCosmos.js';
 import { VERBS } from '../cards/verbs.js';
 import { ManualClock } from '../src/domain/clock.js';
 import type { Referral } from '../src/domain/referral.js';
@@ -49,19 +48,18 @@ export interface StepRow {
 
 /** Walks one referral through its lifecycle and returns the requests per step. */
 export async function lifecycleRequests(): Promise<StepRow[]> {
-  const cosmos = createHttpServer();
   let counting = false;
   const counts = new Map<string, number>();
   const cross: string[] = [];
-  cosmos.on('request', (req: IncomingMessage) => {
+  const onRequest = (req: IncomingMessage) => {
     if (!counting) return;
     const kind = kindOf(req);
     counts.set(kind, (counts.get(kind) ?? 0) + 1);
     if (kind.startsWith('CROSS')) cross.push(decodeURIComponent(req.url ?? ''));
     if (process.env.TRACE) process.stdout.write(`  ${kind} ${req.method} ${decodeURIComponent(req.url ?? '')}\n`);
-  });
-  await new Promise<void>((r) => cosmos.listen(0, '127.0.0.1', () => r()));
-  const endpoint = `http://127.0.0.1:${(cosmos.address() as AddressInfo).port}`;
+  };
+  const cosmos = await startLocalCosmos({ onRequest });
+  const endpoint = cosmos.endpoint;
   const connector = await new FakeConnector().start();
   const coordinator = makeUser('Coördinator');
   const smw = makeUser('Sanne Smit');
@@ -197,7 +195,7 @@ export async function lifecycleRequests(): Promise<StepRow[]> {
 
   await bot.stop();
   await connector.stop();
-  cosmos.close();
+  await cosmos.close();
   return rows;
 }
 

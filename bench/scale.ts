@@ -8,8 +8,7 @@
  *   npm run bench:scale                       (BENCH_SCALE_N=100 turns per command and size)
  */
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { createHttpServer } from '@vercel/cosmosdb-server';
+import { startLocalCosmos } from '../src/store/localCosmos.js';
 import { referralNumber, type Referral, type ReferralState } from '../src/domain/referral.js';
 import { makeUser, message, personalConversationId, TENANT, type TeamsUser } from '../test/support/activities.js';
 import { makeFullReferral } from '../test/support/factories.js';
@@ -86,10 +85,9 @@ async function measure(bot: BotInstance, connector: FakeConnector, user: TeamsUs
 }
 
 async function main(): Promise<void> {
-  const cosmos = createHttpServer();
-  cosmos.on('request', () => requests++);
-  await new Promise<void>((r) => cosmos.listen(0, '127.0.0.1', () => r()));
-  const endpoint = `http://127.0.0.1:${(cosmos.address() as AddressInfo).port}`;
+  // The embedded store `npm start` uses (the package's server alone checks conditional patches wrongly).
+  const cosmos = await startLocalCosmos({ onRequest: () => requests++ });
+  const endpoint = cosmos.endpoint;
   const connector = await new FakeConnector().start();
   const bot = await startBot(endpoint, 'bench-scale', { LOG_LEVEL: 'silent', EFFECTS_INTERVAL_MS: '3600000' });
   const user = makeUser('Sanne Smit');
@@ -132,7 +130,7 @@ async function main(): Promise<void> {
   }
   await bot.stop();
   await connector.stop();
-  cosmos.close();
+  await cosmos.close();
 }
 
 await main();

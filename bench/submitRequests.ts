@@ -4,8 +4,7 @@
  *   npx tsx bench/submitRequests.ts
  */
 import type { IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createHttpServer } from '@vercel/cosmosdb-server';
+import { startLocalCosmos } from '../src/store/localCosmos.js';
 import { VERBS } from '../cards/verbs.js';
 import { cardAction, installationUpdate, makeUser } from '../test/support/activities.js';
 import { action } from '../test/support/cards.js';
@@ -28,15 +27,15 @@ function kindOf(req: IncomingMessage): string {
 }
 
 async function main(): Promise<void> {
-  const cosmos = createHttpServer();
   let counting = false;
   const counts = new Map<string, number>();
-  cosmos.on('request', (req: IncomingMessage) => {
-    if (counting) counts.set(kindOf(req), (counts.get(kindOf(req)) ?? 0) + 1);
-    if (counting && process.env.TRACE) process.stdout.write(`${kindOf(req)} ${req.method} ${decodeURIComponent(req.url ?? "")}\n`);
+  const cosmos = await startLocalCosmos({
+    onRequest: (req: IncomingMessage) => {
+      if (counting) counts.set(kindOf(req), (counts.get(kindOf(req)) ?? 0) + 1);
+      if (counting && process.env.TRACE) process.stdout.write(`${kindOf(req)} ${req.method} ${decodeURIComponent(req.url ?? "")}\n`);
+    },
   });
-  await new Promise<void>((r) => cosmos.listen(0, '127.0.0.1', () => r()));
-  const endpoint = `http://127.0.0.1:${(cosmos.address() as AddressInfo).port}`;
+  const endpoint = cosmos.endpoint;
   const connector = await new FakeConnector().start();
   const coordinator = makeUser('Coördinator');
   const smw = makeUser('Sanne Smit');
@@ -68,7 +67,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${line('in the click', click)}\n${line('after the click', after)}\n`);
   await bot.stop();
   await connector.stop();
-  cosmos.close();
+  await cosmos.close();
 }
 
 await main();

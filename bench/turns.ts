@@ -36,9 +36,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { Writable } from 'node:stream';
-import { createHttpServer } from '@vercel/cosmosdb-server';
 import { VERBS } from '../cards/verbs.js';
 import { startSchakel } from '../src/app.js';
+import { startLocalCosmos } from '../src/store/localCosmos.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { cardAction, makeUser, message } from '../test/support/activities.js';
@@ -208,11 +208,9 @@ async function main(): Promise<void> {
   const connector = await new FakeConnector().start();
   const discard = new Writable({ write: (_chunk, _enc, done) => done() });
   // The embedded Cosmos-compatible server, started here (as `npm start` does) so its requests can be counted.
-  const cosmos = createHttpServer();
   let dbRequests = 0;
-  cosmos.on('request', () => dbRequests++);
-  await new Promise<void>((r) => cosmos.listen(0, '127.0.0.1', () => r()));
-  const cosmosEndpoint = `http://127.0.0.1:${(cosmos.address() as AddressInfo).port}`;
+  const cosmos = await startLocalCosmos({ onRequest: () => dbRequests++ });
+  const cosmosEndpoint = cosmos.endpoint;
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL, SHUTDOWN_GRACE_MS: '2000', COSMOS_ENDPOINT: cosmosEndpoint, ...DOOR_OPEN });
   const schakel = await startSchakel(config, createLogger(config.logLevel, discard));
   const endpoint = `${schakel.url}/api/messages`;
@@ -364,8 +362,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await connector.stop();
-    cosmos.closeAllConnections();
-    await new Promise<void>((r) => cosmos.close(() => r()));
+    await cosmos.close();
   }
   process.stdout.write(`\nLoad average (1/5/15 min) at the end: ${loadavg().map((x) => x.toFixed(2)).join(' / ')} on ${cpus().length} CPUs\n`);
   if (failures > 0) {

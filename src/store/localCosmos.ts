@@ -36,6 +36,8 @@ export interface LocalCosmosOptions {
   now?: () => number;
   /** How often expired documents are swept when no request comes in. Default 5 s. */
   sweepEveryMs?: number;
+  /** Told of every request as it arrives (benchmarks count them). */
+  onRequest?: (req: IncomingMessage) => void;
 }
 
 export { LOCAL_COSMOS_KEY } from './localKey.js';
@@ -103,6 +105,7 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
   };
 
   const server: Server = createServer((req, res) => {
+    options.onRequest?.(req);
     handle(req, res).catch((err: unknown) => {
       log.error({ err: { message: (err as Error).message } }, 'local store: unexpected failure');
       if (!res.writableEnded) {

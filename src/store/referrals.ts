@@ -153,6 +153,8 @@ export class ReferralRepository {
    */
   private async addToPerson(aadObjectId: string, referralId: string): Promise<void> {
     const key = personKey(aadObjectId);
+    // Known missing after a 404 of the patch: the list is created without reading it first.
+    let missing = false;
     if (SAFE_ID.test(referralId)) {
       try {
         await this.cases.item(PERSON_LIST, key).patch({ condition: `FROM c WHERE NOT ARRAY_CONTAINS(c.referralIds, "${referralId}")`, operations: [{ op: 'add', path: '/referralIds/-', value: referralId }] });
@@ -162,10 +164,11 @@ export class ReferralRepository {
         // 412: the condition failed, the id is listed already.
         if (code === 412) return;
         if (code !== 404) throw err;
+        missing = true;
       }
     }
     for (let attempt = 1; ; attempt++) {
-      const found = await readDoc<PersonCasesDoc>(this.cases, PERSON_LIST, key);
+      const found = missing && attempt === 1 ? undefined : await readDoc<PersonCasesDoc>(this.cases, PERSON_LIST, key);
       if (found?.doc.referralIds.includes(referralId)) return;
       const known = found ? found.doc.referralIds : await this.legacyPersonIndex(key);
       const doc: PersonCasesDoc = { id: PERSON_LIST, key, referralIds: [...new Set([...known, referralId])] };

@@ -4,6 +4,8 @@ import type { AccountNode } from './engine.js';
 
 const PARTITION_HEADER = 'x-ms-documentdb-partitionkey';
 const CONDITION_PREFIX = /^\s*from\s+c\s+where\s+/i;
+/** A double- or single-quoted string literal of Cosmos SQL (with backslash escapes). */
+const STRING_LITERAL = /"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'/g;
 
 /**
  * A conditional patch (`{ condition: "FROM c WHERE …", operations }`) checked the way Azure
@@ -49,8 +51,16 @@ export async function checkPatchCondition(
   if (!doc) return forward;
   let matches: boolean;
   try {
-    const query = collection.documents._getQuery(`SELECT VALUE 1 FROM c WHERE ${condition.replace(CONDITION_PREFIX, '')}`);
-    const result = query.exec([doc], {}) as { result?: unknown[] };
+    // String literals become parameters: the compiled query (the package caches it by its text) then
+    // serves every patch of the same shape, instead of compiling anew for each id.
+    const parameters: { name: string; value: string }[] = [];
+    const where = condition.replace(CONDITION_PREFIX, '').replace(STRING_LITERAL, (_m, double: string | undefined, single: string | undefined) => {
+      const name = `@literal${parameters.length}`;
+      parameters.push({ name, value: (double ?? single ?? '').replace(/\\(.)/g, '$1') });
+      return name;
+    });
+    const query = collection.documents._getQuery(`SELECT VALUE 1 FROM c WHERE ${where}`);
+    const result = query.exec([doc], { parameters }) as { result?: unknown[] };
     matches = (result.result ?? []).length > 0;
   } catch {
     return { status: 400, body: { code: 'BadRequest', message: 'Invalid condition in patch request.' } };
