@@ -1,3 +1,4 @@
+import { VERBS } from '../../cards/verbs.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { channelMessage, installationUpdate, personalConversationId, type TeamsUser } from './activities.js';
 import { download, links, texts } from './cards.js';
@@ -16,10 +17,12 @@ export async function meet(h: Harness, people: { user: TeamsUser; email: string 
 const hasCard = (c: ConnectorCall) => JSON.stringify(c.body.attachments ?? []).includes('application/vnd.microsoft.card.adaptive');
 /** The live case card (cards/case): posted once per person and referral, then only updated in place. */
 export const isCaseCard = (c: ConnectorCall) => JSON.stringify(c.body.attachments ?? []).includes('"id":"case:');
+/** The small card under a delivery problem ("Ik heb het zelf doorgegeven"): not a card of the flow. */
+export const isProblemCard = (c: ConnectorCall) => JSON.stringify(c.body.attachments ?? []).includes(VERBS.problemPassedOn);
 
 /** The last card sent into a person's 1:1 chat (not counting their live case cards), with the activity id the connector gave it. */
 export function lastCardTo(h: Harness, user: TeamsUser): { card: Record<string, unknown>; activityId: string } {
-  const call = h.connector.calls.filter((c) => c.method === 'POST' && c.status < 300 && c.conversationId === personalConversationId(user) && hasCard(c) && !isCaseCard(c)).at(-1);
+  const call = h.connector.calls.filter((c) => c.method === 'POST' && c.status < 300 && c.conversationId === personalConversationId(user) && hasCard(c) && !isCaseCard(c) && !isProblemCard(c)).at(-1);
   if (!call?.responseId) throw new Error(`no card sent to ${user.name}`);
   const attachments = call.body.attachments as { content: Record<string, unknown> }[];
   return { card: attachments[0]!.content, activityId: call.responseId };
@@ -117,7 +120,7 @@ export async function stopCaseHarness(h: Harness | undefined): Promise<string[]>
  */
 export function planningCardTo(h: Harness, user: TeamsUser, referralId: string): { card: Record<string, unknown>; activityId: string } {
   const call = h.connector.calls
-    .filter((c) => c.method === 'POST' && c.status < 300 && c.conversationId === personalConversationId(user) && hasCard(c) && !isCaseCard(c))
+    .filter((c) => c.method === 'POST' && c.status < 300 && c.conversationId === personalConversationId(user) && hasCard(c) && !isCaseCard(c) && !isProblemCard(c))
     .filter((c) => {
       const body = JSON.stringify(c.body.attachments ?? []);
       return body.includes(referralId) && body.includes('"handover.plan"');
