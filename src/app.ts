@@ -15,6 +15,7 @@ import { StoredReminderPlanner } from './scheduler/planner.js';
 import { createReminderEngine, type ReminderEngine } from './scheduler/index.js';
 import { CosmosConversationDirectory } from './bot/conversationDirectory.js';
 import { reportDeliveryProblem } from './bot/deliveryProblems.js';
+import { BackgroundWork } from './bot/background.js';
 import { reminderPolicy } from './domain/reminders.js';
 import { normDeadline } from './domain/serviceNorms.js';
 import { DigestRepository } from './store/digests.js';
@@ -154,6 +155,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     instruments: await loadInstruments(config.instrumentsFile),
     profiles: new TeamsProfiles(adapter, config.bot.appId ?? '', conversations, log, (conversationId) => engine.sender.reserve(conversationId)),
     teams: new SenderTeamsPort(engine.sender, config.bot.appId ?? '', { patient: true }),
+    background: new BackgroundWork(log),
     outbox: new OutboxRepository(store.containers.outbox),
     familyData: new FamilyDataRepository(store),
     registration: new RegistrationRepository(store.containers.registration),
@@ -240,7 +242,8 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
       if (stopped) return;
       stopped = true;
       await http.close(config.shutdownGraceMs);
-      // The scheduler and the runner finish their in-flight sends while the store is still open.
+      // The scheduler, the runner and the turns' background work finish their in-flight sends while the store is still open.
+      await deps.background.idle();
       await effects.stop();
       if (jobTimer) clearInterval(jobTimer);
       if (retentionTimer) clearInterval(retentionTimer);

@@ -8,6 +8,7 @@ import type { ConfigRepository } from '../store/configRepository.js';
 import type { InstrumentOptions } from '../domain/sections/safety.js';
 import type { TeamsProfiles } from '../notify/teams.js';
 import type { TeamsPort } from '../effects/ports.js';
+import type { BackgroundWork } from './background.js';
 import type { OutboxRepository } from '../store/outbox.js';
 import type { FamilyDataRepository } from '../store/familyData.js';
 import type { MailSender } from '../notify/mail.js';
@@ -61,6 +62,8 @@ export interface BotDeps {
    * same rate-limited path as the effect runner; this port waits and retries itself.
    */
   teams: TeamsPort;
+  /** Fan-outs a turn starts without waiting for them (the yearly evaluation); awaited on shutdown. */
+  background: BackgroundWork;
   outbox: OutboxRepository;
   familyData: FamilyDataRepository;
   /** Free/busy and meetings through Graph; undefined without Graph (iCalendar invitations instead). */

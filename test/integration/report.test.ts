@@ -277,9 +277,11 @@ describe('the yearly evaluation', () => {
     const before = new Map([...participants, outsider, coordinator].map((u) => [u.aadObjectId, h.connector.sent(personalConversationId(u)).length]));
     const channelBefore = h.connector.sent().filter((a) => JSON.stringify(a).includes('evaluation.answer')).length;
     const replies = await say(coordinator, 'evaluatie starten');
-    // First what is happening (the cards are paced by Teams' limits), then what was delivered.
-    expect(replies.map((r) => r.text)).toContain(t('nl', 'evaluation.sending', { year: '2026', people: 5 }));
-    expect(replies.at(-1)!.text).toBe(t('nl', 'evaluation.started', { year: '2026', people: 5, channels: 1 }));
+    // The turn answers with what is happening (the cards are paced by Teams' limits, and go out after it) ...
+    expect(replies.map((r) => r.text)).toEqual([t('nl', 'evaluation.sending', { year: '2026', people: 5 })]);
+    // ... and the coordinator is told what was delivered once it is done.
+    await h.bot.schakel.deps.background.idle();
+    expect(h.connector.sent(personalConversationId(coordinator)).slice(before.get(coordinator.aadObjectId)).at(-1)!.text).toBe(t('nl', 'evaluation.started', { year: '2026', people: 5, channels: 1 }));
     for (const u of participants) {
       const got = h.connector.sent(personalConversationId(u)).slice(before.get(u.aadObjectId)!);
       expect(got, u.name).toHaveLength(1);

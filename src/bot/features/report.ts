@@ -240,27 +240,31 @@ async function startEvaluation(ctx: TurnContext, deps: BotDeps, evaluations: Eva
   const evaluation: Evaluation = { period: year, status: 'open', startedAt: deps.clock.now().toISOString(), questions: config.questions, reminderAfterWorkingDays: config.reminderAfterWorkingDays, sentTo: 0 };
   if (!(await evaluations.start(evaluation))) return void (await ctx.sendActivity(tr('evaluation.exists', { year, status: tr('report.evaluation.open') })));
   const name = await wijkteamNamer(deps);
-  // Teams' rate limits pace the cards: with many people this takes a while, and the coordinator sees that it runs.
+  // Teams' rate limits pace the cards: with many people this takes a while. The turn answers now with
+  // what is happening; the cards go out after it, and the coordinator is told the result when done.
   await ctx.sendActivity(tr('evaluation.sending', { year, people: recipients.length }));
-  let people = 0;
-  for (const r of recipients) {
-    const lang = (await deps.languageOf(r.aadObjectId)) ?? 'nl';
-    const delivery = await deps.teams.toPerson(r.aadObjectId, cardMessage(evaluationCard(evaluation, r.cells, name, lang)));
-    if (delivery.ok) people++;
-  }
-  let channels = 0;
-  const teams = new Set(recipients.flatMap((r) => r.cells.map((c) => c.split(CELL_SEPARATOR)[1] ?? '')));
-  for (const wijkteamId of teams) {
-    const channel = await deps.settings.channel(wijkteamId);
-    if (!channel) continue;
-    const posted = await deps.teams.postToChannel(channel, cardMessage(evaluationCard(evaluation, [`${TEAM_ANSWER_SCHOOL}${CELL_SEPARATOR}${wijkteamId}`], name, 'nl', { team: true })));
-    if (posted.ok) channels++;
-    else deps.log.warn({ wijkteamId, reason: posted.reason }, 'evaluation card not posted in channel');
-  }
-  await evaluations.update(year, { sentTo: people + channels });
-  deps.log.info({ year, people, channels }, 'evaluation started');
-  const missed = recipients.length - people;
-  await ctx.sendActivity(tr('evaluation.started', { year, people, channels }) + (missed > 0 ? tr('evaluation.notReached', { count: missed }) : ''));
+  const coordinator = actorOf(ctx)?.aadObjectId;
+  deps.background.run('evaluation.start', async () => {
+    let people = 0;
+    for (const r of recipients) {
+      const lang = (await deps.languageOf(r.aadObjectId)) ?? 'nl';
+      const delivery = await deps.teams.toPerson(r.aadObjectId, cardMessage(evaluationCard(evaluation, r.cells, name, lang)));
+      if (delivery.ok) people++;
+    }
+    let channels = 0;
+    const teams = new Set(recipients.flatMap((r) => r.cells.map((c) => c.split(CELL_SEPARATOR)[1] ?? '')));
+    for (const wijkteamId of teams) {
+      const channel = await deps.settings.channel(wijkteamId);
+      if (!channel) continue;
+      const posted = await deps.teams.postToChannel(channel, cardMessage(evaluationCard(evaluation, [`${TEAM_ANSWER_SCHOOL}${CELL_SEPARATOR}${wijkteamId}`], name, 'nl', { team: true })));
+      if (posted.ok) channels++;
+      else deps.log.warn({ wijkteamId, reason: posted.reason }, 'evaluation card not posted in channel');
+    }
+    await evaluations.update(year, { sentTo: people + channels });
+    deps.log.info({ year, people, channels }, 'evaluation started');
+    const missed = recipients.length - people;
+    if (coordinator) await deps.teams.toPerson(coordinator, { text: tr('evaluation.started', { year, people, channels }) + (missed > 0 ? tr('evaluation.notReached', { count: missed }) : '') });
+  });
 }
 
 type Reminded = { kind: 'none' | 'notOpen' } | { kind: 'tooEarly'; from: string; days: number } | { kind: 'sent'; count: number };
