@@ -5,7 +5,7 @@ import type { AdaptiveCardJson } from '../../cards/render.js';
 import { VERBS } from '../../cards/verbs.js';
 import { refuse } from '../domain/decision.js';
 import { deliveryProblemFound, problemPassedOn, rolesOf } from '../domain/deliveryProblems.js';
-import type { PartyRole } from '../domain/types.js';
+import { PARTY_ROLES, type PartyRole } from '../domain/types.js';
 import type { DeliveryProblemReport } from '../domain/effects.js';
 import type { Referral } from '../domain/referral.js';
 import { hasKey, translator, type Lang } from '../i18n/index.js';
@@ -34,17 +34,12 @@ export async function reportDeliveryProblem(deps: BotDeps, problem: DeliveryProb
           ...(problem.mailed ? { fallback: problem.mailReceipt === 'outbox' ? ('outbox' as const) : ('mailed' as const) } : {}),
         };
   try {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const outcome = await decideAndSave(deps, problem.referralId, { aadObjectId: SYSTEM_ACTOR, name: 'Schakel', tenantId: '' }, (current) =>
-        current ? deliveryProblemFound(current, report) : refuse('notFound'),
-      );
-      if (outcome.decision.ok) {
-        deps.log.info({ referralId: problem.referralId, reminderId: problem.reminderId, role: problem.role }, "delivery problem committed for the SMW'er");
-        return;
-      }
-      if (outcome.decision.code !== 'stale') return;
-    }
-    deps.log.error({ referralId: problem.referralId, reminderId: problem.reminderId }, 'delivery problem could not be committed');
+    // decideAndSave decides again on the fresh referral when a write raced it.
+    const outcome = await decideAndSave(deps, problem.referralId, { aadObjectId: SYSTEM_ACTOR, name: 'Schakel', tenantId: '' }, (current) =>
+      current ? deliveryProblemFound(current, report) : refuse('notFound'),
+    );
+    if (outcome.decision.ok) deps.log.info({ referralId: problem.referralId, reminderId: problem.reminderId, role: problem.role }, "delivery problem committed for the SMW'er");
+    else deps.log.error({ referralId: problem.referralId, reminderId: problem.reminderId, code: outcome.decision.code }, 'delivery problem could not be committed');
   } catch (err) {
     deps.log.error({ referralId: problem.referralId, reminderId: problem.reminderId, err: { name: (err as Error).name } }, 'delivery problem could not be committed');
   }
@@ -77,8 +72,7 @@ export function deliveryProblemText(lang: Lang, r: Referral, problem: DeliveryPr
   });
 }
 
-const ROLES = ['smw', 'caseManager', 'schoolContact', 'parent', 'pupil', 'wijkteam', 'coordinator'] as const satisfies readonly PartyRole[];
-const PassedOn = z.object({ referralId: z.string().uuid(), roles: z.string().max(120).transform((s) => s.split(',')).pipe(z.array(z.enum(ROLES)).min(1).max(ROLES.length)) });
+const PassedOn = z.object({ referralId: z.string().uuid(), roles: z.string().max(120).transform((s) => s.split(',')).pipe(z.array(z.enum(PARTY_ROLES)).min(1).max(PARTY_ROLES.length)) });
 
 /**
  * Under the SMW'er's message about a problem: "Ik heb het zelf doorgegeven" (the referral number

@@ -32,4 +32,9 @@ export interface Accepted<T> {
 
 export type Decision<T> = Accepted<T> | Refusal;
 
+/** Two accepted decisions on the same referral, the second made on the first's value: its value, both events and effects. */
+export function followedBy<T>(first: Accepted<T>, second: Accepted<T>): Accepted<T> {
+  return { ok: true, value: second.value, events: [...first.events, ...second.events], effects: [...(first.effects ?? []), ...(second.effects ?? [])] };
+}
+
 export const refuse = (code: RefusalCode, extra: Omit<Refusal, 'ok' | 'code'> = {}): Refusal => ({ ok: false, code, ...extra });

@@ -1,3 +1,4 @@
+import { isSmwOf } from './access.js';
 import { refuse, type Accepted, type Decision } from './decision.js';
 import type { Now } from './draft.js';
 import type { DeliveryProblemReport, Effect, EffectKind, EffectRequest } from './effects.js';
@@ -83,7 +84,7 @@ export function effectFailed(r: Referral, effect: Effect): Accepted<Referral> {
  * resolution goes on the timeline beside the problem, per role, and is audited.
  */
 export function problemPassedOn(r: Referral, a: Actor, roles: PartyRole[], now: Now): Decision<Referral> {
-  if (a.aadObjectId !== r.smw.aadObjectId) return refuse('notAllowed');
+  if (!isSmwOf(r, a)) return refuse('notAllowed');
   const unique = [...new Set(roles)];
   if (unique.length === 0) return refuse('invalid');
   return {

@@ -1,5 +1,5 @@
 import { caseCardsPosted, channelCardChanged, settleNeedsRefresh, withCaseCardRefresh, type CaseCardRef } from './caseCards.js';
-import type { Accepted } from './decision.js';
+import { followedBy, type Accepted } from './decision.js';
 import type { DeliveryState, Effect } from './effects.js';
 import type { Now } from './draft.js';
 import { agreementsDelivered } from './agreementDelivery.js';
@@ -51,9 +51,7 @@ export function effectSettled(referral: Referral, effect: Effect, state: Deliver
   const settled = settledFor(referral, effect, state, result, now);
   // A failure for good that nothing above answered: whoever it was to reach is a delivery problem.
   const failure = state.status === 'failed' ? effectFailed(settled.value, effect) : undefined;
-  const decision: Accepted<Referral> = failure && (failure.events.length > 0 || failure.effects?.length)
-    ? { ok: true, value: settled.value, events: [...settled.events, ...failure.events], effects: [...(settled.effects ?? []), ...(failure.effects ?? [])] }
-    : settled;
+  const decision = failure && (failure.events.length > 0 || failure.effects?.length) ? followedBy(settled, failure) : settled;
   if (!settleNeedsRefresh(effect, state, decision.value !== referral)) return decision;
   // The case cards show deliveries and state: what this effect changed reaches them (coalesced).
   const refresh = withCaseCardRefresh(decision.value, channelCardChanged(referral, decision.value), decision.effects);
@@ -86,8 +84,7 @@ function settledFor(referral: Referral, effect: Effect, state: DeliveryState, re
       const d = result.delivery;
       // The school contact or the pupil not reached (or no address: a task): the SMW'er hears of it.
       if (!d || (d.recipient !== 'schoolContact' && d.recipient !== 'pupil') || !['unreachable', 'failed', 'todo'].includes(d.status)) return delivered;
-      const problem = deliveryProblemFound(delivered.value, { what: 'agreements', roles: [d.recipient] });
-      return { ok: true, value: delivered.value, events: [...delivered.events, ...problem.events], effects: [...(delivered.effects ?? []), ...(problem.effects ?? [])] };
+      return followedBy(delivered, deliveryProblemFound(delivered.value, { what: 'agreements', roles: [d.recipient] }));
     }
     case 'planReminders':
       // Agreed dates that name a role nobody can reach: never dropped silently.

@@ -5,7 +5,9 @@
  */
 
 /** Roles a person can have in one referral. */
-export type PartyRole = 'smw' | 'caseManager' | 'schoolContact' | 'parent' | 'pupil' | 'wijkteam' | 'coordinator';
+/** Every role a party of a referral can have (also what a card may name, checked against this list). */
+export const PARTY_ROLES = ['smw', 'caseManager', 'schoolContact', 'parent', 'pupil', 'wijkteam', 'coordinator'] as const;
+export type PartyRole = (typeof PARTY_ROLES)[number];
 
 /** A professional known in Teams (Entra object id); name is for display only. */
 export interface Professional {
