@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Container, PatchOperation } from '@azure/cosmos';
+import { BulkOperationType, type BulkOperationResult, type Container, type JSONObject, type OperationInput, type PatchOperation } from '@azure/cosmos';
 import type { Clock } from '../domain/clock.js';
 import type { PlannedReminder, RecipientAddress, ReminderKind, ReminderStatus, ReminderSubject } from '../domain/reminders.js';
 import { readDoc, statusOf, stripMeta, type Versioned } from './documents.js';
@@ -180,22 +180,57 @@ export class ReminderStore {
     const refsOf = new Map<string, ReminderRef[]>();
     for (const p of planned) refsOf.set(p.referralId, [...(refsOf.get(p.referralId) ?? []), refOf(p)]);
     for (const [referralId, refs] of refsOf) await this.retrying(() => this.updateIndex(referralId, (index) => indexWith(index, referralId, refs, this.clock.now())));
-    for (const p of planned) {
-      const doc = toDocument(p, this.clock.now());
-      const outcome = await this.retrying(async () => {
-        try {
-          await this.container.items.create(doc);
-          return 'created' as const;
-        } catch (err) {
-          if (statusOf(err) === 409) return 'exists' as const;
-          throw err;
-        }
-      });
-      if (outcome === 'created') created++;
+    const docs = planned.map((p) => toDocument(p, this.clock.now()));
+    const outcomes = await this.createAll(docs);
+    for (const [i, doc] of docs.entries()) {
+      if (outcomes[i] === 'created') created++;
       else if (await this.revive(doc)) created++;
       else existing++;
     }
     return { created, existing };
+  }
+
+  /**
+   * Creates the reminders with the SDK's bulk execution: one request per partition key range (a
+   * small container has one) instead of one per reminder, on Azure and on the embedded store.
+   * Each reminder's own answer counts: created, or there already (409); transient answers are
+   * tried again, the others thrown.
+   */
+  private async createAll(docs: ReminderDocument[]): Promise<Array<'created' | 'exists'>> {
+    const outcomes: Array<'created' | 'exists'> = [];
+    if (docs.length === 1) {
+      const doc = docs[0] as ReminderDocument;
+      outcomes.push(await this.retrying(() => this.container.items.create(doc).then(() => 'created' as const, (err: unknown) => (statusOf(err) === 409 ? ('exists' as const) : Promise.reject(err)))));
+      return outcomes;
+    }
+    let open = docs.map((_, i) => i);
+    for (let attempt = 1; open.length > 0; attempt++) {
+      const operations: OperationInput[] = open.map((i) => {
+        const doc = docs[i] as ReminderDocument;
+        // A reminder is plain JSON data; its interfaces only lack the index signature JSONObject asks for.
+        return { operationType: BulkOperationType.Create, partitionKey: doc.bucket, resourceBody: { ...doc } as unknown as JSONObject };
+      });
+      let results: BulkOperationResult[];
+      try {
+        results = await this.container.items.executeBulkOperations(operations);
+      } catch (err) {
+        if (attempt >= this.writeAttempts || !isTransient(err)) throw err;
+        await pause(attempt);
+        continue;
+      }
+      const again: number[] = [];
+      for (const [k, result] of results.entries()) {
+        const i = open[k] as number;
+        const code = result.response?.statusCode ?? statusOf(result.error);
+        if (code === 201 || code === 200) outcomes[i] = 'created';
+        else if (code === 409) outcomes[i] = 'exists';
+        else if (code !== undefined && isTransient({ code }) && attempt < this.writeAttempts) again.push(i);
+        else throw result.error ?? new Error(`reminder create answered ${code ?? 'nothing'}`);
+      }
+      open = again;
+      if (again.length > 0) await pause(attempt);
+    }
+    return outcomes;
   }
 
   private async revive(fresh: ReminderDocument): Promise<boolean> {

@@ -136,3 +136,31 @@ describe("a referral's pending reminders are found without a query", () => {
     expect(seen).toHaveLength(3);
   });
 });
+
+describe('planning many reminders at once', () => {
+  it('creates them in one bulk request; one already there stays, a cancelled one comes back, each counted', async () => {
+    let requests: string[] = [];
+    const counted = await startLocalCosmos({ onRequest: (req) => requests.push(`${req.method} ${req.url ?? ''}`) });
+    const own = await openTestStore(counted.endpoint, 'schakel-reminder-bulk');
+    try {
+      const reminders = new ReminderStore(own.containers.reminders, systemClock);
+      const base = Date.parse('2027-04-01T08:00:00.000Z');
+      // Thirteen reminders over thirteen due days: thirteen partitions of the container.
+      const planned = Array.from({ length: 13 }, (_, d) => makeReminders(1, new Date(base + d * DAY), () => [teamsRecipient('u1')], `bulk-${d}`).map((r) => ({ ...r, id: `bulk-${d}`, referralId: 'BULK-1' }))).flat();
+      await reminders.save([planned[0]!, planned[1]!]);
+      await reminders.cancel([planned[1]!]);
+
+      requests = [];
+      expect(await reminders.save(planned)).toEqual({ created: 12, existing: 1 });
+      const creates = requests.filter((r) => r.startsWith('POST') && r.endsWith('/colls/reminders/docs'));
+      // One bulk request for the thirteen (and the revived one's read and replace), not thirteen creates.
+      expect(creates).toHaveLength(1);
+      const stored = await Promise.all(planned.map((p) => reminders.get(p.id, bucketOf(p.dueAt))));
+      expect(stored.map((s) => s?.doc.status)).toEqual(planned.map(() => 'pending'));
+      expect((await reminders.pendingRefsOfReferral('BULK-1')).map((r) => r.id).sort()).toEqual(planned.map((p) => p.id).sort());
+    } finally {
+      await own.close();
+      await counted.close();
+    }
+  });
+});
