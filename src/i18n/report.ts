@@ -66,6 +66,8 @@ export const report: Catalogue = {
   'evaluation.noParticipants': { nl: 'Niemand had in {year} een aanmelding: er is niemand om te vragen.', en: 'Nobody had a referral in {year}: there is nobody to ask.' },
   'evaluation.badConfig': { nl: 'Het bestand met de evaluatievragen klopt niet: {problem}', en: 'The evaluation questions file is wrong: {problem}' },
   'evaluation.remindTooEarly': { nl: 'Herinneren kan vanaf {date} ({days} werkdagen na de start).', en: 'Reminders can be sent from {date} ({days} working days after the start).' },
+  'evaluation.reminding': { nl: 'Herinnering wordt verstuurd naar {people} personen die nog niet antwoordden… U krijgt bericht als het klaar is.', en: 'A reminder is being sent to {people} people who have not answered… You will be told when it is done.' },
+  'evaluation.allAnswered': { nl: 'Iedereen die de evaluatie {year} kreeg, heeft al geantwoord: er is niemand om te herinneren.', en: 'Everyone who received evaluation {year} has answered already: there is nobody to remind.' },
   'evaluation.reminded': { nl: 'Herinnering verstuurd aan {count} personen die nog niet antwoordden.', en: 'Reminder sent to {count} people who have not answered.' },
   'evaluation.closedNow': { nl: 'Evaluatie {year} gesloten met {answers} antwoorden. De uitkomsten staan in de rapportage.', en: 'Evaluation {year} closed with {answers} answers. The results are in the report.' },
 };

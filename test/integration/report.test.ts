@@ -334,6 +334,15 @@ describe('the yearly evaluation', () => {
       expect(got, u.name).toBe(u === smws[0] || u === karim ? 0 : 1);
     }
     expect(texts(lastCard(lisa))).toContain(t('nl', 'evaluation.card.reminder'));
+
+    // By hand the coordinator may remind again: the turn answers at once with what is happening,
+    // the cards go out after it, and the coordinator is told how many were reached.
+    const again = new Map([...participants, coordinator].map((u) => [u.aadObjectId, h.connector.sent(personalConversationId(u)).length]));
+    const replies = await say(coordinator, 'evaluatie herinneren');
+    expect(replies.map((r) => r.text)).toEqual([t('nl', 'evaluation.reminding', { people: 3 })]);
+    await h.bot.schakel.deps.background.idle();
+    for (const u of participants) expect(h.connector.sent(personalConversationId(u)).length - again.get(u.aadObjectId)!, u.name).toBe(u === smws[0] || u === karim ? 0 : 1);
+    expect(h.connector.sent(personalConversationId(coordinator)).slice(again.get(coordinator.aadObjectId)).at(-1)!.text).toBe(t('nl', 'evaluation.reminded', { count: 3 }));
   });
 
   it('freezes when closed and shows its results in the report, suppressed below 5 answers', async () => {

@@ -267,16 +267,25 @@ async function startEvaluation(ctx: TurnContext, deps: BotDeps, evaluations: Eva
   });
 }
 
-type Reminded = { kind: 'none' | 'notOpen' } | { kind: 'tooEarly'; from: string; days: number } | { kind: 'sent'; count: number };
+/** Whether reminders may go out now, and to whom: those invited who have not answered. */
+type ReminderPlan = { kind: 'none' } | { kind: 'notOpen' } | { kind: 'tooEarly'; from: string; days: number } | { kind: 'ready'; evaluation: Evaluation; recipients: Recipient[] };
 
 async function remindEvaluation(ctx: TurnContext, deps: BotDeps, evaluations: EvaluationRepository): Promise<void> {
   const tr = trOf(ctx);
   const year = yearOf(deps);
-  const done = await sendEvaluationReminders(deps, evaluations, year, false);
-  if (done.kind === 'none') return void (await ctx.sendActivity(tr('evaluation.none', { year })));
-  if (done.kind === 'notOpen') return void (await ctx.sendActivity(tr('evaluation.notOpen')));
-  if (done.kind === 'tooEarly') return void (await ctx.sendActivity(tr('evaluation.remindTooEarly', { date: formatDate(done.from, 'nl', deps.config.timeZone), days: done.days })));
-  if (done.kind === 'sent') await ctx.sendActivity(tr('evaluation.reminded', { count: done.count }));
+  const plan = await evaluationReminderPlan(deps, evaluations, year);
+  if (plan.kind === 'none') return void (await ctx.sendActivity(tr('evaluation.none', { year })));
+  if (plan.kind === 'notOpen') return void (await ctx.sendActivity(tr('evaluation.notOpen')));
+  if (plan.kind === 'tooEarly') return void (await ctx.sendActivity(tr('evaluation.remindTooEarly', { date: formatDate(plan.from, 'nl', deps.config.timeZone), days: plan.days })));
+  if (plan.recipients.length === 0) return void (await ctx.sendActivity(tr('evaluation.allAnswered', { year })));
+  // As when starting: Teams' limits pace the cards, so the turn answers now and the coordinator hears the result.
+  await ctx.sendActivity(tr('evaluation.reminding', { people: plan.recipients.length }));
+  const coordinator = actorOf(ctx)?.aadObjectId;
+  deps.background.run('evaluation.remind', async () => {
+    const count = await sendEvaluationReminders(deps, evaluations, plan.evaluation, plan.recipients, false);
+    const missed = plan.recipients.length - count;
+    if (coordinator) await deps.teams.toPerson(coordinator, { text: tr('evaluation.reminded', { count }) + (missed > 0 ? tr('evaluation.notReached', { count: missed }) : '') });
+  });
 }
 
 /**
@@ -287,30 +296,37 @@ async function remindEvaluation(ctx: TurnContext, deps: BotDeps, evaluations: Ev
 export function automaticEvaluationReminder(deps: BotDeps): () => Promise<number> {
   const evaluations = new EvaluationRepository(deps.registration.container);
   return async () => {
-    const done = await sendEvaluationReminders(deps, evaluations, yearOf(deps), true);
-    return done.kind === 'sent' ? done.count : 0;
+    const year = yearOf(deps);
+    const plan = await evaluationReminderPlan(deps, evaluations, year);
+    if (plan.kind !== 'ready' || plan.evaluation.remindedAt || !(await evaluations.claimAutomaticReminder(year, deps.clock.now().toISOString()))) return 0;
+    return sendEvaluationReminders(deps, evaluations, plan.evaluation, plan.recipients, true);
   };
 }
 
-async function sendEvaluationReminders(deps: BotDeps, evaluations: EvaluationRepository, year: string, automatic: boolean): Promise<Reminded> {
+async function evaluationReminderPlan(deps: BotDeps, evaluations: EvaluationRepository, year: string): Promise<ReminderPlan> {
   const evaluation = await evaluations.get(year);
   if (!evaluation) return { kind: 'none' };
   if (evaluation.status !== 'open') return { kind: 'notOpen' };
   const from = deps.calendar.addWorkingDays(deps.calendar.localDate(new Date(evaluation.startedAt)), evaluation.reminderAfterWorkingDays);
   if (deps.calendar.localDate(deps.clock.now()) < from) return { kind: 'tooEarly', from, days: evaluation.reminderAfterWorkingDays };
-  if (automatic && (evaluation.remindedAt || !(await evaluations.claimAutomaticReminder(year, deps.clock.now().toISOString())))) return { kind: 'sent', count: 0 };
   const responded = await evaluations.responded(year);
+  const recipients = (await recipientsOf(deps, year)).filter((r) => !responded.has(EvaluationRepository.respondentHash(evaluation.salt, year, `aad:${r.aadObjectId}`)));
+  return { kind: 'ready', evaluation, recipients };
+}
+
+/** Sends the card again to each recipient (through the one rate-limited path); returns how many it reached. */
+async function sendEvaluationReminders(deps: BotDeps, evaluations: EvaluationRepository, evaluation: Evaluation, recipients: Recipient[], automatic: boolean): Promise<number> {
+  const year = evaluation.period;
   const name = await wijkteamNamer(deps);
   let count = 0;
-  for (const r of await recipientsOf(deps, year)) {
-    if (responded.has(EvaluationRepository.respondentHash(evaluation.salt, year, `aad:${r.aadObjectId}`))) continue;
+  for (const r of recipients) {
     const lang = (await deps.languageOf(r.aadObjectId)) ?? 'nl';
     const delivery = await deps.teams.toPerson(r.aadObjectId, cardMessage(evaluationCard(evaluation, r.cells, name, lang, { reminder: true })));
     if (delivery.ok) count++;
   }
   await evaluations.update(year, { remindedAt: deps.clock.now().toISOString() });
-  deps.log.info({ year, count, automatic }, 'evaluation reminder sent');
-  return { kind: 'sent', count };
+  deps.log.info({ year, count, recipients: recipients.length, automatic }, 'evaluation reminder sent');
+  return count;
 }
 
 const AnswerHead = z.object({ period: z.string().regex(/^\d{4}$/), cell: z.string().min(1).max(400) });
