@@ -20,6 +20,8 @@ import { reminderPolicy } from './domain/reminders.js';
 import { normDeadline } from './domain/serviceNorms.js';
 import { DigestRepository } from './store/digests.js';
 import { withTurnReads } from './store/turnReads.js';
+import type { Versioned } from './store/documents.js';
+import type { Referral } from './domain/referral.js';
 import { dailyDigest } from './bot/features/digest.js';
 import { loadServiceNorms } from './store/configRepository.js';
 import { reminderCardRenderer } from '../cards/reminder/index.js';
@@ -141,7 +143,10 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   const effectIndex = new EffectIndex(store.containers.effects);
   let runner: EffectRunner | undefined;
   // A turn's commits start the runner once the turn is answered (a card's update comes after its answer).
-  const afterAnswer = new AfterAnswer((id) => runner?.kick(id));
+  const afterAnswer = new AfterAnswer<Versioned<Referral>>((id, committed) => runner?.kick(id, committed));
+  const e = config.effects;
+  // This instance as lease owner: a commit here creates its due mark with the lease taken for this runner.
+  const runnerOwner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const deps: BotDeps = {
     config,
     log,
@@ -167,7 +172,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     ...(graph ? { meetings: graph } : {}),
     mail,
     reminders: new StoredReminderPlanner({ store: engine.reminders, calendar, clock, policy, norms, log, languageOf }),
-    effects: { mark: (id, at, seq) => effectIndex.mark(id, at, seq), kick: (id) => afterAnswer.request(id) },
+    effects: { mark: (id, at, seq) => effectIndex.mark(id, at, seq, { owner: runnerOwner, until: new Date(clock.now().getTime() + e.leaseMs) }), kick: (id, committed) => afterAnswer.request(id, committed) },
     languageOf,
     reminderStore: engine.reminders,
     reminderPolicy: policy,
@@ -178,7 +183,6 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   finished = async (doc) => {
     if (isAgreedDateEscalation(doc)) await countAgreedDateEscalated(deps, doc.referralId, doc.subject, clock.now());
   };
-  const e = config.effects;
   runner = new EffectRunner(
     {
       referrals: deps.referrals,
@@ -190,7 +194,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
       },
       log,
     },
-    { owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, leaseMs: e.leaseMs, intervalMs: e.intervalMs, batchSize: 50, retry: { maxAttempts: e.maxAttempts, baseMs: e.retryBaseMs, maxMs: e.retryMaxMs } },
+    { owner: runnerOwner, leaseMs: e.leaseMs, intervalMs: e.intervalMs, batchSize: 50, retry: { maxAttempts: e.maxAttempts, baseMs: e.retryBaseMs, maxMs: e.retryMaxMs } },
   );
   const effects = runner;
   const bot = createBot(deps, adapter);

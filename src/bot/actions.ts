@@ -71,7 +71,7 @@ export async function decideAndSave(
         const value: Referral = { ...decision.value, outbox: enqueue(decision.value.outbox, referralId, actor.aadObjectId, [], refresh.effects, now.at.toISOString()) };
         await deps.effects.mark(referralId, value.outbox?.nextAt ?? now.at.toISOString(), value.outbox?.seq ?? 0);
         const saved = stored ? await deps.referrals.save(value, stored.etag, stored.doc) : await deps.referrals.create(value);
-        deps.effects.kick(referralId);
+        deps.effects.kick(referralId, saved);
         await deps.referrals.record(referralId, actor.aadObjectId, decision.events, now.at);
         await countTransition(deps, stored?.doc, saved.doc, decision.events, now.at);
         return { decision: { ...decision, value }, current: saved, now };
@@ -89,7 +89,7 @@ export async function decideAndSave(
       // The due mark first: a mark without a commit is found empty and removed; a commit is never unmarked.
       await deps.effects.mark(referralId, outbox.nextAt ?? now.at.toISOString(), outbox.seq);
       const saved = stored ? await deps.referrals.save(value, stored.etag, stored.doc) : await deps.referrals.create(value);
-      deps.effects.kick(referralId);
+      deps.effects.kick(referralId, saved);
       await countTransition(deps, stored?.doc, saved.doc, decision.events, now.at);
       return { decision: { ...decision, value }, current: saved, now };
     } catch (err) {

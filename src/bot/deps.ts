@@ -4,6 +4,8 @@ import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { ConversationRepository } from '../store/conversations.js';
 import type { ReferralRepository } from '../store/referrals.js';
+import type { Versioned } from '../store/documents.js';
+import type { Referral } from '../domain/referral.js';
 import type { ConfigRepository } from '../store/configRepository.js';
 import type { InstrumentOptions } from '../domain/sections/safety.js';
 import type { TeamsProfiles } from '../notify/teams.js';
@@ -31,7 +33,8 @@ import type { ParentLinks } from '../parentPage/links.js';
 export interface EffectQueue {
   /** Marks the referral due before its commit is saved; `seq` is the outbox sequence being committed. */
   mark(referralId: string, nextAt: string, seq: number): Promise<void>;
-  kick(referralId: string): void;
+  /** After the commit; `committed` is the referral as it saved it. */
+  kick(referralId: string, committed?: Versioned<Referral>): void;
 }
 
 /** Local mode only (`tijdreis`): moves the bot's clock forward and runs the reminders that became due. */

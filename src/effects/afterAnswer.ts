@@ -7,25 +7,25 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  * effect's update could reach Teams before the click's answer, which would then overwrite it
  * with the older state.
  */
-export class AfterAnswer {
-  private readonly turn = new AsyncLocalStorage<Set<string>>();
+export class AfterAnswer<C = unknown> {
+  private readonly turn = new AsyncLocalStorage<Map<string, C | undefined>>();
 
-  constructor(private readonly kick: (referralId: string) => void) {}
+  constructor(private readonly kick: (referralId: string, committed?: C) => void) {}
 
   /** Runs one turn; the runs it asked for start once it has returned (its answer written). */
   async around<T>(turn: () => Promise<T>): Promise<T> {
-    const held = new Set<string>();
+    const held = new Map<string, C | undefined>();
     try {
       return await this.turn.run(held, turn);
     } finally {
-      for (const id of held) this.kick(id);
+      for (const [id, committed] of held) this.kick(id, committed);
     }
   }
 
-  /** Starts the runner for a referral now, or, inside a turn, once its answer is written. */
-  request(referralId: string): void {
+  /** Starts the runner for a referral now, or, inside a turn, once its answer is written; with what the latest commit saved. */
+  request(referralId: string, committed?: C): void {
     const held = this.turn.getStore();
-    if (held) held.add(referralId);
-    else this.kick(referralId);
+    if (held) held.set(referralId, committed);
+    else this.kick(referralId, committed);
   }
 }

@@ -42,6 +42,8 @@ export class EffectRunner {
   private readonly active = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private readonly wakeups = new Map<string, NodeJS.Timeout>();
+  /** The referral as the latest commit in this process saved it, until a run starts from it. */
+  private readonly committed = new Map<string, Versioned<Referral>>();
   private ticking?: Promise<number>;
   private stopped = false;
 
@@ -75,9 +77,13 @@ export class EffectRunner {
     return this.wakeups.size;
   }
 
-  /** Runs a referral's due effects soon (after a commit in this process). */
-  kick(referralId: string): void {
+  /**
+   * Runs a referral's due effects soon (after a commit in this process). `committed`: the referral
+   * as that commit saved it; used instead of reading it when the lease was taken with the commit.
+   */
+  kick(referralId: string, committed?: Versioned<Referral>): void {
     if (this.stopped) return;
+    if (committed) this.committed.set(referralId, committed);
     if (this.active.has(referralId)) {
       this.again.add(referralId);
       return;
@@ -109,9 +115,14 @@ export class EffectRunner {
 
   private async run(referralId: string): Promise<void> {
     const { index, now } = this.deps;
+    const committed = this.committed.get(referralId);
+    this.committed.delete(referralId);
     let lease = await index.claim(referralId, this.options.owner, now().at, this.options.leaseMs);
+    // Held since that commit, and the mark names its sequence: the referral is as committed.
+    let start = lease?.sinceCommit && committed && (committed.doc.outbox?.seq ?? 0) === lease.seq ? committed : undefined;
     while (lease) {
-      const latest = await this.work(referralId);
+      const latest = await this.work(referralId, start);
+      start = undefined;
       const nextAt = latest?.doc.outbox?.nextAt;
       if (await index.release(referralId, lease, nextAt, latest?.doc.outbox?.seq ?? 0, now().at.toISOString())) {
         if (nextAt) this.wakeAt(referralId, nextAt);
@@ -151,8 +162,8 @@ export class EffectRunner {
    * repeat is harmless (`replaySafe`) are gathered and committed together, with the next effect
    * that is not, or at the end: fewer writes, and a crash still repeats nothing anyone notices.
    */
-  private async work(referralId: string): Promise<Versioned<Referral> | undefined> {
-    let stored = await this.deps.referrals.get(referralId);
+  private async work(referralId: string, committed?: Versioned<Referral>): Promise<Versioned<Referral> | undefined> {
+    let stored = committed ?? (await this.deps.referrals.get(referralId));
     let working = stored?.doc;
     let steps: Step[] = [];
     let written = new Set<string>();

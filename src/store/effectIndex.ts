@@ -22,6 +22,18 @@ export interface DueMark {
 export interface Lease {
   etag: string;
   seq: number;
+  /**
+   * Held since the commit that created the mark, which took the lease for this process, and
+   * unchanged since: nobody can have run the referral's effects after that commit, so the runner
+   * may start from the referral as committed instead of reading it.
+   */
+  sinceCommit?: boolean;
+}
+
+/** The lease a committing process takes with the mark it creates, for its own runner. */
+export interface Hold {
+  owner: string;
+  until: Date;
 }
 
 const BUCKET = 'due';
@@ -43,12 +55,17 @@ export class EffectIndex {
     if (this.written.size > 5_000) this.written.delete(this.written.keys().next().value as string);
   }
 
-  /** Marks a referral due at `nextAt`; keeps a runner's lease (patch), so the holder sees the change on release. */
-  async mark(referralId: string, nextAt: string, seq = 0): Promise<void> {
+  /**
+   * Marks a referral due at `nextAt`; keeps a runner's lease (patch), so the holder sees the change
+   * on release. A new mark may be created with the lease already taken (`hold`): the committing
+   * process runs the effects right after its commit, and another instance's loop leaves them to it
+   * (or takes over when the lease runs out, after a crash) — no separate claim for every commit.
+   */
+  async mark(referralId: string, nextAt: string, seq = 0, hold?: Hold): Promise<void> {
     // Usually the first mark (a fresh commit): create; when one exists, patch so a runner keeps its lease.
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        const { resource, etag } = await this.container.items.create<DueMark>({ id: referralId, bucket: BUCKET, referralId, nextAt, seq });
+        const { resource, etag } = await this.container.items.create<DueMark>({ id: referralId, bucket: BUCKET, referralId, nextAt, seq, ...(hold ? { owner: hold.owner, leaseUntil: hold.until.toISOString() } : {}) });
         this.remember(referralId, resource, etag);
         return;
       } catch (err) {
@@ -90,6 +107,9 @@ export class EffectIndex {
     const written = this.written.get(referralId);
     this.written.delete(referralId);
     if (written) {
+      // Created with this owner's lease by a commit here, with most of the lease left: already held.
+      const until = written.doc.leaseUntil ? Date.parse(written.doc.leaseUntil) : 0;
+      if (written.doc.owner === owner && until - now.getTime() >= leaseMs / 2) return { etag: written.etag, seq: written.doc.seq ?? 0, sinceCommit: true };
       const lease = await this.take(referralId, written.doc, written.etag, owner, now, leaseMs);
       if (lease) return lease;
     }

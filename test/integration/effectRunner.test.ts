@@ -93,4 +93,41 @@ describe('the effect runner', () => {
       ['notifyPerson', 'retrying'],
     ]);
   });
+
+  it('a commit that takes the lease with its mark starts its runner from the referral as saved: no claim write, no read; another instance keeps off until the lease runs out', async () => {
+    const referralId = randomUUID();
+    const base = makeFullReferral({ id: referralId, referralId, state: 'redirected', caseManager: { aadObjectId: 'cm-1', name: 'Karim' } });
+    const r: Referral = { ...base, outbox: enqueue(base.outbox, base.referralId, 'smw-1', [], [{ kind: 'notifyPerson', aadObjectId: 'smw-1', messageKey: 'accepted.toSmw', params: {}, referralId: 'x' }], at.toISOString()) };
+    await index.mark(referralId, at.toISOString(), r.outbox!.seq, { owner: 'test', until: new Date(at.getTime() + 10_000) });
+    const saved = await referrals.create(r);
+    // Another instance's loop does not see it while the committing process holds the lease ...
+    expect(await index.due(at.toISOString(), 100)).not.toContain(referralId);
+    expect(await index.claim(referralId, 'other', at, 10_000)).toBeUndefined();
+    // ... and would take it over once the lease ran out (a crash right after the commit).
+    expect(await index.due(new Date(at.getTime() + 11_000).toISOString(), 100)).toContain(referralId);
+
+    await index.mark(referralId, at.toISOString(), r.outbox!.seq, { owner: 'test', until: new Date(at.getTime() + 10_000) });
+    const reads = { referral: 0 };
+    const get = referrals.get.bind(referrals);
+    referrals.get = ((id: string) => {
+      if (id === referralId) reads.referral++;
+      return get(id);
+    }) as typeof referrals.get;
+    const sent: string[] = [];
+    const run = runner(async (effect: Effect) => {
+      sent.push(effect.kind);
+      return { outcome: { ok: true } };
+    });
+    try {
+      run.kick(referralId, saved);
+      await run.idle();
+    } finally {
+      referrals.get = get;
+    }
+    expect(sent).toEqual(['notifyPerson']);
+    expect(reads.referral).toBe(0);
+    expect((await referrals.get(referralId))!.doc.outbox!.effects.map((e) => e.state.status)).toEqual(['done']);
+    // Done and nothing else due: the mark is gone.
+    expect(await index.due(new Date(at.getTime() + 60_000).toISOString(), 100)).not.toContain(referralId);
+  });
 });
