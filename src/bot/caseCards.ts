@@ -13,7 +13,7 @@ export interface CaseCardContext {
 
 /** The referral's latest timeline entries (one single-partition query) and the wijkteam names. */
 export async function caseCardContext(deps: BotDeps, referral: Referral): Promise<CaseCardContext> {
-  return { timeline: await deps.referrals.latestEntries(referral.referralId, 'timeline', 3), wijkteamName: await wijkteamNamer(deps) };
+  return { timeline: await deps.referrals.latestEntries(referral.referralId, 'timeline', 3, referral.createdAt), wijkteamName: await wijkteamNamer(deps) };
 }
 
 /** One professional's live case card, rendered from the referral as it is now. */

@@ -46,6 +46,15 @@ interface TimelineLogDoc {
 /** Ids that may be written into a patch condition as they are (referral ids are UUIDs). */
 const SAFE_ID = /^[A-Za-z0-9-]{1,64}$/;
 const TIMELINE_LOG = 'timeline-log';
+
+/**
+ * Referrals created from this moment on have their timeline in its document from the first entry
+ * on: without one, they have no timeline yet (or, after a crash between writing entries and
+ * logging them, the next entry's logging brings those in), and no query is needed to be sure.
+ * Older ones may have entries from before the document existed.
+ */
+export const TIMELINE_LOG_SINCE = '2026-12-07T12:00:00.000Z';
+const hasTimelineLog = (createdAt: string | undefined) => createdAt !== undefined && createdAt >= TIMELINE_LOG_SINCE;
 /** A JSON Pointer segment (RFC 6901). */
 const pointer = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
 const logged = (e: ReferralEntry): TimelineLogDoc['entries'][string] => ({ at: e.at, actor: e.actor, action: e.action, ...(e.detail ? { detail: e.detail } : {}) });
@@ -283,10 +292,14 @@ export class ReferralRepository {
     }
   }
 
-  /** The latest `count` entries of a type, newest first (the case card shows three). The timeline: one point read. */
-  async latestEntries(referralId: string, type: ReferralEntry['type'], count: number): Promise<ReferralEntry[]> {
+  /**
+   * The latest `count` entries of a type, newest first (the case card shows three). The timeline:
+   * one point read (`createdAt`: the referral's, see {@link TIMELINE_LOG_SINCE}).
+   */
+  async latestEntries(referralId: string, type: ReferralEntry['type'], count: number, createdAt?: string): Promise<ReferralEntry[]> {
     const timeline = type === 'timeline' ? await this.timelineOf(referralId) : undefined;
     if (timeline) return timeline.reverse().slice(0, count);
+    if (type === 'timeline' && hasTimelineLog(createdAt)) return [];
     const { resources } = await this.container.items
       .query<ReferralEntry>(
         {
@@ -303,9 +316,11 @@ export class ReferralRepository {
     return resources.map(stripMeta);
   }
 
-  /** A type's entries, oldest first. The timeline: one point read of its document (a query for a referral without one). */
-  async entries(referralId: string, type: ReferralEntry['type']): Promise<ReferralEntry[]> {
-    return (type === 'timeline' ? await this.timelineOf(referralId) : undefined) ?? this.queryEntries(referralId, type);
+  /** A type's entries, oldest first. The timeline: one point read of its document (a query for an older referral without one). */
+  async entries(referralId: string, type: ReferralEntry['type'], createdAt?: string): Promise<ReferralEntry[]> {
+    const timeline = type === 'timeline' ? await this.timelineOf(referralId) : undefined;
+    if (timeline) return timeline;
+    return type === 'timeline' && hasTimelineLog(createdAt) ? [] : this.queryEntries(referralId, type);
   }
 
   /** A type's entry documents, oldest first (one single-partition query). */

@@ -4,7 +4,7 @@ import type { DomainEvent } from '../../src/domain/decision.js';
 import type { Store } from '../../src/store/cosmos.js';
 import { startLocalCosmos, type LocalCosmosServer } from '../../src/store/localCosmos.js';
 import { referralNumber } from '../../src/domain/referral.js';
-import { ReferralRepository } from '../../src/store/referrals.js';
+import { ReferralRepository, TIMELINE_LOG_SINCE } from '../../src/store/referrals.js';
 import { makeFullReferral } from '../support/factories.js';
 import { openTestStore } from '../support/reminderHarness.js';
 import { quietLog } from '../support/reminderEngine.js';
@@ -28,6 +28,29 @@ afterAll(async () => {
 const events = (n: number, prefix: string): DomainEvent[] => Array.from({ length: n }, (_, i) => ({ type: i % 2 ? 'audit' : 'timeline', ...(i % 2 ? { action: `${prefix}.${i}` } : { entry: `${prefix}.${i}` }), detail: { i } }) as DomainEvent);
 
 describe('referral entries', () => {
+  it('a referral without a timeline document has no timeline when created since the document exists (no query); an older one is still read from its entries', async () => {
+    const id = randomUUID();
+    // Timeline entries as documents only, as they were written before the timeline had a document of its own.
+    await store.containers.referrals.items.create({ id: `${id}:old`, referralId: id, type: 'timeline', action: 'old.entry', actor: 'a', at: '2026-11-20T10:00:00.000Z' });
+    let queries = 0;
+    const items = store.containers.referrals.items;
+    const query = items.query.bind(items);
+    items.query = ((...args: Parameters<typeof query>) => {
+      queries++;
+      return query(...args);
+    }) as typeof items.query;
+    try {
+      expect(await referrals.latestEntries(id, 'timeline', 3, TIMELINE_LOG_SINCE)).toEqual([]);
+      expect(await referrals.entries(id, 'timeline', '2026-12-08T09:00:00.000Z')).toEqual([]);
+      expect(queries).toBe(0);
+      expect((await referrals.latestEntries(id, 'timeline', 3, '2026-11-20T09:00:00.000Z')).map((e) => e.action)).toEqual(['old.entry']);
+      expect((await referrals.entries(id, 'timeline')).map((e) => e.action)).toEqual(['old.entry']);
+      expect(queries).toBe(2);
+    } finally {
+      items.query = query;
+    }
+  });
+
   it('records several events at once, each as its own entry', async () => {
     const id = randomUUID();
     await referrals.record(id, 'actor-1', events(5, 'many'), new Date('2026-11-24T10:00:00Z'));

@@ -47,7 +47,7 @@ export function registerCommands(app: Application, deps: BotDeps): void {
     const referral = grantOf(ctx)?.referral ?? (await deps.referrals.findByNumber(number));
     if (!referral) return void (await ctx.sendActivity(tr('status.notFound', { number })));
     await deps.referrals.record(referral.referralId, actor.aadObjectId, [{ type: 'audit', action: 'referral.viewed', detail: { view: 'status' } }], nowOf(deps).at);
-    const timeline = await deps.referrals.entries(referral.referralId, 'timeline');
+    const timeline = await deps.referrals.entries(referral.referralId, 'timeline', referral.createdAt);
     const namer = await wijkteamNamer(deps);
     const { lang, zone } = listView(ctx, deps);
     const lines = timeline.map((e) => `- ${formatMoment(e.at, lang, zone)} — ${tr(`timeline.${e.action}`, { wijkteam: namer(String(e.detail?.wijkteam ?? e.detail?.to ?? '')) })}`);
