@@ -64,7 +64,7 @@ export async function lifecycleRequests(): Promise<StepRow[]> {
   const coordinator = makeUser('Coördinator');
   const smw = makeUser('Sanne Smit');
   const karim = makeUser('Karim Amrani');
-  const clock = new ManualClock('2026-11-24T08:00:00Z'); // a Tuesday, 09:00 in Rotterdam (after REMINDER_INDEX_SINCE)
+  const clock = new ManualClock('2026-12-08T08:00:00Z'); // a Tuesday, 09:00 in Rotterdam (after REMINDER_INDEX_SINCE and TIMELINE_LOG_SINCE)
   // The runner's own loop stays quiet (the walk drives it), so nothing lands in another step's window.
   const bot = await startBot(endpoint, 'bench', { COORDINATOR_AAD_IDS: coordinator.aadObjectId, LOG_LEVEL: 'silent', EFFECTS_INTERVAL_MS: '3600000' }, clock);
   const h = { bot, connector } as unknown as Harness;
