@@ -15,6 +15,14 @@ export const TEAMS_CONVERSATION_WINDOWS: RateWindow[] = [
 /** Teams' limit per app per tenant (about 50 requests per second). */
 export const TEAMS_TENANT_WINDOWS: RateWindow[] = [{ limit: 50, ms: 1_000 }];
 
+/**
+ * What the instances together send per second of the tenant's 50: one less. Requests leave the
+ * senders spaced but reach Teams with varying delays, and one that arrives late counts in the
+ * next second there; the one request of headroom absorbs that instead of a 429 (measured:
+ * docs/BENCHMARKS.md, P2).
+ */
+export const TENANT_SEND_BUDGET = 49;
+
 /** How soon a key whose limit is 0 is tried again. */
 const ZERO_LIMIT_RETRY_MS = 50;
 

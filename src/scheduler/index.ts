@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { SharedSendBudget, type SendBudget } from '../notify/sendBudget.js';
 import { TeamsSender, type TeamsSenderOptions } from '../notify/sender.js';
+import { TENANT_SEND_BUDGET } from '../notify/rateLimiter.js';
 import { ReminderStore, type ReminderDocument } from '../store/reminders.js';
 import type { Store } from '../store/cosmos.js';
 import { ReminderDispatcher, type DeliveryProblem } from './dispatcher.js';
@@ -54,7 +55,7 @@ export function createReminderEngine(deps: ReminderEngineDeps): ReminderEngine {
   const r = config.reminders;
   const reminders = new ReminderStore(deps.store.containers.reminders, clock);
   const owner = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`.toLowerCase();
-  const budget = new SharedSendBudget({ container: deps.store.containers.config, tenantId: deps.tenantId, owner, log });
+  const budget = new SharedSendBudget({ container: deps.store.containers.config, tenantId: deps.tenantId, owner, log, limit: TENANT_SEND_BUDGET });
   const sender = new TeamsSender({
     budget,
     adapter: deps.adapter,
