@@ -156,6 +156,8 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         else if (effect.trigger === 'referralDeclined') await deps.reminders.referralDeclined(referral);
         else return { outcome: { ok: false, retryable: false, reason: 'unsupported' } };
         return { outcome: { ok: true } };
+      case 'withdrawEscalations':
+        return { outcome: { ok: true, note: `withdrawn:${await deps.reminders.agreedDateDone(referral, effect.agreementId, effect.date)}` } };
       case 'expireEntries': {
         if (!referral.ttl) return skipped('noTtl');
         const entries = await deps.referrals.expireEntries(referral.referralId, referral.ttl);

@@ -76,6 +76,8 @@ export type EffectKind =
   | { kind: 'deliverAgreements'; version: number; recipient: 'smw' | 'parent' | 'schoolContact' | 'pupil' }
   | { kind: 'planReminders'; trigger: ReminderTrigger }
   | { kind: 'cancelReminders'; trigger: ReminderTrigger }
+  /** An agreed date was marked done: its escalations for that date (overdue reminders) are withdrawn. */
+  | { kind: 'withdrawEscalations'; agreementId: string; date?: string }
   | { kind: 'escalate'; to: 'coordinator' | 'smw'; messageKey: string; params: Record<string, string> }
   | { kind: 'countRegistration'; event: string }
   /** The case changed hands: pending reminders addressed to the previous person go to the new one. */
@@ -186,6 +188,7 @@ export function refreshSuperseded(outbox: Outbox | undefined, effect: Effect): b
 const REPLAY_SAFE: ReadonlySet<EffectKind['kind']> = new Set([
   'planReminders',
   'cancelReminders',
+  'withdrawEscalations',
   'replaceReminders',
   'readdressReminders',
   'dropReminderRecipients',

@@ -1,5 +1,5 @@
 import { effectiveAgreedDates } from './agreedDateChanges.js';
-import type { Decision } from './decision.js';
+import { followedBy, type Accepted, type Decision } from './decision.js';
 import type { Now } from './draft.js';
 import type { Referral } from './referral.js';
 import { caseRefOf } from './referral.js';
@@ -28,6 +28,41 @@ export function evaluationHeld(r: Referral, now: Now): Decision<Referral> {
     ],
     effects: [{ kind: 'planReminders', trigger: 'aftercareStarted' }],
   };
+}
+
+/** A reminder its recipient marked done ("Gedaan"), as the referral keeps it. */
+export interface ReminderDone {
+  reminderId: string;
+  /** The reminder's short name (a text key), not its text. */
+  label?: string;
+  /** The role of whoever marked it. */
+  role: string;
+  /** Their note; on the timeline only, never in the audit or the logs. */
+  note?: string;
+  agreementId?: string;
+  /** The agreed date the reminder was about. */
+  date?: string;
+}
+
+/**
+ * A reminder was marked done: the timeline keeps it (with the note) and the audit who did it.
+ * An agreed date marked done needs no escalation any more: those for that date are withdrawn.
+ * The evaluation's reminder done means the evaluation was held (nazorg). The state of the reminder
+ * itself is the reminder engine's; what follows for the referral is decided here.
+ */
+export function reminderMarkedDone(r: Referral, done: ReminderDone, now: Now): Decision<Referral> {
+  const recorded: Accepted<Referral> = {
+    ok: true,
+    value: r,
+    events: [
+      { type: 'timeline', entry: 'reminder.done', detail: { reminderId: done.reminderId, ...(done.label ? { label: done.label } : {}), ...(done.note ? { note: done.note } : {}) } },
+      { type: 'audit', action: 'reminder.done', detail: { reminderId: done.reminderId, role: done.role, hasNote: Boolean(done.note) } },
+    ],
+    effects: done.agreementId ? [{ kind: 'withdrawEscalations', agreementId: done.agreementId, ...(done.date ? { date: done.date } : {}) }] : [],
+  };
+  if (done.agreementId !== EVALUATION_AGREEMENT_ID) return recorded;
+  const held = evaluationHeld(r, now);
+  return held.ok && !held.unchanged ? followedBy(recorded, held) : recorded;
 }
 
 /** The nazorg end date as agreed (or as moved since), if the agreements name one. */

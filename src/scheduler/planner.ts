@@ -29,6 +29,8 @@ export interface ReminderPlanner {
    * roles the dates name that should be reached but cannot be (no e-mail, no school contact named).
    */
   agreementsConfirmed(referral: Referral, dates: AgreedDate[]): Promise<PartyRole[]>;
+  /** An agreed date was marked done: its escalations for that date are withdrawn. Returns how many. */
+  agreedDateDone(referral: Referral, agreementId: string, date: string | undefined): Promise<number>;
 }
 
 export interface PlannerDeps {
@@ -141,6 +143,11 @@ export class StoredReminderPlanner implements ReminderPlanner {
     );
     // Never dropped silently: a role the dates name that should be reached but cannot be is a problem on the case (the caller's domain decides what follows).
     return unreachableRoles(r, plan.unaddressable.map((u) => u.role), this.today);
+  }
+
+  async agreedDateDone(r: Referral, agreementId: string, date: string | undefined): Promise<number> {
+    const overdue = (await this.pendingOf(r).list()).filter((d) => d.kind === 'agreementOverdue' && d.subject.agreementId === agreementId && d.subject.date === date);
+    return overdue.length > 0 ? this.deps.store.cancel(overdue) : 0;
   }
 
   /** Local date of now: the day the age rules are applied on. */

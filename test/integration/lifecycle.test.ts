@@ -176,6 +176,7 @@ describe('agreed dates are watched', () => {
 
     // Karim marks it done on the escalation: the second step is withdrawn.
     await click(karim, cardOf(toKarim[0]), VERBS.reminderDone);
+    await effectsSettled(h.bot); // the withdrawal is an effect of marking it done
     expect((await pending(referralId)).filter((r) => r.kind === 'agreementOverdue' && r.subject.agreementId === 'feedback0')).toEqual([]);
     clock.set('2026-12-16T07:31:00Z');
     await tick();

@@ -6,7 +6,7 @@ import { isAgreementReminder, reminderResultCard, ReminderCardActionSchema, type
 import { VERBS } from '../../../cards/verbs.js';
 import { agreedDateMovedEffects, effectiveAgreedDates, recordAgreedDateChange } from '../../domain/agreedDateChanges.js';
 import { refuse } from '../../domain/decision.js';
-import { EVALUATION_AGREEMENT_ID, evaluationHeld } from '../../domain/lifecycle.js';
+import { reminderMarkedDone, type ReminderDone } from '../../domain/lifecycle.js';
 import { partiesOf } from '../../domain/referralParties.js';
 import { isOpen, isRefusal, rescheduleAgreement, snoozeReminder, type AgreementRescheduled, type PlanContext, type SnoozeChoice } from '../../domain/reminders.js';
 import type { Actor } from '../../domain/types.js';
@@ -54,21 +54,12 @@ export function registerReminders(app: Application, deps: BotDeps): void {
     if (!marked && isOpen(doc.status)) return respondWithMessage(ctx, tr('reminder.notOpen'));
     if (marked) {
       // The note is kept on the referral's timeline only; logs get its presence, never its text.
-      await deps.referrals.record(doc.referralId, actor.aadObjectId, [
-        { type: 'timeline', entry: 'reminder.done', detail: { reminderId: doc.id, label: doc.subject.label, ...(action.note ? { note: action.note } : {}) } },
-        { type: 'audit', action: 'reminder.done', detail: { reminderId: doc.id, role: recipient.role, hasNote: Boolean(action.note) } },
-      ], deps.clock.now());
       deps.log.info({ referralId: doc.referralId, reminderId: doc.id, hasNote: Boolean(action.note) }, 'reminder marked done');
       await countAgreedDateDone(deps, doc.referralId, doc.subject, deps.clock.now());
-      // Done: the escalations of a missed date for this agreement (and date) are no longer needed.
-      if (doc.subject.agreementId) {
-        const overdue = (await deps.reminderStore.pendingRefsOfReferral(doc.referralId)).filter(
-          (r) => r.kind === 'agreementOverdue' && r.subject.agreementId === doc.subject.agreementId && r.subject.date === doc.subject.date,
-        );
-        if (overdue.length > 0) await deps.reminderStore.cancel(overdue);
-      }
-      // The evaluation was held: the case goes into nazorg (and "Afsluiten?" is planned for its end).
-      if (doc.subject.agreementId === EVALUATION_AGREEMENT_ID) await decideAndSave(deps, doc.referralId, actor, (current, now) => (current ? evaluationHeld(current, now) : refuse('notFound')));
+      // What follows for the referral (its timeline, the date's escalations withdrawn, nazorg after the evaluation) is one decision.
+      const { label, agreementId, date } = doc.subject;
+      const done: ReminderDone = { reminderId: doc.id, role: recipient.role, ...(label ? { label } : {}), ...(action.note ? { note: action.note } : {}), ...(agreementId ? { agreementId } : {}), ...(date ? { date } : {}) };
+      await decideAndSave(deps, doc.referralId, actor, (current, now) => (current ? reminderMarkedDone(current, done, now) : refuse('notFound')));
     }
     return respondWithCard(ctx, reminderResultCard(doc, tr('reminder.markedDone')));
   });

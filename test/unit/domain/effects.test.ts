@@ -4,6 +4,7 @@ import { decline, redirect, submit, takeOn } from '../../../src/domain/intake.js
 import { effectSettled } from '../../../src/domain/effectResults.js';
 import { intakeDelivery } from '../../../src/domain/intakeDelivery.js';
 import { chooseWijkteam, DistrictMap } from '../../../src/domain/routing.js';
+import { EVALUATION_AGREEMENT_ID, reminderMarkedDone } from '../../../src/domain/lifecycle.js';
 import { makeFullReferral } from '../../support/factories.js';
 
 const now = { at: new Date('2026-11-23T09:00:00Z'), today: '2026-11-23' };
@@ -185,5 +186,40 @@ describe('the wijkteam\'s answers decide their effects as data', () => {
     // Not remembered; and since it failed for good, the SMW'er hears that the casusregisseur did not get it.
     expect(failed.events).toEqual([{ type: 'timeline', entry: 'deliveryProblem.caseManager', detail: { role: 'caseManager' } }]);
     expect(failed.effects).toContainEqual({ kind: 'tellDeliveryProblem', problem: { what: 'message', role: 'caseManager', kind: 'offerHandoverPlanning' } });
+  });
+});
+
+describe('a reminder marked done decides what follows as data', () => {
+  const done = { reminderId: 'r-1:feedback0:2026-12-10', label: 'agreement.feedback', role: 'caseManager', note: 'Gebeld met school', agreementId: 'feedback0', date: '2026-12-10' };
+
+  it('an agreed date: the timeline keeps the note, the audit only that there was one, and the escalations for that date are withdrawn', () => {
+    const r = makeFullReferral({ state: 'agreementsConfirmed' });
+    const decision = reminderMarkedDone(r, done, now);
+    if (!decision.ok) throw new Error('refused');
+    expect(decision.value).toBe(r);
+    expect(decision.events).toEqual([
+      { type: 'timeline', entry: 'reminder.done', detail: { reminderId: done.reminderId, label: 'agreement.feedback', note: 'Gebeld met school' } },
+      { type: 'audit', action: 'reminder.done', detail: { reminderId: done.reminderId, role: 'caseManager', hasNote: true } },
+    ]);
+    expect(decision.effects).toEqual([{ kind: 'withdrawEscalations', agreementId: 'feedback0', date: '2026-12-10' }]);
+  });
+
+  it("the evaluation's reminder: the evaluation was held, nazorg starts and its close prompt is planned", () => {
+    const decision = reminderMarkedDone(makeFullReferral({ state: 'agreementsConfirmed' }), { ...done, agreementId: EVALUATION_AGREEMENT_ID, note: undefined }, now);
+    if (!decision.ok) throw new Error('refused');
+    expect(decision.value.state).toBe('aftercare');
+    expect(decision.events.map((e) => (e.type === 'timeline' ? e.entry : e.action))).toEqual(['reminder.done', 'reminder.done', 'aftercare', 'referral.aftercare']);
+    expect(decision.effects).toEqual([
+      { kind: 'withdrawEscalations', agreementId: EVALUATION_AGREEMENT_ID, date: '2026-12-10' },
+      { kind: 'planReminders', trigger: 'aftercareStarted' },
+    ]);
+  });
+
+  it('a reminder about no agreement (a service norm) is only recorded; in nazorg already, the evaluation changes nothing more', () => {
+    const norm = reminderMarkedDone(makeFullReferral({ state: 'accepted' }), { reminderId: 'r-1:norm', role: 'smw' }, now);
+    expect(norm.ok && norm.effects).toEqual([]);
+    const again = reminderMarkedDone(makeFullReferral({ state: 'aftercare' }), { ...done, agreementId: EVALUATION_AGREEMENT_ID }, now);
+    expect(again.ok && again.value.state).toBe('aftercare');
+    expect(again.ok && again.effects).toEqual([{ kind: 'withdrawEscalations', agreementId: EVALUATION_AGREEMENT_ID, date: '2026-12-10' }]);
   });
 });
