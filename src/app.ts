@@ -38,6 +38,7 @@ import { CoordinatorDirectory } from './store/coordinators.js';
 import { SecurityLog } from './store/securityLog.js';
 import { EffectIndex } from './store/effectIndex.js';
 import { EffectRunner } from './effects/runner.js';
+import { WorkLoop } from './effects/loop.js';
 import { effectHandlers } from './bot/effectHandlers.js';
 import { SenderTeamsPort } from './notify/teamsPort.js';
 import { hostname } from 'node:os';
@@ -215,23 +216,27 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   // Drafts and never-closed referrals: one pass a day, claimed by one instance (src/bot/features/retention.ts).
   const retention = retentionJob(deps, { container: store.containers.config, referrals: store.containers.referrals });
   const digest = dailyDigest(deps, new SenderTeamsPort(engine.sender, config.bot.appId ?? ''));
-  let jobTimer: NodeJS.Timeout | undefined;
-  let retentionTimer: NodeJS.Timeout | undefined;
-  if (options.startScheduler ?? true) {
-    engine.scheduler.start();
-    // The yearly evaluation's reminder is due on a stored date: checked on the scheduler's interval.
-    jobTimer = setInterval(() => {
-      void evaluationReminder().catch((err: unknown) => log.error({ err: { name: (err as Error).name } }, 'evaluation reminder check failed'));
-      // The daily digests whose time has come: one single-partition query, then one reminder query for all of them.
-      void digest().catch((err: unknown) => log.error({ err: { name: (err as Error).name } }, 'daily digest failed'));
-    }, config.schedulerIntervalMs);
-    jobTimer.unref();
-    retentionTimer = setInterval(() => void retention().catch((err: unknown) => log.error({ err: { name: (err as Error).name } }, 'retention pass failed')), config.schedulerIntervalMs);
-    retentionTimer.unref();
-  }
-  effects.start();
-  // What a previous run left (a crash between commit and effect) starts now, not after the first interval.
-  void effects.tick().catch((err: unknown) => log.error({ err: { name: (err as Error).name } }, 'first effect pass failed'));
+  // The instance's one background loop: the effects committed in referrals' outboxes, the reminders
+  // due by day, and the daily jobs, each kind on its own interval (src/effects/loop.ts).
+  const every = config.schedulerIntervalMs;
+  const loop = new WorkLoop(
+    [
+      effects.dueWork(),
+      ...((options.startScheduler ?? true)
+        ? [
+            engine.scheduler.dueWork(),
+            // The yearly evaluation's reminder is due on a stored date.
+            { name: 'evaluationReminder', everyMs: every, pass: evaluationReminder },
+            // The daily digests whose time has come: one single-partition query, then one reminder query for all of them.
+            { name: 'digest', everyMs: every, pass: digest },
+            { name: 'retention', everyMs: every, pass: retention },
+          ]
+        : []),
+    ],
+    log,
+  );
+  // The first pass of each starts now: what a previous run left (a crash between commit and effect) is not kept waiting.
+  loop.start();
 
   let stopped = false;
   return {
@@ -248,10 +253,8 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
       await http.close(config.shutdownGraceMs);
       // The scheduler, the runner and the turns' background work finish their in-flight sends while the store is still open.
       await deps.background.idle();
-      await effects.stop();
-      if (jobTimer) clearInterval(jobTimer);
-      if (retentionTimer) clearInterval(retentionTimer);
-      await engine.scheduler.stop();
+      await loop.stop();
+      await engine.scheduler.stop(); // rounds started outside the loop (time travel, a test's tick) end too
       await engine.budget.stop(); // hands this instance's share of the tenant's send budget back
       await store.close();
       log.info('Schakel stopped');

@@ -3,6 +3,7 @@ import type { Now } from '../domain/draft.js';
 import { effectSettled, type EffectResult } from '../domain/effectResults.js';
 import type { Referral } from '../domain/referral.js';
 import type { Logger } from '../log.js';
+import type { DueWork } from './loop.js';
 import { ConcurrencyError, type Versioned } from '../store/documents.js';
 import type { EffectIndex } from '../store/effectIndex.js';
 import type { ReferralRepository } from '../store/referrals.js';
@@ -22,6 +23,7 @@ export interface EffectRunnerOptions {
   /** This instance, as lease owner. */
   owner: string;
   leaseMs: number;
+  /** Pause between passes of the loop over the due marks (see {@link EffectRunner.dueWork}). */
   intervalMs: number;
   batchSize: number;
   retry: RetryPolicy;
@@ -38,7 +40,6 @@ export const RUNNER_ACTOR = 'schakel';
  * up what a crash, another instance or a retry time left.
  */
 export class EffectRunner {
-  private timer?: NodeJS.Timeout;
   private readonly active = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private readonly wakeups = new Map<string, NodeJS.Timeout>();
@@ -52,16 +53,14 @@ export class EffectRunner {
     private readonly options: EffectRunnerOptions,
   ) {}
 
-  start(): void {
-    this.stopped = false;
-    this.timer ??= setInterval(() => void this.tick().catch((err: unknown) => this.deps.log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'effect runner tick failed')), this.options.intervalMs);
-    this.timer.unref();
+  /** The runner's part of the instance's background loop: a pass over the due marks every `intervalMs`. */
+  dueWork(): DueWork {
+    return { name: 'effects', everyMs: this.options.intervalMs, pass: () => this.tick(), stop: () => this.stop() };
   }
 
+  /** Takes no more kicks, and waits for what runs; the loop's passes end with the loop. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
     for (const t of this.wakeups.values()) clearTimeout(t);
     this.wakeups.clear();
     await this.idle();

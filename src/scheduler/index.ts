@@ -43,9 +43,12 @@ export interface ReminderEngine {
  * Wires store, sender, dispatcher and scheduler from configuration. The composition root:
  *
  *   const engine = createReminderEngine({ config, store, clock: systemClock, log, adapter, directory, mail, tenantId, onProblem });
- *   engine.scheduler.start();                       // once per bot instance, after the store is open
+ *   const loop = new WorkLoop([runner.dueWork(), engine.scheduler.dueWork(), ...], log);
+ *   loop.start();                                   // once per bot instance, after the store is open
  *   ...
- *   await engine.scheduler.stop();                  // on SIGTERM, before closing the store
+ *   await loop.stop();                              // on SIGTERM, before closing the store
+ *
+ * (`engine.scheduler.start()` / `stop()` run the reminders alone, in a loop of their own.)
  *
  * The bot uses `engine.reminders` to save planned reminders, cancel, mark done and read one
  * for snooze; `engine.sender` is the one path for other proactive messages too.

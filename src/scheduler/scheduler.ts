@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { Versioned } from '../store/documents.js';
 import type { ReminderDocument, ReminderStore } from '../store/reminders.js';
 import type { ReminderDispatcher } from './dispatcher.js';
+import { WorkLoop, type DueWork } from '../effects/loop.js';
 
 export interface SchedulerOptions {
   /** Identifies this instance in leases. */
@@ -46,10 +47,11 @@ export interface TickResult {
  */
 export class ReminderScheduler {
   readonly owner: string;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = true;
-  /** Set by `stop()`: rounds in progress start no further reminders. Manual `tick()` calls ignore `stopped`. */
+  /** Rounds in progress (the loop's, and any called directly). */
+  private readonly rounds = new Set<Promise<TickResult>>();
+  /** Its own loop, when started on its own (`start`); an instance's app runs {@link dueWork} in its one loop instead. */
+  private loop: WorkLoop | undefined;
+  /** Set while stopping: rounds in progress start no further reminders. */
   private stopping = false;
   private lastSweep = Number.NEGATIVE_INFINITY;
   private readonly inProgress = new Set<string>();
@@ -63,12 +65,15 @@ export class ReminderScheduler {
     this.owner = (options.owner ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`).toLowerCase();
   }
 
-  /** Starts polling; the first tick runs at once. */
+  /** The reminders' part of an instance's background loop: a round every `intervalMs`. */
+  dueWork(): DueWork {
+    return { name: 'reminders', everyMs: this.options.intervalMs, pass: () => this.tick(), stop: () => this.drain() };
+  }
+
+  /** Polls on its own (a loop with only the reminders); the first round runs at once. */
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.stopping = false;
-    this.schedule(0);
+    this.loop ??= new WorkLoop([this.dueWork()], this.deps.log);
+    this.loop.start();
   }
 
   /**
@@ -76,12 +81,19 @@ export class ReminderScheduler {
    * are recorded); reminders of the round not yet started are left for the next instance.
    */
   async stop(): Promise<void> {
-    this.stopped = true;
+    const loop = this.loop;
+    this.loop = undefined;
+    await (loop ? loop.stop() : this.drain());
+  }
+
+  /** Ends the rounds in progress after the reminders being sent; later rounds run normally. */
+  private async drain(): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
-    this.stopping = false;
+    try {
+      await Promise.allSettled([...this.rounds]);
+    } finally {
+      this.stopping = false;
+    }
   }
 
   /**
@@ -89,7 +101,15 @@ export class ReminderScheduler {
    * batch is queried while the current one is still being sent (when half of it is left), so
    * the sends never wait for the due query. Each reminder is handled at most once per round.
    */
-  async tick(): Promise<TickResult> {
+  tick(): Promise<TickResult> {
+    const round = this.round();
+    this.rounds.add(round);
+    const done = () => void this.rounds.delete(round);
+    round.then(done, done);
+    return round;
+  }
+
+  private async round(): Promise<TickResult> {
     const total: TickResult = { found: 0, claimed: 0, finished: 0, deferred: 0, leaseLost: 0, errors: 0 };
     const { batchSize, concurrency } = this.options;
     const queue: Versioned<ReminderDocument>[] = [];
@@ -163,16 +183,6 @@ export class ReminderScheduler {
     const days: string[] = [];
     for (let i = 0; i <= this.options.lookbackDays; i++) days.push(new Date(now - i * 86_400_000).toISOString().slice(0, 10));
     return days;
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick()
-        .catch((err: unknown) => this.deps.log.error({ error: err instanceof Error ? err.name : 'error' }, 'scheduler tick failed'))
-        .finally(() => this.schedule(this.options.intervalMs));
-    }, delay);
-    this.timer.unref();
   }
 }
 
