@@ -122,7 +122,11 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   const directory = new CosmosConversationDirectory(conversations, settings, clock, botId);
   let problems: (p: Parameters<typeof reportDeliveryProblem>[1]) => Promise<void> = async () => undefined;
   let finished: (doc: ReminderDocument) => Promise<void> = async () => undefined;
+  // This instance, as lease owner of effects, reminders and its share of the send budget: a commit
+  // here creates its due mark with the lease taken for this instance's runner.
+  const instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`.toLowerCase();
   const engine = createReminderEngine({
+    owner: instanceId,
     config,
     store,
     clock,
@@ -146,8 +150,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   // A turn's commits start the runner once the turn is answered (a card's update comes after its answer).
   const afterAnswer = new AfterAnswer<Versioned<Referral>>((id, committed) => runner?.kick(id, committed));
   const e = config.effects;
-  // This instance as lease owner: a commit here creates its due mark with the lease taken for this runner.
-  const runnerOwner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
   const deps: BotDeps = {
     config,
     log,
@@ -173,7 +176,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     ...(graph ? { meetings: graph } : {}),
     mail,
     reminders: new StoredReminderPlanner({ store: engine.reminders, calendar, clock, policy, norms, log, languageOf }),
-    effects: { mark: (id, at, seq) => effectIndex.mark(id, at, seq, { owner: runnerOwner, until: new Date(clock.now().getTime() + e.leaseMs) }), kick: (id, committed) => afterAnswer.request(id, committed) },
+    effects: { mark: (id, at, seq) => effectIndex.mark(id, at, seq, { owner: instanceId, until: new Date(clock.now().getTime() + e.leaseMs) }), kick: (id, committed) => afterAnswer.request(id, committed) },
     languageOf,
     reminderStore: engine.reminders,
     reminderPolicy: policy,
@@ -195,7 +198,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
       },
       log,
     },
-    { owner: runnerOwner, leaseMs: e.leaseMs, intervalMs: e.intervalMs, batchSize: 50, retry: { maxAttempts: e.maxAttempts, baseMs: e.retryBaseMs, maxMs: e.retryMaxMs } },
+    { owner: instanceId, leaseMs: e.leaseMs, intervalMs: e.intervalMs, batchSize: 50, retry: { maxAttempts: e.maxAttempts, baseMs: e.retryBaseMs, maxMs: e.retryMaxMs } },
   );
   const effects = runner;
   const bot = createBot(deps, adapter);

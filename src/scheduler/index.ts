@@ -29,6 +29,8 @@ export interface ReminderEngineDeps {
   renderer: ReminderRenderer;
   onProblem?: (problem: DeliveryProblem) => void | Promise<void>;
   onFinished?: (doc: ReminderDocument) => void | Promise<void>;
+  /** This instance, as lease owner of reminders and of its share of the send budget (the same id as its effect runner's). */
+  owner?: string;
 }
 
 export interface ReminderEngine {
@@ -57,7 +59,7 @@ export function createReminderEngine(deps: ReminderEngineDeps): ReminderEngine {
   const { config, clock, log } = deps;
   const r = config.reminders;
   const reminders = new ReminderStore(deps.store.containers.reminders, clock);
-  const owner = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`.toLowerCase();
+  const owner = (deps.owner ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`).toLowerCase();
   const budget = new SharedSendBudget({ container: deps.store.containers.config, tenantId: deps.tenantId, owner, log, limit: TENANT_SEND_BUDGET });
   const sender = new TeamsSender({
     budget,
