@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import type { Logger } from '../log.js';
 import { routeOf } from './local/engine.js';
 import { checkPatchCondition } from './local/patchCondition.js';
+import { isAtomicBatch, runAtomicBatch } from './local/atomicBatch.js';
 import { EmbeddedState } from './local/embeddedState.js';
 import { DataFolder, type LoadReport } from './local/dataFolder.js';
 
@@ -77,6 +78,11 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
               res.statusCode = checked.status;
               body = checked.body;
             } else body = await handler(state.account, checked.req, res, params);
+          } else if (isAtomicBatch(req)) {
+            // The package's batch keeps the operations before a failing one (see atomicBatch.ts).
+            const answer = await runAtomicBatch(state.account, req, params);
+            res.statusCode = answer.status;
+            body = answer.body;
           } else body = await handler(state.account, req, res, params);
         } catch (err) {
           log.warn({ err: { message: (err as Error).message }, method: req.method }, 'local store: request failed');

@@ -240,6 +240,51 @@ describe('durable embedded store', () => {
     client.dispose();
     await server.close();
   });
+
+  it('runs a transactional batch all or nothing, as Azure does, also after a restart', async () => {
+    const dataDir = tempDir();
+    let server = await startLocalCosmos({ dataDir });
+    let { client, container } = await openContainer(server.endpoint);
+    const { etag } = await container.items.create({ id: 'referral', pk: 'r1', v: 1 });
+    await container.items.create({ id: 'entry-old', pk: 'r1' });
+    const codes = (response: { result?: { statusCode: number }[] }) => (response.result ?? []).map((r) => r.statusCode);
+
+    // The second operation fails (the id is taken): the first is not kept.
+    const taken = await container.items.batch([{ operationType: 'Create', resourceBody: { id: 'entry-new', pk: 'r1' } }, { operationType: 'Create', resourceBody: { id: 'entry-old', pk: 'r1' } }], 'r1');
+    expect(taken.code).toBe(207);
+    expect(codes(taken)).toEqual([424, 409]);
+    // A replace on a stale ETag fails the batch: nothing of it is written.
+    const stale = await container.items.batch(
+      [
+        { operationType: 'Create', resourceBody: { id: 'entry-2', pk: 'r1' } },
+        { operationType: 'Replace', id: 'referral', ifMatch: '"stale"', resourceBody: { id: 'referral', pk: 'r1', v: 2 } },
+      ],
+      'r1',
+    );
+    expect(codes(stale)).toEqual([424, 412]);
+    // Operations without a partition key of their own take the batch's (the package looked under their id).
+    const ok = await container.items.batch(
+      [
+        { operationType: 'Replace', id: 'referral', ifMatch: etag, resourceBody: { id: 'referral', pk: 'r1', v: 3 } },
+        { operationType: 'Create', resourceBody: { id: 'entry-3', pk: 'r1' } },
+        { operationType: 'Upsert', resourceBody: { id: 'entry-old', pk: 'r1', again: true } },
+      ],
+      'r1',
+    );
+    expect(codes(ok)).toEqual([200, 201, 200]);
+    expect(ok.result?.[0]?.eTag).toBeTruthy();
+
+    client.dispose();
+    await server.close();
+    server = await startLocalCosmos({ dataDir });
+    ({ client, container } = await openContainer(server.endpoint));
+    const ids = (await container.items.query<{ id: string }>('SELECT c.id FROM c').fetchAll()).resources.map((r) => r.id).sort();
+    expect(ids).toEqual(['entry-3', 'entry-old', 'referral']);
+    expect((await container.item('referral', 'r1').read()).resource.v).toBe(3);
+    expect((await container.item('entry-old', 'r1').read()).resource.again).toBe(true);
+    client.dispose();
+    await server.close();
+  });
 });
 
 const pendingAtKill = new Map<string, Value>();

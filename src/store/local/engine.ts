@@ -79,6 +79,42 @@ export const routeOf = (packageRequire('./routes.js') as { default: (req: Incomi
 /** The query engine's own equality (type-strict, as Cosmos SQL `=`), so pre-filtering never disagrees with it. */
 export const sqlEqual = (packageRequire('@zeit/cosmosdb-query/lib/helpers.js') as { equal(a: unknown, b: unknown): unknown }).equal;
 
+/** One operation of a batch, as the package's batch handler takes it (its partition key a JSON string). */
+export interface BatchInput {
+  operationType?: string;
+  id?: string;
+  partitionKey?: string;
+  ifMatch?: string;
+  resourceBody?: Record<string, unknown> & { id?: unknown; operations?: unknown; condition?: unknown };
+}
+
+/** A patch as the package's patch function takes it (its partition key a JSON string). */
+export interface PatchInput {
+  id: string;
+  partitionKey?: string;
+  ifMatch?: string;
+  operations: unknown[];
+}
+
+export interface OperationResult {
+  statusCode: number;
+  body?: StoredDoc | Record<string, unknown>;
+}
+
+type Operation = (collection: CollectionNode, input: BatchInput) => OperationResult;
+
+/** The package's single-operation functions of a batch (create, upsert, read, delete, replace). */
+export const documentOperations = packageRequire('./handler/_document-operations.js') as {
+  createOperation: Operation;
+  upsertOperation: Operation;
+  readOperation: Operation;
+  deleteOperation: Operation;
+  replaceOperation: Operation;
+};
+
+/** The package's patch of one document (the function its PATCH route uses). */
+export const patchOperation = (packageRequire('./handler/_patch-operations.js') as { patchOperation: (collection: CollectionNode, input: PatchInput) => OperationResult }).patchOperation;
+
 export function newAccount(host: string, port: number): AccountNode {
   return new AccountClass(host, port);
 }

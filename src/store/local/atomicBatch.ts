@@ -1,0 +1,161 @@
+import type { IncomingMessage } from 'node:http';
+import { documentOperations, patchOperation, type AccountNode, type BatchInput, type OperationResult } from './engine.js';
+import { readBody } from './patchCondition.js';
+
+const PARTITION_HEADER = 'x-ms-documentdb-partitionkey';
+
+/** A request of the SDK's `items.batch` (a transactional batch), not of its bulk execution. */
+export function isAtomicBatch(req: IncomingMessage): boolean {
+  const flag = (name: string) => String(req.headers[name] ?? '').toLowerCase() === 'true';
+  return req.method === 'POST' && flag('x-ms-cosmos-is-batch-request') && flag('x-ms-cosmos-batch-atomic');
+}
+
+export interface BatchAnswer {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * A transactional batch as Azure Cosmos DB runs it: all operations or none. The package applies
+ * them one by one and keeps those before a failing one, and reads each operation's partition
+ * key only from the operation (an operation without one is looked for under its id). Here every
+ * operation is checked first against the documents as they are and as the batch's earlier
+ * operations leave them; only when all would succeed are they applied, in one synchronous pass
+ * (so no other request runs in between, and the journal gets them as one frame). A failing batch
+ * changes nothing and is answered 207 with the failing operation's status and 424 for the others.
+ */
+export async function runAtomicBatch(account: AccountNode, req: IncomingMessage, params: Record<string, string>): Promise<BatchAnswer> {
+  let inputs: unknown;
+  try {
+    inputs = JSON.parse((await readBody(req)).toString('utf8'));
+  } catch {
+    return { status: 400, body: { code: 'BadRequest', message: 'Invalid request body' } };
+  }
+  const collection = account.database(params.dbId ?? '').collection(params.collId ?? '');
+  if (!collection.read()) return { status: 404, body: { code: 'NotFound', message: 'container not found' } };
+  if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > 100) return { status: 400, body: { code: 'BadRequest', message: 'a batch holds 1 to 100 operations' } };
+  const header = req.headers[PARTITION_HEADER];
+  const batchKey = Array.isArray(header) ? header[0] : header;
+  const ops = (inputs as BatchInput[]).map((input) => ({ ...input, ...(input.partitionKey === undefined && batchKey !== undefined ? { partitionKey: batchKey } : {}) }));
+
+  const failure = firstFailure(collection.documents, ops);
+  if (failure) {
+    return { status: 207, body: ops.map((_, i) => ({ statusCode: i === failure.index ? failure.status : 424, requestCharge: 0 })) };
+  }
+  const results = ops.map((op): OperationResult => apply(collection, op));
+  return {
+    status: 200,
+    body: results.map((r) => ({ statusCode: r.statusCode, requestCharge: 1, ...(r.body && '_etag' in r.body ? { eTag: r.body._etag, resourceBody: r.body } : r.body ? { resourceBody: r.body } : {}) })),
+  };
+}
+
+type Collection = Parameters<typeof documentOperations.createOperation>[0];
+
+function apply(collection: Collection, op: BatchInput): OperationResult {
+  switch (op.operationType) {
+    case 'Create':
+      return documentOperations.createOperation(collection, op);
+    case 'Upsert':
+      return documentOperations.upsertOperation(collection, op);
+    case 'Read':
+      return documentOperations.readOperation(collection, op);
+    case 'Delete':
+      return documentOperations.deleteOperation(collection, op);
+    case 'Replace':
+      return documentOperations.replaceOperation(collection, op);
+    case 'Patch':
+      return patchOperation(collection, { id: op.id ?? '', ...(op.partitionKey !== undefined ? { partitionKey: op.partitionKey } : {}), ...(op.ifMatch !== undefined ? { ifMatch: op.ifMatch } : {}), operations: op.resourceBody?.operations as unknown[] });
+    default:
+      // Checked before anything was applied.
+      throw new Error(`batch operation ${String(op.operationType)} not supported`);
+  }
+}
+
+/** What the documents would be after each operation: the ETag it has (undefined: absent, 'changed': written by the batch). */
+function firstFailure(documents: Collection['documents'], ops: BatchInput[]): { index: number; status: number } | undefined {
+  const state = new Map<string, string | undefined>();
+  const keyOf = (op: BatchInput, id: string) => `${op.partitionKey ?? ''}\u0000${id}`;
+  const current = (op: BatchInput, id: string): string | undefined => {
+    const key = keyOf(op, id);
+    if (state.has(key)) return state.get(key);
+    let partition: unknown = id;
+    try {
+      const parsed = JSON.parse(op.partitionKey ?? 'null') as unknown;
+      partition = Array.isArray(parsed) ? parsed[0] : (parsed ?? id);
+    } catch {
+      return undefined;
+    }
+    const doc = documents._item('/id', id, partition).read();
+    return doc ? String(doc._etag ?? 'stored') : undefined;
+  };
+  const settable = (body: BatchInput['resourceBody'], items: typeof documents, op: BatchInput, id: string): boolean => {
+    // Only unconditional `set` operations (all Schakel sends in a batch), checked here so that applying them cannot fail halfway.
+    const operations = body?.operations;
+    if (!Array.isArray(operations) || operations.length === 0 || operations.length > 10 || body?.condition !== undefined) return false;
+    let partition: unknown = id;
+    try {
+      const parsed = JSON.parse(op.partitionKey ?? 'null') as unknown;
+      partition = Array.isArray(parsed) ? parsed[0] : (parsed ?? id);
+    } catch {
+      return false;
+    }
+    const doc = items._item('/id', id, partition).read();
+    // A document patched earlier in the same batch: its state is not known here.
+    if (!doc || state.has(keyOf(op, id))) return false;
+    return operations.every((o: unknown) => isSettable(doc, o));
+  };
+  for (const [index, op] of ops.entries()) {
+    const id = op.operationType === 'Delete' || op.operationType === 'Read' || op.operationType === 'Patch' ? op.id : op.resourceBody?.id;
+    if (typeof id !== 'string' || id === '') return { index, status: 400 };
+    const etag = current(op, id);
+    const mismatch = op.ifMatch !== undefined && etag !== undefined && op.ifMatch !== etag;
+    const set = (value: string | undefined) => state.set(keyOf(op, id), value);
+    switch (op.operationType) {
+      case 'Create':
+        if (etag !== undefined) return { index, status: 409 };
+        set('changed');
+        break;
+      case 'Upsert':
+        if (mismatch) return { index, status: 412 };
+        set('changed');
+        break;
+      case 'Replace':
+        if (etag === undefined) return { index, status: 404 };
+        if (mismatch) return { index, status: 412 };
+        set('changed');
+        break;
+      case 'Delete':
+        if (etag === undefined) return { index, status: 404 };
+        if (mismatch) return { index, status: 412 };
+        set(undefined);
+        break;
+      case 'Read':
+        if (etag === undefined) return { index, status: 404 };
+        break;
+      case 'Patch':
+        if (etag === undefined) return { index, status: 404 };
+        if (mismatch) return { index, status: 412 };
+        if (!settable(op.resourceBody, documents, op, id)) return { index, status: 400 };
+        set('changed');
+        break;
+      default:
+        return { index, status: 400 };
+    }
+  }
+  return undefined;
+}
+
+/** A `set` the package applies without error: a path below the root, not a system property, through objects (missing ones are created). */
+function isSettable(doc: Record<string, unknown>, operation: unknown): boolean {
+  if (!operation || typeof operation !== 'object') return false;
+  const { op, path } = operation as { op?: unknown; path?: unknown };
+  if (op !== 'set' || typeof path !== 'string' || !path.startsWith('/') || path.startsWith('/_') || path.length < 2) return false;
+  const segments = path.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let node: unknown = doc;
+  for (const segment of segments.slice(0, -1)) {
+    if (node === undefined) return true;
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return false;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node === undefined || (node !== null && typeof node === 'object' && !Array.isArray(node));
+}
