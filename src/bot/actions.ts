@@ -67,28 +67,28 @@ export async function decideAndSave(
       decision = { ...decision, value: refresh.referral };
       const own = decision.effects ?? [];
       if (own.length === 0 && refresh.effects.length > 0) {
-        // Only the refresh: entries are written right away as before; the refresh waits in the outbox.
+        // Only the refresh: entries are committed with the referral; the refresh waits in the outbox.
         const value: Referral = { ...decision.value, outbox: enqueue(decision.value.outbox, referralId, actor.aadObjectId, [], refresh.effects, now.at.toISOString()) };
         await deps.effects.mark(referralId, value.outbox?.nextAt ?? now.at.toISOString(), value.outbox?.seq ?? 0);
-        const saved = stored ? await deps.referrals.save(value, stored.etag, stored.doc) : await deps.referrals.create(value);
+        // The referral and the decision's entries in one transactional batch: all or nothing.
+        const saved = await deps.referrals.commit(value, stored, actor.aadObjectId, decision.events, now.at);
         deps.effects.kick(referralId, saved);
-        await deps.referrals.record(referralId, actor.aadObjectId, decision.events, now.at);
         await countTransition(deps, stored?.doc, saved.doc, decision.events, now.at);
         return { decision: { ...decision, value }, current: saved, now };
       }
       const effects = [...own, ...refresh.effects];
       if (effects.length === 0) {
-        const saved = stored ? await deps.referrals.save(decision.value, stored.etag, stored.doc) : await deps.referrals.create(decision.value);
-        await deps.referrals.record(referralId, actor.aadObjectId, decision.events, now.at);
+        const saved = await deps.referrals.commit(decision.value, stored, actor.aadObjectId, decision.events, now.at);
         await countTransition(deps, stored?.doc, saved.doc, decision.events, now.at);
         return { decision, current: saved, now };
       }
-      // State, entries and effects in one single-document write: all or nothing (DESIGN.md §4).
-      const outbox = enqueue(decision.value.outbox, referralId, actor.aadObjectId, decision.events, effects, now.at.toISOString());
+      // State with its outbox of effects, and the entries, in one transactional batch of the
+      // referral's partition: all or nothing (DESIGN.md §4).
+      const outbox = enqueue(decision.value.outbox, referralId, actor.aadObjectId, [], effects, now.at.toISOString());
       const value: Referral = { ...decision.value, outbox };
       // The due mark first: a mark without a commit is found empty and removed; a commit is never unmarked.
       await deps.effects.mark(referralId, outbox.nextAt ?? now.at.toISOString(), outbox.seq);
-      const saved = stored ? await deps.referrals.save(value, stored.etag, stored.doc) : await deps.referrals.create(value);
+      const saved = await deps.referrals.commit(value, stored, actor.aadObjectId, decision.events, now.at);
       deps.effects.kick(referralId, saved);
       await countTransition(deps, stored?.doc, saved.doc, decision.events, now.at);
       return { decision: { ...decision, value }, current: saved, now };

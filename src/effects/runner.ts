@@ -1,4 +1,4 @@
-import { afterAttempt, dueEffects, enqueue, replaySafe, withoutEntries, withState, type DeliveryState, type Effect, type EffectOutcome, type RetryPolicy } from '../domain/effects.js';
+import { afterAttempt, dueEffects, enqueue, replaySafe, withoutEntries, withState, type DeliveryState, type Effect, type EffectOutcome, type PendingEntry, type RetryPolicy } from '../domain/effects.js';
 import type { Now } from '../domain/draft.js';
 import { effectSettled, type EffectResult } from '../domain/effectResults.js';
 import type { Referral } from '../domain/referral.js';
@@ -12,7 +12,7 @@ import type { ReferralRepository } from '../store/referrals.js';
 export type CarryOut = (effect: Effect, referral: Referral) => Promise<{ outcome: EffectOutcome; result?: EffectResult }>;
 
 export interface EffectRunnerDeps {
-  referrals: Pick<ReferralRepository, 'get' | 'save' | 'writeEntries'>;
+  referrals: Pick<ReferralRepository, 'get' | 'saveWithEntries'>;
   index: EffectIndex;
   carryOut: CarryOut;
   now: () => Now;
@@ -165,22 +165,26 @@ export class EffectRunner {
     let stored = committed ?? (await this.deps.referrals.get(referralId));
     let working = stored?.doc;
     let steps: Step[] = [];
+    // Entries taken from the outbox, written with the next commit (the same batch).
+    let entries: PendingEntry[] = [];
     let written = new Set<string>();
     const flush = async (more: Step[] = []) => {
       if (!stored) return;
-      stored = await this.commit(stored, written, [...steps, ...more]);
+      stored = await this.commit(stored, entries, [...steps, ...more]);
       working = stored?.doc;
       steps = [];
+      entries = [];
       written = new Set();
     };
     for (let step = 0; step < 50 && working?.outbox; step++) {
       const outbox = working.outbox;
       const current = this.deps.now();
-      // Entries are written from committed state only (their ids stay those committed).
-      const entries = steps.length === 0 ? outbox.entries.filter((e) => !written.has(e.id)) : [];
-      if (entries.length > 0) {
-        await this.deps.referrals.writeEntries(referralId, entries);
-        for (const e of entries) written.add(e.id);
+      // Entries are taken from committed state only (their ids stay those committed); they are
+      // written in the batch that commits the next state, and leave the outbox with it.
+      const more = steps.length === 0 ? outbox.entries.filter((e) => !written.has(e.id)) : [];
+      for (const e of more) {
+        entries.push(e);
+        written.add(e.id);
       }
       const effect = dueEffects(outbox, current.at.toISOString())[0];
       if (!effect) {
@@ -188,8 +192,9 @@ export class EffectRunner {
         return stored;
       }
       const safe = replaySafe(effect, (working.caseCards ?? []).every((c) => c.activityId));
-      // What was gathered is committed before an effect whose repeat would show.
-      if (!safe && steps.length > 0) {
+      // What was gathered (and entries waiting, so the timeline does not wait for the outside world)
+      // is committed before an effect whose repeat would show.
+      if (!safe && (steps.length > 0 || entries.length > 0)) {
         await flush();
         continue;
       }
@@ -224,13 +229,20 @@ export class EffectRunner {
     }
   }
 
-  /** Commits what happened (IfMatch); on a conflict the same facts are applied to the fresh referral. */
-  private async commit(stored: Versioned<Referral>, written: ReadonlySet<string>, steps: Step[]): Promise<Versioned<Referral> | undefined> {
+  /**
+   * Commits what happened (IfMatch) with the entries taken from the outbox, in one batch; on a
+   * conflict the same facts are applied to the fresh referral.
+   */
+  private async commit(stored: Versioned<Referral>, entries: PendingEntry[], steps: Step[]): Promise<Versioned<Referral> | undefined> {
+    const written = new Set(entries.map((e) => e.id));
     let base: Versioned<Referral> | undefined = stored;
     for (let attempt = 0; attempt < 8 && base; attempt++) {
-      const next = this.apply(base.doc, written, steps);
+      const applied = this.apply(base.doc, written, steps);
+      // The entries of the domain's answers to these steps (and any other still waiting) go in the same batch.
+      const more = (applied.outbox?.entries ?? []).filter((e) => !written.has(e.id));
+      const next: Referral = more.length > 0 && applied.outbox ? { ...applied, outbox: withoutEntries(applied.outbox, new Set(more.map((e) => e.id))) } : applied;
       try {
-        return await this.deps.referrals.save(next, base.etag, base.doc);
+        return await this.deps.referrals.saveWithEntries(next, base, [...entries, ...more]);
       } catch (err) {
         // The database failed (or answered nothing): what was carried out must still be recorded, else
         // it runs again. Read again: a write that did happen shows as the effect already settled.

@@ -78,45 +78,57 @@ export class StoredReminderPlanner implements ReminderPlanner {
     return { calendar: this.deps.calendar, policy: this.deps.policy, clock: this.deps.clock };
   }
 
-  /** The referral's pending reminders, read at most once per planning step (see {@link PendingReminders}). */
-  private pendingOf(r: Referral): PendingReminders {
-    return new PendingReminders(() => this.deps.store.pendingRefsOfReferral(r.referralId, r.createdAt));
+  /** The referral's pending reminders, read at most once per planning step, and the step's changes (see {@link PlanningStep}). */
+  private pendingOf(r: Referral): PlanningStep {
+    return new PlanningStep(() => this.deps.store.pendingRefsOfReferral(r.referralId, r.createdAt), this.deps.store);
   }
 
   async referralSubmitted(r: Referral): Promise<void> {
-    if (r.submittedAt) await this.normEvent(r, 'submitted', new Date(r.submittedAt), this.pendingOf(r));
+    if (!r.submittedAt) return;
+    const step = this.pendingOf(r);
+    await this.normEvent(r, 'submitted', new Date(r.submittedAt), step);
+    await step.commit();
   }
 
   async referralAccepted(r: Referral): Promise<void> {
-    if (r.acceptedAt) await this.normEvent(r, 'accepted', new Date(r.acceptedAt), this.pendingOf(r));
+    if (!r.acceptedAt) return;
+    const step = this.pendingOf(r);
+    await this.normEvent(r, 'accepted', new Date(r.acceptedAt), step);
+    await step.commit();
   }
 
   async handoverBooked(r: Referral): Promise<void> {
     const meeting = r.handover?.meeting;
     if (!meeting) return;
     const prompt = planAgreementsPrompt(r.referralId, meeting, partiesOf(r, this.today), this.ctx);
-    const pending = this.pendingOf(r);
-    await this.replace(r, (doc) => doc.kind === 'agreementsPrompt', prompt ? [prompt] : [], pending);
-    await this.normEvent(r, 'handoverHeld', new Date(meeting.end), pending);
+    const step = this.pendingOf(r);
+    await this.replace(r, (doc) => doc.kind === 'agreementsPrompt', prompt ? [prompt] : [], step);
+    await this.normEvent(r, 'handoverHeld', new Date(meeting.end), step);
+    await step.commit();
     this.deps.log.info({ referralId: r.referralId, prompt: prompt?.dueAt }, 'agreements prompt planned');
   }
 
   async referralClosed(r: Referral): Promise<void> {
-    await this.replace(r, () => true, [], this.pendingOf(r));
+    const step = this.pendingOf(r);
+    await this.replace(r, () => true, [], step);
+    await step.commit();
     this.deps.log.info({ referralId: r.referralId }, 'reminders of a closed referral withdrawn');
   }
 
   async referralDeclined(r: Referral): Promise<void> {
-    await this.replace(r, () => true, [], this.pendingOf(r));
+    const step = this.pendingOf(r);
+    await this.replace(r, () => true, [], step);
+    await step.commit();
     this.deps.log.info({ referralId: r.referralId }, 'reminders of a declined referral withdrawn');
   }
 
   /** The meeting was called off: its prompt and the norms it started go; the handover norm runs again. */
   async handoverCancelled(r: Referral): Promise<void> {
     const startedByMeeting = new Set(this.deps.norms.filter((n) => n.startEvent === 'handoverHeld').map((n) => n.id));
-    const pending = this.pendingOf(r);
-    await this.replace(r, (doc) => doc.kind === 'agreementsPrompt' || (doc.kind === 'normEscalation' && startedByMeeting.has(doc.subject.normId ?? '')), [], pending);
-    if (r.acceptedAt) await this.normEvent(r, 'accepted', new Date(r.acceptedAt), pending);
+    const step = this.pendingOf(r);
+    await this.replace(r, (doc) => doc.kind === 'agreementsPrompt' || (doc.kind === 'normEscalation' && startedByMeeting.has(doc.subject.normId ?? '')), [], step);
+    if (r.acceptedAt) await this.normEvent(r, 'accepted', new Date(r.acceptedAt), step);
+    await step.commit();
     this.deps.log.info({ referralId: r.referralId }, 'reminders of a cancelled warme overdracht withdrawn');
   }
 
@@ -128,17 +140,15 @@ export class StoredReminderPlanner implements ReminderPlanner {
     const planned = new Set(plan.reminders.map((p) => p.id));
     const previous = this.previousConfirmed(r);
     const stale = previous ? planAgreementReminders({ referralId: r.referralId, agreedDates: withPupilForParent(previous, r, this.today), parties }, this.ctx).reminders.filter((p) => !planned.has(p.id)) : [];
-    const pending = this.pendingOf(r);
-    const cancelled = await this.deps.store.cancel(stale);
-    pending.cancelled(stale);
-    const localized = await localize(plan.reminders, this.deps.languageOf, r);
-    const saved = await this.deps.store.save(localized);
-    pending.saved(localized);
-    await this.replace(r, (doc) => doc.kind === 'agreementsPrompt', [], pending);
+    const step = this.pendingOf(r);
+    step.cancel(stale);
+    step.save(await localize(plan.reminders, this.deps.languageOf, r));
+    await this.replace(r, (doc) => doc.kind === 'agreementsPrompt', [], step);
     const confirmedAt = r.handover?.agreements.filter((a) => a.confirmedAt).at(-1)?.confirmedAt;
-    if (confirmedAt) await this.normEvent(r, 'agreementsConfirmed', new Date(confirmedAt), pending);
+    if (confirmedAt) await this.normEvent(r, 'agreementsConfirmed', new Date(confirmedAt), step);
+    const { created, cancelled } = await step.commit();
     this.deps.log.info(
-      { referralId: r.referralId, agreementIds: dates.map((d) => d.agreementId), created: saved.created, cancelled, unaddressable: plan.unaddressable.map((u) => `${u.agreementId}:${u.role}`) },
+      { referralId: r.referralId, agreementIds: dates.map((d) => d.agreementId), created, cancelled, unaddressable: plan.unaddressable.map((u) => `${u.agreementId}:${u.role}`) },
       'agreement reminders planned',
     );
     // Never dropped silently: a role the dates name that should be reached but cannot be is a problem on the case (the caller's domain decides what follows).
@@ -146,8 +156,10 @@ export class StoredReminderPlanner implements ReminderPlanner {
   }
 
   async agreedDateDone(r: Referral, agreementId: string, date: string | undefined): Promise<number> {
-    const overdue = (await this.pendingOf(r).list()).filter((d) => d.kind === 'agreementOverdue' && d.subject.agreementId === agreementId && d.subject.date === date);
-    return overdue.length > 0 ? this.deps.store.cancel(overdue) : 0;
+    const step = this.pendingOf(r);
+    const overdue = (await step.list()).filter((d) => d.kind === 'agreementOverdue' && d.subject.agreementId === agreementId && d.subject.date === date);
+    step.cancel(overdue);
+    return (await step.commit()).cancelled;
   }
 
   /** Local date of now: the day the age rules are applied on. */
@@ -162,57 +174,82 @@ export class StoredReminderPlanner implements ReminderPlanner {
   }
 
   /** A referral event for the service norms: plans the escalations it starts and cancels those it ends. */
-  private async normEvent(r: Referral, type: string, at: Date, pending: PendingReminders): Promise<void> {
+  private async normEvent(r: Referral, type: string, at: Date, step: PlanningStep): Promise<void> {
     const changes = normRemindersOnEvent(this.deps.norms, r.referralId, referralHistory(r), { type, at }, partiesOf(r, this.today), this.ctx);
-    await this.deps.store.cancel(changes.cancel);
-    pending.cancelled(changes.cancel);
+    step.cancel(changes.cancel);
     // A start event that happens again (a moved meeting) replaces the escalations of the earlier start.
     const started = new Set(this.deps.norms.filter((n) => n.startEvent === type).map((n) => n.id));
     // A norm whose end event happened is met, whenever its clock started.
     const ended = new Set(this.deps.norms.filter((n) => n.endEvent === type).map((n) => n.id));
-    await this.replace(r, (doc) => doc.kind === 'normEscalation' && ended.has(doc.subject.normId ?? '') && !started.has(doc.subject.normId ?? ''), [], pending);
+    await this.replace(r, (doc) => doc.kind === 'normEscalation' && ended.has(doc.subject.normId ?? '') && !started.has(doc.subject.normId ?? ''), [], step);
     const keep = new Set(changes.create.map((c) => c.id));
-    await this.replace(r, (doc) => doc.kind === 'normEscalation' && started.has(doc.subject.normId ?? '') && !keep.has(doc.id), [], pending);
-    const created = await localize(changes.create, this.deps.languageOf, r);
-    await this.deps.store.save(created);
-    pending.saved(created);
+    await this.replace(r, (doc) => doc.kind === 'normEscalation' && started.has(doc.subject.normId ?? '') && !keep.has(doc.id), [], step);
+    step.save(await localize(changes.create, this.deps.languageOf, r));
     if (changes.create.length + changes.cancel.length > 0) {
       this.deps.log.info({ referralId: r.referralId, event: type, created: changes.create.length, cancelled: changes.cancel.length }, 'service-norm escalations updated');
     }
   }
 
-  /** Cancels pending reminders of the referral that match and are not in `next`, then saves `next`. */
-  private async replace(referral: Referral, matches: (doc: ReminderRef) => boolean, next: PlannedReminder[], pending: PendingReminders): Promise<void> {
+  /** Withdraws pending reminders of the referral that match and are not in `next`, and plans `next`. */
+  private async replace(referral: Referral, matches: (doc: ReminderRef) => boolean, next: PlannedReminder[], step: PlanningStep): Promise<void> {
     const ids = new Set(next.map((n) => n.id));
-    const old = (await pending.list()).filter((d) => matches(d) && !ids.has(d.id));
-    await this.deps.store.cancel(old);
-    pending.cancelled(old);
-    const localized = await localize(next, this.deps.languageOf, referral);
-    await this.deps.store.save(localized);
-    pending.saved(localized);
+    step.cancel((await step.list()).filter((d) => matches(d) && !ids.has(d.id)));
+    step.save(await localize(next, this.deps.languageOf, referral));
   }
 }
 
 /**
- * A referral's pending reminders during one planning step: read on first use (one point read of
- * its reminder index), then kept up to date with what the step itself cancels and saves, so the
- * step's later replacements see what a fresh read would show without reading again.
+ * One planning step of a referral: its pending reminders, read on first use (one point read of
+ * its reminder index) and kept up to date with what the step withdraws and plans, so the step's
+ * later replacements see what a fresh read would show without reading again; and those changes,
+ * written together at the end ({@link ReminderStore.apply}: one index write instead of one per
+ * change). For a reminder both withdrawn and planned in one step, the last word counts.
  */
-export class PendingReminders {
+export class PlanningStep {
   private current?: Map<string, ReminderRef>;
+  private readonly changes = new Map<string, { cancel: ReminderRef } | { save: PlannedReminder }>();
 
-  constructor(private readonly read: () => Promise<ReminderRef[]>) {}
+  constructor(
+    private readonly read: () => Promise<ReminderRef[]>,
+    private readonly store: Pick<ReminderStore, 'apply'>,
+  ) {}
 
   async list(): Promise<ReminderRef[]> {
-    this.current ??= new Map((await this.read()).map((d) => [d.id, d]));
+    if (!this.current) {
+      const read = new Map((await this.read()).map((d) => [d.id, d]));
+      // What the step changed before it first looked.
+      for (const [id, change] of this.changes) {
+        if ('cancel' in change) read.delete(id);
+        else read.set(id, refOf(change.save));
+      }
+      this.current = read;
+    }
     return [...this.current.values()];
   }
 
-  cancelled(reminders: Pick<ReminderRef, 'id'>[]): void {
-    for (const r of reminders) this.current?.delete(r.id);
+  cancel(reminders: ReminderRef[] | PlannedReminder[]): void {
+    for (const r of reminders) {
+      const ref = 'recipients' in r ? refOf(r) : r;
+      this.current?.delete(ref.id);
+      this.changes.set(ref.id, { cancel: ref });
+    }
   }
 
-  saved(reminders: PlannedReminder[]): void {
-    for (const r of reminders) this.current?.set(r.id, refOf(r));
+  save(reminders: PlannedReminder[]): void {
+    for (const r of reminders) {
+      this.current?.set(r.id, refOf(r));
+      this.changes.set(r.id, { save: r });
+    }
+  }
+
+  /** Writes the step's changes; what it withdrew and created. */
+  async commit(): Promise<{ created: number; cancelled: number }> {
+    const changes = [...this.changes.values()];
+    this.changes.clear();
+    if (changes.length === 0) return { created: 0, cancelled: 0 };
+    const cancel = changes.flatMap((c) => ('cancel' in c ? [c.cancel] : []));
+    const save = changes.flatMap((c) => ('save' in c ? [c.save] : []));
+    const { created, cancelled } = await this.store.apply(cancel, save);
+    return { created, cancelled };
   }
 }

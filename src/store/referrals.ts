@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { BulkOperationType, type Container, type OperationInput } from '@azure/cosmos';
+import { BulkOperationType, type Container, type JSONObject, type OperationInput } from '@azure/cosmos';
 import type { DomainEvent } from '../domain/decision.js';
 import type { PendingEntry } from '../domain/effects.js';
 import type { Referral, ReferralState } from '../domain/referral.js';
 import type { Logger } from '../log.js';
-import { createDoc, readDoc, replaceDoc, statusOf, stripMeta, type Versioned } from './documents.js';
+import { ConcurrencyError, readDoc, replaceDoc, statusOf, stripMeta, type Versioned } from './documents.js';
 import { turnReads } from './turnReads.js';
 
 /** An audit or timeline entry, stored in the referral's own partition. */
@@ -77,6 +77,29 @@ const ENDED: ReadonlySet<ReferralState> = new Set(['closed', 'withdrawn']);
 
 const PERSON_LIST = 'referrals';
 
+/** The referral has no timeline document yet (created before it had one): the batch is written without it. */
+class MissingTimelineLog extends Error {}
+
+/** An entry committed in the outbox, as its document (its id fixed there). */
+const pendingDoc = (referralId: string, pending: PendingEntry): ReferralEntry => {
+  const { event } = pending;
+  return { id: pending.id, referralId, type: event.type, at: pending.at, actor: pending.actor, action: event.type === 'audit' ? event.action : event.entry, detail: event.detail };
+};
+
+/** A decision's events as entry documents of the referral's partition. */
+const entryDocs = (referralId: string, actor: string, events: DomainEvent[], at: Date): ReferralEntry[] =>
+  events.map(
+    (event): ReferralEntry => ({
+      id: randomUUID(),
+      referralId,
+      type: event.type,
+      at: at.toISOString(),
+      actor,
+      action: event.type === 'audit' ? event.action : event.entry,
+      detail: event.detail,
+    }),
+  );
+
 const personKey = (aad: string) => `person:${aad}`;
 const numberKey = (n: string) => `number:${n.toUpperCase()}`;
 const peopleOf = (r: Referral): string[] => [r.smw.aadObjectId, ...(r.caseManager ? [r.caseManager.aadObjectId] : [])];
@@ -98,9 +121,9 @@ export class ReferralRepository {
     });
   }
 
+  /** Creates the referral with its (empty) timeline document: one transactional batch; ConcurrencyError when it exists. */
   async create(referral: Referral): Promise<Versioned<Referral>> {
-    await this.index(referral, undefined);
-    return this.remembered(referral.referralId, () => createDoc(this.container, referral));
+    return this.writeWithEntries(referral, undefined, [], BulkOperationType.Create);
   }
 
   /** Keeps what a turn wrote for its later reads; a failed write (a lost race) is forgotten. */
@@ -122,11 +145,97 @@ export class ReferralRepository {
   async save(referral: Referral, etag: string, previous?: Referral): Promise<Versioned<Referral>> {
     await this.index(referral, previous);
     const saved = await this.remembered(referral.referralId, () => replaceDoc(this.container, referral, referral.referralId, etag));
-    // Only once the ending is saved (a crash before just leaves the case to be read and skipped).
+    await this.markEnded(referral, previous);
+    return saved;
+  }
+
+  /**
+   * Commits a decision: the referral (created, or replaced if unchanged since `stored` was read:
+   * ConcurrencyError otherwise) together with the decision's audit and timeline entries, in one
+   * transactional batch of the referral's partition — all or nothing, one request. The case index
+   * is written before, as for {@link save}; the timeline document after (an entry is never lost:
+   * it is in the batch; the timeline document is a copy kept for reading).
+   */
+  async commit(referral: Referral, stored: Versioned<Referral> | undefined, actor: string, events: DomainEvent[], at: Date): Promise<Versioned<Referral>> {
+    const docs = entryDocs(referral.referralId, actor, events, at);
+    // A batch holds at most 100 operations: a decision with more entries is written as before.
+    if ((docs.length === 0 && stored) || docs.length > 98) {
+      const saved = stored ? await this.save(referral, stored.etag, stored.doc) : await this.create(referral);
+      if (docs.length > 0) await this.record(referral.referralId, actor, events, at);
+      return saved;
+    }
+    return this.writeWithEntries(referral, stored, docs, BulkOperationType.Create);
+  }
+
+  /**
+   * Replaces the referral if unchanged since `stored` was read, together with entries committed
+   * earlier in its outbox (their ids fixed there, so writing them again is a no-op): one
+   * transactional batch. The effect runner records what it carried out with it.
+   */
+  async saveWithEntries(referral: Referral, stored: Versioned<Referral>, entries: PendingEntry[]): Promise<Versioned<Referral>> {
+    if (entries.length > 98) {
+      await this.writeEntries(referral.referralId, entries);
+      return this.save(referral, stored.etag, stored.doc);
+    }
+    return this.writeWithEntries(referral, stored, entries.map((e) => pendingDoc(referral.referralId, e)), BulkOperationType.Upsert);
+  }
+
+  private async writeWithEntries(referral: Referral, stored: Versioned<Referral> | undefined, docs: ReferralEntry[], entryOperation: typeof BulkOperationType.Create | typeof BulkOperationType.Upsert): Promise<Versioned<Referral>> {
+    const { referralId } = referral;
+    await this.index(referral, stored?.doc);
+    const timeline = docs.filter((d) => d.type === 'timeline');
+    // A new referral gets its timeline document in the same batch; a stored one's is patched in it
+    // (one patch takes 10 changes; more, or an older referral without the document: written after).
+    let logInBatch = !stored || (timeline.length > 0 && timeline.length <= 10);
+    for (;;) {
+      const saved = await this.remembered(referralId, () => this.writeBatch(referral, stored, docs, entryOperation, logInBatch ? timeline : undefined)).catch((err: unknown) => {
+        if (err instanceof MissingTimelineLog) return undefined;
+        throw err;
+      });
+      if (!saved) {
+        logInBatch = false;
+        continue;
+      }
+      if (!logInBatch) await this.logTimeline(referralId, docs);
+      await this.markEnded(referral, stored?.doc);
+      for (const entry of docs) this.log.debug({ referralId, action: entry.action, type: entry.type }, 'referral entry written');
+      return saved;
+    }
+  }
+
+  /** One transactional batch: the referral, its entries and (`timeline` given) its timeline document. */
+  private async writeBatch(referral: Referral, stored: Versioned<Referral> | undefined, docs: ReferralEntry[], entryOperation: typeof BulkOperationType.Create | typeof BulkOperationType.Upsert, timeline: ReferralEntry[] | undefined): Promise<Versioned<Referral>> {
+    const { referralId } = referral;
+    // A referral is plain JSON data; its interfaces only lack the index signature JSONObject asks for.
+    const body = { ...referral } as unknown as JSONObject;
+    const operations: OperationInput[] = [
+      stored ? { operationType: BulkOperationType.Replace, id: referralId, ifMatch: stored.etag, resourceBody: body } : { operationType: BulkOperationType.Create, resourceBody: body },
+      ...docs.map((doc): OperationInput => ({ operationType: entryOperation, resourceBody: { ...doc } })),
+    ];
+    const log: TimelineLogDoc = { id: TIMELINE_LOG, referralId, type: 'timelineLog', entries: Object.fromEntries((timeline ?? []).map((e) => [e.id, logged(e)])) };
+    if (timeline && !stored) operations.push({ operationType: BulkOperationType.Create, resourceBody: { ...log } as unknown as JSONObject });
+    else if (timeline && timeline.length > 0) {
+      operations.push({ operationType: BulkOperationType.Patch, id: TIMELINE_LOG, resourceBody: { operations: timeline.map((e) => ({ op: 'set' as const, path: `/entries/${pointer(e.id)}`, value: logged(e) })) } });
+    }
+    const response = await this.container.items.batch(operations.map((op) => ({ ...op, partitionKey: referralId })), referralId);
+    const results = response.result ?? [];
+    const failedAt = results.findIndex((r) => r.statusCode >= 400 && r.statusCode !== 424);
+    const first = results[0];
+    if (failedAt >= 0 || !first) {
+      const code = failedAt >= 0 ? results[failedAt]?.statusCode : response.code;
+      if (code === 404 && operations[failedAt]?.operationType === BulkOperationType.Patch) throw new MissingTimelineLog();
+      if (code === 412) throw new ConcurrencyError('changed', `referrals/${referralId}`);
+      if (code === 409 && !stored) throw new ConcurrencyError('exists', `referrals/${referralId}`);
+      throw Object.assign(new Error(`referral commit failed (${code ?? 'no answer'})`), { code });
+    }
+    return { doc: referral, etag: first.eTag ?? '' };
+  }
+
+  /** Only once the ending is saved (a crash before just leaves the case to be read and skipped). */
+  private async markEnded(referral: Referral, previous: Referral | undefined): Promise<void> {
     if (ENDED.has(referral.state) && previous && !ENDED.has(previous.state)) {
       for (const person of new Set(peopleOf(referral))) await this.changeList(person, (list) => (list.ended?.includes(referral.referralId) ? undefined : { ...list, ended: [...(list.ended ?? []), referral.referralId] }));
     }
-    return saved;
   }
 
   /** Changes a person's case list as `change` says (nothing when undefined or no list); ETag-conditioned, again on a race. */
@@ -202,18 +311,7 @@ export class ReferralRepository {
 
   /** Writes committed entries as their own documents; ids are deterministic, so a repeat is a no-op. */
   async writeEntries(referralId: string, entries: PendingEntry[]): Promise<void> {
-    const docs = entries.map((pending): ReferralEntry => {
-      const { event } = pending;
-      return {
-        id: pending.id,
-        referralId,
-        type: event.type,
-        at: pending.at,
-        actor: pending.actor,
-        action: event.type === 'audit' ? event.action : event.entry,
-        detail: event.detail,
-      };
-    });
+    const docs = entries.map((pending) => pendingDoc(referralId, pending));
     if (docs.length === 1) {
       try {
         await this.container.items.create(docs[0]!);
@@ -264,17 +362,7 @@ export class ReferralRepository {
 
   /** Writes the audit and timeline events of a decision as entries in the referral's partition. */
   async record(referralId: string, actor: string, events: DomainEvent[], at: Date): Promise<void> {
-    const docs = events.map(
-      (event): ReferralEntry => ({
-        id: randomUUID(),
-        referralId,
-        type: event.type,
-        at: at.toISOString(),
-        actor,
-        action: event.type === 'audit' ? event.action : event.entry,
-        detail: event.detail,
-      }),
-    );
+    const docs = entryDocs(referralId, actor, events, at);
     if (docs.length === 1) await this.container.items.create(docs[0]!);
     else if (docs.length > 1) await this.batch(referralId, docs.map((doc) => ({ operationType: BulkOperationType.Create, resourceBody: { ...doc } })));
     await this.logTimeline(referralId, docs);

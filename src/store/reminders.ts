@@ -155,13 +155,14 @@ export interface Claimed {
   etag: string;
 }
 
-/** How many reminder indexes, as last written by this process, are kept to write the next change on. */
-const WRITTEN_INDEXES_KEPT = 1_000;
+/** How many reminder indexes, as last read or written by this process, are kept to write the next change on. */
+const KNOWN_INDEXES_KEPT = 1_000;
 
 export class ReminderStore {
   private readonly ttl: number;
   private readonly writeAttempts: number;
-  private readonly writtenIndexes = new Map<string, Versioned<ReminderIndexDocument>>();
+  /** Reminder indexes as this process last read or wrote them (null: found missing); their ETag guards every write. */
+  private readonly knownIndexes = new Map<string, Versioned<ReminderIndexDocument> | null>();
 
   constructor(
     private readonly container: Container,
@@ -174,20 +175,45 @@ export class ReminderStore {
 
   /** Stores planned reminders; planning again is a no-op, and a cancelled one planned again comes back. */
   async save(planned: PlannedReminder[]): Promise<{ created: number; existing: number }> {
+    const { created, existing } = await this.apply([], planned);
+    return { created, existing };
+  }
+
+  /**
+   * A planning step's changes at once: the cancellations (conditional: one sent meanwhile stays
+   * as it is), then one write of each referral's index (the cancelled out, the planned in), then
+   * the planned reminders. The index may so name a reminder not yet saved, or one no longer
+   * pending, but never miss a pending one. Planning again is a no-op; a cancelled reminder
+   * planned again comes back.
+   */
+  async apply(cancel: Pick<PlannedReminder, 'id' | 'dueAt' | 'referralId'>[], planned: PlannedReminder[]): Promise<{ created: number; existing: number; cancelled: number }> {
+    let cancelled = 0;
+    for (const r of cancel) {
+      if (await this.setStatusIf(r.id, bucketOf(r.dueAt), 'cancelled', ['pending'])) cancelled++;
+    }
+    const now = this.clock.now();
+    for (const referralId of new Set([...cancel, ...planned].map((r) => r.referralId))) {
+      const ids = new Set(cancel.filter((c) => c.referralId === referralId).map((c) => c.id));
+      const refs = planned.filter((p) => p.referralId === referralId).map(refOf);
+      await this.retrying(() =>
+        this.updateIndex(referralId, (index) => {
+          const without = ids.size > 0 ? indexWithout(index, ids, now) : undefined;
+          const added = refs.length > 0 ? indexWith(without ?? index, referralId, refs, now) : undefined;
+          return added ?? without;
+        }),
+      );
+    }
     let created = 0;
     let existing = 0;
-    // The index first: it may then name a reminder not yet saved, never miss one.
-    const refsOf = new Map<string, ReminderRef[]>();
-    for (const p of planned) refsOf.set(p.referralId, [...(refsOf.get(p.referralId) ?? []), refOf(p)]);
-    for (const [referralId, refs] of refsOf) await this.retrying(() => this.updateIndex(referralId, (index) => indexWith(index, referralId, refs, this.clock.now())));
-    const docs = planned.map((p) => toDocument(p, this.clock.now()));
+    if (planned.length === 0) return { created, existing, cancelled };
+    const docs = planned.map((p) => toDocument(p, now));
     const outcomes = await this.createAll(docs);
     for (const [i, doc] of docs.entries()) {
       if (outcomes[i] === 'created') created++;
       else if (await this.revive(doc)) created++;
       else existing++;
     }
-    return { created, existing };
+    return { created, existing, cancelled };
   }
 
   /**
@@ -255,14 +281,7 @@ export class ReminderStore {
    * Either way none of them is pending any more, so they leave their referral's index.
    */
   async cancel(reminders: Pick<PlannedReminder, 'id' | 'dueAt' | 'referralId'>[]): Promise<number> {
-    let cancelled = 0;
-    for (const r of reminders) {
-      if (await this.setStatusIf(r.id, bucketOf(r.dueAt), 'cancelled', ['pending'])) cancelled++;
-    }
-    const idsOf = new Map<string, Set<string>>();
-    for (const r of reminders) idsOf.set(r.referralId, (idsOf.get(r.referralId) ?? new Set()).add(r.id));
-    for (const [referralId, ids] of idsOf) await this.retrying(() => this.updateIndex(referralId, (index) => indexWithout(index, ids, this.clock.now())));
-    return cancelled;
+    return (await this.apply(reminders, [])).cancelled;
   }
 
   /** "Klaar": marks an open reminder done; recipients not yet reached are no longer sent it. */
@@ -314,14 +333,15 @@ export class ReminderStore {
   private async updateIndex(referralId: string, change: (index: ReminderIndexDocument | undefined) => ReminderIndexDocument | undefined): Promise<void> {
     const key = reminderIndexKey(referralId);
     for (let attempt = 1; ; attempt++) {
-      // The index as this process last wrote it, first: a planning step changes it several times in a row.
-      // Its ETag guards the write; changed by someone else meanwhile, it is read again.
-      const remembered = attempt === 1 ? this.writtenIndexes.get(key) : undefined;
-      this.writtenIndexes.delete(key);
-      const found = remembered ?? (await readDoc<ReminderIndexDocument>(this.container, key, key));
+      // The index as this process last read or wrote it, first: a planning step reads it and then changes
+      // it several times in a row. Its ETag guards the write (a missing one: the create fails if it exists
+      // meanwhile); changed by someone else, it is read again.
+      const remembered = attempt === 1 ? this.knownIndexes.get(key) : undefined;
+      this.knownIndexes.delete(key);
+      const found = remembered === undefined ? await readDoc<ReminderIndexDocument>(this.container, key, key) : (remembered ?? undefined);
       const doc = change(found ? stripMeta(found.doc) : undefined);
       // Nothing to change as remembered: only the stored index can say so (another instance may have changed it).
-      if (!doc && remembered) continue;
+      if (!doc && remembered !== undefined) continue;
       if (!doc) return;
       try {
         const { etag } = found ? await this.container.item(key, key).replace(doc, { accessCondition: { type: 'IfMatch', condition: found.etag } }) : await this.container.items.create(doc);
@@ -335,11 +355,12 @@ export class ReminderStore {
   }
 
   /** Keeps the index as written (bounded: the oldest is forgotten first). */
-  private rememberIndex(key: string, written: Versioned<ReminderIndexDocument>): void {
-    this.writtenIndexes.set(key, written);
-    if (this.writtenIndexes.size > WRITTEN_INDEXES_KEPT) {
-      const oldest = this.writtenIndexes.keys().next().value;
-      if (oldest !== undefined) this.writtenIndexes.delete(oldest);
+  private rememberIndex(key: string, known: Versioned<ReminderIndexDocument> | null): void {
+    this.knownIndexes.delete(key);
+    this.knownIndexes.set(key, known);
+    if (this.knownIndexes.size > KNOWN_INDEXES_KEPT) {
+      const oldest = this.knownIndexes.keys().next().value;
+      if (oldest !== undefined) this.knownIndexes.delete(oldest);
     }
   }
 
@@ -352,8 +373,10 @@ export class ReminderStore {
   async pendingRefsOfReferral(referralId: string, referralCreatedAt?: string): Promise<ReminderRef[]> {
     const key = reminderIndexKey(referralId);
     const index = await readDoc<ReminderIndexDocument>(this.container, key, key);
+    // What planning reads, it changes next: kept for that write (its ETag guards it).
+    this.rememberIndex(key, index ?? null);
     if (index?.doc.reminders) return [...index.doc.reminders].sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
-    const refs = (await this.pendingOfReferral(referralId, referralCreatedAt)).map(refOf);
+    const refs = (await this.pendingOfReferral(referralId, referralCreatedAt, index ?? null)).map(refOf);
     if (index) {
       const filled: ReminderIndexDocument = { ...stripMeta(index.doc), reminders: refs, buckets: daysOf(refs), updatedAt: this.clock.now().toISOString() };
       try {
@@ -373,9 +396,10 @@ export class ReminderStore {
    * whose reminders may predate the index (created before {@link REMINDER_INDEX_SINCE}, or of
    * unknown age) fall back to one query across all days; a newer one without an index has none.
    */
-  async pendingOfReferral(referralId: string, referralCreatedAt?: string): Promise<ReminderDocument[]> {
+  async pendingOfReferral(referralId: string, referralCreatedAt?: string, read?: Versioned<ReminderIndexDocument> | null): Promise<ReminderDocument[]> {
     const key = reminderIndexKey(referralId);
-    const index = await readDoc<ReminderIndexDocument>(this.container, key, key);
+    // `read`: the index as the caller just read it (null: missing).
+    const index = read === undefined ? await readDoc<ReminderIndexDocument>(this.container, key, key) : (read ?? undefined);
     const query = { query: `SELECT * FROM c WHERE c.referralId = @id AND c.status = 'pending'`, parameters: [{ name: '@id', value: referralId }] };
     const byDue = (a: ReminderDocument, b: ReminderDocument) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id);
     if (index?.doc.reminders) {

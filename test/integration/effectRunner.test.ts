@@ -37,11 +37,11 @@ async function committedWith(effects: EffectRequest[]): Promise<{ id: string; sa
   await referrals.create(r);
   await index.mark(r.referralId, at.toISOString(), r.outbox!.seq);
   let saves = 0;
-  const save = referrals.save.bind(referrals);
-  referrals.save = ((...args: Parameters<typeof save>) => {
+  const save = referrals.saveWithEntries.bind(referrals);
+  referrals.saveWithEntries = ((...args: Parameters<typeof save>) => {
     if (args[0].referralId === r.referralId) saves++;
     return save(...args);
-  }) as typeof referrals.save;
+  }) as typeof referrals.saveWithEntries;
   return { id: r.referralId, saves: () => saves };
 }
 

@@ -51,6 +51,33 @@ describe('referral entries', () => {
     }
   });
 
+  it('commits a decision and its entries in one request, all or nothing: a commit on a stale version writes neither', async () => {
+    const referralId = randomUUID();
+    const r = { ...makeFullReferral({ referralId, id: referralId, number: referralNumber(referralId) }), createdAt: '2026-12-08T09:00:00.000Z' };
+    let batches = 0;
+    const items = store.containers.referrals.items;
+    const batch = items.batch.bind(items);
+    items.batch = ((...args: Parameters<typeof batch>) => {
+      batches++;
+      return batch(...args);
+    }) as typeof items.batch;
+    try {
+      const created = await referrals.commit(r, undefined, 'smw-1', events(3, 'created'), new Date('2026-12-08T09:00:00Z'));
+      expect(batches).toBe(1);
+      const saved = await referrals.commit({ ...r, version: r.version + 1 }, created, 'smw-1', events(1, 'saved'), new Date('2026-12-08T09:01:00Z'));
+      expect(batches).toBe(2);
+      // The version read before that commit is stale now: the batch fails as a whole.
+      await expect(referrals.commit({ ...r, version: r.version + 5 }, created, 'smw-1', events(2, 'lost'), new Date('2026-12-08T09:02:00Z'))).rejects.toMatchObject({ name: 'ConcurrencyError' });
+      // Creating it again (a lost race of two first saves) fails as a whole too.
+      await expect(referrals.commit(r, undefined, 'smw-2', events(1, 'twice'), new Date('2026-12-08T09:03:00Z'))).rejects.toMatchObject({ name: 'ConcurrencyError' });
+      expect((await referrals.get(r.referralId))?.etag).toBe(saved.etag);
+      const all = [...(await referrals.entries(r.referralId, 'audit')), ...(await referrals.entries(r.referralId, 'timeline', r.createdAt))].map((e) => e.action).sort();
+      expect(all).toEqual(['created.0', 'created.1', 'created.2', 'saved.0']);
+    } finally {
+      items.batch = batch;
+    }
+  });
+
   it('records several events at once, each as its own entry', async () => {
     const id = randomUUID();
     await referrals.record(id, 'actor-1', events(5, 'many'), new Date('2026-11-24T10:00:00Z'));
