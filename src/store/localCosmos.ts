@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import type { Logger } from '../log.js';
 import { routeOf } from './local/engine.js';
 import { checkPatchCondition } from './local/patchCondition.js';
-import { isAtomicBatch, runAtomicBatch } from './local/atomicBatch.js';
+import { isAtomicBatch, isBulk, runAtomicBatch, runBulk } from './local/batch.js';
 import { EmbeddedState } from './local/embeddedState.js';
 import { DataFolder, type LoadReport } from './local/dataFolder.js';
 
@@ -79,8 +79,13 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
               body = checked.body;
             } else body = await handler(state.account, checked.req, res, params);
           } else if (isAtomicBatch(req)) {
-            // The package's batch keeps the operations before a failing one (see atomicBatch.ts).
+            // The package's batch keeps the operations before a failing one (see local/batch.ts).
             const answer = await runAtomicBatch(state.account, req, params);
+            res.statusCode = answer.status;
+            body = answer.body;
+          } else if (isBulk(req)) {
+            // The package's bulk takes no patches (see local/batch.ts).
+            const answer = await runBulk(state.account, req, params);
             res.statusCode = answer.status;
             body = answer.body;
           } else body = await handler(state.account, req, res, params);

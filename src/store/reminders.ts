@@ -155,6 +155,9 @@ export interface Claimed {
   etag: string;
 }
 
+/** A patch condition: the reminder's status is one of these. */
+const statusCondition = (from: ReminderStatus[]) => `FROM c WHERE c.status IN (${from.map((f) => JSON.stringify(f)).join(', ')})`;
+
 /** How many reminder indexes, as last read or written by this process, are kept to write the next change on. */
 const KNOWN_INDEXES_KEPT = 1_000;
 
@@ -187,10 +190,7 @@ export class ReminderStore {
    * planned again comes back.
    */
   async apply(cancel: Pick<PlannedReminder, 'id' | 'dueAt' | 'referralId'>[], planned: PlannedReminder[]): Promise<{ created: number; existing: number; cancelled: number }> {
-    let cancelled = 0;
-    for (const r of cancel) {
-      if (await this.setStatusIf(r.id, bucketOf(r.dueAt), 'cancelled', ['pending'])) cancelled++;
-    }
+    const cancelled = await this.cancelPending(cancel);
     const now = this.clock.now();
     for (const referralId of new Set([...cancel, ...planned].map((r) => r.referralId))) {
       const ids = new Set(cancel.filter((c) => c.referralId === referralId).map((c) => c.id));
@@ -293,24 +293,68 @@ export class ReminderStore {
   }
 
   /**
+   * Cancels those still pending; returns how many were. Several at once: one bulk request of
+   * conditional patches (one per partition key range: one for a small container) instead of a
+   * patch each; each reminder's own answer counts as in {@link setStatusIf}.
+   */
+  private async cancelPending(reminders: Pick<PlannedReminder, 'id' | 'dueAt'>[]): Promise<number> {
+    if (reminders.length <= 1) {
+      let cancelled = 0;
+      for (const r of reminders) if (await this.setStatusIf(r.id, bucketOf(r.dueAt), 'cancelled', ['pending'])) cancelled++;
+      return cancelled;
+    }
+    let cancelled = 0;
+    // Reminders whose earlier attempt may have gone through unseen (its answer lost).
+    const unclear = new Set<number>();
+    let open = reminders.map((_, i) => i);
+    for (let attempt = 1; open.length > 0; attempt++) {
+      const operations: OperationInput[] = open.map((i) => {
+        const r = reminders[i] as Pick<PlannedReminder, 'id' | 'dueAt'>;
+        return { operationType: BulkOperationType.Patch, id: r.id, partitionKey: bucketOf(r.dueAt), resourceBody: { condition: statusCondition(['pending']), operations: this.statusOperations('cancelled') } };
+      });
+      let results: BulkOperationResult[];
+      try {
+        results = await this.container.items.executeBulkOperations(operations);
+      } catch (err) {
+        if (attempt >= this.writeAttempts || !isTransient(err)) throw err;
+        for (const i of open) unclear.add(i);
+        await pause(attempt);
+        continue;
+      }
+      const again: number[] = [];
+      for (const [k, result] of results.entries()) {
+        const i = open[k] as number;
+        const r = reminders[i] as Pick<PlannedReminder, 'id' | 'dueAt'>;
+        const code = result.response?.statusCode ?? statusOf(result.error);
+        if (code === 200) cancelled++;
+        else if (code === 412 && unclear.has(i)) {
+          if ((await this.retrying(() => this.get(r.id, bucketOf(r.dueAt))))?.doc.status === 'cancelled') cancelled++;
+        } else if (code === 404 || code === 412) continue;
+        else if (code !== undefined && isTransient({ code }) && attempt < this.writeAttempts) {
+          unclear.add(i);
+          again.push(i);
+        } else throw result.error ?? new Error(`reminder cancel answered ${code ?? 'nothing'}`);
+      }
+      open = again;
+      if (again.length > 0) await pause(attempt);
+    }
+    return cancelled;
+  }
+
+  private statusOperations(status: ReminderStatus, extra: PatchOperation[] = []): PatchOperation[] {
+    return [{ op: 'set', path: '/status', value: status }, { op: 'set', path: '/updatedAt', value: this.clock.now().toISOString() }, { op: 'set', path: '/ttl', value: this.ttl }, ...extra];
+  }
+
+  /**
    * Changes the status if it is one of `from`: one patch whose condition the database checks on
    * the document (no read first). Only when an earlier attempt's answer was lost is the reminder
    * read, to see whether that attempt went through.
    */
   private async setStatusIf(id: string, bucket: string, status: ReminderStatus, from: ReminderStatus[], extra: PatchOperation[] = []): Promise<boolean> {
     let unclear = false;
-    const condition = `FROM c WHERE c.status IN (${from.map((f) => JSON.stringify(f)).join(', ')})`;
     for (let attempt = 1; attempt <= this.writeAttempts; attempt++) {
       try {
-        await this.container.item(id, bucket).patch({
-          condition,
-          operations: [
-            { op: 'set', path: '/status', value: status },
-            { op: 'set', path: '/updatedAt', value: this.clock.now().toISOString() },
-            { op: 'set', path: '/ttl', value: this.ttl },
-            ...extra,
-          ],
-        });
+        await this.container.item(id, bucket).patch({ condition: statusCondition(from), operations: this.statusOperations(status, extra) });
         return true;
       } catch (err) {
         const code = statusOf(err);

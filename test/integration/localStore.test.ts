@@ -285,6 +285,23 @@ describe('durable embedded store', () => {
     client.dispose();
     await server.close();
   });
+
+  it('runs conditional patches in a bulk request, each on its own, the condition checked on the document addressed', async () => {
+    const server = await startLocalCosmos();
+    const { client, container } = await openContainer(server.endpoint);
+    await container.items.create({ id: 'r1', pk: 'day-1', status: 'pending' });
+    await container.items.create({ id: 'r2', pk: 'day-2', status: 'sent' });
+    // The same id in another partition, pending: it must not make r2's condition hold.
+    await container.items.create({ id: 'r2', pk: 'day-3', status: 'pending' });
+    const cancel = (id: string, pk: string) => ({ operationType: 'Patch' as const, id, partitionKey: pk, resourceBody: { condition: 'FROM c WHERE c.status IN ("pending")', operations: [{ op: 'set' as const, path: '/status', value: 'cancelled' }] } });
+    const results = await container.items.executeBulkOperations([cancel('r1', 'day-1'), cancel('r2', 'day-2'), cancel('gone', 'day-1')]);
+    expect(results.map((r) => r.response?.statusCode ?? (r.error as { code?: number } | undefined)?.code)).toEqual([200, 412, 404]);
+    expect((await container.item('r1', 'day-1').read()).resource.status).toBe('cancelled');
+    expect((await container.item('r2', 'day-2').read()).resource.status).toBe('sent');
+    expect((await container.item('r2', 'day-3').read()).resource.status).toBe('pending');
+    client.dispose();
+    await server.close();
+  });
 });
 
 const pendingAtKill = new Map<string, Value>();

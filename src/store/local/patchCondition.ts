@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
-import type { AccountNode } from './engine.js';
+import type { AccountNode, ItemsNode, StoredDoc } from './engine.js';
 
 const PARTITION_HEADER = 'x-ms-documentdb-partitionkey';
 const CONDITION_PREFIX = /^\s*from\s+c\s+where\s+/i;
@@ -49,7 +49,18 @@ export async function checkPatchCondition(
   const forward = { req: replay(req, Buffer.from(JSON.stringify(rest))) };
   // Missing: the package answers 404.
   if (!doc) return forward;
-  let matches: boolean;
+  const matches = conditionHolds(collection.documents, doc, condition);
+  if (matches === 'invalid') return { status: 400, body: { code: 'BadRequest', message: 'Invalid condition in patch request.' } };
+  if (!matches) return { status: 412, body: { code: 'PreconditionFailed', message: 'Condition specified in the patch request is not satisfied.' } };
+  return forward;
+}
+
+/**
+ * Whether a patch condition (`FROM c WHERE …`) holds for one document, evaluated by the
+ * package's query engine with the property names as written; 'invalid' for a condition it cannot run.
+ */
+export function conditionHolds(documents: ItemsNode, doc: StoredDoc, condition: string): boolean | 'invalid' {
+  if (!CONDITION_PREFIX.test(condition)) return 'invalid';
   try {
     // String literals become parameters: the compiled query (the package caches it by its text) then
     // serves every patch of the same shape, instead of compiling anew for each id.
@@ -59,14 +70,12 @@ export async function checkPatchCondition(
       parameters.push({ name, value: (double ?? single ?? '').replace(/\\(.)/g, '$1') });
       return name;
     });
-    const query = collection.documents._getQuery(`SELECT VALUE 1 FROM c WHERE ${where}`);
+    const query = documents._getQuery(`SELECT VALUE 1 FROM c WHERE ${where}`);
     const result = query.exec([doc], { parameters }) as { result?: unknown[] };
-    matches = (result.result ?? []).length > 0;
+    return (result.result ?? []).length > 0;
   } catch {
-    return { status: 400, body: { code: 'BadRequest', message: 'Invalid condition in patch request.' } };
+    return 'invalid';
   }
-  if (!matches) return { status: 412, body: { code: 'PreconditionFailed', message: 'Condition specified in the patch request is not satisfied.' } };
-  return forward;
 }
 
 export async function readBody(req: IncomingMessage): Promise<Buffer> {

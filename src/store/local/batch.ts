@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { documentOperations, patchOperation, type AccountNode, type BatchInput, type OperationResult } from './engine.js';
-import { readBody } from './patchCondition.js';
+import { conditionHolds, readBody } from './patchCondition.js';
 
 const PARTITION_HEADER = 'x-ms-documentdb-partitionkey';
 
@@ -8,6 +8,12 @@ const PARTITION_HEADER = 'x-ms-documentdb-partitionkey';
 export function isAtomicBatch(req: IncomingMessage): boolean {
   const flag = (name: string) => String(req.headers[name] ?? '').toLowerCase() === 'true';
   return req.method === 'POST' && flag('x-ms-cosmos-is-batch-request') && flag('x-ms-cosmos-batch-atomic');
+}
+
+/** A request of the SDK's bulk execution (`executeBulkOperations`): operations that stand on their own. */
+export function isBulk(req: IncomingMessage): boolean {
+  const flag = (name: string) => String(req.headers[name] ?? '').toLowerCase() === 'true';
+  return req.method === 'POST' && flag('x-ms-cosmos-is-batch-request') && !flag('x-ms-cosmos-batch-atomic');
 }
 
 export interface BatchAnswer {
@@ -47,6 +53,62 @@ export async function runAtomicBatch(account: AccountNode, req: IncomingMessage,
     status: 200,
     body: results.map((r) => ({ statusCode: r.statusCode, requestCharge: 1, ...(r.body && '_etag' in r.body ? { eTag: r.body._etag, resourceBody: r.body } : r.body ? { resourceBody: r.body } : {}) })),
   };
+}
+
+/**
+ * Bulk operations, each on its own (after a failure the rest still run unless the request asks
+ * otherwise), as the package does, and also patches: with their condition checked on the one
+ * document addressed, as for a single patch (see patchCondition.ts). Answered 207 when any failed.
+ */
+export async function runBulk(account: AccountNode, req: IncomingMessage, params: Record<string, string>): Promise<BatchAnswer> {
+  let inputs: unknown;
+  try {
+    inputs = JSON.parse((await readBody(req)).toString('utf8'));
+  } catch {
+    return { status: 400, body: { code: 'BadRequest', message: 'Invalid request body' } };
+  }
+  const collection = account.database(params.dbId ?? '').collection(params.collId ?? '');
+  if (!collection.read()) return { status: 404, body: { code: 'NotFound', message: 'container not found' } };
+  if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > 100) return { status: 400, body: { code: 'BadRequest', message: 'a bulk request holds 1 to 100 operations' } };
+  const continueOnError = String(req.headers['x-ms-cosmos-batch-continue-on-error'] ?? '').toLowerCase() === 'true';
+  let failed = false;
+  const body = (inputs as BatchInput[]).map((op) => {
+    if (failed && !continueOnError) return { statusCode: 424, requestCharge: 0 };
+    const result = op.operationType === 'Patch' ? patchOne(collection, op) : isKnown(op.operationType) ? apply(collection, op) : { statusCode: 400 };
+    failed ||= result.statusCode >= 400;
+    return answerOf(result);
+  });
+  return { status: body.some((r) => r.statusCode >= 400) ? 207 : 200, body };
+}
+
+const isKnown = (type: unknown) => type === 'Create' || type === 'Upsert' || type === 'Read' || type === 'Delete' || type === 'Replace';
+
+const answerOf = (r: OperationResult) =>
+  r.statusCode >= 400 ? { statusCode: r.statusCode, requestCharge: 0 } : { statusCode: r.statusCode, requestCharge: 1, ...(r.body && '_etag' in r.body ? { eTag: r.body._etag, resourceBody: r.body } : r.body ? { resourceBody: r.body } : {}) };
+
+/** One patch of a bulk request: 404, 412 (ETag or condition), 400, or applied. */
+function patchOne(collection: Collection, op: BatchInput): OperationResult {
+  if (typeof op.id !== 'string' || op.id === '') return { statusCode: 400 };
+  let partition: unknown;
+  try {
+    const parsed = JSON.parse(op.partitionKey ?? 'null') as unknown;
+    partition = Array.isArray(parsed) ? parsed[0] : (parsed ?? op.id);
+  } catch {
+    return { statusCode: 400 };
+  }
+  const doc = collection.documents._item('/id', op.id, partition).read();
+  if (!doc) return { statusCode: 404 };
+  if (op.ifMatch !== undefined && op.ifMatch !== doc._etag) return { statusCode: 412 };
+  const resource = op.resourceBody as unknown;
+  const operations = Array.isArray(resource) ? (resource as unknown[]) : op.resourceBody?.operations;
+  const condition = Array.isArray(resource) ? undefined : op.resourceBody?.condition;
+  if (!Array.isArray(operations)) return { statusCode: 400 };
+  if (condition !== undefined) {
+    const holds = typeof condition === 'string' ? conditionHolds(collection.documents, doc, condition) : 'invalid';
+    if (holds === 'invalid') return { statusCode: 400 };
+    if (!holds) return { statusCode: 412 };
+  }
+  return patchOperation(collection, { id: op.id, ...(op.partitionKey !== undefined ? { partitionKey: op.partitionKey } : {}), operations });
 }
 
 type Collection = Parameters<typeof documentOperations.createOperation>[0];
