@@ -361,7 +361,7 @@ async function deliverAgreements(deps: BotDeps, teams: TeamsPort, referral: Refe
   }
   if (effect.recipient === 'parent') {
     const cm = referral.caseManager;
-    const link = cm ? await offerParentLink(deps, referral.referralId, { ...actorById(referral, cm.aadObjectId), name: cm.name }, 'agreements') : undefined;
+    const link = cm ? await offerParentLink(deps, referral.referralId, { ...actorById(referral, cm.aadObjectId), name: cm.name }, 'agreements', { mail: false }, referral) : undefined;
     return { outcome: { ok: true }, result: { delivery: await informParent(deps, link?.referral ?? referral, record, link?.url) } };
   }
   const recipient = agreementRecipients(referral, deps.calendar.localDate(deps.clock.now())).find((x) => x.role === effect.recipient);

@@ -32,8 +32,11 @@ export async function linkWijkteams(h: Harness, coordinator: TeamsUser): Promise
 export function referralFlow(harness: () => Harness) {
   async function openForm(user: TeamsUser, bot: Bot = harness().bot) {
     const h = harness();
-    await bot.send(message(user, 'aanmelden', h.connector.url));
-    return cardOf(h.connector.sent(personalConversationId(user)).at(-1));
+    const command = message(user, 'aanmelden', h.connector.url);
+    await bot.send(command);
+    // The reply to the command, not a message the runner sent to the same chat meanwhile.
+    const sent = h.connector.sent(personalConversationId(user));
+    return cardOf([...sent].reverse().find((a) => (a as { replyToId?: string }).replyToId === command.id) ?? sent.at(-1));
   }
 
   /** Clicks an Action.Execute of a card with the given inputs; returns the card (or message) that comes back. */

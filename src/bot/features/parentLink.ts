@@ -35,14 +35,22 @@ const notFound = (): Decision<Referral> => refuse('notFound');
  * parent in a mail of its own. Returns the URL and the referral as stored with it, or undefined
  * when no link was issued.
  */
-export async function offerParentLink(deps: BotDeps, referralId: string, actor: Actor, reason: IssueReason, opts: { mail: boolean; refreshCards?: { except?: string } } = { mail: false }): Promise<{ url: string; referral: Referral } | undefined> {
-  const stored = await deps.referrals.get(referralId);
-  const parent = stored?.doc.handover?.request?.parent;
-  if (!stored || !parent) return undefined;
+export async function offerParentLink(
+  deps: BotDeps,
+  referralId: string,
+  actor: Actor,
+  reason: IssueReason,
+  opts: { mail: boolean; refreshCards?: { except?: string } } = { mail: false },
+  /** The referral as the caller has it (an effect being carried out), instead of reading it first. */
+  known?: Referral,
+): Promise<{ url: string; referral: Referral } | undefined> {
+  const current = known ?? (await deps.referrals.get(referralId))?.doc;
+  const parent = current?.handover?.request?.parent;
+  if (!current || !parent) return undefined;
   const keys = deps.parentLinks.keys;
   const contactKey = keys.contactKey(parent);
-  if (!needsNewLink(stored.doc, reason, contactKey, nowOf(deps))) return undefined;
-  const expiresAt = linkExpiry(stored.doc, nowOf(deps), deps.config.timeZone);
+  if (!needsNewLink(current, reason, contactKey, nowOf(deps))) return undefined;
+  const expiresAt = linkExpiry(current, nowOf(deps), deps.config.timeZone);
   const { token, hash } = keys.issue(referralId, new Date(expiresAt));
   // With `mail`, the mail is an effect committed with the link; it runs after the answer and finds the link remembered here.
   const outcome = await decideAndSave(deps, referralId, actor, (cur, now) => {
