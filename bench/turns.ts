@@ -11,8 +11,9 @@
  *      missing referral, create of a referral document, create of an audit entry) issued with the
  *      bot's own client against the same server, with nothing around them.
  *
- *   d) the requests the submit makes today, issued the same way: the referral read, the person's
- *      case list read and replaced, the number's document, the referral, its timeline entry.
+ *   d) the requests the submit makes today, issued the same way and in the same order: the
+ *      referral read; the person's case list appended to beside the number's document; one
+ *      transactional batch with the referral, its timeline document and its audit entry.
  *      Drafts (b and d) come from a pool of 100 people, a few each, so no case list grows without end.
  *
  * Prints p50/p95/p99, the ratio b/a per percentile, and P1 = (p95 submit − p95 help) ÷ p95 raw
@@ -247,8 +248,10 @@ async function main(): Promise<void> {
     await referrals.items.create(rawReferral(id, smw));
     await referrals.items.create({ id: randomUUID(), referralId: id, type: 'audit', at: new Date().toISOString(), actor: smw.aadObjectId, action: 'draftSaved', detail: { section: 'pupil' } });
   };
-  // d) The same requests the submit makes today, issued raw: the referral read, the person's case
-  //    list read and replaced, the number's document, the referral, its timeline entry.
+  // d) The same requests the submit makes today, issued raw, in the same order and side by side
+  //    where it does so: the referral read; the person's case list appended to (a conditional patch;
+  //    a person's first list: an older index looked for, the list created) beside the number's
+  //    document; then one transactional batch with the referral, its timeline document and its audit entry.
   const rawPool = Array.from({ length: 100 }, (_, i) => makeUser(`Raw SMW ${i}`));
   let rawNo = 0;
   const rawAll: Turn = async () => {
@@ -256,21 +259,26 @@ async function main(): Promise<void> {
     const who = rawPool[rawNo++ % rawPool.length]!;
     const key = `person:${who.aadObjectId}`;
     await referrals.item(id, id).read();
-    for (;;) {
-      const { resource, etag } = await cases.item('referrals', key).read<{ id: string; key: string; referralIds: string[] }>();
-      const doc = { id: 'referrals', key, referralIds: [...(resource?.referralIds ?? []), id] };
-      try {
-        if (resource && etag) await cases.item('referrals', key).replace(doc, { accessCondition: { type: 'IfMatch', condition: etag } });
-        else await cases.items.create(doc);
-        break;
-      } catch (err) {
-        if ((err as { code?: number }).code !== 412 && (err as { code?: number }).code !== 409) throw err;
-      }
-    }
     const referral = rawReferral(id, who);
-    await cases.items.upsert({ id: referral.number, key: `number:${referral.number}`, referralId: id });
-    await referrals.items.create(referral);
-    await referrals.items.create({ id: `timeline:${randomUUID()}`, referralId: id, type: 'timeline', at: new Date().toISOString(), actor: who.aadObjectId, action: 'draft.saved', detail: { section: 'pupil' } });
+    const append = async () => {
+      try {
+        await cases.item('referrals', key).patch({ condition: `FROM c WHERE NOT ARRAY_CONTAINS(c.referralIds, "${id}")`, operations: [{ op: 'add', path: '/referralIds/-', value: id }] });
+      } catch (err) {
+        if ((err as { code?: number }).code !== 404) throw err;
+        await cases.items.query({ query: 'SELECT c.referralId FROM c WHERE c.key = @k AND IS_DEFINED(c.referralId)', parameters: [{ name: '@k', value: key }] }, { partitionKey: key }).fetchAll();
+        await cases.items.create({ id: 'referrals', key, referralIds: [id] }).catch((e: { code?: number }) => (e.code === 409 ? undefined : Promise.reject(e)));
+      }
+    };
+    await Promise.all([append(), cases.items.upsert({ id: referral.number, key: `number:${referral.number}`, referralId: id })]);
+    const at = new Date().toISOString();
+    await referrals.items.batch(
+      [
+        { operationType: 'Create', partitionKey: id, resourceBody: referral },
+        { operationType: 'Create', partitionKey: id, resourceBody: { id: 'timeline-log', referralId: id, type: 'timelineLog', entries: {} } },
+        { operationType: 'Create', partitionKey: id, resourceBody: { id: randomUUID(), referralId: id, type: 'audit', at, actor: who.aadObjectId, action: 'draftSaved', detail: { section: 'pupil' } } },
+      ],
+      id,
+    );
   };
 
   process.stdout.write(
