@@ -82,6 +82,16 @@ export type SectionId = keyof ReferralSections;
  * The referral document (container `referrals`, partition `/referralId`). `version` counts
  * every accepted change; cards carry it so a stale card can never overwrite newer answers.
  */
+/** A timeline entry as a case card shows it (no actor: the card names roles, not people). */
+export interface RecentTimelineEntry {
+  at: string;
+  action: string;
+  detail?: Record<string, string | number | boolean>;
+}
+
+/** How many of the latest timeline entries the referral keeps (the case card shows three). */
+export const RECENT_TIMELINE = 3;
+
 export interface Referral {
   id: string;
   referralId: string;
@@ -112,6 +122,12 @@ export interface Referral {
   parentPage?: ParentPageState;
   /** Earlier SMW'ers and casusregisseurs: each hand-over with who, when and why. */
   reassignments?: Reassignment[];
+  /**
+   * The latest timeline entries (at most {@link RECENT_TIMELINE}, oldest first), kept by the store
+   * with each commit that writes timeline entries, so that a case card is rendered without reading
+   * the timeline. Not decided by the domain; a decision carries it over unchanged.
+   */
+  recentTimeline?: RecentTimelineEntry[];
   createdAt: string;
   updatedAt: string;
   closedAt?: string;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BulkOperationType, type Container, type JSONObject, type OperationInput } from '@azure/cosmos';
 import type { DomainEvent } from '../domain/decision.js';
 import type { PendingEntry } from '../domain/effects.js';
-import type { Referral, ReferralState } from '../domain/referral.js';
+import { RECENT_TIMELINE, type RecentTimelineEntry, type Referral, type ReferralState } from '../domain/referral.js';
 import type { Logger } from '../log.js';
 import { ConcurrencyError, readDoc, replaceDoc, statusOf, stripMeta, type Versioned } from './documents.js';
 import { turnReads } from './turnReads.js';
@@ -54,6 +54,11 @@ const TIMELINE_LOG = 'timeline-log';
  * Older ones may have entries from before the document existed.
  */
 export const TIMELINE_LOG_SINCE = '2026-12-07T12:00:00.000Z';
+/**
+ * Referrals created since keep their latest timeline entries with them from the start
+ * (`Referral.recentTimeline`); an older one's list is complete once it holds three.
+ */
+export const RECENT_TIMELINE_SINCE = '2026-12-07T21:00:00.000Z';
 const hasTimelineLog = (createdAt: string | undefined) => createdAt !== undefined && createdAt >= TIMELINE_LOG_SINCE;
 /** A JSON Pointer segment (RFC 6901). */
 const pointer = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -76,6 +81,15 @@ interface PersonCasesDoc {
 const ENDED: ReadonlySet<ReferralState> = new Set(['closed', 'withdrawn']);
 
 const PERSON_LIST = 'referrals';
+
+/** The referral with these timeline entries among its latest (same moment: in the order written). */
+function withRecent(referral: Referral, timeline: ReferralEntry[]): Referral {
+  const known = referral.recentTimeline ?? [];
+  const added = timeline.filter((e) => !known.some((k) => k.at === e.at && k.action === e.action && JSON.stringify(k.detail) === JSON.stringify(e.detail)));
+  const all = [...known, ...added.map((e): RecentTimelineEntry => ({ at: e.at, action: e.action, ...(e.detail ? { detail: e.detail } : {}) }))];
+  const sorted = all.map((e, i) => ({ e, i })).sort((a, b) => a.e.at.localeCompare(b.e.at) || a.i - b.i).map(({ e }) => e);
+  return { ...referral, recentTimeline: sorted.slice(-RECENT_TIMELINE) };
+}
 
 /** The referral has no timeline document yet (created before it had one): the batch is written without it. */
 class MissingTimelineLog extends Error {}
@@ -160,7 +174,9 @@ export class ReferralRepository {
     const docs = entryDocs(referral.referralId, actor, events, at);
     // A batch holds at most 100 operations: a decision with more entries is written as before.
     if ((docs.length === 0 && stored) || docs.length > 98) {
-      const saved = stored ? await this.save(referral, stored.etag, stored.doc) : await this.create(referral);
+      const timeline = docs.filter((d) => d.type === 'timeline');
+      const value = timeline.length > 0 ? withRecent(referral, timeline) : referral;
+      const saved = stored ? await this.save(value, stored.etag, stored.doc) : await this.create(value);
       if (docs.length > 0) await this.record(referral.referralId, actor, events, at);
       return saved;
     }
@@ -175,7 +191,8 @@ export class ReferralRepository {
   async saveWithEntries(referral: Referral, stored: Versioned<Referral>, entries: PendingEntry[]): Promise<Versioned<Referral>> {
     if (entries.length > 98) {
       await this.writeEntries(referral.referralId, entries);
-      return this.save(referral, stored.etag, stored.doc);
+      const timeline = entries.map((e) => pendingDoc(referral.referralId, e)).filter((d) => d.type === 'timeline');
+      return this.save(timeline.length > 0 ? withRecent(referral, timeline) : referral, stored.etag, stored.doc);
     }
     return this.writeWithEntries(referral, stored, entries.map((e) => pendingDoc(referral.referralId, e)), BulkOperationType.Upsert);
   }
@@ -184,6 +201,8 @@ export class ReferralRepository {
     const { referralId } = referral;
     await this.index(referral, stored?.doc);
     const timeline = docs.filter((d) => d.type === 'timeline');
+    // The latest entries go with the referral, in the same batch as the entries themselves.
+    if (timeline.length > 0) referral = withRecent(referral, timeline);
     // A new referral gets its timeline document in the same batch; a stored one's is patched in it
     // (one patch takes 10 changes; more, or an older referral without the document: written after).
     let logInBatch = !stored || (timeline.length > 0 && timeline.length <= 10);

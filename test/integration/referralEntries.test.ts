@@ -78,6 +78,19 @@ describe('referral entries', () => {
     }
   });
 
+  it('keeps the latest three timeline entries with the referral, written in the same batch as the entries', async () => {
+    const referralId = randomUUID();
+    const r = { ...makeFullReferral({ referralId, id: referralId, number: referralNumber(referralId) }), createdAt: '2026-12-08T09:00:00.000Z' };
+    const timeline = (n: number, prefix: string): DomainEvent[] => Array.from({ length: n }, (_, i) => ({ type: 'timeline', entry: `${prefix}.${i}`, detail: { i } }));
+    const first = await referrals.commit(r, undefined, 'smw-1', [...timeline(2, 'a'), { type: 'audit', action: 'x' }], new Date('2026-12-08T09:00:00Z'));
+    expect(first.doc.recentTimeline?.map((e) => e.action)).toEqual(['a.0', 'a.1']);
+    const second = await referrals.commit({ ...first.doc, version: 2 }, first, 'smw-1', timeline(2, 'b'), new Date('2026-12-08T09:05:00Z'));
+    expect(second.doc.recentTimeline?.map((e) => e.action)).toEqual(['a.1', 'b.0', 'b.1']);
+    // As stored, and as the timeline itself says (newest first there).
+    expect((await referrals.get(referralId))?.doc.recentTimeline).toEqual(second.doc.recentTimeline);
+    expect((await referrals.latestEntries(referralId, 'timeline', 3, r.createdAt)).map((e) => e.action)).toEqual(['b.1', 'b.0', 'a.1']);
+  });
+
   it('records several events at once, each as its own entry', async () => {
     const id = randomUUID();
     await referrals.record(id, 'actor-1', events(5, 'many'), new Date('2026-11-24T10:00:00Z'));
