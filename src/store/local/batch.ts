@@ -31,6 +31,22 @@ export interface BatchAnswer {
  * changes nothing and is answered 207 with the failing operation's status and 424 for the others.
  */
 export async function runAtomicBatch(account: AccountNode, req: IncomingMessage, params: Record<string, string>): Promise<BatchAnswer> {
+  const read = await operationsOf(account, req, params);
+  if ('status' in read) return read;
+  const { collection, inputs } = read;
+  const header = req.headers[PARTITION_HEADER];
+  const batchKey = Array.isArray(header) ? header[0] : header;
+  const ops = inputs.map((input) => ({ ...input, ...(input.partitionKey === undefined && batchKey !== undefined ? { partitionKey: batchKey } : {}) }));
+
+  const failure = firstFailure(collection.documents, ops);
+  if (failure) {
+    return { status: 207, body: ops.map((_, i) => ({ statusCode: i === failure.index ? failure.status : 424, requestCharge: 0 })) };
+  }
+  return { status: 200, body: ops.map((op) => answerOf(apply(collection, op))) };
+}
+
+/** The request's operations and the container they are for, or the answer when it has none to run. */
+async function operationsOf(account: AccountNode, req: IncomingMessage, params: Record<string, string>): Promise<{ collection: Collection; inputs: BatchInput[] } | BatchAnswer> {
   let inputs: unknown;
   try {
     inputs = JSON.parse((await readBody(req)).toString('utf8'));
@@ -40,19 +56,17 @@ export async function runAtomicBatch(account: AccountNode, req: IncomingMessage,
   const collection = account.database(params.dbId ?? '').collection(params.collId ?? '');
   if (!collection.read()) return { status: 404, body: { code: 'NotFound', message: 'container not found' } };
   if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > 100) return { status: 400, body: { code: 'BadRequest', message: 'a batch holds 1 to 100 operations' } };
-  const header = req.headers[PARTITION_HEADER];
-  const batchKey = Array.isArray(header) ? header[0] : header;
-  const ops = (inputs as BatchInput[]).map((input) => ({ ...input, ...(input.partitionKey === undefined && batchKey !== undefined ? { partitionKey: batchKey } : {}) }));
+  return { collection, inputs: inputs as BatchInput[] };
+}
 
-  const failure = firstFailure(collection.documents, ops);
-  if (failure) {
-    return { status: 207, body: ops.map((_, i) => ({ statusCode: i === failure.index ? failure.status : 424, requestCharge: 0 })) };
+/** The partition an operation addresses (its key is a JSON string, as the SDK sends it); undefined when unreadable. */
+function partitionOf(op: BatchInput, id: string): { value: unknown } | undefined {
+  try {
+    const parsed = JSON.parse(op.partitionKey ?? 'null') as unknown;
+    return { value: Array.isArray(parsed) ? parsed[0] : (parsed ?? id) };
+  } catch {
+    return undefined;
   }
-  const results = ops.map((op): OperationResult => apply(collection, op));
-  return {
-    status: 200,
-    body: results.map((r) => ({ statusCode: r.statusCode, requestCharge: 1, ...(r.body && '_etag' in r.body ? { eTag: r.body._etag, resourceBody: r.body } : r.body ? { resourceBody: r.body } : {}) })),
-  };
 }
 
 /**
@@ -61,18 +75,12 @@ export async function runAtomicBatch(account: AccountNode, req: IncomingMessage,
  * document addressed, as for a single patch (see patchCondition.ts). Answered 207 when any failed.
  */
 export async function runBulk(account: AccountNode, req: IncomingMessage, params: Record<string, string>): Promise<BatchAnswer> {
-  let inputs: unknown;
-  try {
-    inputs = JSON.parse((await readBody(req)).toString('utf8'));
-  } catch {
-    return { status: 400, body: { code: 'BadRequest', message: 'Invalid request body' } };
-  }
-  const collection = account.database(params.dbId ?? '').collection(params.collId ?? '');
-  if (!collection.read()) return { status: 404, body: { code: 'NotFound', message: 'container not found' } };
-  if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > 100) return { status: 400, body: { code: 'BadRequest', message: 'a bulk request holds 1 to 100 operations' } };
+  const read = await operationsOf(account, req, params);
+  if ('status' in read) return read;
+  const { collection, inputs } = read;
   const continueOnError = String(req.headers['x-ms-cosmos-batch-continue-on-error'] ?? '').toLowerCase() === 'true';
   let failed = false;
-  const body = (inputs as BatchInput[]).map((op) => {
+  const body = inputs.map((op) => {
     if (failed && !continueOnError) return { statusCode: 424, requestCharge: 0 };
     const result = op.operationType === 'Patch' ? patchOne(collection, op) : isKnown(op.operationType) ? apply(collection, op) : { statusCode: 400 };
     failed ||= result.statusCode >= 400;
@@ -89,14 +97,9 @@ const answerOf = (r: OperationResult) =>
 /** One patch of a bulk request: 404, 412 (ETag or condition), 400, or applied. */
 function patchOne(collection: Collection, op: BatchInput): OperationResult {
   if (typeof op.id !== 'string' || op.id === '') return { statusCode: 400 };
-  let partition: unknown;
-  try {
-    const parsed = JSON.parse(op.partitionKey ?? 'null') as unknown;
-    partition = Array.isArray(parsed) ? parsed[0] : (parsed ?? op.id);
-  } catch {
-    return { statusCode: 400 };
-  }
-  const doc = collection.documents._item('/id', op.id, partition).read();
+  const partition = partitionOf(op, op.id);
+  if (!partition) return { statusCode: 400 };
+  const doc = collection.documents._item('/id', op.id, partition.value).read();
   if (!doc) return { statusCode: 404 };
   if (op.ifMatch !== undefined && op.ifMatch !== doc._etag) return { statusCode: 412 };
   const resource = op.resourceBody as unknown;
@@ -140,28 +143,16 @@ function firstFailure(documents: Collection['documents'], ops: BatchInput[]): { 
   const current = (op: BatchInput, id: string): string | undefined => {
     const key = keyOf(op, id);
     if (state.has(key)) return state.get(key);
-    let partition: unknown = id;
-    try {
-      const parsed = JSON.parse(op.partitionKey ?? 'null') as unknown;
-      partition = Array.isArray(parsed) ? parsed[0] : (parsed ?? id);
-    } catch {
-      return undefined;
-    }
-    const doc = documents._item('/id', id, partition).read();
+    const partition = partitionOf(op, id);
+    const doc = partition && documents._item('/id', id, partition.value).read();
     return doc ? String(doc._etag ?? 'stored') : undefined;
   };
   const settable = (body: BatchInput['resourceBody'], items: typeof documents, op: BatchInput, id: string): boolean => {
     // Only unconditional `set` operations (all Schakel sends in a batch), checked here so that applying them cannot fail halfway.
     const operations = body?.operations;
     if (!Array.isArray(operations) || operations.length === 0 || operations.length > 10 || body?.condition !== undefined) return false;
-    let partition: unknown = id;
-    try {
-      const parsed = JSON.parse(op.partitionKey ?? 'null') as unknown;
-      partition = Array.isArray(parsed) ? parsed[0] : (parsed ?? id);
-    } catch {
-      return false;
-    }
-    const doc = items._item('/id', id, partition).read();
+    const partition = partitionOf(op, id);
+    const doc = partition && items._item('/id', id, partition.value).read();
     // A document patched earlier in the same batch: its state is not known here.
     if (!doc || state.has(keyOf(op, id))) return false;
     return operations.every((o: unknown) => isSettable(doc, o));
