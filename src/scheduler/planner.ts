@@ -203,11 +203,12 @@ export class StoredReminderPlanner implements ReminderPlanner {
  * its reminder index) and kept up to date with what the step withdraws and plans, so the step's
  * later replacements see what a fresh read would show without reading again; and those changes,
  * written together at the end ({@link ReminderStore.apply}: one index write instead of one per
- * change). For a reminder both withdrawn and planned in one step, the last word counts.
+ * change), with the same outcome as changing them one by one.
  */
 export class PlanningStep {
   private current?: Map<string, ReminderRef>;
-  private readonly changes = new Map<string, { cancel: ReminderRef } | { save: PlannedReminder }>();
+  /** Per reminder: withdrawn, planned, or withdrawn and then planned again (it comes back as planned now). */
+  private readonly changes = new Map<string, { cancel?: ReminderRef; save?: PlannedReminder }>();
 
   constructor(
     private readonly read: () => Promise<ReminderRef[]>,
@@ -219,8 +220,8 @@ export class PlanningStep {
       const read = new Map((await this.read()).map((d) => [d.id, d]));
       // What the step changed before it first looked.
       for (const [id, change] of this.changes) {
-        if ('cancel' in change) read.delete(id);
-        else read.set(id, refOf(change.save));
+        if (change.save) read.set(id, refOf(change.save));
+        else read.delete(id);
       }
       this.current = read;
     }
@@ -231,6 +232,7 @@ export class PlanningStep {
     for (const r of reminders) {
       const ref = 'recipients' in r ? refOf(r) : r;
       this.current?.delete(ref.id);
+      // Planned and then withdrawn in the same step: it is not created at all.
       this.changes.set(ref.id, { cancel: ref });
     }
   }
@@ -238,7 +240,7 @@ export class PlanningStep {
   save(reminders: PlannedReminder[]): void {
     for (const r of reminders) {
       this.current?.set(r.id, refOf(r));
-      this.changes.set(r.id, { save: r });
+      this.changes.set(r.id, { ...this.changes.get(r.id), save: r });
     }
   }
 
@@ -247,8 +249,9 @@ export class PlanningStep {
     const changes = [...this.changes.values()];
     this.changes.clear();
     if (changes.length === 0) return { created: 0, cancelled: 0 };
-    const cancel = changes.flatMap((c) => ('cancel' in c ? [c.cancel] : []));
-    const save = changes.flatMap((c) => ('save' in c ? [c.save] : []));
+    // The store withdraws first and plans after: one withdrawn and planned again comes back as planned now.
+    const cancel = changes.flatMap((c) => (c.cancel ? [c.cancel] : []));
+    const save = changes.flatMap((c) => (c.save ? [c.save] : []));
     const { created, cancelled } = await this.store.apply(cancel, save);
     return { created, cancelled };
   }
