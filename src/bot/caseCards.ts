@@ -18,8 +18,9 @@ export interface CaseCardContext {
  * {@link RECENT_TIMELINE_SINCE}); otherwise the timeline is read (one point read).
  */
 export async function caseCardContext(deps: BotDeps, referral: Referral): Promise<CaseCardContext> {
-  const recent = referral.recentTimeline;
-  const complete = recent && (recent.length >= RECENT_TIMELINE || referral.createdAt >= RECENT_TIMELINE_SINCE);
+  // Created since: none kept means none written.
+  const recent = referral.recentTimeline ?? [];
+  const complete = recent.length >= RECENT_TIMELINE || referral.createdAt >= RECENT_TIMELINE_SINCE;
   const timeline = complete ? [...recent].reverse() : await deps.referrals.latestEntries(referral.referralId, 'timeline', RECENT_TIMELINE, referral.createdAt);
   return { timeline, wijkteamName: await wijkteamNamer(deps) };
 }

@@ -58,7 +58,7 @@ export const TIMELINE_LOG_SINCE = '2026-12-07T12:00:00.000Z';
  * Referrals created since keep their latest timeline entries with them from the start
  * (`Referral.recentTimeline`); an older one's list is complete once it holds three.
  */
-export const RECENT_TIMELINE_SINCE = '2026-12-07T21:00:00.000Z';
+export const RECENT_TIMELINE_SINCE = '2026-12-08T00:00:00.000Z';
 const hasTimelineLog = (createdAt: string | undefined) => createdAt !== undefined && createdAt >= TIMELINE_LOG_SINCE;
 /** A JSON Pointer segment (RFC 6901). */
 const pointer = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
