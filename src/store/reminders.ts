@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BulkOperationType, type BulkOperationResult, type Container, type JSONObject, type OperationInput, type PatchOperation } from '@azure/cosmos';
+import { BulkOperationType, type Container, type JSONObject, type OperationInput, type PatchOperation } from '@azure/cosmos';
 import type { Clock } from '../domain/clock.js';
 import type { PlannedReminder, RecipientAddress, ReminderKind, ReminderStatus, ReminderSubject } from '../domain/reminders.js';
 import { readDoc, statusOf, stripMeta, type Versioned } from './documents.js';
@@ -155,6 +155,11 @@ export interface Claimed {
   etag: string;
 }
 
+/** One operation's answer in a bulk request. */
+interface BulkAnswer {
+  statusCode: number;
+}
+
 /** A patch condition: the reminder's status is one of these. */
 const statusCondition = (from: ReminderStatus[]) => `FROM c WHERE c.status IN (${from.map((f) => JSON.stringify(f)).join(', ')})`;
 
@@ -217,7 +222,7 @@ export class ReminderStore {
   }
 
   /**
-   * Creates the reminders with the SDK's bulk execution: one request per partition key range (a
+   * Creates the reminders in a bulk request ({@link bulk}): one request per partition key range (a
    * small container has one) instead of one per reminder, on Azure and on the embedded store.
    * Each reminder's own answer counts: created, or there already (409); transient answers are
    * tried again, the others thrown.
@@ -236,9 +241,9 @@ export class ReminderStore {
         // A reminder is plain JSON data; its interfaces only lack the index signature JSONObject asks for.
         return { operationType: BulkOperationType.Create, partitionKey: doc.bucket, resourceBody: { ...doc } as unknown as JSONObject };
       });
-      let results: BulkOperationResult[];
+      let results: BulkAnswer[];
       try {
-        results = await this.container.items.executeBulkOperations(operations);
+        results = await this.bulk(operations);
       } catch (err) {
         if (attempt >= this.writeAttempts || !isTransient(err)) throw err;
         await pause(attempt);
@@ -247,11 +252,11 @@ export class ReminderStore {
       const again: number[] = [];
       for (const [k, result] of results.entries()) {
         const i = open[k] as number;
-        const code = result.response?.statusCode ?? statusOf(result.error);
+        const code = result.statusCode;
         if (code === 201 || code === 200) outcomes[i] = 'created';
         else if (code === 409) outcomes[i] = 'exists';
-        else if (code !== undefined && isTransient({ code }) && attempt < this.writeAttempts) again.push(i);
-        else throw result.error ?? new Error(`reminder create answered ${code ?? 'nothing'}`);
+        else if (isTransient({ code }) && attempt < this.writeAttempts) again.push(i);
+        else throw Object.assign(new Error(`reminder create answered ${code}`), { code });
       }
       open = again;
       if (again.length > 0) await pause(attempt);
@@ -293,6 +298,21 @@ export class ReminderStore {
   }
 
   /**
+   * Operations that stand on their own, in one request per partition key range and 100
+   * operations (a small container has one range). Not `executeBulkOperations`: its streaming
+   * executor sleeps a second (`intervalForPartialBatchInMs`) whenever the operations are not all
+   * answered by the time it first looks, which held every planning step a second or two.
+   */
+  private async bulk(operations: OperationInput[]): Promise<BulkAnswer[]> {
+    const answers: BulkAnswer[] = [];
+    for (let i = 0; i < operations.length; i += 100) {
+      const response = await this.container.items.bulk(operations.slice(i, i + 100));
+      answers.push(...response.map((r) => ({ statusCode: r.statusCode })));
+    }
+    return answers;
+  }
+
+  /**
    * Cancels those still pending; returns how many were. Several at once: one bulk request of
    * conditional patches (one per partition key range: one for a small container) instead of a
    * patch each; each reminder's own answer counts as in {@link setStatusIf}.
@@ -312,9 +332,9 @@ export class ReminderStore {
         const r = reminders[i] as Pick<PlannedReminder, 'id' | 'dueAt'>;
         return { operationType: BulkOperationType.Patch, id: r.id, partitionKey: bucketOf(r.dueAt), resourceBody: { condition: statusCondition(['pending']), operations: this.statusOperations('cancelled') } };
       });
-      let results: BulkOperationResult[];
+      let results: BulkAnswer[];
       try {
-        results = await this.container.items.executeBulkOperations(operations);
+        results = await this.bulk(operations);
       } catch (err) {
         if (attempt >= this.writeAttempts || !isTransient(err)) throw err;
         for (const i of open) unclear.add(i);
@@ -325,15 +345,15 @@ export class ReminderStore {
       for (const [k, result] of results.entries()) {
         const i = open[k] as number;
         const r = reminders[i] as Pick<PlannedReminder, 'id' | 'dueAt'>;
-        const code = result.response?.statusCode ?? statusOf(result.error);
+        const code = result.statusCode;
         if (code === 200) cancelled++;
         else if (code === 412 && unclear.has(i)) {
           if ((await this.retrying(() => this.get(r.id, bucketOf(r.dueAt))))?.doc.status === 'cancelled') cancelled++;
         } else if (code === 404 || code === 412) continue;
-        else if (code !== undefined && isTransient({ code }) && attempt < this.writeAttempts) {
+        else if (isTransient({ code }) && attempt < this.writeAttempts) {
           unclear.add(i);
           again.push(i);
-        } else throw result.error ?? new Error(`reminder cancel answered ${code ?? 'nothing'}`);
+        } else throw Object.assign(new Error(`reminder cancel answered ${code}`), { code });
       }
       open = again;
       if (again.length > 0) await pause(attempt);
