@@ -19,8 +19,8 @@
  * Prints p50/p95/p99, the ratio b/a per percentile, and P1 = (p95 submit − p95 help) ÷ p95 raw
  * Cosmos, the cost of a submit beyond the framework's floor relative to its database work.
  *
- * Then, with the compiled bot started as `npm start` does (node --max-old-space-size=192
- * dist/src/main.js, its own process, against the database of this process): the time from
+ * Then, with the bundled bot started as `npm start` does (node with the flags of package.json's
+ * start script, dist/main.js, its own process, against the database of this process): the time from
  * spawn to `/readyz` 200 and its peak RSS over 1,000 turns from 50 conversations at once,
  * beside a bare `node` process that only imports the packages the bot requires (time from
  * spawn to imports done, and its peak RSS), started the same way in the same run.
@@ -56,7 +56,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
 const RSS_TURNS = Number(process.env.BENCH_RSS_TURNS ?? 1_000);
 const RSS_CONVERSATIONS = Number(process.env.BENCH_RSS_CONVERSATIONS ?? 50);
-const HEAP_FLAG = '--max-old-space-size=192';
+/** The Node flags `npm start` gives the bot (its heap limits), read from package.json: both processes get them. */
+const NODE_FLAGS = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/).filter((t) => t.startsWith('--'));
 
 /**
  * The packages the bot needs at start (package.json dependencies, less the two it imports only
@@ -171,11 +172,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** The bare floor: a node process (same heap flag) that imports the required packages and reports. */
+/** The bare floor: a node process (same flags) that imports the required packages and reports. */
 async function bareProcess(): Promise<{ readyMs: number; peakMb: number }> {
   const code = `for (const p of ${JSON.stringify(REQUIRED_PACKAGES)}) await import(p); process.stdout.write('imported\\n'); setInterval(() => {}, 1000);`;
   const started = performance.now();
-  const child = spawn(process.execPath, [HEAP_FLAG, '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on('data', (d: Buffer) => d.toString().includes('imported') && resolve());
     child.once('exit', (c) => reject(new Error(`bare import process exited with ${c}`)));
@@ -192,7 +193,7 @@ async function startBuiltBot(cosmosEndpoint: string): Promise<{ child: ChildProc
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, [HEAP_FLAG, 'dist/src/main.js'], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, 'dist/main.js'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, NODE_ENV: 'development', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', COSMOS_ENDPOINT: cosmosEndpoint, COSMOS_DATABASE: 'schakel-bench-built', ...DOOR_OPEN },
   });
@@ -363,7 +364,7 @@ async function main(): Promise<void> {
     bot.child.kill('SIGTERM');
     await new Promise((r) => bot.child.once('exit', r));
     process.stdout.write(
-      `\nBuilt bot (node ${HEAP_FLAG} dist/src/main.js) beside a bare node process importing the ${REQUIRED_PACKAGES.length} required packages (same flag):\n` +
+      `\nBuilt bot (node ${NODE_FLAGS.join(' ')} dist/main.js) beside a bare node process importing the ${REQUIRED_PACKAGES.length} required packages (same flags):\n` +
         `  ready (spawn → /readyz 200)   median ${readyMs.toFixed(0)} ms (${readies.map((x) => x.toFixed(0)).join(', ')})   bare process import time median ${bare.readyMs.toFixed(0)} ms (${bares.map((b) => b.readyMs.toFixed(0)).join(', ')})   ratio ${(readyMs / bare.readyMs).toFixed(2)}\n` +
         `  peak RSS over ${RSS_TURNS} turns (help and submit alternating) from ${RSS_CONVERSATIONS} conversations at once, in ${(turnsMs / 1000).toFixed(1)} s: ${peakMb.toFixed(0)} MB (idle after start ${idleMb.toFixed(0)} MB)\n` +
         `  bare process peak RSS ${bare.peakMb.toFixed(0)} MB   ratio ${(peakMb / bare.peakMb).toFixed(2)}\n`,
