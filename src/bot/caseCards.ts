@@ -1,7 +1,6 @@
 import { caseCard, type CaseTimelineEntry } from '../../cards/case/index.js';
 import type { AdaptiveCardJson } from '../../cards/render.js';
-import { RECENT_TIMELINE, type Referral } from '../domain/referral.js';
-import { RECENT_TIMELINE_SINCE } from '../store/referrals.js';
+import type { Referral } from '../domain/referral.js';
 import { translator, type Lang } from '../i18n/index.js';
 import type { BotDeps } from './deps.js';
 import { wijkteamNamer } from './intakePosting.js';
@@ -12,17 +11,9 @@ export interface CaseCardContext {
   wijkteamName: (id: string) => string;
 }
 
-/**
- * The referral's latest timeline entries and the wijkteam names. The entries come with the
- * referral when it holds all that matter (three, or all it ever had: see
- * {@link RECENT_TIMELINE_SINCE}); otherwise the timeline is read (one point read).
- */
+/** The referral's latest timeline entries (usually kept with it: no read) and the wijkteam names. */
 export async function caseCardContext(deps: BotDeps, referral: Referral): Promise<CaseCardContext> {
-  // Created since: none kept means none written.
-  const recent = referral.recentTimeline ?? [];
-  const complete = recent.length >= RECENT_TIMELINE || referral.createdAt >= RECENT_TIMELINE_SINCE;
-  const timeline = complete ? [...recent].reverse() : await deps.referrals.latestEntries(referral.referralId, 'timeline', RECENT_TIMELINE, referral.createdAt);
-  return { timeline, wijkteamName: await wijkteamNamer(deps) };
+  return { timeline: await deps.referrals.recentTimelineOf(referral), wijkteamName: await wijkteamNamer(deps) };
 }
 
 /** One professional's live case card, rendered from the referral as it is now. */

@@ -403,6 +403,17 @@ export class ReferralRepository {
    * The latest `count` entries of a type, newest first (the case card shows three). The timeline:
    * one point read (`createdAt`: the referral's, see {@link TIMELINE_LOG_SINCE}).
    */
+  /**
+   * The referral's latest timeline entries, newest first: those it keeps with it when they are all
+   * that matter (three, or all it ever had: see {@link RECENT_TIMELINE_SINCE}), else read (one point read).
+   */
+  async recentTimelineOf(referral: Referral): Promise<RecentTimelineEntry[]> {
+    const recent = referral.recentTimeline ?? [];
+    // Created since: none kept means none written.
+    if (recent.length >= RECENT_TIMELINE || referral.createdAt >= RECENT_TIMELINE_SINCE) return [...recent].reverse();
+    return this.latestEntries(referral.referralId, 'timeline', RECENT_TIMELINE, referral.createdAt);
+  }
+
   async latestEntries(referralId: string, type: ReferralEntry['type'], count: number, createdAt?: string): Promise<ReferralEntry[]> {
     const timeline = type === 'timeline' ? await this.timelineOf(referralId) : undefined;
     if (timeline) return timeline.reverse().slice(0, count);

@@ -51,6 +51,36 @@ describe('referral entries', () => {
     }
   });
 
+  it('the case cards take the latest timeline entries the referral keeps when they are all that matter; an older referral with fewer is read', async () => {
+    const id = randomUUID();
+    await store.containers.referrals.items.create({ id: `${id}:old`, referralId: id, type: 'timeline', action: 'old.entry', actor: 'a', at: '2026-11-20T10:00:00.000Z' });
+    const base = makeFullReferral({ referralId: id, id, number: referralNumber(id) });
+    const kept = [
+      { at: '2026-12-08T10:00:00.000Z', action: 'a' },
+      { at: '2026-12-08T11:00:00.000Z', action: 'b' },
+    ];
+    let reads = 0;
+    const items = store.containers.referrals.items;
+    const query = items.query.bind(items);
+    items.query = ((...args: Parameters<typeof query>) => {
+      reads++;
+      return query(...args);
+    }) as typeof items.query;
+    try {
+      // Created since referrals keep their entries: two kept are all there are, newest first, nothing read.
+      expect((await referrals.recentTimelineOf({ ...base, createdAt: '2026-12-08T09:00:00.000Z', recentTimeline: kept })).map((e) => e.action)).toEqual(['b', 'a']);
+      expect((await referrals.recentTimelineOf({ ...base, createdAt: '2026-12-08T09:00:00.000Z' })).map((e) => e.action)).toEqual([]);
+      // Older, with three kept: those three.
+      expect((await referrals.recentTimelineOf({ ...base, createdAt: '2026-11-20T09:00:00.000Z', recentTimeline: [...kept, { at: '2026-12-08T12:00:00.000Z', action: 'c' }] })).map((e) => e.action)).toEqual(['c', 'b', 'a']);
+      expect(reads).toBe(0);
+      // Older, with fewer kept: the entries it had before are read.
+      expect((await referrals.recentTimelineOf({ ...base, createdAt: '2026-11-20T09:00:00.000Z', recentTimeline: kept })).map((e) => e.action)).toEqual(['old.entry']);
+      expect(reads).toBe(1);
+    } finally {
+      items.query = query;
+    }
+  });
+
   it('commits a decision and its entries in one request, all or nothing: a commit on a stale version writes neither', async () => {
     const referralId = randomUUID();
     const r = { ...makeFullReferral({ referralId, id: referralId, number: referralNumber(referralId) }), createdAt: '2026-12-08T09:00:00.000Z' };
