@@ -39,7 +39,7 @@ export class RegistrationRepository {
 
   /**
    * Adds the counts to their cell once per `key`: a conditional patch (one request when the cell
-   * exists); a missing cell is created first. Cosmos applies a patch atomically, so the counts and
+   * exists); a missing cell is created with them (or first, for more than one patch's worth). Cosmos applies a patch atomically, so the counts and
    * the key land together (a patch holds at most 10 operations; longer ones go in chunks, the key
    * with the last).
    */
@@ -61,7 +61,11 @@ export class RegistrationRepository {
       } catch (err) {
         if (isStatus(err, 412)) return; // counted before
         if (!isStatus(err, 404)) throw err;
-        await this.create<CellDoc>({ id, type: 'cell', ...inc.cell, counts: {}, applied: [] });
+        // The cell's first count (a month's first referral of that school and wijkteam): created
+        // with it, when it fits in one patch (the key lands with the counts either way).
+        const whole = ops.length <= 10;
+        const first = whole ? { counts: { ...inc.counts }, applied: [key] } : { counts: {}, applied: [] };
+        if ((await this.create<CellDoc>({ id, type: 'cell', ...inc.cell, ...first })) && whole) return;
         this.requests++;
         await patch().catch((again: unknown) => {
           if (!isStatus(again, 412)) throw again;

@@ -29,6 +29,23 @@ describe('RegistrationRepository', () => {
     expect(await repo.cells('2026')).toEqual([{ ...cell, counts: { sent: 2, accepted: 2, declined: 1 } }]);
   });
 
+  it("creates a month's new cell with its first counts (two requests), and counts racing first transitions once each", async () => {
+    const fresh = { ...cell, month: '2026-05' };
+    const before = repo.requests;
+    await repo.apply({ cell: fresh, counts: { sent: 1 }, key: 'r5:1:wt-feijenoord' });
+    expect(repo.requests - before).toBe(2);
+    const racing = { ...cell, month: '2026-06' };
+    await Promise.all([
+      repo.apply({ cell: racing, counts: { sent: 1 }, key: 'a' }),
+      repo.apply({ cell: racing, counts: { sent: 1 }, key: 'b' }),
+      repo.apply({ cell: racing, counts: { sent: 1, accepted: 1 }, key: 'c' }),
+      repo.apply({ cell: racing, counts: { sent: 1 }, key: 'a' }),
+    ]);
+    const cells = await repo.cells('2026');
+    expect(cells.find((c) => c.month === '2026-05')!.counts).toEqual({ sent: 1 });
+    expect(cells.find((c) => c.month === '2026-06')!.counts).toEqual({ sent: 3, accepted: 1 });
+  });
+
   it('splits patches of more than ten counters', async () => {
     const counts = Object.fromEntries(Array.from({ length: 14 }, (_, i) => [`c${i}`, i + 1]));
     const other = { ...cell, month: '2026-04' };
