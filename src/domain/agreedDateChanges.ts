@@ -5,23 +5,9 @@ import type { EffectRequest } from './effects.js';
 import type { Referral } from './referral.js';
 import { partiesOf } from './referralParties.js';
 import type { AgreementRescheduled, PlannedReminder } from './reminders.js';
-import type { Actor, AgreedDate, PartyRole } from './types.js';
-
-/**
- * A dated agreement moved from a reminder card ("Verzet datum"). The confirmed version of the
- * formulier warme overdracht stays frozen as it was sent; moves are kept beside it, per version,
- * so the history shows what was agreed and what was moved later, by whom. A newly confirmed
- * version starts without moves: the casusregisseur's form is the new truth.
- */
-export interface AgreedDateChange {
-  agreementsVersion: number;
-  agreementId: string;
-  from: { date: string; time?: string };
-  to: { date: string; time?: string };
-  byRole: PartyRole;
-  by: string;
-  at: string;
-}
+import type { Actor, AgreedDate } from './types.js';
+import type { AgreedDateChange } from './records.js';
+export type { AgreedDateChange } from './records.js';
 
 /** The dated agreements of the confirmed version with later moves applied; empty before a confirmation. */
 export function effectiveAgreedDates(r: Referral, record = confirmedAgreements(r.handover?.agreements ?? [])): { version: number; dates: AgreedDate[] } | undefined {

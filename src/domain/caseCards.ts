@@ -1,18 +1,8 @@
 import type { Accepted } from './decision.js';
 import { isOpen, type DeliveryState, type Effect, type EffectRequest } from './effects.js';
 import type { Referral, ReferralState } from './referral.js';
-
-/**
- * The live case card: one message per professional on a referral (its SMW'er and its
- * casusregisseur), posted once and updated in place on every change of the referral.
- */
-export interface CaseCardRef {
-  aadObjectId: string;
-  /** The card's message in the person's 1:1 chat; absent until it is posted. */
-  activityId?: string;
-  /** A digest of what the message shows now: an identical render is not sent again. */
-  shown?: string;
-}
+import type { CaseCardRef } from './records.js';
+export type { CaseCardRef } from './records.js';
 
 /** States in which a referral has a live case card (a draft gets one only back from a decline or amend). */
 const LIVE: ReadonlySet<ReferralState> = new Set(['submitted', 'accepted', 'handoverScheduled', 'agreementsConfirmed', 'aftercare', 'declined', 'closed', 'withdrawn', 'draft']);

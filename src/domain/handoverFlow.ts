@@ -1,104 +1,18 @@
 import { refuse, type Accepted, type Decision, type DomainEvent, type Refusal } from './decision.js';
 import { isCaseManagerOf, isProfessionalOf, isSmwOf } from './access.js';
-import type { AgreedDateChange } from './agreedDateChanges.js';
 import type { Now } from './draft.js';
-import { confirmAgreements, draftAgreements, latestAgreements, type AgreementsRecord } from './agreementHistory.js';
+import { confirmAgreements, draftAgreements, latestAgreements } from './agreementHistory.js';
 import type { Agreements } from './agreements.js';
 import type { PlanRequest } from './planRequest.js';
 import type { Referral, ReferralState } from './referral.js';
 import type { Interval } from './slots.js';
 import type { Actor } from './types.js';
 import { isOpen, type Effect, type EffectRequest } from './effects.js';
-
-/** A meeting time Schakel proposed. Only these can be booked: times never come from card data. */
-export interface ProposedSlot {
-  /** `<round>-<index>`: a card from an earlier round of proposals can never book. */
-  slotId: string;
-  /** ISO instants. */
-  start: string;
-  end: string;
-}
-
-/** A 1:1 card of one professional that later changes replace in place. */
-export interface HandoverCardRef {
-  aadObjectId: string;
-  activityId: string;
-}
-
-/** The booked warme overdracht. */
-export interface HandoverMeeting {
-  /** The proposal it was booked from (a repeated click on it changes nothing). */
-  slotId: string;
-  start: string;
-  end: string;
-  /** `graph`: an event in the casusregisseur's calendar; `ical`: an invitation file the SMW'er forwards. */
-  via: 'graph' | 'ical';
-  eventId?: string;
-  joinUrl?: string;
-  /** iCalendar UID, the same for every move and the cancellation of this meeting. */
-  uid: string;
-  /** iCalendar SEQUENCE: 0 when booked, + 1 for every move and for the cancellation. */
-  sequence: number;
-  bookedAt: string;
-  bookedBy: string;
-  /**
-   * How the parent heard of this version of the meeting when Schakel told them itself (an
-   * iCalendar invitation, or for a cancelled meeting the cancellation); absent while unknown
-   * and when Graph invited the parent as an attendee.
-   */
-  parent?: ParentNotice;
-}
-
-/**
- * What Schakel did to tell the parent, and with what result. `outbox`: the mail only waits in
- * the local outbox (no Graph): never shown as sent. `todo`: no e-mail address, a professional
- * calls. `done`: the SMW'er confirmed they mailed or called the parent themselves.
- */
-export interface ParentNotice {
-  channel: 'email' | 'phone';
-  status: 'sent' | 'outbox' | 'failed' | 'todo' | 'done';
-  at: string;
-}
+import type { ProposedSlot, HandoverCardRef, HandoverMeeting, ParentNotice, HandoverDelivery, HandoverState } from './records.js';
+export type { ProposedSlot, HandoverCardRef, HandoverMeeting, ParentNotice, HandoverDelivery, HandoverState } from './records.js';
 
 /** Whether the SMW'er still has to tell the parent (the mail did not go, or there is no address). */
 export const parentStillToTell = (n: { status: string } | undefined): boolean => n?.status === 'outbox' || n?.status === 'failed' || n?.status === 'todo';
-
-/** Who was told about a confirmed version of the agreements, how, and with what result. */
-export interface HandoverDelivery {
-  agreementsVersion: number;
-  recipient: 'smw' | 'parent' | 'schoolContact' | 'pupil';
-  /** `phone`: the parent has no e-mail address; the SMW'er informs them and ticks it off. */
-  channel: 'teams' | 'email' | 'phone';
-  /** `outbox`: the mail waits in the local outbox, not sent (no Graph); the SMW'er sends it or calls. */
-  status: 'sent' | 'unreachable' | 'failed' | 'outbox' | 'todo' | 'done';
-  at: string;
-}
-
-/** Everything about the warme overdracht, kept on the referral (`referral.handover`). */
-export interface HandoverState {
-  /** The planning card as last submitted (includes the parent's contact). */
-  request?: PlanRequest;
-  /** The current proposals; empty after booking. */
-  proposals: ProposedSlot[];
-  /** Counts rounds of proposals; part of every slot id. */
-  round: number;
-  /** `calendars`: free/busy of both professionals was used; `workingHours`: only working hours. */
-  proposalBasis?: 'calendars' | 'workingHours';
-  /** The calendars were asked for but could not be read: these proposals fit working hours only (the card says so). */
-  calendarFailed?: boolean;
-  meeting?: HandoverMeeting;
-  /** Meetings called off, with the sequence of their cancellation. */
-  cancelled: HandoverMeeting[];
-  /** The latest planning card of the SMW'er and of the casusregisseur. */
-  cards: HandoverCardRef[];
-  /** Versions of the formulier warme overdracht, oldest first; confirmed versions never change. */
-  agreements: AgreementsRecord[];
-  /** Grows with every saved change of the agreements; agreement cards carry it to detect staleness. */
-  agreementsRevision: number;
-  deliveries: HandoverDelivery[];
-  /** Dated agreements moved later from a reminder card (see agreedDateChanges.ts). */
-  dateChanges?: AgreedDateChange[];
-}
 
 export const emptyHandover = (): HandoverState => ({ proposals: [], round: 0, cancelled: [], cards: [], agreements: [], agreementsRevision: 0, deliveries: [] });
 

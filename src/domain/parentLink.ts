@@ -9,6 +9,8 @@ import { AVAILABILITY_CHOICES } from './planRequest.js';
 import type { WeeklyPart } from './slots.js';
 import { parentsReceive } from './referralParties.js';
 import type { Actor } from './types.js';
+import type { ParentLinkRecord, ParentAnswer, ParentPageState } from './records.js';
+export type { ParentLinkRecord, ParentAnswer, ParentPageState } from './records.js';
 
 /**
  * The parent's personal link and what the parent answered on their page (issue "the parent's own
@@ -23,37 +25,6 @@ export type ParentLang = (typeof PARENT_LANGS)[number];
 /** The author id of entries written for the parent (who has no Entra account). */
 export const PARENT_ACTOR_ID = 'parent-link';
 export const parentActor = (r: Referral): Actor => ({ aadObjectId: PARENT_ACTOR_ID, name: 'ouder', tenantId: r.tenantId });
-
-/** The current link: its hash and life. A newer link replaces it; the older then no longer opens. */
-export interface ParentLinkRecord {
-  /** base64url HMAC-SHA256 of the token (key PARENT_LINK_SIGNING_KEY). */
-  hash: string;
-  /** base64url HMAC of the contact it was given to: a changed address or number rotates the link. */
-  contactKey: string;
-  issuedAt: string;
-  expiresAt: string;
-  revokedAt?: string;
-}
-
-export interface ParentAnswer {
-  id: string;
-  kind: 'agree' | 'question';
-  agreementsVersion: number;
-  /** The question (max 500 characters); absent for "Ik ga akkoord". */
-  text?: string;
-  at: string;
-  reply?: { text: string; by: string; at: string };
-}
-
-/** Everything of the parent's page, on the referral (`referral.parentPage`). */
-export interface ParentPageState {
-  link?: ParentLinkRecord;
-  /** A referral under a legal ground without consent gets a link only after the casusregisseur enabled it. */
-  enabledBy?: { aadObjectId: string; at: string };
-  /** What the parent entered on the page: parts of weekdays (the planning card's shape). */
-  availability?: { weekly: WeeklyPart[]; at: string };
-  answers: ParentAnswer[];
-}
 
 const pageOf = (r: Referral): ParentPageState => r.parentPage ?? { answers: [] };
 

@@ -4,19 +4,8 @@ import type { Now } from './draft.js';
 import type { EffectRequest } from './effects.js';
 import type { Referral, ReferralState } from './referral.js';
 import type { Actor, Professional } from './types.js';
-
-/** Which professional of a referral is handed over: its SMW'er or its casusregisseur. */
-export type ReassignRole = 'smw' | 'caseManager';
-
-/** One hand-over, kept on the referral: who had it, who has it now, who decided, when and why. */
-export interface Reassignment {
-  role: ReassignRole;
-  from: Professional;
-  to: Professional;
-  by: string;
-  at: string;
-  reason: string;
-}
+import type { ReassignRole, Reassignment } from './records.js';
+export type { ReassignRole, Reassignment } from './records.js';
 
 /** What the bot knows about the actor and the new person beyond the referral (roster, configuration). */
 export interface ReassignFacts {

@@ -1,9 +1,5 @@
-import type { CaseCardRef } from './caseCards.js';
 import type { Outbox } from './effects.js';
-import type { HandoverState } from './handoverFlow.js';
-import type { ParentPageState } from './parentLink.js';
-import type { Reassignment } from './reassign.js';
-import type { RetentionMarks } from './retention.js';
+import type { CaseCardRef, HandoverState, ParentPageState, Reassignment, RetentionMarks } from './records.js';
 import type { Professional } from './types.js';
 import type { ConsentScope, ConsentSection, Consenter } from './sections/consent.js';
 import type { ParentsSection } from './sections/parents.js';

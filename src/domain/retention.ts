@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { Decision } from './decision.js';
 import type { Now } from './draft.js';
 import type { Referral, ReferralState } from './referral.js';
+export type { RetentionMarks } from './records.js';
 
 /**
  * Retention of what never ends on its own (DESIGN.md §1, retention per record type is
@@ -13,12 +14,6 @@ export interface RetentionPolicy {
   draftDays: number;
   draftWarnDays: number;
   openDays: number;
-}
-
-/** What retention is on the referral: when the draft warning went out, when closing was asked. */
-export interface RetentionMarks {
-  draftWarnedAt?: string;
-  closeAskedAt?: string;
 }
 
 /** States in which a referral is still open (not closed, withdrawn or ended by the wijkteam). */
