@@ -151,12 +151,14 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   const afterAnswer = new AfterAnswer<Versioned<Referral>>((id, committed) => runner?.kick(id, committed));
   const e = config.effects;
 
+  const referrals = new ReferralRepository(store.containers.referrals, log, store.containers.cases);
+  if (await referrals.lookForOlderIndex()) log.info('case index: documents of the earlier per-referral index found; each person without a list is looked up there');
   const deps: BotDeps = {
     config,
     log,
     clock,
     calendar,
-    referrals: new ReferralRepository(store.containers.referrals, log, store.containers.cases),
+    referrals,
     conversations,
     settings,
     coordinators: new CoordinatorDirectory(store.containers.config, config.coordinators),

@@ -320,8 +320,27 @@ export class ReferralRepository {
     }
   }
 
-  /** The referral ids of a person's earlier one-document-per-referral index (one single-partition query). */
+  /**
+   * Whether documents of the earlier one-document-per-referral index may exist: unknown (so
+   * looked for, per person) until {@link lookForOlderIndex} found none. Nothing writes them any
+   * more, so none found at start means none for as long as this process runs.
+   */
+  private olderIndex = true;
+
+  /**
+   * At start: one query across the case index for any document of the earlier index. Without
+   * any, a person's first list and a person without one need no query of their own (two requests
+   * each: its plan and the query).
+   */
+  async lookForOlderIndex(): Promise<boolean> {
+    const { resources } = await this.cases.items.query<{ id: string }>('SELECT TOP 1 c.id FROM c WHERE STARTSWITH(c.key, "person:") AND IS_DEFINED(c.referralId)').fetchAll();
+    this.olderIndex = resources.length > 0;
+    return this.olderIndex;
+  }
+
+  /** The referral ids of a person's earlier one-document-per-referral index (one single-partition query; none when there is no such index). */
   private async legacyPersonIndex(key: string): Promise<string[]> {
+    if (!this.olderIndex) return [];
     const { resources } = await this.cases.items
       .query<{ referralId: string }>({ query: 'SELECT c.referralId FROM c WHERE c.key = @k AND IS_DEFINED(c.referralId)', parameters: [{ name: '@k', value: key }] }, { partitionKey: key })
       .fetchAll();

@@ -218,6 +218,40 @@ describe("a person's case list", () => {
     expect((await referrals.listForSmw(smw, ['submitted'])).map((r) => r.referralId).sort()).toEqual([old.doc.referralId, fresh.doc.referralId].sort());
   });
 
+  it('without any document of the earlier index (looked for once, at start), a first list and a person without one need no query', async () => {
+    const fresh = await openTestStore(cosmos.endpoint, `schakel-older-index-${randomUUID().slice(0, 8)}`);
+    try {
+      const repo = new ReferralRepository(fresh.containers.referrals, quietLog(), fresh.containers.cases);
+      expect(await repo.lookForOlderIndex()).toBe(false);
+      let queries = 0;
+      const items = fresh.containers.cases.items;
+      const query = items.query.bind(items);
+      items.query = ((...args: Parameters<typeof query>) => {
+        queries++;
+        return query(...args);
+      }) as typeof items.query;
+      const smw = `smw-${randomUUID()}`;
+      try {
+        expect(await repo.listForSmw(smw, ['submitted'])).toEqual([]);
+        const first = await repo.create(referralFor(smw));
+        expect((await repo.listForSmw(smw, ['submitted'])).map((r) => r.referralId)).toEqual([first.doc.referralId]);
+        expect(queries).toBe(0);
+      } finally {
+        items.query = query;
+      }
+      // A document of the earlier index: a repository started now looks there again.
+      const other = `smw-${randomUUID()}`;
+      const old = await repo.create(referralFor(other));
+      await fresh.containers.cases.items.upsert({ id: old.doc.referralId, key: `person:${smw}-old`, referralId: old.doc.referralId });
+      const again = new ReferralRepository(fresh.containers.referrals, quietLog(), fresh.containers.cases);
+      expect(await again.lookForOlderIndex()).toBe(true);
+      await fresh.containers.referrals.item(old.doc.referralId, old.doc.referralId).replace({ ...old.doc, smw: { aadObjectId: `${smw}-old`, name: 'S' } });
+      expect((await again.listForSmw(`${smw}-old`, ['submitted'])).map((r) => r.referralId)).toEqual([old.doc.referralId]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it("closed cases are marked once their closing is saved: listing open cases no longer reads them, listing closed ones still does", async () => {
     const smw = `smw-${randomUUID()}`;
     const cm = `cm-${randomUUID()}`;
