@@ -120,6 +120,13 @@ const peopleOf = (r: Referral): string[] => [r.smw.aadObjectId, ...(r.caseManage
 
 /** Referrals and their audit/timeline entries (container `referrals`, pk `/referralId`), with the case index. */
 export class ReferralRepository {
+  /**
+   * Whether documents of the earlier one-document-per-referral index may exist: unknown (so
+   * looked for, per person) until {@link lookForOlderIndex} found none. Nothing writes them any
+   * more, so none found at start means none for as long as this process runs.
+   */
+  private olderIndex = true;
+
   constructor(
     private readonly container: Container,
     private readonly log: Logger,
@@ -321,13 +328,6 @@ export class ReferralRepository {
   }
 
   /**
-   * Whether documents of the earlier one-document-per-referral index may exist: unknown (so
-   * looked for, per person) until {@link lookForOlderIndex} found none. Nothing writes them any
-   * more, so none found at start means none for as long as this process runs.
-   */
-  private olderIndex = true;
-
-  /**
    * At start: one query across the case index for any document of the earlier index. Without
    * any, a person's first list and a person without one need no query of their own (two requests
    * each: its plan and the query).
@@ -419,10 +419,6 @@ export class ReferralRepository {
   }
 
   /**
-   * The latest `count` entries of a type, newest first (the case card shows three). The timeline:
-   * one point read (`createdAt`: the referral's, see {@link TIMELINE_LOG_SINCE}).
-   */
-  /**
    * The referral's latest timeline entries, newest first: those it keeps with it when they are all
    * that matter (three, or all it ever had: see {@link RECENT_TIMELINE_SINCE}), else read (one point read).
    */
@@ -433,6 +429,10 @@ export class ReferralRepository {
     return this.latestEntries(referral.referralId, 'timeline', RECENT_TIMELINE, referral.createdAt);
   }
 
+  /**
+   * The latest `count` entries of a type, newest first (the case card shows three). The timeline:
+   * one point read (`createdAt`: the referral's, see {@link TIMELINE_LOG_SINCE}).
+   */
   async latestEntries(referralId: string, type: ReferralEntry['type'], count: number, createdAt?: string): Promise<ReferralEntry[]> {
     const timeline = type === 'timeline' ? await this.timelineOf(referralId) : undefined;
     if (timeline) return timeline.reverse().slice(0, count);

@@ -39,9 +39,9 @@ export class RegistrationRepository {
 
   /**
    * Adds the counts to their cell once per `key`: a conditional patch (one request when the cell
-   * exists); a missing cell is created with them (or first, for more than one patch's worth). Cosmos applies a patch atomically, so the counts and
-   * the key land together (a patch holds at most 10 operations; longer ones go in chunks, the key
-   * with the last).
+   * exists); a missing cell is created with them (or empty first, for more than one patch's
+   * worth). Cosmos applies a patch atomically, so the counts and the key land together (a patch
+   * holds at most 10 operations; longer ones go in chunks, the key with the last).
    */
   async apply(inc: RegistrationIncrement): Promise<void> {
     const id = cellId(inc.cell);
