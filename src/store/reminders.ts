@@ -3,6 +3,7 @@ import { BulkOperationType, type Container, type JSONObject, type OperationInput
 import type { Clock } from '../domain/clock.js';
 import type { PlannedReminder, RecipientAddress, ReminderKind, ReminderStatus, ReminderSubject } from '../domain/reminders.js';
 import { readDoc, statusOf, stripMeta, type Versioned } from './documents.js';
+import { turnMemo } from './turnReads.js';
 
 /**
  * Reminder documents in the `reminders` container.
@@ -98,6 +99,8 @@ export interface ReminderIndexDocument {
 
 /** Every referral created from this moment on has its reminders in the index. */
 export const REMINDER_INDEX_SINCE = '2026-11-23T21:00:00.000Z';
+
+const reminderMemoKey = (id: string) => `reminder:${id}`;
 
 export function reminderIndexKey(referralId: string): string {
   return `referral-reminders:${referralId}`;
@@ -265,7 +268,7 @@ export class ReminderStore {
   }
 
   private async revive(fresh: ReminderDocument): Promise<boolean> {
-    const found = await this.get(fresh.id, fresh.bucket);
+    const found = await this.read(fresh.id, fresh.bucket);
     if (!found || found.doc.status !== 'cancelled') return false;
     try {
       await this.container.item(fresh.id, fresh.bucket).replace(fresh, { accessCondition: { type: 'IfMatch', condition: found.etag } });
@@ -276,7 +279,13 @@ export class ReminderStore {
     }
   }
 
+  /** The stored reminder; within a turn, as that turn read it before (the gate's read serves the button's handler: see `turnReads`). */
   async get(id: string, bucket: string): Promise<Versioned<ReminderDocument> | undefined> {
+    return turnMemo.get(reminderMemoKey(id), () => this.read(id, bucket));
+  }
+
+  /** The reminder as stored now (what the store's own retries and ETag loops read). */
+  private async read(id: string, bucket: string): Promise<Versioned<ReminderDocument> | undefined> {
     const found = await readDoc<ReminderDocument>(this.container, id, bucket);
     return found ? { doc: stripMeta(found.doc), etag: found.etag } : undefined;
   }
@@ -348,7 +357,7 @@ export class ReminderStore {
         const code = result.statusCode;
         if (code === 200) cancelled++;
         else if (code === 412 && unclear.has(i)) {
-          if ((await this.retrying(() => this.get(r.id, bucketOf(r.dueAt))))?.doc.status === 'cancelled') cancelled++;
+          if ((await this.retrying(() => this.read(r.id, bucketOf(r.dueAt))))?.doc.status === 'cancelled') cancelled++;
         } else if (code === 404 || code === 412) continue;
         else if (isTransient({ code }) && attempt < this.writeAttempts) {
           unclear.add(i);
@@ -371,6 +380,8 @@ export class ReminderStore {
    * read, to see whether that attempt went through.
    */
   private async setStatusIf(id: string, bucket: string, status: ReminderStatus, from: ReminderStatus[], extra: PatchOperation[] = []): Promise<boolean> {
+    // A read later in the same turn sees the change.
+    turnMemo.forget(reminderMemoKey(id));
     let unclear = false;
     for (let attempt = 1; attempt <= this.writeAttempts; attempt++) {
       try {
@@ -381,7 +392,7 @@ export class ReminderStore {
         if (code === 404) return false;
         if (code === 412) {
           if (!unclear) return false;
-          return (await this.retrying(() => this.get(id, bucket)))?.doc.status === status;
+          return (await this.retrying(() => this.read(id, bucket)))?.doc.status === status;
         }
         if (!isTransient(err)) throw err;
         unclear = true;
@@ -467,7 +478,7 @@ export class ReminderStore {
     const query = { query: `SELECT * FROM c WHERE c.referralId = @id AND c.status = 'pending'`, parameters: [{ name: '@id', value: referralId }] };
     const byDue = (a: ReminderDocument, b: ReminderDocument) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id);
     if (index?.doc.reminders) {
-      const found = await Promise.all(index.doc.reminders.map((r) => this.retrying(() => this.get(r.id, bucketOf(r.dueAt)))));
+      const found = await Promise.all(index.doc.reminders.map((r) => this.retrying(() => this.read(r.id, bucketOf(r.dueAt)))));
       return found.flatMap((f) => (f && f.doc.status === 'pending' ? [f.doc] : [])).sort(byDue);
     }
     if (!index) {
@@ -513,7 +524,7 @@ export class ReminderStore {
     let changed = 0;
     for (const pending of await this.pendingOfReferral(referralId)) {
       for (let attempt = 1; attempt <= this.writeAttempts; attempt++) {
-        const current = await this.retrying(() => this.get(pending.id, pending.bucket));
+        const current = await this.retrying(() => this.read(pending.id, pending.bucket));
         if (!current || current.doc.status !== 'pending') break;
         const hit = (r: RecipientDelivery) => r.role === role && r.aadObjectId === fromAadObjectId && r.state === 'pending';
         if (!current.doc.recipients.some(hit)) break;
@@ -543,7 +554,7 @@ export class ReminderStore {
     let changed = 0;
     for (const pending of await this.pendingOfReferral(referralId, referralCreatedAt)) {
       for (let attempt = 1; attempt <= this.writeAttempts; attempt++) {
-        const current = await this.retrying(() => this.get(pending.id, pending.bucket));
+        const current = await this.retrying(() => this.read(pending.id, pending.bucket));
         if (!current || current.doc.status !== 'pending') break;
         const keep = current.doc.recipients.filter((r) => r.role !== role || r.state !== 'pending');
         if (keep.length === current.doc.recipients.length) break;
@@ -613,7 +624,7 @@ export class ReminderStore {
         const code = statusOf(err);
         if (code !== 412 && (attempt >= this.writeAttempts || !isTransient(err))) throw err;
         // 412 either means another instance won, or our own write went through and only its answer was lost.
-        const current = await this.retrying(() => this.get(doc.id, doc.bucket));
+        const current = await this.retrying(() => this.read(doc.id, doc.bucket));
         if (current?.doc.lease.token === token) return { doc: current.doc, token, etag: current.etag };
         if (code === 412 || !current || current.etag !== found.etag) return undefined;
         await pause(attempt);
@@ -690,7 +701,7 @@ export class ReminderStore {
         if (code === 404) throw new LeaseLostError(claimed.doc.id);
         if (code !== 412 && (attempt >= this.writeAttempts || !isTransient(err))) throw err;
         if (attempt >= this.writeAttempts * 2) throw err;
-        const current = await this.retrying(() => this.get(claimed.doc.id, claimed.doc.bucket));
+        const current = await this.retrying(() => this.read(claimed.doc.id, claimed.doc.bucket));
         if (!current || current.doc.lease.token !== claimed.token || current.doc.status !== 'pending') throw new LeaseLostError(claimed.doc.id);
         claimed.etag = current.etag;
         if (code !== 412) await pause(attempt);

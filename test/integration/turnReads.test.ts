@@ -5,10 +5,12 @@ import type { Store } from '../../src/store/cosmos.js';
 import { ConcurrencyError } from '../../src/store/documents.js';
 import { startLocalCosmos, type LocalCosmosServer } from '../../src/store/localCosmos.js';
 import { ReferralRepository } from '../../src/store/referrals.js';
+import { bucketOf, ReminderStore } from '../../src/store/reminders.js';
+import { systemClock } from '../../src/domain/clock.js';
 import { withTurnReads } from '../../src/store/turnReads.js';
 import { makeFullReferral } from '../support/factories.js';
 import { openTestStore } from '../support/reminderHarness.js';
-import { quietLog } from '../support/reminderEngine.js';
+import { makeReminders, quietLog, teamsRecipient } from '../support/reminderEngine.js';
 
 let cosmos: LocalCosmosServer;
 let store: Store;
@@ -128,5 +130,38 @@ describe("a turn's roster reads", () => {
     });
     await store.containers.config.items.upsert({ id: `roster:${teamId}`, kind: 'roster', teamId, members: ['c'], fetchedAt: '2026-12-07T10:03:00.000Z' });
     expect((await withTurnReads(() => settings.roster(teamId)))?.members).toEqual(['c']);
+  });
+
+  it("a reminder button's turn reads the reminder once (the gate's read serves the handler); marking it done is what the turn reads next", async () => {
+    const reminders = new ReminderStore(store.containers.reminders, systemClock);
+    const [planned] = makeReminders(1, new Date(Date.now() + 3_600_000), () => [teamsRecipient('u-turn')], `turn-${randomUUID().slice(0, 8)}`);
+    await reminders.save([planned!]);
+    const bucket = bucketOf(planned!.dueAt);
+    let reads = 0;
+    const read = store.containers.reminders.item.bind(store.containers.reminders);
+    store.containers.reminders.item = ((...args: Parameters<typeof read>) => {
+      const item = read(...args);
+      const original = item.read.bind(item);
+      item.read = ((...more: Parameters<typeof original>) => {
+        reads++;
+        return original(...more);
+      }) as typeof item.read;
+      return item;
+    }) as typeof store.containers.reminders.item;
+    try {
+      await withTurnReads(async () => {
+        expect((await reminders.get(planned!.id, bucket))?.doc.status).toBe('pending');
+        expect((await reminders.get(planned!.id, bucket))?.doc.status).toBe('pending');
+        expect(reads).toBe(1);
+        expect(await reminders.markDone(planned!.id, bucket, 'teams:u-turn')).toBe(true);
+        expect((await reminders.get(planned!.id, bucket))?.doc.status).toBe('done');
+        expect(reads).toBe(2);
+      });
+      await reminders.get(planned!.id, bucket);
+      await reminders.get(planned!.id, bucket);
+      expect(reads).toBe(4);
+    } finally {
+      store.containers.reminders.item = read;
+    }
   });
 });
