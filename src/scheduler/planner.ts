@@ -8,7 +8,7 @@ import { planAgreementReminders, type PlanContext, type PlannedReminder, type Re
 import { normRemindersOnEvent, type ServiceNormRule } from '../domain/serviceNorms.js';
 import type { AgreedDate, PartyRole } from '../domain/types.js';
 import type { Logger } from '../log.js';
-import { refOf, type ReminderRef, type ReminderStore } from '../store/reminders.js';
+import { refOf, StaleIndexError, type ReminderRef, type ReminderStore } from '../store/reminders.js';
 
 /** Plans reminders for the warme overdracht and its agreements; the reminder engine implements it. */
 export interface ReminderPlanner {
@@ -78,57 +78,76 @@ export class StoredReminderPlanner implements ReminderPlanner {
     return { calendar: this.deps.calendar, policy: this.deps.policy, clock: this.deps.clock };
   }
 
-  /** The referral's pending reminders, read at most once per planning step, and the step's changes (see {@link PlanningStep}). */
-  private pendingOf(r: Referral): PlanningStep {
-    return new PlanningStep(() => this.deps.store.pendingRefsOfReferral(r.referralId, r.createdAt), this.deps.store);
+  /**
+   * Runs one planning step of the referral (see {@link PlanningStep}): first on its reminder index
+   * as this process last wrote it (no read), and again on the stored index when another instance
+   * changed it meanwhile (nothing of the first try's index change was written then; what it
+   * withdrew is withdrawn on the stored index too, and planning again is a no-op).
+   */
+  private async step<T>(r: Referral, body: (step: PlanningStep) => Promise<T>): Promise<T> {
+    try {
+      return await body(new PlanningStep(r.referralId, (memory) => this.deps.store.lookUpPending(r.referralId, r.createdAt, memory), this.deps.store, true));
+    } catch (err) {
+      if (!(err instanceof StaleIndexError)) throw err;
+      this.deps.log.info({ referralId: r.referralId }, 'reminder index changed elsewhere; planning again on the stored index');
+      return body(new PlanningStep(r.referralId, (memory) => this.deps.store.lookUpPending(r.referralId, r.createdAt, memory), this.deps.store, false));
+    }
   }
 
   async referralSubmitted(r: Referral): Promise<void> {
-    if (!r.submittedAt) return;
-    const step = this.pendingOf(r);
-    await this.normEvent(r, 'submitted', new Date(r.submittedAt), step);
-    await step.commit();
+    const submittedAt = r.submittedAt;
+    if (!submittedAt) return;
+    await this.step(r, async (step) => {
+      await this.normEvent(r, 'submitted', new Date(submittedAt), step);
+      await step.commit();
+    });
   }
 
   async referralAccepted(r: Referral): Promise<void> {
-    if (!r.acceptedAt) return;
-    const step = this.pendingOf(r);
-    await this.normEvent(r, 'accepted', new Date(r.acceptedAt), step);
-    await step.commit();
+    const acceptedAt = r.acceptedAt;
+    if (!acceptedAt) return;
+    await this.step(r, async (step) => {
+      await this.normEvent(r, 'accepted', new Date(acceptedAt), step);
+      await step.commit();
+    });
   }
 
   async handoverBooked(r: Referral): Promise<void> {
     const meeting = r.handover?.meeting;
     if (!meeting) return;
     const prompt = planAgreementsPrompt(r.referralId, meeting, partiesOf(r, this.today), this.ctx);
-    const step = this.pendingOf(r);
-    await this.replace(r, (doc) => doc.kind === 'agreementsPrompt', prompt ? [prompt] : [], step);
-    await this.normEvent(r, 'handoverHeld', new Date(meeting.end), step);
-    await step.commit();
+    await this.step(r, async (step) => {
+      await this.replace(r, (doc) => doc.kind === 'agreementsPrompt', prompt ? [prompt] : [], step);
+      await this.normEvent(r, 'handoverHeld', new Date(meeting.end), step);
+      await step.commit();
+    });
     this.deps.log.info({ referralId: r.referralId, prompt: prompt?.dueAt }, 'agreements prompt planned');
   }
 
   async referralClosed(r: Referral): Promise<void> {
-    const step = this.pendingOf(r);
-    await this.replace(r, () => true, [], step);
-    await step.commit();
+    await this.step(r, async (step) => {
+      await this.replace(r, () => true, [], step);
+      await step.commit();
+    });
     this.deps.log.info({ referralId: r.referralId }, 'reminders of a closed referral withdrawn');
   }
 
   async referralDeclined(r: Referral): Promise<void> {
-    const step = this.pendingOf(r);
-    await this.replace(r, () => true, [], step);
-    await step.commit();
+    await this.step(r, async (step) => {
+      await this.replace(r, () => true, [], step);
+      await step.commit();
+    });
     this.deps.log.info({ referralId: r.referralId }, 'reminders of a declined referral withdrawn');
   }
 
   /** The meeting was called off: its prompt and the norms it started go; the handover norm runs again. */
   async handoverCancelled(r: Referral): Promise<void> {
     const startedByMeeting = new Set(this.deps.norms.filter((n) => n.startEvent === 'handoverHeld').map((n) => n.id));
-    const step = this.pendingOf(r);
-    await this.replace(r, (doc) => doc.kind === 'agreementsPrompt' || (doc.kind === 'normEscalation' && startedByMeeting.has(doc.subject.normId ?? '')), [], step);
-    if (r.acceptedAt) await this.normEvent(r, 'accepted', new Date(r.acceptedAt), step);
-    await step.commit();
+    await this.step(r, async (step) => {
+      await this.replace(r, (doc) => doc.kind === 'agreementsPrompt' || (doc.kind === 'normEscalation' && startedByMeeting.has(doc.subject.normId ?? '')), [], step);
+      if (r.acceptedAt) await this.normEvent(r, 'accepted', new Date(r.acceptedAt), step);
+      await step.commit();
+    });
     this.deps.log.info({ referralId: r.referralId }, 'reminders of a cancelled warme overdracht withdrawn');
   }
 
@@ -140,13 +159,15 @@ export class StoredReminderPlanner implements ReminderPlanner {
     const planned = new Set(plan.reminders.map((p) => p.id));
     const previous = this.previousConfirmed(r);
     const stale = previous ? planAgreementReminders({ referralId: r.referralId, agreedDates: withPupilForParent(previous, r, this.today), parties }, this.ctx).reminders.filter((p) => !planned.has(p.id)) : [];
-    const step = this.pendingOf(r);
-    step.cancel(stale);
-    step.save(await localize(plan.reminders, this.deps.languageOf, r));
-    await this.replace(r, (doc) => doc.kind === 'agreementsPrompt', [], step);
-    const confirmedAt = r.handover?.agreements.filter((a) => a.confirmedAt).at(-1)?.confirmedAt;
-    if (confirmedAt) await this.normEvent(r, 'agreementsConfirmed', new Date(confirmedAt), step);
-    const { created, cancelled } = await step.commit();
+    const localized = await localize(plan.reminders, this.deps.languageOf, r);
+    const { created, cancelled } = await this.step(r, async (step) => {
+      step.cancel(stale);
+      step.save(localized);
+      await this.replace(r, (doc) => doc.kind === 'agreementsPrompt', [], step);
+      const confirmedAt = r.handover?.agreements.filter((a) => a.confirmedAt).at(-1)?.confirmedAt;
+      if (confirmedAt) await this.normEvent(r, 'agreementsConfirmed', new Date(confirmedAt), step);
+      return step.commit();
+    });
     this.deps.log.info(
       { referralId: r.referralId, agreementIds: dates.map((d) => d.agreementId), created, cancelled, unaddressable: plan.unaddressable.map((u) => `${u.agreementId}:${u.role}`) },
       'agreement reminders planned',
@@ -156,10 +177,11 @@ export class StoredReminderPlanner implements ReminderPlanner {
   }
 
   async agreedDateDone(r: Referral, agreementId: string, date: string | undefined): Promise<number> {
-    const step = this.pendingOf(r);
-    const overdue = (await step.list()).filter((d) => d.kind === 'agreementOverdue' && d.subject.agreementId === agreementId && d.subject.date === date);
-    step.cancel(overdue);
-    return (await step.commit()).cancelled;
+    return this.step(r, async (step) => {
+      const overdue = (await step.list()).filter((d) => d.kind === 'agreementOverdue' && d.subject.agreementId === agreementId && d.subject.date === date);
+      step.cancel(overdue);
+      return (await step.commit()).cancelled;
+    });
   }
 
   /** Local date of now: the day the age rules are applied on. */
@@ -210,14 +232,25 @@ export class PlanningStep {
   /** Per reminder: withdrawn, planned, or withdrawn and then planned again (it comes back as planned now). */
   private readonly changes = new Map<string, { cancel?: ReminderRef; save?: PlannedReminder }>();
 
+  /** The step chose on the index as this process remembered it (no read): its commit then refuses to write over a changed one. */
+  private remembered = false;
+
+  /**
+   * `lookUp(memory)`: the referral's pending reminders, from memory when `memory` and this process
+   * has the index (see {@link ReminderStore.lookUpPending}); `useMemory`: whether this step may.
+   */
   constructor(
-    private readonly read: () => Promise<ReminderRef[]>,
-    private readonly store: Pick<ReminderStore, 'apply'>,
+    private readonly referralId: string,
+    private readonly lookUp: (memory: boolean) => Promise<{ refs: ReminderRef[]; remembered: boolean }>,
+    private readonly store: Pick<ReminderStore, 'apply' | 'confirmRemembered'>,
+    private readonly useMemory = false,
   ) {}
 
   async list(): Promise<ReminderRef[]> {
     if (!this.current) {
-      const read = new Map((await this.read()).map((d) => [d.id, d]));
+      const found = await this.lookUp(this.useMemory);
+      this.remembered = found.remembered;
+      const read = new Map(found.refs.map((d) => [d.id, d]));
       // What the step changed before it first looked.
       for (const [id, change] of this.changes) {
         if (change.save) read.set(id, refOf(change.save));
@@ -248,11 +281,15 @@ export class PlanningStep {
   async commit(): Promise<{ created: number; cancelled: number }> {
     const changes = [...this.changes.values()];
     this.changes.clear();
-    if (changes.length === 0) return { created: 0, cancelled: 0 };
+    if (changes.length === 0) {
+      // Nothing to change, as remembered: only the stored index can confirm it.
+      if (this.remembered) await this.store.confirmRemembered(this.referralId);
+      return { created: 0, cancelled: 0 };
+    }
     // The store withdraws first and plans after: one withdrawn and planned again comes back as planned now.
     const cancel = changes.flatMap((c) => (c.cancel ? [c.cancel] : []));
     const save = changes.flatMap((c) => (c.save ? [c.save] : []));
-    const { created, cancelled } = await this.store.apply(cancel, save);
+    const { created, cancelled } = await this.store.apply(cancel, save, { chosenOnMemory: this.remembered });
     return { created, cancelled };
   }
 }

@@ -144,6 +144,18 @@ export class LeaseLostError extends Error {
   }
 }
 
+/**
+ * A planning step chose on the reminder index as this process last wrote it, and the index has
+ * changed since (another instance planned for the referral): nothing of the step's index change
+ * was written; the step is chosen again on the stored index.
+ */
+export class StaleIndexError extends Error {
+  constructor(referralId: string) {
+    super(`reminder index of ${referralId} changed since this process wrote it`);
+    this.name = 'StaleIndexError';
+  }
+}
+
 export interface ReminderStoreOptions {
   /** Seconds a finished reminder is kept (Cosmos TTL). */
   finishedTtlSeconds?: number;
@@ -197,14 +209,14 @@ export class ReminderStore {
    * pending, but never miss a pending one. Planning again is a no-op; a cancelled reminder
    * planned again comes back.
    */
-  async apply(cancel: Pick<PlannedReminder, 'id' | 'dueAt' | 'referralId'>[], planned: PlannedReminder[]): Promise<{ created: number; existing: number; cancelled: number }> {
+  async apply(cancel: Pick<PlannedReminder, 'id' | 'dueAt' | 'referralId'>[], planned: PlannedReminder[], options: { chosenOnMemory?: boolean } = {}): Promise<{ created: number; existing: number; cancelled: number }> {
     const cancelled = await this.cancelPending(cancel);
     const now = this.clock.now();
     for (const referralId of new Set([...cancel, ...planned].map((r) => r.referralId))) {
       const ids = new Set(cancel.filter((c) => c.referralId === referralId).map((c) => c.id));
       const refs = planned.filter((p) => p.referralId === referralId).map(refOf);
       await this.retrying(() =>
-        this.updateIndex(referralId, (index) => {
+        this.updateIndex(referralId, options.chosenOnMemory === true, (index) => {
           const without = ids.size > 0 ? indexWithout(index, ids, now) : undefined;
           const added = refs.length > 0 ? indexWith(without ?? index, referralId, refs, now) : undefined;
           return added ?? without;
@@ -405,7 +417,12 @@ export class ReminderStore {
    * Changes the referral's reminder index as `change` says (nothing when it returns undefined):
    * an ETag-conditioned replace, read and changed again on a race.
    */
-  private async updateIndex(referralId: string, change: (index: ReminderIndexDocument | undefined) => ReminderIndexDocument | undefined): Promise<void> {
+  /**
+   * `chosenOnMemory`: the step chose what to change on the index as this process remembered it;
+   * if the stored index is another, that choice may miss a reminder another instance planned, so
+   * nothing is written and {@link StaleIndexError} asks the step to choose again.
+   */
+  private async updateIndex(referralId: string, chosenOnMemory: boolean, change: (index: ReminderIndexDocument | undefined) => ReminderIndexDocument | undefined): Promise<void> {
     const key = reminderIndexKey(referralId);
     for (let attempt = 1; ; attempt++) {
       // The index as this process last read or wrote it, first: a planning step reads it and then changes
@@ -415,8 +432,14 @@ export class ReminderStore {
       this.knownIndexes.delete(key);
       const found = remembered === undefined ? await readDoc<ReminderIndexDocument>(this.container, key, key) : (remembered ?? undefined);
       const doc = change(found ? stripMeta(found.doc) : undefined);
-      // Nothing to change as remembered: only the stored index can say so (another instance may have changed it).
-      if (!doc && remembered !== undefined) continue;
+      if (!doc && remembered !== undefined) {
+        // Nothing to change as remembered: only the stored index can say so (another instance may have changed it).
+        if (!chosenOnMemory) continue;
+        const stored = await readDoc<ReminderIndexDocument>(this.container, key, key);
+        if ((stored?.etag ?? null) !== (remembered?.etag ?? null)) throw new StaleIndexError(referralId);
+        this.rememberIndex(key, stored ?? null);
+        return;
+      }
       if (!doc) return;
       try {
         const { etag } = found ? await this.container.item(key, key).replace(doc, { accessCondition: { type: 'IfMatch', condition: found.etag } }) : await this.container.items.create(doc);
@@ -424,9 +447,23 @@ export class ReminderStore {
         return;
       } catch (err) {
         const code = statusOf(err);
+        if ((code === 412 || code === 409) && chosenOnMemory && remembered !== undefined) throw new StaleIndexError(referralId);
         if ((code !== 412 && code !== 409) || attempt >= this.writeAttempts) throw err;
       }
     }
+  }
+
+  /**
+   * A step that chose on the remembered index and found nothing to change: whether the stored
+   * index is still the one remembered (one read); {@link StaleIndexError} when another instance
+   * changed it, so the step chooses again on it.
+   */
+  async confirmRemembered(referralId: string): Promise<void> {
+    const key = reminderIndexKey(referralId);
+    const remembered = this.knownIndexes.get(key);
+    const stored = await readDoc<ReminderIndexDocument>(this.container, key, key);
+    this.rememberIndex(key, stored ?? null);
+    if ((stored?.etag ?? null) !== (remembered?.etag ?? null)) throw new StaleIndexError(referralId);
   }
 
   /** Keeps the index as written (bounded: the oldest is forgotten first). */
@@ -446,11 +483,30 @@ export class ReminderStore {
    * from before it listed reminders is filled in once from the reminders themselves.
    */
   async pendingRefsOfReferral(referralId: string, referralCreatedAt?: string): Promise<ReminderRef[]> {
+    return (await this.lookUpPending(referralId, referralCreatedAt, false)).refs;
+  }
+
+  /**
+   * As {@link pendingRefsOfReferral}; with `useMemory`, from the index as this process last read
+   * or wrote it when it has it (no read). `remembered` says which: a step that chose on memory
+   * hands that to {@link apply}, which then refuses to write over an index changed meanwhile.
+   */
+  async lookUpPending(referralId: string, referralCreatedAt: string | undefined, useMemory: boolean): Promise<{ refs: ReminderRef[]; remembered: boolean }> {
+    const key = reminderIndexKey(referralId);
+    const known = useMemory ? this.knownIndexes.get(key) : undefined;
+    // An index from before it listed its reminders is read (and filled in) as before.
+    if (known !== undefined && (known === null ? referralCreatedAt !== undefined && referralCreatedAt >= REMINDER_INDEX_SINCE : known.doc.reminders !== undefined)) {
+      return { refs: known ? sortedRefs(known.doc.reminders ?? []) : [], remembered: true };
+    }
+    return { refs: await this.readPendingRefs(referralId, referralCreatedAt), remembered: false };
+  }
+
+  private async readPendingRefs(referralId: string, referralCreatedAt?: string): Promise<ReminderRef[]> {
     const key = reminderIndexKey(referralId);
     const index = await readDoc<ReminderIndexDocument>(this.container, key, key);
     // What planning reads, it changes next: kept for that write (its ETag guards it).
     this.rememberIndex(key, index ?? null);
-    if (index?.doc.reminders) return [...index.doc.reminders].sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
+    if (index?.doc.reminders) return sortedRefs(index.doc.reminders);
     const refs = (await this.pendingOfReferral(referralId, referralCreatedAt, index ?? null)).map(refOf);
     if (index) {
       const filled: ReminderIndexDocument = { ...stripMeta(index.doc), reminders: refs, buckets: daysOf(refs), updatedAt: this.clock.now().toISOString() };
@@ -735,6 +791,10 @@ export function isTransient(err: unknown): boolean {
 function pause(attempt: number): Promise<void> {
   const ms = Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2);
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function sortedRefs(refs: ReminderRef[]): ReminderRef[] {
+  return [...refs].sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
 }
 
 function daysOf(refs: ReminderRef[]): string[] {

@@ -14,22 +14,28 @@ const planned = (id: string, dueAt = '2026-12-10T08:00:00.000Z'): PlannedReminde
 });
 
 /** A step over a stored list, with the changes it hands to the store captured. */
-function stepOver(stored: ReminderRef[]) {
-  const applied: { cancel: string[]; save: string[] }[] = [];
+function stepOver(stored: ReminderRef[], remembered = false) {
+  const applied: { cancel: string[]; save: string[]; chosenOnMemory?: boolean }[] = [];
   let reads = 0;
+  let confirmed = 0;
   const step = new PlanningStep(
-    async () => {
+    'r1',
+    async (memory) => {
       reads++;
-      return stored;
+      return { refs: stored, remembered: memory && remembered };
     },
     {
-      apply: async (cancel, save) => {
-        applied.push({ cancel: cancel.map((c) => c.id), save: save.map((p) => p.id) });
+      apply: async (cancel, save, options) => {
+        applied.push({ cancel: cancel.map((c) => c.id), save: save.map((p) => p.id), ...(options?.chosenOnMemory ? { chosenOnMemory: true } : {}) });
         return { created: save.length, existing: 0, cancelled: cancel.length };
       },
+      confirmRemembered: async () => {
+        confirmed++;
+      },
     },
+    remembered,
   );
-  return { step, applied, reads: () => reads };
+  return { step, applied, reads: () => reads, confirmed: () => confirmed };
 }
 
 describe('a planning step', () => {
@@ -52,5 +58,27 @@ describe('a planning step', () => {
     // Nothing left to write.
     expect(await step.commit()).toEqual({ created: 0, cancelled: 0 });
     expect(applied).toHaveLength(1);
+  });
+
+  it('tells the store when it chose on the index as remembered, so a changed index is not written over', async () => {
+    const fromMemory = stepOver([refOf(planned('kept'))], true);
+    await fromMemory.step.list();
+    fromMemory.step.save([planned('new')]);
+    await fromMemory.step.commit();
+    expect(fromMemory.applied).toEqual([{ cancel: [], save: ['new'], chosenOnMemory: true }]);
+    const read = stepOver([refOf(planned('kept'))]);
+    await read.step.list();
+    read.step.save([planned('new')]);
+    await read.step.commit();
+    expect(read.applied).toEqual([{ cancel: [], save: ['new'] }]);
+    // Nothing to change as remembered: the stored index has to confirm it; as read, it already did.
+    const idle = stepOver([refOf(planned('kept'))], true);
+    await idle.step.list();
+    expect(await idle.step.commit()).toEqual({ created: 0, cancelled: 0 });
+    expect(idle.confirmed()).toBe(1);
+    const idleRead = stepOver([refOf(planned('kept'))]);
+    await idleRead.step.list();
+    await idleRead.step.commit();
+    expect(idleRead.confirmed()).toBe(0);
   });
 });
