@@ -3,13 +3,13 @@ import type { ZodType, ZodTypeDef } from 'zod';
 import { channelCardChanged, withCaseCardRefresh } from '../domain/caseCards.js';
 import { refuse, type Decision } from '../domain/decision.js';
 import type { Now } from '../domain/draft.js';
-import { enqueue } from '../domain/effects.js';
+import { besideReplaySafe, enqueue } from '../domain/effects.js';
+import { registrationEffect } from '../domain/registration.js';
 import type { Referral } from '../domain/referral.js';
 import type { Actor } from '../domain/types.js';
 import { ConcurrencyError, type Versioned } from '../store/documents.js';
 import { actorOf, nowOf, respondWithMessage, trOf } from './context.js';
 import type { BotDeps } from './deps.js';
-import { countTransition } from './registration.js';
 
 /**
  * Parses a card action: the actor comes from the authenticated activity, the data must match
@@ -57,6 +57,9 @@ export async function decideAndSave(
     const now = nowOf(deps);
     let decision = decide(stored?.doc, now);
     if (!decision.ok || decision.unchanged) return { decision, current: stored, now };
+    // What the registration counts of this change goes with it, as an effect (counted after the answer).
+    const counting = registrationEffect(stored?.doc, decision.value, decision.events, now.at, { calendar: deps.calendar, norms: deps.serviceNorms });
+    if (counting) decision = { ...decision, effects: besideReplaySafe(decision.effects ?? [], counting) };
     try {
       // Every committed change refreshes the live case cards (one coalesced effect), so even a
       // decision without effects of its own shows on them. Not Teams' automatic refresh
@@ -73,13 +76,11 @@ export async function decideAndSave(
         // The referral and the decision's entries in one transactional batch: all or nothing.
         const saved = await deps.referrals.commit(value, stored, actor.aadObjectId, decision.events, now.at);
         deps.effects.kick(referralId, saved);
-        await countTransition(deps, stored?.doc, saved.doc, decision.events, now.at);
         return { decision: { ...decision, value }, current: saved, now };
       }
       const effects = [...own, ...refresh.effects];
       if (effects.length === 0) {
         const saved = await deps.referrals.commit(decision.value, stored, actor.aadObjectId, decision.events, now.at);
-        await countTransition(deps, stored?.doc, saved.doc, decision.events, now.at);
         return { decision, current: saved, now };
       }
       // State with its outbox of effects, and the entries, in one transactional batch of the
@@ -90,7 +91,6 @@ export async function decideAndSave(
       await deps.effects.mark(referralId, outbox.nextAt ?? now.at.toISOString(), outbox.seq);
       const saved = await deps.referrals.commit(value, stored, actor.aadObjectId, decision.events, now.at);
       deps.effects.kick(referralId, saved);
-      await countTransition(deps, stored?.doc, saved.doc, decision.events, now.at);
       return { decision: { ...decision, value }, current: saved, now };
     } catch (err) {
       if (err instanceof ConcurrencyError) continue;

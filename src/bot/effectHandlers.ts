@@ -158,6 +158,12 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         return { outcome: { ok: true } };
       case 'withdrawEscalations':
         return { outcome: { ok: true, note: `withdrawn:${await deps.reminders.agreedDateDone(referral, effect.agreementId, effect.date)}` } };
+      case 'countRegistration': {
+        // Keyed per transition and cell (conditional patches): a repeat counts nothing twice.
+        for (const inc of effect.increments) await deps.registration.apply(inc);
+        for (const p of effect.participations) await deps.registration.participate(p);
+        return { outcome: { ok: true } };
+      }
       case 'expireEntries': {
         if (!referral.ttl) return skipped('noTtl');
         const entries = await deps.referrals.expireEntries(referral.referralId, referral.ttl);

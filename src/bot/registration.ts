@@ -1,21 +1,5 @@
-import type { DomainEvent } from '../domain/decision.js';
-import type { Referral } from '../domain/referral.js';
-import { agreedDateIncrement, agreedEscalationIncrement, participationsOf, registrationIncrements } from '../domain/registration.js';
+import { agreedDateIncrement, agreedEscalationIncrement } from '../domain/registration.js';
 import type { BotDeps } from './deps.js';
-
-/**
- * Counts a saved transition in the registration. Never fails the action that caused it: a
- * counting error is logged (ids only) and the referral's own change stands.
- */
-export async function countTransition(deps: BotDeps, before: Referral | undefined, after: Referral, events: DomainEvent[], at: Date): Promise<void> {
-  const ctx = { calendar: deps.calendar, norms: deps.serviceNorms };
-  try {
-    for (const inc of registrationIncrements(before, after, events, at, ctx)) await deps.registration.apply(inc);
-    for (const p of participationsOf(after, events, at, ctx)) await deps.registration.participate(p);
-  } catch (err) {
-    deps.log.error({ referralId: after.referralId, version: after.version, err: { message: (err as Error).message } }, 'registration count failed');
-  }
-}
 
 /** Counts an agreed date marked done from its reminder (on time or late); never fails the click. */
 export async function countAgreedDateDone(deps: BotDeps, referralId: string, subject: { agreementId?: string; date?: string }, at: Date): Promise<void> {

@@ -1,6 +1,7 @@
 import type { PlannedReminder } from './reminders.js';
 import type { PartyRole } from './types.js';
 import type { DomainEvent } from './events.js';
+import type { Participation, RegistrationIncrement } from './registrationCounts.js';
 
 /**
  * Where an effect stands. `retrying` counts the failed attempts so far and says when the next
@@ -79,7 +80,11 @@ export type EffectKind =
   /** An agreed date was marked done: its escalations for that date (overdue reminders) are withdrawn. */
   | { kind: 'withdrawEscalations'; agreementId: string; date?: string }
   | { kind: 'escalate'; to: 'coordinator' | 'smw'; messageKey: string; params: Record<string, string> }
-  | { kind: 'countRegistration'; event: string }
+  /**
+   * A transition's counts for the registration and the professionals who took part (computed
+   * when it was decided); each increment is counted once, whatever the repeats.
+   */
+  | { kind: 'countRegistration'; increments: RegistrationIncrement[]; participations: Participation[] }
   /** The case changed hands: pending reminders addressed to the previous person go to the new one. */
   | { kind: 'readdressReminders'; role: 'smw' | 'caseManager'; fromAadObjectId: string; to: { aadObjectId: string; teamsUserId?: string; email?: string } }
   /** Someone is no longer a party (consent withdrawn): pending reminders stop going to that role. */
@@ -181,11 +186,13 @@ export function refreshSuperseded(outbox: Outbox | undefined, effect: Effect): b
 }
 
 /**
- * Kinds whose repeat changes nothing outside: reminder documents with deterministic ids, entries'
- * time to live, messages updated in place. The runner may carry several of them out before one
- * commit (a crash then repeats them all, harmlessly); every other kind is committed on its own.
+ * Kinds whose repeat changes nothing outside: registration counts keyed per transition, reminder
+ * documents with deterministic ids, entries' time to live, messages updated in place. The runner
+ * may carry several of them out before one commit (a crash then repeats them all, harmlessly);
+ * every other kind is committed on its own.
  */
 const REPLAY_SAFE: ReadonlySet<EffectKind['kind']> = new Set([
+  'countRegistration',
   'planReminders',
   'cancelReminders',
   'withdrawEscalations',
@@ -196,6 +203,16 @@ const REPLAY_SAFE: ReadonlySet<EffectKind['kind']> = new Set([
   'updateIntakeCard',
   'refreshHandoverCards',
 ]);
+
+/**
+ * Adds a replay-safe effect to a decision's list right after its first replay-safe one (else at
+ * the end): the runner carries the two out one after the other and commits them together, so the
+ * added one costs no commit of its own.
+ */
+export function besideReplaySafe(effects: readonly EffectRequest[], safe: EffectRequest): EffectRequest[] {
+  const at = effects.findIndex((e) => REPLAY_SAFE.has(e.kind));
+  return at < 0 ? [...effects, safe] : [...effects.slice(0, at + 1), safe, ...effects.slice(at + 1)];
+}
 
 /** Whether running `effect` twice is harmless; a case-card refresh only while every card has a message to update (else it posts). */
 export function replaySafe(effect: Effect, caseCardsAllPosted: boolean): boolean {

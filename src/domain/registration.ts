@@ -1,41 +1,15 @@
 import type { WorkingCalendar } from './calendar.js';
 import type { DomainEvent } from './decision.js';
+import type { EffectRequest } from './effects.js';
 import type { Referral } from './referral.js';
 import { normDeadline, type ServiceNormRule } from './serviceNorms.js';
+import type { Counts, Participation, RegistrationCell, RegistrationIncrement } from './registrationCounts.js';
+export type { Counts, Participation, RegistrationCell, RegistrationIncrement } from './registrationCounts.js';
 
 /**
  * The registration (registratie): counts per school × wijkteam × month that outlive the referrals.
  * An increment carries no personal data: a school name, a wijkteam id, a month and numbers.
  */
-
-/** One cell of the registration: what the counters are kept for. */
-export interface RegistrationCell {
-  /** Calendar year `YYYY`: the partition of the registration container. */
-  period: string;
-  /** Local month `YYYY-MM` of the transition. */
-  month: string;
-  school: string;
-  wijkteamId: string;
-}
-
-/** Counter names: `sent`, `redirected`, `declined`, `accepted`, `closed`, and per service norm `norm_<id>_{met,missed,daysSum,daysCount}`. */
-export type Counts = Record<string, number>;
-
-export interface RegistrationIncrement {
-  cell: RegistrationCell;
-  counts: Counts;
-  /** Stable per transition and cell: a retry of the same transition is never counted twice. */
-  key: string;
-}
-
-/** A professional who took part in a referral this year (targets the yearly evaluation). */
-export interface Participation {
-  period: string;
-  aadObjectId: string;
-  role: 'smw' | 'caseManager';
-  school: string;
-  wijkteamId: string;
-}
 
 export interface RegistrationContext {
   calendar: WorkingCalendar;
@@ -195,4 +169,15 @@ export function agreedEscalationIncrement(referral: Referral, agreementId: strin
 /** Which sent reminder means an agreed date escalated: the first step of a missed date's escalation. */
 export function isAgreedDateEscalation(reminder: { kind: string; subject: { escalationStep?: number } }): boolean {
   return reminder.kind === 'agreementOverdue' && reminder.subject.escalationStep === 1;
+}
+
+/**
+ * The registration's share of a decision: one effect with the transition's counts and the
+ * professionals who took part, or none when it counts nothing. Counted by the effect runner after
+ * the answer, and never lost to a crash between the commit and the count.
+ */
+export function registrationEffect(before: Referral | undefined, after: Referral, events: DomainEvent[], at: Date, ctx: RegistrationContext): EffectRequest | undefined {
+  const increments = registrationIncrements(before, after, events, at, ctx);
+  const participations = participationsOf(after, events, at, ctx);
+  return increments.length + participations.length > 0 ? { kind: 'countRegistration', increments, participations } : undefined;
 }

@@ -100,6 +100,8 @@ describe('aanmelding from form to casusregisseur, over HTTP', () => {
     const effects = (doc.outbox?.effects ?? []).filter((e) => e.id.split(':')[1] === seq && e.kind !== 'refreshCaseCards').map((e) => [e.kind, 'aadObjectId' in e ? e.aadObjectId : '', e.state.status]);
     expect(effects).toEqual([
       ['updateIntakeCard', '', 'done'],
+      // The registration's count of the take-on, carried out after the answer like the rest.
+      ['countRegistration', '', 'done'],
       ['notifyPerson', smw.aadObjectId, 'failed'],
       ['planReminders', '', 'done'],
       ['offerHandoverPlanning', smw.aadObjectId, 'failed'],
@@ -109,6 +111,30 @@ describe('aanmelding from form to casusregisseur, over HTTP', () => {
     expect((doc.outbox?.effects ?? []).some((e) => e.kind === 'refreshCaseCards' && e.id.split(':')[1] === seq)).toBe(true);
     expect(doc.caseCards?.find((c) => c.aadObjectId === lisa.aadObjectId)?.activityId).toBeTruthy();
     expect(doc.handover?.cards.map((c) => c.aadObjectId)).toEqual([lisa.aadObjectId]);
+  });
+
+  it('counts the registration after the answer, as an effect of the submit: a failing count is tried again and never lost; the submit goes through', async () => {
+    const registration = h.bot.schakel.deps.registration;
+    const apply = registration.apply.bind(registration);
+    let calls = 0;
+    registration.apply = async (inc) => {
+      if (calls++ === 0) throw new Error('registration unavailable');
+      return apply(inc);
+    };
+    try {
+      const { post } = await submitted(smw);
+      const referralId = String(action(cardOf(post.body), VERBS.intakeTakeOn).data.referralId);
+      const counting = async () => (await h.bot.schakel.deps.referrals.get(referralId))!.doc.outbox?.effects.find((e) => e.kind === 'countRegistration');
+      // The first attempt failed: the count waits in the outbox to be tried again (the submit itself went through).
+      expect((await h.bot.schakel.deps.referrals.get(referralId))!.doc.state).toBe('submitted');
+      for (let i = 0; i < 100 && (await counting())?.state.status !== 'done'; i++) await new Promise((r) => setTimeout(r, 100));
+      expect((await counting())?.state.status).toBe('done');
+      expect(calls).toBe(2);
+      const year = String(new Date().getUTCFullYear());
+      expect((await registration.cells(year)).reduce((n, c) => n + (c.counts.sent ?? 0), 0)).toBeGreaterThan(0);
+    } finally {
+      registration.apply = apply;
+    }
   });
 
   it('refuses take-on by someone outside the wijkteam, and audits it', async () => {

@@ -3,7 +3,8 @@ import { WorkingCalendar } from '../../src/domain/calendar.js';
 import type { DomainEvent } from '../../src/domain/decision.js';
 import { emptyHandover } from '../../src/domain/handoverFlow.js';
 import type { Referral } from '../../src/domain/referral.js';
-import { agreedDateIncrement, participationsOf, registrationIncrements, shown } from '../../src/domain/registration.js';
+import { agreedDateIncrement, participationsOf, registrationEffect, registrationIncrements, shown } from '../../src/domain/registration.js';
+import { besideReplaySafe } from '../../src/domain/effects.js';
 import { buildYearReport } from '../../src/domain/report.js';
 import { DEFAULT_SERVICE_NORMS } from '../../src/domain/serviceNorms.js';
 import { makeFullReferral } from '../support/factories.js';
@@ -99,5 +100,22 @@ describe('buildYearReport', () => {
 
   it('suppresses small counts for output', () => {
     expect([0, 1, 4, 5, 12].map((n) => shown(n, 5))).toEqual(['0', '<5', '<5', '5', '12']);
+  });
+});
+
+describe('the registration as an effect of the decision', () => {
+  it('a counting transition carries its increments and participants as data; one that counts nothing has no effect', () => {
+    const at = new Date(accepted.acceptedAt!);
+    const effect = registrationEffect(submitted, accepted, [timeline('accepted')], at, ctx);
+    expect(effect).toEqual({ kind: 'countRegistration', increments: registrationIncrements(submitted, accepted, [timeline('accepted')], at, ctx), participations: participationsOf(accepted, [timeline('accepted')], at, ctx) });
+    expect(effect?.kind === 'countRegistration' && effect.participations.map((p) => p.role)).toEqual(['caseManager']);
+    expect(registrationEffect(submitted, { ...submitted, version: 8 }, [{ type: 'audit', action: 'viewed' }], at, ctx)).toBeUndefined();
+  });
+
+  it('goes right after the first effect whose repeat is harmless, so it is committed with it; else last', () => {
+    const count = { kind: 'countRegistration' as const, increments: [], participations: [] };
+    expect(besideReplaySafe([{ kind: 'postIntakeCard', wijkteamId: 'w' }, { kind: 'planReminders', trigger: 'referralSubmitted' }, { kind: 'refreshHandoverCards' }], count).map((e) => e.kind)).toEqual(['postIntakeCard', 'planReminders', 'countRegistration', 'refreshHandoverCards']);
+    expect(besideReplaySafe([{ kind: 'mailParent', template: 't' }], count).map((e) => e.kind)).toEqual(['mailParent', 'countRegistration']);
+    expect(besideReplaySafe([], count).map((e) => e.kind)).toEqual(['countRegistration']);
   });
 });
