@@ -8,6 +8,7 @@ import { ReferralRepository, TIMELINE_LOG_SINCE } from '../../src/store/referral
 import { makeFullReferral } from '../support/factories.js';
 import { openTestStore } from '../support/reminderHarness.js';
 import { quietLog } from '../support/reminderEngine.js';
+import { countCalls } from '../support/spy.js';
 
 /** Entries of one referral are written (and given a time to live) in batches of its partition. */
 let cosmos: LocalCosmosServer;
@@ -32,22 +33,16 @@ describe('referral entries', () => {
     const id = randomUUID();
     // Timeline entries as documents only, as they were written before the timeline had a document of its own.
     await store.containers.referrals.items.create({ id: `${id}:old`, referralId: id, type: 'timeline', action: 'old.entry', actor: 'a', at: '2026-11-20T10:00:00.000Z' });
-    let queries = 0;
-    const items = store.containers.referrals.items;
-    const query = items.query.bind(items);
-    items.query = ((...args: Parameters<typeof query>) => {
-      queries++;
-      return query(...args);
-    }) as typeof items.query;
+    const queries = countCalls(store.containers.referrals.items, 'query');
     try {
       expect(await referrals.latestEntries(id, 'timeline', 3, TIMELINE_LOG_SINCE)).toEqual([]);
       expect(await referrals.entries(id, 'timeline', '2026-12-08T09:00:00.000Z')).toEqual([]);
-      expect(queries).toBe(0);
+      expect(queries.count).toBe(0);
       expect((await referrals.latestEntries(id, 'timeline', 3, '2026-11-20T09:00:00.000Z')).map((e) => e.action)).toEqual(['old.entry']);
       expect((await referrals.entries(id, 'timeline')).map((e) => e.action)).toEqual(['old.entry']);
-      expect(queries).toBe(2);
+      expect(queries.count).toBe(2);
     } finally {
-      items.query = query;
+      queries.restore();
     }
   });
 
@@ -59,25 +54,19 @@ describe('referral entries', () => {
       { at: '2026-12-08T10:00:00.000Z', action: 'a' },
       { at: '2026-12-08T11:00:00.000Z', action: 'b' },
     ];
-    let reads = 0;
-    const items = store.containers.referrals.items;
-    const query = items.query.bind(items);
-    items.query = ((...args: Parameters<typeof query>) => {
-      reads++;
-      return query(...args);
-    }) as typeof items.query;
+    const reads = countCalls(store.containers.referrals.items, 'query');
     try {
       // Created since referrals keep their entries: two kept are all there are, newest first, nothing read.
       expect((await referrals.recentTimelineOf({ ...base, createdAt: '2026-12-08T09:00:00.000Z', recentTimeline: kept })).map((e) => e.action)).toEqual(['b', 'a']);
       expect((await referrals.recentTimelineOf({ ...base, createdAt: '2026-12-08T09:00:00.000Z' })).map((e) => e.action)).toEqual([]);
       // Older, with three kept: those three.
       expect((await referrals.recentTimelineOf({ ...base, createdAt: '2026-11-20T09:00:00.000Z', recentTimeline: [...kept, { at: '2026-12-08T12:00:00.000Z', action: 'c' }] })).map((e) => e.action)).toEqual(['c', 'b', 'a']);
-      expect(reads).toBe(0);
+      expect(reads.count).toBe(0);
       // Older, with fewer kept: the entries it had before are read.
       expect((await referrals.recentTimelineOf({ ...base, createdAt: '2026-11-20T09:00:00.000Z', recentTimeline: kept })).map((e) => e.action)).toEqual(['old.entry']);
-      expect(reads).toBe(1);
+      expect(reads.count).toBe(1);
     } finally {
-      items.query = query;
+      reads.restore();
     }
   });
 
@@ -223,21 +212,15 @@ describe("a person's case list", () => {
     try {
       const repo = new ReferralRepository(fresh.containers.referrals, quietLog(), fresh.containers.cases);
       expect(await repo.lookForOlderIndex()).toBe(false);
-      let queries = 0;
-      const items = fresh.containers.cases.items;
-      const query = items.query.bind(items);
-      items.query = ((...args: Parameters<typeof query>) => {
-        queries++;
-        return query(...args);
-      }) as typeof items.query;
+      const queries = countCalls(fresh.containers.cases.items, 'query');
       const smw = `smw-${randomUUID()}`;
       try {
         expect(await repo.listForSmw(smw, ['submitted'])).toEqual([]);
         const first = await repo.create(referralFor(smw));
         expect((await repo.listForSmw(smw, ['submitted'])).map((r) => r.referralId)).toEqual([first.doc.referralId]);
-        expect(queries).toBe(0);
+        expect(queries.count).toBe(0);
       } finally {
-        items.query = query;
+        queries.restore();
       }
       // A document of the earlier index: a repository started now looks there again.
       const other = `smw-${randomUUID()}`;

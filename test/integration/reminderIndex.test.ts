@@ -6,6 +6,7 @@ import { startLocalCosmos, type LocalCosmosServer } from '../../src/store/localC
 import { REMINDER_INDEX_SINCE, ReminderStore, bucketOf, reminderIndexKey, toDocument, type ReminderIndexDocument } from '../../src/store/reminders.js';
 import { makeReminders, openTestStore, teamsRecipient } from '../support/reminderHarness.js';
 import { quietLog } from '../support/reminderEngine.js';
+import { countItemReads } from '../support/spy.js';
 import { WorkingCalendar } from '../../src/domain/calendar.js';
 import { reminderPolicy } from '../../src/domain/reminders.js';
 import { makeFullReferral } from '../support/factories.js';
@@ -178,35 +179,23 @@ describe('planning many reminders at once', () => {
     const due = new Date(Date.parse('2027-05-03T08:00:00.000Z'));
     const [x, y, z] = makeReminders(3, due, () => [teamsRecipient('u1')], 'mem').map((r, k) => ({ ...r, id: `mem-${k}`, referralId: 'MEM-1' }));
     await a.save([x!]);
-    let indexReads = 0;
-    const item = store.containers.reminders.item.bind(store.containers.reminders);
-    store.containers.reminders.item = ((id: string, pk?: string) => {
-      const it = item(id, pk);
-      if (id === reminderIndexKey('MEM-1')) {
-        const read = it.read.bind(it);
-        it.read = ((...args: Parameters<typeof read>) => {
-          indexReads++;
-          return read(...args);
-        }) as typeof it.read;
-      }
-      return it;
-    }) as typeof store.containers.reminders.item;
+    const indexReads = countItemReads(store.containers.reminders, reminderIndexKey('MEM-1'));
     try {
       // Nobody else wrote: closing chooses on what A remembers and writes without reading the index.
       await a.save([y!]);
-      indexReads = 0;
+      const before = indexReads.count;
       await planner(a).referralClosed(referral);
-      expect(indexReads).toBe(0);
+      expect(indexReads.count - before).toBe(0);
       expect((await a.get(x!.id, bucketOf(x!.dueAt)))?.doc.status).toBe('cancelled');
       expect((await a.get(y!.id, bucketOf(y!.dueAt)))?.doc.status).toBe('cancelled');
       // B plans z behind A's back: A's memory lacks it, its write is refused, and it chooses again on the stored index.
       await b.save([z!]);
       await planner(a).referralClosed(referral);
-      expect(indexReads).toBeGreaterThan(0);
+      expect(indexReads.count - before).toBeGreaterThan(0);
       expect((await a.get(z!.id, bucketOf(z!.dueAt)))?.doc.status).toBe('cancelled');
       expect((await indexOf('MEM-1')).reminders).toEqual([]);
     } finally {
-      store.containers.reminders.item = item;
+      indexReads.restore();
     }
   });
 });

@@ -11,6 +11,7 @@ import { withTurnReads } from '../../src/store/turnReads.js';
 import { makeFullReferral } from '../support/factories.js';
 import { openTestStore } from '../support/reminderHarness.js';
 import { makeReminders, quietLog, teamsRecipient } from '../support/reminderEngine.js';
+import { countItemReads } from '../support/spy.js';
 
 let cosmos: LocalCosmosServer;
 let store: Store;
@@ -137,31 +138,21 @@ describe("a turn's roster reads", () => {
     const [planned] = makeReminders(1, new Date(Date.now() + 3_600_000), () => [teamsRecipient('u-turn')], `turn-${randomUUID().slice(0, 8)}`);
     await reminders.save([planned!]);
     const bucket = bucketOf(planned!.dueAt);
-    let reads = 0;
-    const read = store.containers.reminders.item.bind(store.containers.reminders);
-    store.containers.reminders.item = ((...args: Parameters<typeof read>) => {
-      const item = read(...args);
-      const original = item.read.bind(item);
-      item.read = ((...more: Parameters<typeof original>) => {
-        reads++;
-        return original(...more);
-      }) as typeof item.read;
-      return item;
-    }) as typeof store.containers.reminders.item;
+    const reads = countItemReads(store.containers.reminders);
     try {
       await withTurnReads(async () => {
         expect((await reminders.get(planned!.id, bucket))?.doc.status).toBe('pending');
         expect((await reminders.get(planned!.id, bucket))?.doc.status).toBe('pending');
-        expect(reads).toBe(1);
+        expect(reads.count).toBe(1);
         expect(await reminders.markDone(planned!.id, bucket, 'teams:u-turn')).toBe(true);
         expect((await reminders.get(planned!.id, bucket))?.doc.status).toBe('done');
-        expect(reads).toBe(2);
+        expect(reads.count).toBe(2);
       });
       await reminders.get(planned!.id, bucket);
       await reminders.get(planned!.id, bucket);
-      expect(reads).toBe(4);
+      expect(reads.count).toBe(4);
     } finally {
-      store.containers.reminders.item = read;
+      reads.restore();
     }
   });
 });
