@@ -181,3 +181,12 @@ export function registrationEffect(before: Referral | undefined, after: Referral
   const participations = participationsOf(after, events, at, ctx);
   return increments.length + participations.length > 0 ? { kind: 'countRegistration', increments, participations } : undefined;
 }
+
+/**
+ * An agreed date marked done from its reminder, counted on time or late: an effect of that
+ * decision, or none when the reminder was not about an agreed date.
+ */
+export function agreedDateDoneEffect(referral: Referral, subject: { agreementId?: string; date?: string }, doneAt: Date, ctx: Pick<RegistrationContext, 'calendar'>): EffectRequest | undefined {
+  if (!subject.agreementId || !subject.date) return undefined;
+  return { kind: 'countRegistration', increments: [agreedDateIncrement(referral, subject.agreementId, subject.date.slice(0, 10), doneAt, ctx)], participations: [] };
+}

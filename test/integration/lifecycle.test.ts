@@ -175,9 +175,13 @@ describe('agreed dates are watched', () => {
     expect(await escalated()).toBe(1);
 
     // Karim marks it done on the escalation: the second step is withdrawn.
+    const late = async () => (await h.bot.schakel.deps.registration.cells('2026')).reduce((n, c) => n + (c.counts.agreedLate ?? 0), 0);
+    const lateBefore = await late();
     await click(karim, cardOf(toKarim[0]), VERBS.reminderDone);
     await effectsSettled(h.bot); // the withdrawal is an effect of marking it done
     expect((await pending(referralId)).filter((r) => r.kind === 'agreementOverdue' && r.subject.agreementId === 'feedback0')).toEqual([]);
+    // Done after its date: counted late, once, by an effect of the same decision.
+    expect((await late()) - lateBefore).toBe(1);
     clock.set('2026-12-16T07:31:00Z');
     await tick();
     expect(remindersTo(smw).filter(isOverdue).length).toBe(smwBefore);

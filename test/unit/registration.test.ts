@@ -3,7 +3,7 @@ import { WorkingCalendar } from '../../src/domain/calendar.js';
 import type { DomainEvent } from '../../src/domain/decision.js';
 import { emptyHandover } from '../../src/domain/handoverFlow.js';
 import type { Referral } from '../../src/domain/referral.js';
-import { agreedDateIncrement, participationsOf, registrationEffect, registrationIncrements, shown } from '../../src/domain/registration.js';
+import { agreedDateDoneEffect, agreedDateIncrement, participationsOf, registrationEffect, registrationIncrements, shown } from '../../src/domain/registration.js';
 import { besideReplaySafe } from '../../src/domain/effects.js';
 import { buildYearReport } from '../../src/domain/report.js';
 import { DEFAULT_SERVICE_NORMS } from '../../src/domain/serviceNorms.js';
@@ -117,5 +117,12 @@ describe('the registration as an effect of the decision', () => {
     expect(besideReplaySafe([{ kind: 'postIntakeCard', wijkteamId: 'w' }, { kind: 'planReminders', trigger: 'referralSubmitted' }, { kind: 'refreshHandoverCards' }], count).map((e) => e.kind)).toEqual(['postIntakeCard', 'planReminders', 'countRegistration', 'refreshHandoverCards']);
     expect(besideReplaySafe([{ kind: 'mailParent', template: 't' }], count).map((e) => e.kind)).toEqual(['mailParent', 'countRegistration']);
     expect(besideReplaySafe([], count).map((e) => e.kind)).toEqual(['countRegistration']);
+  });
+
+  it('an agreed date marked done from its reminder: its on-time or late count; none for a reminder without an agreed date', () => {
+    const at = new Date('2026-03-20T10:00:00Z');
+    expect(agreedDateDoneEffect(accepted, { agreementId: 'feedback0', date: '2026-03-19' }, at, ctx)).toEqual({ kind: 'countRegistration', increments: [agreedDateIncrement(accepted, 'feedback0', '2026-03-19', at, ctx)], participations: [] });
+    expect(agreedDateDoneEffect(accepted, { agreementId: 'feedback0', date: '2026-03-19' }, at, ctx)?.kind === 'countRegistration' && agreedDateIncrement(accepted, 'feedback0', '2026-03-19', at, ctx).counts).toEqual({ agreedLate: 1 });
+    expect(agreedDateDoneEffect(accepted, {}, at, ctx)).toBeUndefined();
   });
 });

@@ -6,13 +6,14 @@ import { isAgreementReminder, reminderResultCard, ReminderCardActionSchema, type
 import { VERBS } from '../../../cards/verbs.js';
 import { agreedDateMovedEffects, effectiveAgreedDates, recordAgreedDateChange } from '../../domain/agreedDateChanges.js';
 import { refuse } from '../../domain/decision.js';
+import { besideReplaySafe } from '../../domain/effects.js';
+import { agreedDateDoneEffect } from '../../domain/registration.js';
 import { reminderMarkedDone, type ReminderDone } from '../../domain/lifecycle.js';
 import { partiesOf } from '../../domain/referralParties.js';
 import { isOpen, isRefusal, rescheduleAgreement, snoozeReminder, type AgreementRescheduled, type PlanContext, type SnoozeChoice } from '../../domain/reminders.js';
 import type { Actor } from '../../domain/types.js';
 import type { RecipientDelivery, ReminderDocument } from '../../store/reminders.js';
 import { decideAndSave, parseAction } from '../actions.js';
-import { countAgreedDateDone } from '../registration.js';
 import { respondWithCard, respondWithMessage, trOf } from '../context.js';
 import type { BotDeps } from '../deps.js';
 
@@ -55,11 +56,16 @@ export function registerReminders(app: Application, deps: BotDeps): void {
     if (marked) {
       // The note is kept on the referral's timeline only; logs get its presence, never its text.
       deps.log.info({ referralId: doc.referralId, reminderId: doc.id, hasNote: Boolean(action.note) }, 'reminder marked done');
-      await countAgreedDateDone(deps, doc.referralId, doc.subject, deps.clock.now());
-      // What follows for the referral (its timeline, the date's escalations withdrawn, nazorg after the evaluation) is one decision.
+      // What follows for the referral (its timeline, the date's escalations withdrawn, nazorg after
+      // the evaluation, the registration's on-time or late count) is one decision.
       const { label, agreementId, date } = doc.subject;
       const done: ReminderDone = { reminderId: doc.id, role: recipient.role, ...(label ? { label } : {}), ...(action.note ? { note: action.note } : {}), ...(agreementId ? { agreementId } : {}), ...(date ? { date } : {}) };
-      await decideAndSave(deps, doc.referralId, actor, (current, now) => (current ? reminderMarkedDone(current, done, now) : refuse('notFound')));
+      await decideAndSave(deps, doc.referralId, actor, (current, now) => {
+        if (!current) return refuse('notFound');
+        const decided = reminderMarkedDone(current, done, now);
+        const counting = agreedDateDoneEffect(current, doc.subject, now.at, deps);
+        return decided.ok && counting ? { ...decided, effects: besideReplaySafe(decided.effects ?? [], counting) } : decided;
+      });
     }
     return respondWithCard(ctx, reminderResultCard(doc, tr('reminder.markedDone')));
   });
