@@ -5,6 +5,8 @@ import type { Referral } from './referral.js';
 import { caseRefOf } from './referral.js';
 import { recipientsFor, type PlanContext, type PlannedReminder } from './reminders.js';
 import type { Party } from './types.js';
+import { besideReplaySafe, type EffectRequest } from './effects.js';
+import { agreedDateDoneEffect } from './registration.js';
 
 /** Short name of the "Afsluiten?" reminder in `src/i18n/reminders.ts`. */
 export const CLOSE_PROMPT_LABEL = 'reminder.closePrompt';
@@ -51,6 +53,9 @@ export interface ReminderDone {
  * itself is the reminder engine's; what follows for the referral is decided here.
  */
 export function reminderMarkedDone(r: Referral, done: ReminderDone, now: Now): Decision<Referral> {
+  const withdraw: EffectRequest[] = done.agreementId ? [{ kind: 'withdrawEscalations', agreementId: done.agreementId, ...(done.date ? { date: done.date } : {}) }] : [];
+  // The registration counts the agreed date on time or late, with the same decision.
+  const counting = agreedDateDoneEffect(r, done, now.today);
   const recorded: Accepted<Referral> = {
     ok: true,
     value: r,
@@ -58,7 +63,7 @@ export function reminderMarkedDone(r: Referral, done: ReminderDone, now: Now): D
       { type: 'timeline', entry: 'reminder.done', detail: { reminderId: done.reminderId, ...(done.label ? { label: done.label } : {}), ...(done.note ? { note: done.note } : {}) } },
       { type: 'audit', action: 'reminder.done', detail: { reminderId: done.reminderId, role: done.role, hasNote: Boolean(done.note) } },
     ],
-    effects: done.agreementId ? [{ kind: 'withdrawEscalations', agreementId: done.agreementId, ...(done.date ? { date: done.date } : {}) }] : [],
+    effects: counting ? besideReplaySafe(withdraw, counting) : withdraw,
   };
   if (done.agreementId !== EVALUATION_AGREEMENT_ID) return recorded;
   const held = evaluationHeld(r, now);

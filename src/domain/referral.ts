@@ -74,10 +74,6 @@ export interface ConsentWithdrawal {
 
 export type SectionId = keyof ReferralSections;
 
-/**
- * The referral document (container `referrals`, partition `/referralId`). `version` counts
- * every accepted change; cards carry it so a stale card can never overwrite newer answers.
- */
 /** A timeline entry as a case card shows it (no actor: the card names roles, not people). */
 export interface RecentTimelineEntry {
   at: string;
@@ -88,6 +84,10 @@ export interface RecentTimelineEntry {
 /** How many of the latest timeline entries the referral keeps (the case card shows three). */
 export const RECENT_TIMELINE = 3;
 
+/**
+ * The referral document (container `referrals`, partition `/referralId`). `version` counts
+ * every accepted change; cards carry it so a stale card can never overwrite newer answers.
+ */
 export interface Referral {
   id: string;
   referralId: string;

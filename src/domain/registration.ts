@@ -148,7 +148,11 @@ export const AGREED_COUNTERS = ['agreedOnTime', 'agreedLate', 'agreedEscalated']
  * it. Counted once per agreement, in the month it was done.
  */
 export function agreedDateIncrement(referral: Referral, agreementId: string, agreedDate: string, doneAt: Date, ctx: Pick<RegistrationContext, 'calendar'>): RegistrationIncrement {
-  const local = ctx.calendar.localDate(doneAt);
+  return agreedDateDoneOn(referral, agreementId, agreedDate, ctx.calendar.localDate(doneAt));
+}
+
+/** As {@link agreedDateIncrement}, for a date marked done on the local day `local` (`YYYY-MM-DD`). */
+function agreedDateDoneOn(referral: Referral, agreementId: string, agreedDate: string, local: string): RegistrationIncrement {
   return {
     cell: { period: local.slice(0, 4), month: local.slice(0, 7), school: schoolOf(referral), wijkteamId: referral.routing?.wijkteamId ?? 'onbekend' },
     counts: { [local <= agreedDate ? 'agreedOnTime' : 'agreedLate']: 1 },
@@ -183,10 +187,10 @@ export function registrationEffect(before: Referral | undefined, after: Referral
 }
 
 /**
- * An agreed date marked done from its reminder, counted on time or late: an effect of that
- * decision, or none when the reminder was not about an agreed date.
+ * An agreed date marked done from its reminder on the local day `today`, counted on time or late:
+ * an effect of that decision, or none when the reminder was not about an agreed date.
  */
-export function agreedDateDoneEffect(referral: Referral, subject: { agreementId?: string; date?: string }, doneAt: Date, ctx: Pick<RegistrationContext, 'calendar'>): EffectRequest | undefined {
+export function agreedDateDoneEffect(referral: Referral, subject: { agreementId?: string; date?: string }, today: string): EffectRequest | undefined {
   if (!subject.agreementId || !subject.date) return undefined;
-  return { kind: 'countRegistration', increments: [agreedDateIncrement(referral, subject.agreementId, subject.date.slice(0, 10), doneAt, ctx)], participations: [] };
+  return { kind: 'countRegistration', increments: [agreedDateDoneOn(referral, subject.agreementId, subject.date.slice(0, 10), today)], participations: [] };
 }

@@ -415,12 +415,10 @@ export class ReminderStore {
 
   /**
    * Changes the referral's reminder index as `change` says (nothing when it returns undefined):
-   * an ETag-conditioned replace, read and changed again on a race.
-   */
-  /**
-   * `chosenOnMemory`: the step chose what to change on the index as this process remembered it;
-   * if the stored index is another, that choice may miss a reminder another instance planned, so
-   * nothing is written and {@link StaleIndexError} asks the step to choose again.
+   * an ETag-conditioned replace, read and changed again on a race. `chosenOnMemory`: the step
+   * chose what to change on the index as this process remembered it; if the stored index is
+   * another, that choice may miss a reminder another instance planned, so nothing is written and
+   * {@link StaleIndexError} asks the step to choose again.
    */
   private async updateIndex(referralId: string, chosenOnMemory: boolean, change: (index: ReminderIndexDocument | undefined) => ReminderIndexDocument | undefined): Promise<void> {
     const key = reminderIndexKey(referralId);
@@ -435,10 +433,7 @@ export class ReminderStore {
       if (!doc && remembered !== undefined) {
         // Nothing to change as remembered: only the stored index can say so (another instance may have changed it).
         if (!chosenOnMemory) continue;
-        const stored = await readDoc<ReminderIndexDocument>(this.container, key, key);
-        if ((stored?.etag ?? null) !== (remembered?.etag ?? null)) throw new StaleIndexError(referralId);
-        this.rememberIndex(key, stored ?? null);
-        return;
+        return this.confirm(referralId, remembered);
       }
       if (!doc) return;
       try {
@@ -459,8 +454,12 @@ export class ReminderStore {
    * changed it, so the step chooses again on it.
    */
   async confirmRemembered(referralId: string): Promise<void> {
+    return this.confirm(referralId, this.knownIndexes.get(reminderIndexKey(referralId)));
+  }
+
+  /** Reads the stored index and keeps it; {@link StaleIndexError} when it is not `remembered` (null: known missing). */
+  private async confirm(referralId: string, remembered: Versioned<ReminderIndexDocument> | null | undefined): Promise<void> {
     const key = reminderIndexKey(referralId);
-    const remembered = this.knownIndexes.get(key);
     const stored = await readDoc<ReminderIndexDocument>(this.container, key, key);
     this.rememberIndex(key, stored ?? null);
     if ((stored?.etag ?? null) !== (remembered?.etag ?? null)) throw new StaleIndexError(referralId);

@@ -1,6 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERBS } from '../../cards/verbs.js';
@@ -42,7 +44,11 @@ beforeAll(async () => {
   expect(existsSync(join(OUT, 'main.js'))).toBe(true);
   data = mkdtempSync(join(tmpdir(), 'schakel-built-'));
   connector = await new FakeConnector().start();
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  // A port free now (the bot is a process of its own: it cannot be handed a listening socket).
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((r) => probe.close(r));
   url = `http://127.0.0.1:${port}`;
   bot = spawn(process.execPath, [...NODE_FLAGS, join(OUT, 'main.js')], {
     cwd: ROOT,

@@ -119,10 +119,12 @@ describe('the registration as an effect of the decision', () => {
     expect(besideReplaySafe([], count).map((e) => e.kind)).toEqual(['countRegistration']);
   });
 
-  it('an agreed date marked done from its reminder: its on-time or late count; none for a reminder without an agreed date', () => {
-    const at = new Date('2026-03-20T10:00:00Z');
-    expect(agreedDateDoneEffect(accepted, { agreementId: 'feedback0', date: '2026-03-19' }, at, ctx)).toEqual({ kind: 'countRegistration', increments: [agreedDateIncrement(accepted, 'feedback0', '2026-03-19', at, ctx)], participations: [] });
-    expect(agreedDateDoneEffect(accepted, { agreementId: 'feedback0', date: '2026-03-19' }, at, ctx)?.kind === 'countRegistration' && agreedDateIncrement(accepted, 'feedback0', '2026-03-19', at, ctx).counts).toEqual({ agreedLate: 1 });
-    expect(agreedDateDoneEffect(accepted, {}, at, ctx)).toBeUndefined();
+  it('an agreed date marked done from its reminder: its on-time or late count on that local day; none for a reminder without an agreed date', () => {
+    const late = agreedDateDoneEffect(accepted, { agreementId: 'feedback0', date: '2026-03-19' }, '2026-03-20');
+    expect(late).toEqual({ kind: 'countRegistration', increments: [agreedDateIncrement(accepted, 'feedback0', '2026-03-19', new Date('2026-03-20T10:00:00Z'), ctx)], participations: [] });
+    expect(late?.kind === 'countRegistration' && late.increments[0]?.counts).toEqual({ agreedLate: 1 });
+    const onTime = agreedDateDoneEffect(accepted, { agreementId: 'feedback0', date: '2026-03-19T10:00' }, '2026-03-19');
+    expect(onTime?.kind === 'countRegistration' && onTime.increments[0]?.counts).toEqual({ agreedOnTime: 1 });
+    expect(agreedDateDoneEffect(accepted, {}, '2026-03-20')).toBeUndefined();
   });
 });

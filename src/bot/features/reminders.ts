@@ -6,8 +6,6 @@ import { isAgreementReminder, reminderResultCard, ReminderCardActionSchema, type
 import { VERBS } from '../../../cards/verbs.js';
 import { agreedDateMovedEffects, effectiveAgreedDates, recordAgreedDateChange } from '../../domain/agreedDateChanges.js';
 import { refuse } from '../../domain/decision.js';
-import { besideReplaySafe } from '../../domain/effects.js';
-import { agreedDateDoneEffect } from '../../domain/registration.js';
 import { reminderMarkedDone, type ReminderDone } from '../../domain/lifecycle.js';
 import { partiesOf } from '../../domain/referralParties.js';
 import { isOpen, isRefusal, rescheduleAgreement, snoozeReminder, type AgreementRescheduled, type PlanContext, type SnoozeChoice } from '../../domain/reminders.js';
@@ -60,12 +58,7 @@ export function registerReminders(app: Application, deps: BotDeps): void {
       // the evaluation, the registration's on-time or late count) is one decision.
       const { label, agreementId, date } = doc.subject;
       const done: ReminderDone = { reminderId: doc.id, role: recipient.role, ...(label ? { label } : {}), ...(action.note ? { note: action.note } : {}), ...(agreementId ? { agreementId } : {}), ...(date ? { date } : {}) };
-      await decideAndSave(deps, doc.referralId, actor, (current, now) => {
-        if (!current) return refuse('notFound');
-        const decided = reminderMarkedDone(current, done, now);
-        const counting = agreedDateDoneEffect(current, doc.subject, now.at, deps);
-        return decided.ok && counting ? { ...decided, effects: besideReplaySafe(decided.effects ?? [], counting) } : decided;
-      });
+      await decideAndSave(deps, doc.referralId, actor, (current, now) => (current ? reminderMarkedDone(current, done, now) : refuse('notFound')));
     }
     return respondWithCard(ctx, reminderResultCard(doc, tr('reminder.markedDone')));
   });

@@ -5,6 +5,7 @@ import { effectSettled } from '../../../src/domain/effectResults.js';
 import { intakeDelivery } from '../../../src/domain/intakeDelivery.js';
 import { chooseWijkteam, DistrictMap } from '../../../src/domain/routing.js';
 import { EVALUATION_AGREEMENT_ID, reminderMarkedDone } from '../../../src/domain/lifecycle.js';
+import { agreedDateDoneEffect } from '../../../src/domain/registration.js';
 import { makeFullReferral } from '../../support/factories.js';
 
 const now = { at: new Date('2026-11-23T09:00:00Z'), today: '2026-11-23' };
@@ -201,16 +202,21 @@ describe('a reminder marked done decides what follows as data', () => {
       { type: 'timeline', entry: 'reminder.done', detail: { reminderId: done.reminderId, label: 'agreement.feedback', note: 'Gebeld met school' } },
       { type: 'audit', action: 'reminder.done', detail: { reminderId: done.reminderId, role: 'caseManager', hasNote: true } },
     ]);
-    expect(decision.effects).toEqual([{ kind: 'withdrawEscalations', agreementId: 'feedback0', date: '2026-12-10' }]);
+    // The registration counts the date, done on 23 November for 10 December: on time.
+    expect(decision.effects).toEqual([{ kind: 'withdrawEscalations', agreementId: 'feedback0', date: '2026-12-10' }, agreedDateDoneEffect(r, done, now.today)]);
+    expect(decision.effects?.[1]?.kind === 'countRegistration' && decision.effects[1].increments.map((i) => i.counts)).toEqual([{ agreedOnTime: 1 }]);
   });
 
   it("the evaluation's reminder: the evaluation was held, nazorg starts and its close prompt is planned", () => {
-    const decision = reminderMarkedDone(makeFullReferral({ state: 'agreementsConfirmed' }), { ...done, agreementId: EVALUATION_AGREEMENT_ID, note: undefined }, now);
+    const r = makeFullReferral({ state: 'agreementsConfirmed' });
+    const evaluation = { ...done, agreementId: EVALUATION_AGREEMENT_ID, note: undefined };
+    const decision = reminderMarkedDone(r, evaluation, now);
     if (!decision.ok) throw new Error('refused');
     expect(decision.value.state).toBe('aftercare');
     expect(decision.events.map((e) => (e.type === 'timeline' ? e.entry : e.action))).toEqual(['reminder.done', 'reminder.done', 'aftercare', 'referral.aftercare']);
     expect(decision.effects).toEqual([
       { kind: 'withdrawEscalations', agreementId: EVALUATION_AGREEMENT_ID, date: '2026-12-10' },
+      agreedDateDoneEffect(r, evaluation, now.today),
       { kind: 'planReminders', trigger: 'aftercareStarted' },
     ]);
   });
@@ -218,8 +224,9 @@ describe('a reminder marked done decides what follows as data', () => {
   it('a reminder about no agreement (a service norm) is only recorded; in nazorg already, the evaluation changes nothing more', () => {
     const norm = reminderMarkedDone(makeFullReferral({ state: 'accepted' }), { reminderId: 'r-1:norm', role: 'smw' }, now);
     expect(norm.ok && norm.effects).toEqual([]);
-    const again = reminderMarkedDone(makeFullReferral({ state: 'aftercare' }), { ...done, agreementId: EVALUATION_AGREEMENT_ID }, now);
+    const inAftercare = makeFullReferral({ state: 'aftercare' });
+    const again = reminderMarkedDone(inAftercare, { ...done, agreementId: EVALUATION_AGREEMENT_ID }, now);
     expect(again.ok && again.value.state).toBe('aftercare');
-    expect(again.ok && again.effects).toEqual([{ kind: 'withdrawEscalations', agreementId: EVALUATION_AGREEMENT_ID, date: '2026-12-10' }]);
+    expect(again.ok && again.effects).toEqual([{ kind: 'withdrawEscalations', agreementId: EVALUATION_AGREEMENT_ID, date: '2026-12-10' }, agreedDateDoneEffect(inAftercare, { ...done, agreementId: EVALUATION_AGREEMENT_ID }, now.today)]);
   });
 });
