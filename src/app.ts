@@ -148,7 +148,10 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
   const effectIndex = new EffectIndex(store.containers.effects);
   let runner: EffectRunner | undefined;
   // A turn's commits start the runner once the turn is answered (a card's update comes after its answer).
-  const afterAnswer = new AfterAnswer<Versioned<Referral>>((id, committed) => runner?.kick(id, committed));
+  const afterAnswer = new AfterAnswer<Versioned<Referral>>(
+    (id, committed) => runner?.kick(id, committed),
+    (id, committed) => runner?.saved(id, committed),
+  );
   const e = config.effects;
 
   const referrals = new ReferralRepository(store.containers.referrals, log, store.containers.cases);
@@ -178,7 +181,7 @@ export async function startSchakel(config: Config, log: Logger, options: StartOp
     ...(graph ? { meetings: graph } : {}),
     mail,
     reminders: new StoredReminderPlanner({ store: engine.reminders, calendar, clock, policy, norms, log, languageOf }),
-    effects: { mark: (id, at, seq) => effectIndex.mark(id, at, seq, { owner: instanceId, until: new Date(clock.now().getTime() + e.leaseMs) }), kick: (id, committed) => afterAnswer.request(id, committed) },
+    effects: { mark: (id, at, seq) => effectIndex.mark(id, at, seq, { owner: instanceId, until: new Date(clock.now().getTime() + e.leaseMs) }), kick: (id, committed) => afterAnswer.request(id, committed), saved: (id, committed) => afterAnswer.saved(id, committed) },
     languageOf,
     reminderStore: engine.reminders,
     reminderPolicy: policy,

@@ -81,6 +81,7 @@ export async function decideAndSave(
       const effects = [...own, ...refresh.effects];
       if (effects.length === 0) {
         const saved = await deps.referrals.commit(decision.value, stored, actor.aadObjectId, decision.events, now.at);
+        deps.effects.saved(referralId, saved);
         return { decision, current: saved, now };
       }
       // State with its outbox of effects, and the entries, in one transactional batch of the

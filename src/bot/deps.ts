@@ -35,6 +35,11 @@ export interface EffectQueue {
   mark(referralId: string, nextAt: string, seq: number): Promise<void>;
   /** After the commit; `committed` is the referral as it saved it. */
   kick(referralId: string, committed?: Versioned<Referral>): void;
+  /**
+   * After a commit without effects: a run not yet started from an earlier commit of this referral
+   * starts from this one (its sequence is unchanged, so the due mark cannot tell them apart).
+   */
+  saved(referralId: string, committed: Versioned<Referral>): void;
 }
 
 /** Local mode only (`tijdreis`): moves the bot's clock forward and runs the reminders that became due. */

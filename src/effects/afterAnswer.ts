@@ -10,7 +10,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export class AfterAnswer<C = unknown> {
   private readonly turn = new AsyncLocalStorage<Map<string, C | undefined>>();
 
-  constructor(private readonly kick: (referralId: string, committed?: C) => void) {}
+  constructor(
+    private readonly kick: (referralId: string, committed?: C) => void,
+    /** A later commit without a run of its own (see {@link saved}) handed on when no turn holds the referral. */
+    private readonly later?: (referralId: string, committed: C) => void,
+  ) {}
 
   /** Runs one turn; the runs it asked for start once it has returned (its answer written). */
   async around<T>(turn: () => Promise<T>): Promise<T> {
@@ -27,5 +31,15 @@ export class AfterAnswer<C = unknown> {
     const held = this.turn.getStore();
     if (held) held.set(referralId, committed);
     else this.kick(referralId, committed);
+  }
+
+  /**
+   * A later commit that asks for no run (no effects): a run this turn holds back, or one the
+   * runner has not started yet, starts from it instead of from the earlier commit.
+   */
+  saved(referralId: string, committed: C): void {
+    const held = this.turn.getStore();
+    if (held?.has(referralId)) held.set(referralId, committed);
+    else this.later?.(referralId, committed);
   }
 }

@@ -35,8 +35,8 @@ export const RUNNER_ACTOR = 'schakel';
 /**
  * Carries out what decisions committed into referrals' outboxes. Per referral it takes the
  * lease of its due mark, writes the waiting entries, runs the due effects one at a time and
- * commits each one's state (IfMatch on the referral) before the next: a crash can repeat only
- * the effect that was in flight. Kicked right after a commit in this process; the loop picks
+ * commits their states (IfMatch on the referral) before the next effect whose repeat would show
+ * runs: a crash can repeat only the one send not yet committed. Kicked right after a commit in this process; the loop picks
  * up what a crash, another instance or a retry time left.
  */
 export class EffectRunner {
@@ -94,6 +94,11 @@ export class EffectRunner {
         if (this.again.delete(referralId)) this.kick(referralId);
       });
     this.active.set(referralId, run);
+  }
+
+  /** A later commit without effects: a run not yet started starts from it (else it would meet a 412 and read again). */
+  saved(referralId: string, committed: Versioned<Referral>): void {
+    if (this.committed.has(referralId)) this.committed.set(referralId, committed);
   }
 
   /** One pass of the loop: claims and runs the referrals that are due. Returns how many were started. */
@@ -157,9 +162,10 @@ export class EffectRunner {
 
   /**
    * Writes entries and runs due effects until nothing is due now; returns the referral as last
-   * stored. Each effect's state is committed before the next one runs, except that effects whose
-   * repeat is harmless (`replaySafe`) are gathered and committed together, with the next effect
-   * that is not, or at the end: fewer writes, and a crash still repeats nothing anyone notices.
+   * stored. At most one effect whose repeat would show (a message, a post, a mail) is carried out
+   * and not yet committed at any time: the states are committed before the next such effect
+   * runs. Effects whose repeat is harmless (`replaySafe`) are gathered with it and committed
+   * together: fewer writes, and a crash still repeats nothing anyone notices but the one send.
    */
   private async work(referralId: string, committed?: Versioned<Referral>): Promise<Versioned<Referral> | undefined> {
     let stored = committed ?? (await this.deps.referrals.get(referralId));
@@ -168,6 +174,8 @@ export class EffectRunner {
     // Entries taken from the outbox, written with the next commit (the same batch).
     let entries: PendingEntry[] = [];
     let written = new Set<string>();
+    // Whether `steps` holds an effect whose repeat would show.
+    let holdsSend = false;
     const flush = async (more: Step[] = []) => {
       if (!stored) return;
       stored = await this.commit(stored, entries, [...steps, ...more]);
@@ -175,6 +183,7 @@ export class EffectRunner {
       steps = [];
       entries = [];
       written = new Set();
+      holdsSend = false;
     };
     for (let step = 0; step < 50 && working?.outbox; step++) {
       const outbox = working.outbox;
@@ -192,9 +201,9 @@ export class EffectRunner {
         return stored;
       }
       const safe = replaySafe(effect, (working.caseCards ?? []).every((c) => c.activityId));
-      // What was gathered (and entries waiting, so the timeline does not wait for the outside world)
-      // is committed before an effect whose repeat would show.
-      if (!safe && (steps.length > 0 || entries.length > 0)) {
+      // Before an effect whose repeat would show: a send not yet committed (so a crash repeats at
+      // most one), and entries waiting (so the timeline does not wait for the outside world).
+      if (!safe && (holdsSend || entries.length > 0)) {
         await flush();
         continue;
       }
@@ -210,10 +219,9 @@ export class EffectRunner {
       }
       const settled = { state: afterAttempt(effect, outcome, this.options.retry, this.deps.now().at), result: result ?? {} };
       this.deps.log.info({ referralId, effect: effect.kind, effectId: effect.id, state: settled.state.status }, 'effect carried out');
-      if (safe) {
-        steps.push({ effect, settled });
-        working = this.apply(working, written, [{ effect, settled }]);
-      } else await flush([{ effect, settled }]);
+      steps.push({ effect, settled });
+      working = this.apply(working, written, [{ effect, settled }]);
+      holdsSend ||= !safe;
     }
     if (steps.length > 0 || written.size > 0) await flush();
     return stored;

@@ -8,6 +8,7 @@ import { actions, cardOf, download, errorBeside, input, invokeCard, invokeMessag
 import { AGREEMENTS, PLAN, icsTo, lastCardTo, updatesOf, startCaseHarness, stopCaseHarness } from '../support/handoverFlow.js';
 import { effectsSettled, type Harness } from '../support/harness.js';
 import { referralFlow } from '../support/referralFlow.js';
+import { countItemReads } from '../support/spy.js';
 
 const coordinator = makeUser('Coördinator Servicepunt');
 const smw = makeUser('Sanne Smit');
@@ -101,6 +102,22 @@ describe('warme overdracht without Graph (local mode)', () => {
     expect(doc.handover?.proposalBasis).toBe('workingHours');
     const updated = updatesOf(h, karim, karimCard.activityId).at(-1);
     expect(slotChoices(updated)).toHaveLength(3);
+  });
+
+  it('a turn that commits twice (the planning request, then the parent\'s link) hands the effect runner its latest commit: the referral is read once, by the turn', async () => {
+    const { referralId } = await takenOn(smw, karim);
+    const smwCard = lastCardTo(h, smw);
+    const reads = countItemReads(h.bot.schakel.store.containers.referrals, referralId);
+    try {
+      await clickAndWait(smw, smwCard.card, VERBS.handoverPlan, PLAN, smwCard.activityId);
+      // Started from the first commit, the runner's write would meet the second (412) and read again.
+      expect(reads.count).toBe(1);
+    } finally {
+      reads.restore();
+    }
+    const doc = await stored(referralId);
+    expect(doc.handover?.proposals).toHaveLength(3);
+    expect(doc.parentPage?.link).toBeDefined();
   });
 
   it('books only a stored proposal (times in card data are ignored), offers the iCalendar invitation at a signed link (valid RFC 5545; bad or expired tokens refused), mails it to the parent, and tells the reminder planner', async () => {
