@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CaseCardRef } from '../domain/caseCards.js';
 import type { EffectResult } from '../domain/effectResults.js';
 import { refreshSuperseded, type Effect, type EffectOutcome } from '../domain/effects.js';
-import { actorById, bookingToDo, mayPlan, meetingVersion } from '../domain/handoverFlow.js';
+import { bookingToDo, mayPlan, meetingVersion } from '../domain/handoverFlow.js';
 import { planClosePrompt } from '../domain/lifecycle.js';
 import type { Referral } from '../domain/referral.js';
 import { partiesOf } from '../domain/referralParties.js';
@@ -18,7 +18,7 @@ import type { BotDeps } from './deps.js';
 import { cancelledThroughGraph, cardMessage, findProposals, informOtherParty, informParent, invitationMessage, sendAgreementsToSmw, sendInvitation, tellParentAboutMeeting, viewerOf, viewOf } from './handoverEffects.js';
 import { agreedDates, confirmedAgreements } from '../domain/handover.js';
 import { agreementRecipients } from '../domain/referralParties.js';
-import { offerParentLink, parentAnswerCard } from './features/parentLink.js';
+import { parentAnswerCard, prepareParentLink } from './features/parentLink.js';
 import { wijkteamNamer } from './intakePosting.js';
 import { handoverCard } from '../../cards/handover/index.js';
 import { escapeHtml, parentLinkMail } from '../../cards/parentMail/index.js';
@@ -366,9 +366,9 @@ async function deliverAgreements(deps: BotDeps, teams: TeamsPort, referral: Refe
     return { outcome: { ok: true }, result: { delivery: sent.delivery, ...(sent.activityId ? { handoverCard: { aadObjectId: referral.smw.aadObjectId, activityId: sent.activityId } } : {}) } };
   }
   if (effect.recipient === 'parent') {
-    const cm = referral.caseManager;
-    const link = cm ? await offerParentLink(deps, referral.referralId, { ...actorById(referral, cm.aadObjectId), name: cm.name }, 'agreements', { mail: false }, referral) : undefined;
-    return { outcome: { ok: true }, result: { delivery: await informParent(deps, link?.referral ?? referral, record, link?.url) } };
+    // A fresh link in the mail, committed with the delivery's result (not in a commit of its own).
+    const link = referral.caseManager ? prepareParentLink(deps, referral, 'agreements') : undefined;
+    return { outcome: { ok: true }, result: { delivery: await informParent(deps, link?.referral ?? referral, record, link?.url), ...(link ? { parentLink: link.issued } : {}) } };
   }
   const recipient = agreementRecipients(referral, deps.calendar.localDate(deps.clock.now())).find((x) => x.role === effect.recipient);
   const delivery = recipient ? await informOtherParty(deps, teams, referral, record, recipient) : undefined;

@@ -5,6 +5,7 @@ import type { Now } from './draft.js';
 import { agreementsDelivered } from './agreementDelivery.js';
 import { bookingFailed, invitationEffects, meetingBooked, planningOffered, recordMeetingNotice, slotsFound, type HandoverCardRef, type HandoverDelivery, type Invitation, type ParentNotice, type Proposals } from './handoverFlow.js';
 import { intakePostSettled } from './intakeDelivery.js';
+import { issueParentLink, type IssuedLink } from './parentLink.js';
 import type { IntakePost, Referral } from './referral.js';
 import { deliveryProblemFound, effectFailed } from './deliveryProblems.js';
 import type { PartyRole } from './types.js';
@@ -37,6 +38,8 @@ export interface EffectResult {
   icsCancellation?: boolean;
   /** How the confirmed agreements reached one person. */
   delivery?: HandoverDelivery;
+  /** A new parent's link that went out with the agreements (its hash: the token was only in the mail). */
+  parentLink?: IssuedLink;
   /** Roles the planned reminders should reach but cannot (no address known). */
   unreachable?: PartyRole[];
 }
@@ -80,7 +83,10 @@ function settledFor(referral: Referral, effect: Effect, state: DeliveryState, re
     case 'deliverAgreements': {
       // The SMW'er's agreements card becomes their handover card (`handoverCard`).
       if (state.status !== 'done') return nothing(referral);
-      const delivered = agreementsDelivered(referral, result.delivery, result.handoverCard, now);
+      // The parent's mail carried a new link: it is theirs from now on (recorded with the delivery).
+      const linked = result.parentLink ? issueParentLink(referral, { ...result.parentLink, reason: 'agreements' }, now) : undefined;
+      const before = linked?.ok ? linked : nothing(referral);
+      const delivered = followedBy(before, agreementsDelivered(before.value, result.delivery, result.handoverCard, now));
       const d = result.delivery;
       // The school contact or the pupil not reached (or no address: a task): the SMW'er hears of it.
       if (!d || (d.recipient !== 'schoolContact' && d.recipient !== 'pupil') || !['unreachable', 'failed', 'todo'].includes(d.status)) return delivered;

@@ -107,7 +107,14 @@ export function withHandoverCardsRefresh(d: Decision<Referral>, except: string |
 }
 
 /** Stores a new link's hash; any earlier link stops opening the page. With `mail`, the parent gets it by e-mail (an effect). */
-export function issueParentLink(r: Referral, input: { hash: string; contactKey: string; expiresAt: string; reason: IssueReason; mail?: boolean }, now: Now): Decision<Referral> {
+/** A link given out (its hash, never its token), as the runner brings it back from an effect. */
+export interface IssuedLink {
+  hash: string;
+  contactKey: string;
+  expiresAt: string;
+}
+
+export function issueParentLink(r: Referral, input: IssuedLink & { reason: IssueReason; mail?: boolean }, now: Now): Decision<Referral> {
   const blocked = linkBlocked(r);
   if (blocked === 'legalGround') return refuse('notAllowed');
   if (blocked === 'noContact') return refuse('incomplete', { missing: [{ key: 'parentLink.missing.contact' }] });

@@ -7,6 +7,7 @@ import { AGREEMENTS, PLAN, lastCardTo, updatesOf, startCaseHarness, stopCaseHarn
 import { effectsSettled, type Harness } from '../support/harness.js';
 import { ParentBrowser, parentLinkMails, slotIdsOf } from '../support/parentPage.js';
 import { referralFlow } from '../support/referralFlow.js';
+import { countItemReads } from '../support/spy.js';
 
 const coordinator = makeUser('Coördinator Servicepunt');
 const smw = makeUser('Sanne Smit');
@@ -145,8 +146,18 @@ describe("the parent's personal link", () => {
     const karimId = lastCardTo(h, karim).activityId;
     const booked = await clickAndWait(karim, updatesOf(h, karim, karimId).at(-1)!, VERBS.handoverBook, {}, karimId);
     const form = invokeCard(await click(karim, booked, VERBS.agreementsOpen));
-    invokeCard(await click(karim, form, VERBS.agreementsConfirm, AGREEMENTS));
-    await effectsSettled(h.bot); // the deliveries and reminders are effects of the confirmation
+    const reads = countItemReads(h.bot.schakel.store.containers.referrals, referralId);
+    try {
+      invokeCard(await click(karim, form, VERBS.agreementsConfirm, AGREEMENTS));
+      await effectsSettled(h.bot); // the deliveries and reminders are effects of the confirmation
+      // The new link is committed with the parent's delivery, not in a commit of its own that the
+      // runner's next write would meet (412) and read the referral again for: the turn's read only.
+      expect(reads.count).toBe(1);
+    } finally {
+      reads.restore();
+    }
+    // On the timeline twice: the link of the proposals and this one.
+    expect((await timeline(referralId)).filter((a) => a === 'parentLink.issued')).toHaveLength(2);
     const mails = await parentLinkMails(h, referralId);
     const mail = mails.find((m) => m.subject === 'Afspraken na het gesprek met het wijkteam')!;
     expect(mail.html).toContain('Op uw persoonlijke pagina leest u de afspraken ook');

@@ -163,6 +163,14 @@ describe('the slow steps of the warme overdracht as effects', () => {
     expect(delivered.value.handover?.deliveries.map((x) => [x.recipient, x.status])).toEqual([['parent', 'outbox']]);
     // A refresh already waits (the confirmation's own, last): no second one.
     expect(delivered.effects ?? []).toEqual([]);
+    // The parent's mail carried a new link: its hash is recorded with the delivery, in the same commit.
+    const linked = settle(committed, 'deliverAgreements', done, {
+      delivery: { agreementsVersion: 1, recipient: 'parent', channel: 'email', status: 'outbox', at: now.at.toISOString() },
+      parentLink: { hash: 'hash-2', contactKey: 'k', expiresAt: '2027-03-01T22:59:59.999Z' },
+    });
+    expect(linked.value.parentPage?.link).toMatchObject({ hash: 'hash-2', expiresAt: '2027-03-01T22:59:59.999Z' });
+    expect(linked.value.handover?.deliveries.map((x) => [x.recipient, x.status])).toEqual([['parent', 'outbox']]);
+    expect(linked.events).toContainEqual({ type: 'timeline', entry: 'parentLink.issued', detail: { reason: 'agreements' } });
   });
 });
 

@@ -5,7 +5,7 @@ import { renderFormCard } from '../../../cards/form/index.js';
 import type { AdaptiveCardJson } from '../../../cards/render.js';
 import { VERBS } from '../../../cards/verbs.js';
 import { refuse, type Decision } from '../../domain/decision.js';
-import { enableParentLink, issueParentLink, linkBlocked, linkExpiry, needsNewLink, replyToParent, withHandoverCardsRefresh, type IssueReason, type ParentAnswer } from '../../domain/parentLink.js';
+import { enableParentLink, issueParentLink, linkBlocked, linkExpiry, needsNewLink, replyToParent, withHandoverCardsRefresh, type IssuedLink, type IssueReason, type ParentAnswer } from '../../domain/parentLink.js';
 import type { Referral } from '../../domain/referral.js';
 import type { Actor } from '../../domain/types.js';
 import { translator, type Lang } from '../../i18n/index.js';
@@ -30,6 +30,26 @@ const ReplyText = z.string().trim().min(1, 'v.parentLink.replyRequired').max(500
 const notFound = (): Decision<Referral> => refuse('notFound');
 
 /**
+ * A new link for the parent of `current` when this step needs one (see `needsNewLink`), decided
+ * but not committed: the caller commits `issued` (an effect's result, through `effectSettled`).
+ * The URL is kept in memory for the SMW'er's card, as for {@link offerParentLink}.
+ */
+export function prepareParentLink(deps: BotDeps, current: Referral, reason: IssueReason): { url: string; issued: IssuedLink; referral: Referral } | undefined {
+  const parent = current.handover?.request?.parent;
+  if (!parent) return undefined;
+  const now = nowOf(deps);
+  const contactKey = deps.parentLinks.keys.contactKey(parent);
+  if (!needsNewLink(current, reason, contactKey, now)) return undefined;
+  const expiresAt = linkExpiry(current, now, deps.config.timeZone);
+  const { token, hash } = deps.parentLinks.keys.issue(current.referralId, new Date(expiresAt));
+  const decided = issueParentLink(current, { hash, contactKey, expiresAt, reason }, now);
+  if (!decided.ok) return undefined;
+  const url = deps.parentLinks.url(token);
+  deps.parentLinks.remember(current.referralId, url, hash, now.at);
+  return { url, issued: { hash, contactKey, expiresAt }, referral: decided.value };
+}
+
+/**
  * Issues a link when this step needs one (see `needsNewLink`): the hash is committed, the link is
  * kept in memory for the SMW'er's card (`ParentLinks.recentUrl`) and, with `mail`, mailed to the
  * parent in a mail of its own. Returns the URL and the referral as stored with it, or undefined
@@ -41,10 +61,8 @@ export async function offerParentLink(
   actor: Actor,
   reason: IssueReason,
   opts: { mail: boolean; refreshCards?: { except?: string } } = { mail: false },
-  /** The referral as the caller has it (an effect being carried out), instead of reading it first. */
-  known?: Referral,
 ): Promise<{ url: string; referral: Referral } | undefined> {
-  const current = known ?? (await deps.referrals.get(referralId))?.doc;
+  const current = (await deps.referrals.get(referralId))?.doc;
   const parent = current?.handover?.request?.parent;
   if (!current || !parent) return undefined;
   const keys = deps.parentLinks.keys;
