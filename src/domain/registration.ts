@@ -126,6 +126,11 @@ export function participationsOf(after: Referral, events: DomainEvent[], at: Dat
   return out;
 }
 
+/** Whether a participation belongs to the cell an increment counts in (same year, school and wijkteam): it is kept there. */
+export function inCell(p: Participation, inc: RegistrationIncrement): boolean {
+  return p.period === inc.cell.period && p.school === inc.cell.school && p.wijkteamId === inc.cell.wijkteamId;
+}
+
 /** One cell's counters as read back from the store. */
 export interface CellTotals extends RegistrationCell {
   counts: Counts;

@@ -60,4 +60,30 @@ describe('RegistrationRepository', () => {
     await repo.participate({ period: '2026', aadObjectId: 'a1', role: 'smw', school: 'T', wijkteamId: 'w2' });
     expect(await repo.participants('2026')).toEqual([{ aadObjectId: 'a1', role: 'smw', cells: ['S|w1', 'T|w2'] }]);
   });
+
+  it('keeps the professionals of a transition in its cell, written with the counts (one request for a cell that exists), beside documents of their own', async () => {
+    const year = { ...cell, period: '2027', month: '2027-02' };
+    const smw = { period: '2027', aadObjectId: 'smw-9', role: 'smw' as const, school: year.school, wijkteamId: year.wijkteamId };
+    const cm = { period: '2027', aadObjectId: 'cm-9', role: 'caseManager' as const, school: year.school, wijkteamId: year.wijkteamId };
+    // The cell's first count creates it with the SMW'er (404, then the create).
+    let before = repo.requests;
+    await repo.apply({ cell: year, counts: { sent: 1 }, key: 'p1:1:sent' }, [smw]);
+    expect(repo.requests - before).toBe(2);
+    before = repo.requests;
+    await repo.apply({ cell: year, counts: { accepted: 1 }, key: 'p1:2:accepted' }, [cm]);
+    expect(repo.requests - before).toBe(1);
+    // A repeat of the same transition changes nothing.
+    await repo.apply({ cell: year, counts: { accepted: 1 }, key: 'p1:2:accepted' }, [cm]);
+    // Another month, and a participation stored on its own (as before the cells held them).
+    await repo.apply({ cell: { ...year, month: '2027-03' }, counts: { sent: 1 }, key: 'p2:1:sent' }, [smw]);
+    await repo.participate({ ...smw, school: 'T', wijkteamId: 'w2' });
+    expect(await repo.participants('2027')).toEqual(
+      expect.arrayContaining([
+        { aadObjectId: 'smw-9', role: 'smw', cells: [`${year.school}|${year.wijkteamId}`, 'T|w2'] },
+        { aadObjectId: 'cm-9', role: 'caseManager', cells: [`${year.school}|${year.wijkteamId}`] },
+      ]),
+    );
+    expect(await repo.participants('2027')).toHaveLength(2);
+    expect((await repo.cells('2027')).find((c) => c.month === '2027-02')!.counts).toEqual({ sent: 1, accepted: 1 });
+  });
 });
