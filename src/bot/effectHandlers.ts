@@ -74,7 +74,8 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
         const person = { aadObjectId: effect.aadObjectId, name: '', tenantId: referral.tenantId };
         if (!PLANNING.has(referral.state) || !mayPlan(referral, person)) return skipped('superseded');
         const card = handoverCard(viewOf(deps, 'nl'), referral, viewerOf(referral, effect.aadObjectId));
-        const sent = await teams.toPerson(effect.aadObjectId, cardMessage(card));
+        const intro = effect.intro && translator((await deps.languageOf(effect.aadObjectId)) ?? 'nl')(effect.intro.messageKey, effect.intro.params);
+        const sent = await teams.toPerson(effect.aadObjectId, { ...cardMessage(card), ...(intro ? { text: intro } : {}) });
         if (!sent.ok) return { outcome: sent };
         const known = effect.aadObjectId === referral.smw.aadObjectId ? referral.smw.email : referral.caseManager?.email;
         const email = known ?? (await emailOf(deps, effect.aadObjectId));

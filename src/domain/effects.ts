@@ -40,8 +40,12 @@ export type EffectKind =
    * params that hold a wijkteam id, shown by the wijkteam's name when the message is written.
    */
   | { kind: 'notifyPerson'; aadObjectId: string; messageKey: string; params: Record<string, string>; referralId: string; wijkteamParams?: string[] }
-  /** The warme overdracht's planning card in a professional's 1:1 chat; its id comes back to the referral. */
-  | { kind: 'offerHandoverPlanning'; aadObjectId: string }
+  /**
+   * The warme overdracht's planning card in a professional's 1:1 chat; its id comes back to the
+   * referral. `intro`: a line above the card in the same message (an i18n key, written in the
+   * person's language), so news and next step arrive as one message.
+   */
+  | { kind: 'offerHandoverPlanning'; aadObjectId: string; intro?: { messageKey: string; params: Record<string, string> } }
   /** Update a person's card in place (`activityId`), or send it anew when there is none. */
   | { kind: 'updatePersonCard'; aadObjectId: string; activityId?: string; view: PersonCardView }
   /**

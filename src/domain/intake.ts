@@ -112,9 +112,9 @@ export function takeOn(referral: Referral, actor: Actor, act: WijkteamAct, now: 
     ],
     effects: [
       { kind: 'updateIntakeCard' },
-      { kind: 'notifyPerson', aadObjectId: smw, messageKey: 'accepted.toSmw', params: { number: referral.number, name: actor.name }, referralId: referral.referralId },
       { kind: 'planReminders', trigger: 'referralAccepted' },
-      { kind: 'offerHandoverPlanning', aadObjectId: smw },
+      // The news for the SMW'er goes with their planning card: one message, not two.
+      { kind: 'offerHandoverPlanning', aadObjectId: smw, intro: { messageKey: 'accepted.toSmw', params: { number: referral.number, name: actor.name } } },
       ...(actor.aadObjectId !== smw ? [{ kind: 'offerHandoverPlanning' as const, aadObjectId: actor.aadObjectId }] : []),
     ],
   };

@@ -74,6 +74,12 @@ describe('warme overdracht without Graph (local mode)', () => {
   it('after take-on both professionals get "Warme overdracht plannen"; errors stay beside the fields with the typed values', async () => {
     const { referralId } = await takenOn(smw, karim);
     for (const user of [smw, karim]) expect(joined(lastCardTo(h, user).card)).toContain('Warme overdracht plannen');
+    // The SMW'er hears who took it on in the same message as the planning card: one new message
+    // after the take-on (their case card is updated in place).
+    const news = h.connector.sent(personalConversationId(smw)).filter((a) => String(a.text ?? '').includes('opgepakt') || JSON.stringify(a.attachments ?? []).includes('Warme overdracht plannen'));
+    expect(news).toHaveLength(1);
+    expect(String(news[0]!.text)).toMatch(/^Aanmelding AM-[0-9A-Z]+ is opgepakt\. Casusregisseur: \*\*Karim Wijkteam\*\*\. Plan hieronder de warme overdracht\.$/);
+    expect(JSON.stringify(news[0]!.attachments)).toContain('Warme overdracht plannen');
     const doc = await stored(referralId);
     expect(doc.handover?.cards.map((c) => c.aadObjectId).sort()).toEqual([smw.aadObjectId, karim.aadObjectId].sort());
     expect(doc.smw.email).toBe('sanne.smit@school.example');

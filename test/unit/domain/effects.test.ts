@@ -140,13 +140,12 @@ describe('the wijkteam\'s answers decide their effects as data', () => {
   const intakePost = { wijkteamId: 'feijenoord', conversationId: 'ch-f', activityId: 'a1', postedAt: now.at.toISOString() };
   const submitted = makeFullReferral({ state: 'submitted', routing: { wijkteamId: 'feijenoord', source: 'postcode' }, intakePost });
 
-  it('take-on: the channel card for everyone, the SMW\'er hears who, reminders, and a planning card for each professional', () => {
+  it('take-on: the channel card for everyone, reminders, and a planning card for each professional; the SMW\'er\'s says who took it on, in the same message', () => {
     const d = takeOn(submitted, cm, { isMember: true }, now);
     expect(d.ok && d.effects).toEqual([
       { kind: 'updateIntakeCard' },
-      { kind: 'notifyPerson', aadObjectId: 'smw-1', messageKey: 'accepted.toSmw', params: { number: 'AM-7K3QX2', name: 'Karim Wijkteam' }, referralId: submitted.referralId },
       { kind: 'planReminders', trigger: 'referralAccepted' },
-      { kind: 'offerHandoverPlanning', aadObjectId: 'smw-1' },
+      { kind: 'offerHandoverPlanning', aadObjectId: 'smw-1', intro: { messageKey: 'accepted.toSmw', params: { number: 'AM-7K3QX2', name: 'Karim Wijkteam' } } },
       { kind: 'offerHandoverPlanning', aadObjectId: 'cm-1' },
     ]);
     // A repeated click by the same casusregisseur asks for nothing again; a refusal for nothing at all.
