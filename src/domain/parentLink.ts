@@ -106,7 +106,6 @@ export function withHandoverCardsRefresh(d: Decision<Referral>, except: string |
   return { ...d, effects: [...(d.effects ?? []), { kind: 'refreshHandoverCards', ...(except ? { except } : {}) }] };
 }
 
-/** Stores a new link's hash; any earlier link stops opening the page. With `mail`, the parent gets it by e-mail (an effect). */
 /** A link given out (its hash, never its token), as the runner brings it back from an effect. */
 export interface IssuedLink {
   hash: string;
@@ -114,6 +113,7 @@ export interface IssuedLink {
   expiresAt: string;
 }
 
+/** Stores a new link's hash; any earlier link stops opening the page. With `mail`, the parent gets it by e-mail (an effect). */
 export function issueParentLink(r: Referral, input: IssuedLink & { reason: IssueReason; mail?: boolean }, now: Now): Decision<Referral> {
   const blocked = linkBlocked(r);
   if (blocked === 'legalGround') return refuse('notAllowed');

@@ -36,8 +36,8 @@ export const RUNNER_ACTOR = 'schakel';
  * Carries out what decisions committed into referrals' outboxes. Per referral it takes the
  * lease of its due mark, writes the waiting entries, runs the due effects one at a time and
  * commits their states (IfMatch on the referral) before the next effect whose repeat would show
- * runs: a crash can repeat only the one send not yet committed. Kicked right after a commit in this process; the loop picks
- * up what a crash, another instance or a retry time left.
+ * runs: a crash can repeat only the one send not yet committed. Kicked right after a commit in
+ * this process; the loop picks up what a crash, another instance or a retry time left.
  */
 export class EffectRunner {
   private readonly active = new Map<string, Promise<void>>();
