@@ -16,7 +16,7 @@ import { caseCardContext, renderCaseCard } from './caseCards.js';
 import { deliveryProblemText, problemCard } from './deliveryProblems.js';
 import { rolesOf } from '../domain/deliveryProblems.js';
 import type { BotDeps } from './deps.js';
-import { cancelledThroughGraph, cardMessage, findProposals, informOtherParty, informParent, invitationMessage, sendAgreementsToSmw, sendInvitation, tellParentAboutMeeting, viewerOf, viewOf } from './handoverEffects.js';
+import { cancelledThroughGraph, cardMessage, findProposals, informOtherParty, informParent, invitationMessage, sendAgreementsToSmw, sendInvitation, tellParentAboutMeeting, viewerOf, viewFor } from './handoverEffects.js';
 import { agreedDates, confirmedAgreements } from '../domain/handover.js';
 import { agreementRecipients } from '../domain/referralParties.js';
 import { parentAnswerCard, prepareParentLink } from './features/parentLink.js';
@@ -73,8 +73,9 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
       case 'offerHandoverPlanning': {
         const person = { aadObjectId: effect.aadObjectId, name: '', tenantId: referral.tenantId };
         if (!PLANNING.has(referral.state) || !mayPlan(referral, person)) return skipped('superseded');
-        const card = handoverCard(viewOf(deps, 'nl'), referral, viewerOf(referral, effect.aadObjectId));
-        const intro = effect.intro && translator((await deps.languageOf(effect.aadObjectId)) ?? 'nl')(effect.intro.messageKey, effect.intro.params);
+        const view = await viewFor(deps, effect.aadObjectId);
+        const card = handoverCard(view, referral, viewerOf(referral, effect.aadObjectId));
+        const intro = effect.intro && view.tr(effect.intro.messageKey, effect.intro.params);
         const sent = await teams.toPerson(effect.aadObjectId, { ...cardMessage(card), ...(intro ? { text: intro } : {}) });
         if (!sent.ok) return { outcome: sent };
         const known = effect.aadObjectId === referral.smw.aadObjectId ? referral.smw.email : referral.caseManager?.email;
@@ -265,12 +266,12 @@ async function mailParentLink(deps: BotDeps, referral: Referral, effect: Extract
  * (updating a card to what it already shows changes nothing).
  */
 async function refreshHandoverCards(deps: BotDeps, teams: TeamsPort, r: Referral, except?: string): Promise<EffectOutcome> {
-  const v = viewOf(deps, 'nl');
   let outcome: EffectOutcome = { ok: true };
   for (const ref of r.handover?.cards ?? []) {
     // Only cards with a message to update: an update is never turned into a new post.
     if (!ref.activityId || ref.activityId === except) continue;
-    const res = await teams.toPerson(ref.aadObjectId, cardMessage(handoverCard(v, r, viewerOf(r, ref.aadObjectId))), ref.activityId);
+    // In the person's language, as their own clicks answer: an update never switches the card's language.
+    const res = await teams.toPerson(ref.aadObjectId, cardMessage(handoverCard(await viewFor(deps, ref.aadObjectId), r, viewerOf(r, ref.aadObjectId))), ref.activityId);
     if (res.ok || !res.retryable) continue;
     if (res.throttled) return res;
     outcome = res;
@@ -368,7 +369,7 @@ async function deliverAgreements(deps: BotDeps, teams: TeamsPort, referral: Refe
     // The new message is their card from now on; the planning card they had shows the same, so no card of theirs tells an older state.
     const previous = referral.handover?.cards.find((c) => c.aadObjectId === referral.smw.aadObjectId);
     if (sent.activityId && previous?.activityId) {
-      const updated = await teams.toPerson(previous.aadObjectId, cardMessage(handoverCard(viewOf(deps, 'nl'), referral, viewerOf(referral, previous.aadObjectId))), previous.activityId);
+      const updated = await teams.toPerson(previous.aadObjectId, cardMessage(handoverCard(await viewFor(deps, previous.aadObjectId), referral, viewerOf(referral, previous.aadObjectId))), previous.activityId);
       if (!updated.ok) deps.log.warn({ referralId: referral.referralId, reason: updated.reason }, "the SMW'er's earlier handover card was not updated");
     }
     return { outcome: { ok: true }, result: { delivery: sent.delivery, ...(sent.activityId ? { handoverCard: { aadObjectId: referral.smw.aadObjectId, activityId: sent.activityId } } : {}) } };

@@ -21,6 +21,14 @@ import { handoverCard, meetingTime, type HandoverView, type Viewer } from '../..
 /** How far ahead slots are searched, in working days (until it becomes a service-norm setting). */
 export const SEARCH_HORIZON_WORKING_DAYS = 10;
 
+/**
+ * The view for a card sent to `aadObjectId` outside a turn (by the effect runner): in the
+ * language of their Teams client, as the cards their own clicks answer with.
+ */
+export async function viewFor(deps: BotDeps, aadObjectId: string): Promise<HandoverView> {
+  return viewOf(deps, (await deps.languageOf(aadObjectId)) ?? 'nl');
+}
+
 export function viewOf(deps: BotDeps, lang: Lang): HandoverView {
   return {
     tr: translator(lang),
@@ -346,7 +354,7 @@ export async function informOtherParty(deps: BotDeps, teams: TeamsPort, r: Refer
  * card's id, or Teams' answer when it asked to wait (the effect then waits, nothing is recorded).
  */
 export async function sendAgreementsToSmw(deps: BotDeps, teams: TeamsPort, r: Referral, version: number): Promise<{ delivery: HandoverDelivery; activityId?: string } | PortResult> {
-  const card = handoverCard(viewOf(deps, 'nl'), r, 'smw');
+  const card = handoverCard(await viewFor(deps, r.smw.aadObjectId), r, 'smw');
   const sent = await teams.toPerson(r.smw.aadObjectId, cardMessage(card));
   if (!sent.ok && sent.throttled) return sent;
   const delivery: HandoverDelivery = { agreementsVersion: version, recipient: 'smw', channel: 'teams', status: sent.ok ? 'sent' : sent.retryable ? 'failed' : 'unreachable', at: deps.clock.now().toISOString() };

@@ -78,7 +78,7 @@ export const intake: Catalogue = {
   'intake.cancel': { nl: 'Annuleren', en: 'Cancel' },
   'intake.declineTitle': { nl: 'Aanmelding {number} afwijzen', en: 'Decline referral {number}' },
   'intake.declineConfirm': { nl: 'Afwijzen en terugsturen', en: 'Decline and return' },
-  'accepted.toSmw': { nl: 'Aanmelding {number} is opgepakt. Casusregisseur: **{name}**. Plan hieronder de warme overdracht.', en: 'Referral {number} was taken on. Casusregisseur: **{name}**. Plan the warme overdracht below.' },
+  'accepted.toSmw': { nl: 'Aanmelding {number} is opgepakt. Casusregisseur: **{name}**. Plan hieronder de warme overdracht.', en: 'Referral {number} was taken on. Casusregisseur: **{name}**. Plan the warm handover below.' },
   'redirected.toSmw': { nl: 'Aanmelding {number} is door {from} doorverwezen naar {to}.', en: 'Referral {number} was redirected by {from} to {to}.' },
   'declined.title': { nl: 'Aanmelding {number} is afgewezen', en: 'Referral {number} was declined' },
   'declined.by': { nl: 'Door', en: 'By' },

@@ -16,6 +16,8 @@ const karim = makeUser('Karim Wijkteam');
 const lisa = makeUser('Lisa Wijkteam');
 /** A second SMW'er, so one test's messages do not run into Teams' per-chat limits of another's. */
 const sofie = makeUser('Sofie Smit');
+/** A casusregisseur whose Teams client is in English. */
+const ben = makeUser('Ben Wijkteam', { locale: 'en-US' });
 const clock = new ManualClock('2026-11-23T08:00:00Z'); // Monday 09:00 in Rotterdam
 
 let h: Harness;
@@ -25,12 +27,13 @@ beforeAll(async () => {
   h = await startCaseHarness({
     clock,
     coordinator,
-    members: [karim, lisa],
+    members: [karim, lisa, ben],
     people: [
       { user: smw, email: 'sanne.smit@school.example' },
       { user: karim, email: 'karim@wijkteam.example' },
       { user: lisa, email: 'lisa@wijkteam.example' },
       { user: sofie, email: 'sofie.smit@school.example' },
+      { user: ben, email: 'ben@wijkteam.example' },
     ],
   });
 });
@@ -124,6 +127,21 @@ describe('warme overdracht without Graph (local mode)', () => {
     const doc = await stored(referralId);
     expect(doc.handover?.proposals).toHaveLength(3);
     expect(doc.parentPage?.link).toBeDefined();
+  });
+
+  it('a professional whose Teams is in English gets the cards sent after a click in English, and their updates stay English', async () => {
+    const { referralId } = await takenOn(sofie, ben);
+    const benCard = lastCardTo(h, ben);
+    expect(joined(benCard.card)).toContain('Plan the warm handover');
+    expect(joined(benCard.card)).not.toContain('Warme overdracht');
+    const sofieCard = lastCardTo(h, sofie);
+    expect(joined(sofieCard.card)).toContain('Warme overdracht plannen');
+    // The proposals reach Ben's card by an update in place from the runner: still in English.
+    await clickAndWait(sofie, sofieCard.card, VERBS.handoverPlan, PLAN, sofieCard.activityId);
+    expect((await stored(referralId)).handover?.proposals).toHaveLength(3);
+    const updated = updatesOf(h, ben, benCard.activityId).at(-1)!;
+    expect(joined(updated)).toMatch(/warm handover/i);
+    expect(joined(updated)).not.toMatch(/warme overdracht/i);
   });
 
   it('books only a stored proposal (times in card data are ignored), offers the iCalendar invitation at a signed link (valid RFC 5545; bad or expired tokens refused), mails it to the parent, and tells the reminder planner', async () => {
