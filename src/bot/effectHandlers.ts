@@ -6,7 +6,7 @@ import { bookingToDo, mayPlan, meetingVersion } from '../domain/handoverFlow.js'
 import { planClosePrompt } from '../domain/lifecycle.js';
 import type { Referral } from '../domain/referral.js';
 import { partiesOf } from '../domain/referralParties.js';
-import { inCell, type Participation } from '../domain/registration.js';
+import { registrationWrites } from '../domain/registration.js';
 import type { PortResult, TeamsPort } from '../effects/ports.js';
 import type { CarryOut } from '../effects/runner.js';
 import { agreedMomentText } from '../i18n/format.js';
@@ -164,13 +164,9 @@ export function effectHandlers(deps: BotDeps, teams: TeamsPort): CarryOut {
       case 'countRegistration': {
         // Keyed per transition and cell (conditional patches): a repeat counts nothing twice. The
         // professionals of the transition go with the counts of their cell, in the same patch.
-        const joined = new Set<Participation>();
-        for (const inc of effect.increments) {
-          const people = effect.participations.filter((p) => !joined.has(p) && inCell(p, inc));
-          people.forEach((p) => joined.add(p));
-          await deps.registration.apply(inc, people);
-        }
-        for (const p of effect.participations) if (!joined.has(p)) await deps.registration.participate(p);
+        const { cells, alone } = registrationWrites(effect.increments, effect.participations);
+        for (const { increment, people } of cells) await deps.registration.apply(increment, people);
+        for (const p of alone) await deps.registration.participate(p);
         return { outcome: { ok: true } };
       }
       case 'expireEntries': {

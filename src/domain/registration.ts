@@ -126,9 +126,19 @@ export function participationsOf(after: Referral, events: DomainEvent[], at: Dat
   return out;
 }
 
-/** Whether a participation belongs to the cell an increment counts in (same year, school and wijkteam): it is kept there. */
-export function inCell(p: Participation, inc: RegistrationIncrement): boolean {
-  return p.period === inc.cell.period && p.school === inc.cell.school && p.wijkteamId === inc.cell.wijkteamId;
+/**
+ * Where a `countRegistration` effect's data is written: each increment with the professionals of
+ * its cell (same year, school and wijkteam; kept in the cell, in the same write as the counts),
+ * and the participations no increment of theirs carries (kept on their own).
+ */
+export function registrationWrites(increments: readonly RegistrationIncrement[], participations: readonly Participation[]): { cells: { increment: RegistrationIncrement; people: Participation[] }[]; alone: Participation[] } {
+  const placed = new Set<Participation>();
+  const cells = increments.map((increment) => {
+    const people = participations.filter((p) => !placed.has(p) && p.period === increment.cell.period && p.school === increment.cell.school && p.wijkteamId === increment.cell.wijkteamId);
+    people.forEach((p) => placed.add(p));
+    return { increment, people };
+  });
+  return { cells, alone: participations.filter((p) => !placed.has(p)) };
 }
 
 /** One cell's counters as read back from the store. */
@@ -149,14 +159,9 @@ export function shown(value: number, min: number): string {
 export const AGREED_COUNTERS = ['agreedOnTime', 'agreedLate', 'agreedEscalated'] as const;
 
 /**
- * An agreed date marked done: on time when done on or before the agreed local date, late after
- * it. Counted once per agreement, in the month it was done.
+ * An agreed date marked done on the local day `local` (`YYYY-MM-DD`): on time when done on or
+ * before the agreed local date, late after it. Counted once per agreement, in the month it was done.
  */
-export function agreedDateIncrement(referral: Referral, agreementId: string, agreedDate: string, doneAt: Date, ctx: Pick<RegistrationContext, 'calendar'>): RegistrationIncrement {
-  return agreedDateDoneOn(referral, agreementId, agreedDate, ctx.calendar.localDate(doneAt));
-}
-
-/** As {@link agreedDateIncrement}, for a date marked done on the local day `local` (`YYYY-MM-DD`). */
 function agreedDateDoneOn(referral: Referral, agreementId: string, agreedDate: string, local: string): RegistrationIncrement {
   return {
     cell: { period: local.slice(0, 4), month: local.slice(0, 7), school: schoolOf(referral), wijkteamId: referral.routing?.wijkteamId ?? 'onbekend' },

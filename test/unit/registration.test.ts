@@ -3,7 +3,7 @@ import { WorkingCalendar } from '../../src/domain/calendar.js';
 import type { DomainEvent } from '../../src/domain/decision.js';
 import { emptyHandover } from '../../src/domain/handoverFlow.js';
 import type { Referral } from '../../src/domain/referral.js';
-import { agreedDateDoneEffect, agreedDateIncrement, participationsOf, registrationEffect, registrationIncrements, shown } from '../../src/domain/registration.js';
+import { agreedDateDoneEffect, participationsOf, registrationWrites, registrationEffect, registrationIncrements, shown } from '../../src/domain/registration.js';
 import { besideReplaySafe } from '../../src/domain/effects.js';
 import { buildYearReport } from '../../src/domain/report.js';
 import { DEFAULT_SERVICE_NORMS } from '../../src/domain/serviceNorms.js';
@@ -50,12 +50,27 @@ describe('registrationIncrements', () => {
   });
 
   it('counts an agreed date done on or before its day as on time, after it as late, once per agreement', () => {
-    const onTime = agreedDateIncrement(accepted, 'feedback-0', '2026-04-10', new Date('2026-04-10T20:00:00Z'), ctx);
-    const late = agreedDateIncrement(accepted, 'feedback-0', '2026-04-10', new Date('2026-04-10T22:30:00Z'), ctx);
+    const doneAt = (at: string) => {
+      const effect = agreedDateDoneEffect(accepted, { agreementId: 'feedback-0', date: '2026-04-10' }, ctx.calendar.localDate(new Date(at)));
+      if (effect?.kind !== 'countRegistration' || !effect.increments[0]) throw new Error('no count');
+      return effect.increments[0];
+    };
+    const onTime = doneAt('2026-04-10T20:00:00Z');
+    const late = doneAt('2026-04-10T22:30:00Z');
     expect(onTime.counts).toEqual({ agreedOnTime: 1 });
     expect(late.counts).toEqual({ agreedLate: 1 }); // 00:30 on 11 April in Amsterdam
     expect(onTime.key).toBe(late.key);
     expect(late.cell.month).toBe('2026-04');
+  });
+
+  it('writes each professional with the counts of their cell; one without counts of that cell on their own', () => {
+    const cell = { period: '2026', month: '2026-03', school: 'S', wijkteamId: 'w1' };
+    const inc = { cell, counts: { accepted: 1 }, key: 'k' };
+    const cm = { period: '2026', aadObjectId: 'cm', role: 'caseManager' as const, school: 'S', wijkteamId: 'w1' };
+    const elsewhere = { ...cm, aadObjectId: 'smw', role: 'smw' as const, wijkteamId: 'w2' };
+    expect(registrationWrites([inc], [cm, elsewhere])).toEqual({ cells: [{ increment: inc, people: [cm] }], alone: [elsewhere] });
+    // Two increments of the same cell: the professional goes with the first only.
+    expect(registrationWrites([inc, { ...inc, key: 'k2' }], [cm]).cells.map((c) => c.people)).toEqual([[cm], []]);
   });
 
   it('ignores transitions without timeline entries (a saved draft section)', () => {
@@ -121,7 +136,7 @@ describe('the registration as an effect of the decision', () => {
 
   it('an agreed date marked done from its reminder: its on-time or late count on that local day; none for a reminder without an agreed date', () => {
     const late = agreedDateDoneEffect(accepted, { agreementId: 'feedback0', date: '2026-03-19' }, '2026-03-20');
-    expect(late).toEqual({ kind: 'countRegistration', increments: [agreedDateIncrement(accepted, 'feedback0', '2026-03-19', new Date('2026-03-20T10:00:00Z'), ctx)], participations: [] });
+    expect(late).toMatchObject({ kind: 'countRegistration', increments: [{ cell: { period: '2026', month: '2026-03' } }], participations: [] });
     expect(late?.kind === 'countRegistration' && late.increments[0]?.counts).toEqual({ agreedLate: 1 });
     const onTime = agreedDateDoneEffect(accepted, { agreementId: 'feedback0', date: '2026-03-19T10:00' }, '2026-03-19');
     expect(onTime?.kind === 'countRegistration' && onTime.increments[0]?.counts).toEqual({ agreedOnTime: 1 });

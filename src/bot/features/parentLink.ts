@@ -35,6 +35,18 @@ const notFound = (): Decision<Referral> => refuse('notFound');
  * The URL is kept in memory for the SMW'er's card, as for {@link offerParentLink}.
  */
 export function prepareParentLink(deps: BotDeps, current: Referral, reason: IssueReason): { url: string; issued: IssuedLink; referral: Referral } | undefined {
+  const fresh = newToken(deps, current, reason);
+  if (!fresh) return undefined;
+  const now = nowOf(deps);
+  const decided = issueParentLink(current, { ...fresh.issued, reason }, now);
+  if (!decided.ok) return undefined;
+  const url = deps.parentLinks.url(fresh.token);
+  deps.parentLinks.remember(current.referralId, url, fresh.issued.hash, now.at);
+  return { url, issued: fresh.issued, referral: decided.value };
+}
+
+/** A token for the parent's new link when `current` needs one for `reason` (its hash, contact key and expiry to store). */
+function newToken(deps: BotDeps, current: Referral, reason: IssueReason): { token: string; issued: IssuedLink } | undefined {
   const parent = current.handover?.request?.parent;
   if (!parent) return undefined;
   const now = nowOf(deps);
@@ -42,11 +54,7 @@ export function prepareParentLink(deps: BotDeps, current: Referral, reason: Issu
   if (!needsNewLink(current, reason, contactKey, now)) return undefined;
   const expiresAt = linkExpiry(current, now, deps.config.timeZone);
   const { token, hash } = deps.parentLinks.keys.issue(current.referralId, new Date(expiresAt));
-  const decided = issueParentLink(current, { hash, contactKey, expiresAt, reason }, now);
-  if (!decided.ok) return undefined;
-  const url = deps.parentLinks.url(token);
-  deps.parentLinks.remember(current.referralId, url, hash, now.at);
-  return { url, issued: { hash, contactKey, expiresAt }, referral: decided.value };
+  return { token, issued: { hash, contactKey, expiresAt } };
 }
 
 /**
@@ -63,22 +71,17 @@ export async function offerParentLink(
   opts: { mail: boolean; refreshCards?: { except?: string } } = { mail: false },
 ): Promise<{ url: string; referral: Referral } | undefined> {
   const current = (await deps.referrals.get(referralId))?.doc;
-  const parent = current?.handover?.request?.parent;
-  if (!current || !parent) return undefined;
-  const keys = deps.parentLinks.keys;
-  const contactKey = keys.contactKey(parent);
-  if (!needsNewLink(current, reason, contactKey, nowOf(deps))) return undefined;
-  const expiresAt = linkExpiry(current, nowOf(deps), deps.config.timeZone);
-  const { token, hash } = keys.issue(referralId, new Date(expiresAt));
+  const fresh = current && newToken(deps, current, reason);
+  if (!fresh) return undefined;
   // With `mail`, the mail is an effect committed with the link; it runs after the answer and finds the link remembered here.
   const outcome = await decideAndSave(deps, referralId, actor, (cur, now) => {
     if (!cur) return notFound();
-    const d = issueParentLink(cur, { hash, contactKey, expiresAt, reason, mail: opts.mail }, now);
+    const d = issueParentLink(cur, { ...fresh.issued, reason, mail: opts.mail }, now);
     return opts.refreshCards ? withHandoverCardsRefresh(d, opts.refreshCards.except) : d;
   });
   if (!outcome.decision.ok) return undefined;
-  const url = deps.parentLinks.url(token);
-  deps.parentLinks.remember(referralId, url, hash, nowOf(deps).at);
+  const url = deps.parentLinks.url(fresh.token);
+  deps.parentLinks.remember(referralId, url, fresh.issued.hash, nowOf(deps).at);
   return { url, referral: outcome.decision.value };
 }
 
